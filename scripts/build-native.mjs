@@ -1,0 +1,41 @@
+// Builds the N-API addon in native/ with node-gyp against the local Node headers.
+// Runs at `npm install`/`npm ci` and before every build; offline by design: the
+// headers come from the Node installation itself (nodedir), never from the network.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = join(root, 'native');
+const output = join(nativeDir, 'build', 'Release', 'nio.node');
+const nodedir = resolve(process.execPath, '..', '..');
+
+if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
+  console.error(`build-native: Node headers not found under ${nodedir}/include/node (install nodejs headers)`);
+  process.exit(1);
+}
+
+const sources = readdirSync(join(nativeDir, 'src')).map((f) => join(nativeDir, 'src', f));
+const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(join(nativeDir, 'binding.gyp')).mtimeMs);
+if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.includes('--force')) {
+  process.exit(0);
+}
+
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+  ];
+  return candidates.find((c) => c && existsSync(c));
+}
+
+const gyp = findNodeGyp();
+if (!gyp) {
+  console.error('build-native: node-gyp (bundled with npm) not found');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`], { cwd: nativeDir, stdio: 'inherit' });
+process.exit(r.status ?? 1);

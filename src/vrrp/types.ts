@@ -1,0 +1,73 @@
+/**
+ * VRRP wire-level types shared by the codec, the receive checks and the FSM.
+ * RFC 3768 (VRRPv2) §5, RFC 5798 (VRRPv3) §5.
+ */
+import type { Family } from '../core/ip.js';
+
+export const VRRP_PROTO = 112; // IPPROTO_VRRP
+export const VRRP_TTL = 255;
+export const VRRP_MCAST_GROUP4 = '224.0.0.18';
+export const VRRP_MCAST_GROUP6 = 'ff02::12';
+
+/** v2 Auth Type field (RFC 3768 §5.3.6; keepalived still speaks PASS and AH). */
+export const AUTH_NONE = 0;
+export const AUTH_PASS = 1;
+export const AUTH_AH = 2;
+
+/** One decoded VRRP advertisement (the VRRP payload; the IP header is described separately). */
+export interface VrrpAdvert {
+  readonly version: 2 | 3;
+  readonly family: Family;
+  readonly vrid: number;
+  readonly priority: number;
+  /**
+   * Advertisement interval in centiseconds: v2 carries whole seconds (×100 here),
+   * v3 carries Max Adver Int in centiseconds (12 bits).
+   */
+  readonly advertIntCs: number;
+  /** v2 Auth Type (0 none, 1 PASS, 2 AH); always 0 for v3. */
+  readonly authType: number;
+  /** v2 authentication data (8 bytes) or null for v3. */
+  readonly authData: Uint8Array | null;
+  /** Advertised addresses, raw (4 or 16 bytes each), in packet order. */
+  readonly addresses: readonly Uint8Array[];
+}
+
+/** What the receive path knows about a datagram besides its VRRP payload. */
+export interface AdvertMeta {
+  readonly family: Family;
+  /** Source address bytes (4 or 16). */
+  readonly src: Uint8Array;
+  /** Destination address bytes (multicast group or our unicast address). */
+  readonly dst: Uint8Array;
+  /** IPv4 TTL or IPv6 hop limit. */
+  readonly ttl: number;
+  readonly ifindex: number;
+}
+
+/**
+ * Why a received advert was dropped. Each has a per-instance (or per-socket, before the
+ * instance is known) counter; names follow keepalived's stats where one exists.
+ */
+export type DropReason =
+  | 'packet-too-short' // keepalived: Packet Errors: Length
+  | 'length-mismatch' // IP total length / address count inconsistent with size
+  | 'ip-header' // IPv4 header malformed (IHL, protocol)
+  | 'ttl' // TTL/hop limit != 255 on multicast (Packet Errors: TTL)
+  | 'version' // version differs from ours / unknown
+  | 'invalid-type' // type != 1 (Packet Errors: Invalid Type)
+  | 'checksum'
+  | 'vrid-unknown' // no instance for this VRID on this interface
+  | 'auth-invalid-type' // Authentication Errors: Invalid Type
+  | 'auth-type-mismatch' // Authentication Errors: Type Mismatch
+  | 'auth-failure' // Authentication Errors: Failure (wrong password)
+  | 'advert-interval' // v2 interval differs (Packet Errors: Advertisement Interval)
+  | 'address-list' // VIP count/list differs (Packet Errors: Address List) — 2.2.7 drops
+  | 'own-packet' // our own advert looped back
+  | 'unicast-src' // unicast source not a configured peer
+  | 'family'; // address family mismatch
+
+export const DROP_REASONS: readonly DropReason[] = [
+  'packet-too-short', 'length-mismatch', 'ip-header', 'ttl', 'version', 'invalid-type', 'checksum', 'vrid-unknown',
+  'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
+];
