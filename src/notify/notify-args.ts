@@ -1,0 +1,54 @@
+/**
+ * Notification argv and FIFO lines, as keepalived builds them (reference §1e):
+ * state scripts get exactly their configured argv; the generic `notify` script gets
+ * `INSTANCE|GROUP name STATE priority` appended; FIFO lines are `INSTANCE "name" STATE prio\n`.
+ * Pure; the VRRP child's driver decides when, the runner executes.
+ */
+import type { NotifyScripts, ScriptSpec } from '../config/model.js';
+
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
+export type NotifySubject = 'INSTANCE' | 'GROUP';
+
+export interface NotifyInvocation {
+  readonly script: ScriptSpec;
+  readonly argv: readonly string[];
+}
+
+/** Scripts to run for one transition, in keepalived's order: specific state script, then generic. */
+export function notifyInvocations(
+  scripts: NotifyScripts,
+  subject: NotifySubject,
+  name: string,
+  state: NotifyState,
+  priority: number,
+): NotifyInvocation[] {
+  const out: NotifyInvocation[] = [];
+  const specific = stateScript(scripts, state);
+  if (specific) out.push({ script: specific, argv: [...specific.argv] });
+  if (scripts.generic) {
+    out.push({
+      script: scripts.generic,
+      argv: [...scripts.generic.argv, subject, name, state, String(subject === 'GROUP' ? 0 : priority)],
+    });
+  }
+  return out;
+}
+
+function stateScript(s: NotifyScripts, state: NotifyState): ScriptSpec | undefined {
+  switch (state) {
+    case 'MASTER':
+      return s.master;
+    case 'BACKUP':
+      return s.backup;
+    case 'FAULT':
+      return s.fault;
+    case 'STOP':
+      return s.stop;
+    case 'DELETED':
+      return s.deleted;
+  }
+}
+
+export function fifoLine(subject: NotifySubject, name: string, state: string, priority: number): string {
+  return `${subject} "${name}" ${state} ${subject === 'GROUP' ? 0 : priority}\n`;
+}
