@@ -20,7 +20,7 @@ import { readPcap, linkPayload, parseIpv6Fixed, toHex } from '../../src/test-kit
 export interface CaptureSpec {
   readonly name: string;
   readonly family: 4 | 6;
-  /** Adverts to capture while master (the priority-0 one at stop comes on top). */
+  /** Adverts to wait for while master before stopping keepalived (its priority-0 advert follows). */
   readonly count: number;
   readonly config: string;
   readonly expect: {
@@ -118,12 +118,13 @@ function frames(pcapPath: string): CapturedFrame[] {
   return out;
 }
 
-async function captureOne(lab: Lab, spec: CaptureSpec, dir: string): Promise<CapturedFrame[]> {
+export async function captureOne(lab: Lab, spec: CaptureSpec, dir: string): Promise<CapturedFrame[]> {
   const conf = join(dir, `${spec.name}.conf`);
   const pcap = join(dir, `${spec.name}.pcap`);
   writeFileSync(conf, spec.config);
   const filter = spec.family === 4 ? 'ip proto 112' : 'ip6 proto 112';
-  const dump = lab.spawn(lab.host(2), ['tcpdump', '-Z', 'root', '-i', 'eth0', '-U', '-n', '-w', pcap, '-c', String(spec.count + 1), filter]);
+  // No -c: stop tcpdump ourselves once keepalived has exited, so its priority-0 advert is in.
+  const dump = lab.spawn(lab.host(2), ['tcpdump', '-Z', 'root', '-i', 'eth0', '-U', '-n', '-w', pcap, filter]);
   await sleep(700); // let tcpdump attach before the first advert
   const ka = lab.spawn(lab.host(1), [
     '/usr/sbin/keepalived', '-n', '-l', '-D', '--vrrp', '-f', conf,
@@ -137,10 +138,10 @@ async function captureOne(lab: Lab, spec: CaptureSpec, dir: string): Promise<Cap
   const kaExit = new Promise<void>((res) => ka.once('exit', () => res()));
   ka.kill('SIGTERM');
   await Promise.race([kaExit, sleep(5000)]);
+  await sleep(500);
   const dumpExit = new Promise<void>((res) => dump.once('exit', () => res()));
+  dump.kill('SIGINT');
   await Promise.race([dumpExit, sleep(3000)]);
-  if (dump.exitCode === null) dump.kill('SIGINT');
-  await Promise.race([dumpExit, sleep(2000)]);
   const got = frames(pcap);
   if (got.length < spec.count) throw new Error(`${spec.name}: captured ${got.length} adverts, wanted ${spec.count}\nkeepalived said:\n${log}`);
   return got;
