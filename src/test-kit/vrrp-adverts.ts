@@ -47,3 +47,37 @@ export function randomAdvert(r: Prng): VrrpAdvert {
     addresses,
   };
 }
+
+/** Fields of the adverts a keepalived config produces (test/fixtures/keepalived-adverts.json). */
+export interface CaptureExpect {
+  readonly version: 2 | 3;
+  readonly vrid: number;
+  readonly priority: number;
+  readonly advertIntCs: number;
+  readonly authType: number;
+  readonly password: string | null;
+  readonly addresses: readonly string[];
+  readonly unicastDst: string | null;
+}
+
+export interface CapturedFrame {
+  readonly src: string;
+  readonly dst: string;
+  readonly ttl: number;
+  /** The whole IP datagram (IPv4 or IPv6 header + VRRP), hex. */
+  readonly ip: string;
+  /** The VRRP payload alone, hex. */
+  readonly vrrp: string;
+}
+
+export interface KeepalivedAdvertFixture {
+  readonly keepalivedVersion: string;
+  readonly captureDate: string;
+  readonly captures: readonly {
+    readonly name: string;
+    readonly family: 4 | 6;
+    readonly config: string;
+    readonly expect: CaptureExpect;
+    readonly frames: readonly CapturedFrame[];
+  }[];
+}

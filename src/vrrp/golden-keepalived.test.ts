@@ -10,35 +10,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIp } from '../core/ip.js';
 import { fromHex, parseIpv6Fixed, toHex } from '../test-kit/pcap.js';
-import { ip, REPO_ROOT } from '../test-kit/vrrp-adverts.js';
+import { ip, REPO_ROOT, type KeepalivedAdvertFixture } from '../test-kit/vrrp-adverts.js';
 import { buildAdvertTemplate } from './advert-template.js';
 import { checkAdvert } from './advert-check.js';
 import { decodeIpv4Datagram, encodeIpv4Header } from './ip-header.js';
 import { decodeAdvert, encodeAdvert, passwordAuthData } from './packet.js';
 import type { DecodedAdvert, VrrpAdvert } from './types.js';
 
-interface Fixture {
-  readonly keepalivedVersion: string;
-  readonly captureDate: string;
-  readonly captures: readonly {
-    readonly name: string;
-    readonly family: 4 | 6;
-    readonly config: string;
-    readonly expect: {
-      readonly version: 2 | 3;
-      readonly vrid: number;
-      readonly priority: number;
-      readonly advertIntCs: number;
-      readonly authType: number;
-      readonly password: string | null;
-      readonly addresses: readonly string[];
-      readonly unicastDst: string | null;
-    };
-    readonly frames: readonly { readonly src: string; readonly dst: string; readonly ttl: number; readonly ip: string; readonly vrrp: string }[];
-  }[];
-}
-
-const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'keepalived-adverts.json'), 'utf8')) as Fixture;
+const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'keepalived-adverts.json'), 'utf8')) as KeepalivedAdvertFixture;
 
 test('fixture comes from keepalived 2.2.7 and covers v2, v2+PASS, v3/IPv4 (0.1 s, 1 s, unicast), v3/IPv6', () => {
   assert.match(fixture.keepalivedVersion, /^Keepalived v2\.2\.7\b/);

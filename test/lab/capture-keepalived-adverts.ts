@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLab, type Lab } from './netns.js';
 import { formatIp } from '../../src/core/ip.js';
 import { readPcap, linkPayload, parseIpv6Fixed, toHex } from '../../src/test-kit/pcap.js';
+import type { CaptureExpect, CapturedFrame } from '../../src/test-kit/vrrp-adverts.js';
 
 export interface CaptureSpec {
   readonly name: string;
@@ -23,16 +24,7 @@ export interface CaptureSpec {
   /** Adverts to wait for while master before stopping keepalived (its priority-0 advert follows). */
   readonly count: number;
   readonly config: string;
-  readonly expect: {
-    readonly version: 2 | 3;
-    readonly vrid: number;
-    readonly priority: number;
-    readonly advertIntCs: number;
-    readonly authType: number;
-    readonly password: string | null;
-    readonly addresses: readonly string[];
-    readonly unicastDst: string | null;
-  };
+  readonly expect: CaptureExpect;
 }
 
 const GLOBAL = 'global_defs {\n  router_id kts_capture\n}\n';
@@ -82,16 +74,6 @@ export const SPECS: readonly CaptureSpec[] = [
     expect: { version: 3, vrid: 55, priority: 150, advertIntCs: 100, authType: 0, password: null, addresses: ['2001:db8::100', '2001:db8::101'], unicastDst: null },
   },
 ];
-
-export interface CapturedFrame {
-  readonly src: string;
-  readonly dst: string;
-  readonly ttl: number;
-  /** The whole IP datagram (IPv4 or IPv6 header + VRRP), hex. */
-  readonly ip: string;
-  /** The VRRP payload alone, hex. */
-  readonly vrrp: string;
-}
 
 function frames(pcapPath: string): CapturedFrame[] {
   if (!existsSync(pcapPath)) return [];
