@@ -65,9 +65,36 @@ export type DropReason =
   | 'address-list' // VIP count/list differs (Packet Errors: Address List) — 2.2.7 drops
   | 'own-packet' // our own advert looped back
   | 'unicast-src' // unicast source not a configured peer
-  | 'family'; // address family mismatch
+  | 'family' // address family mismatch
+  | 'cast-mismatch'; // multicast advert on a unicast instance or vice versa (keepalived counts Address List)
 
 export const DROP_REASONS: readonly DropReason[] = [
   'packet-too-short', 'length-mismatch', 'ip-header', 'ttl', 'version', 'invalid-type', 'checksum', 'vrid-unknown',
   'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
+  'cast-mismatch',
 ];
+
+/** VRRP header size before the addresses (both versions), and the v2 trailing auth data size. */
+export const VRRP_HEADER_LEN = 8;
+export const VRRP_AUTH_DATA_LEN = 8;
+export const VRRP_TYPE_ADVERT = 1;
+/** v3 Max Adver Int is 12 bits of centiseconds. */
+export const VRRP_V3_MAX_ADVERT_INT_CS = 0x0fff;
+export const VRRP_MAX_ADDRESSES = 255;
+
+/**
+ * How a VRRPv3 checksum is computed (v2 never uses a pseudo-header):
+ * - 'pseudo-header': RFC 5798 §5.2.8, IPv4/IPv6 pseudo-header with the datagram's real destination;
+ * - 'v2-style': no pseudo-header (keepalived `v3_checksum_as_v2`, 2.2.8+; interop with some vendors);
+ * - 'old-unicast': pseudo-header whose destination is the multicast group even for unicast
+ *   (keepalived ≤ 1.3.6; `old_unicast_checksum`, auto-detected on receive).
+ */
+export type ChecksumMode = 'pseudo-header' | 'v2-style' | 'old-unicast';
+
+/** A structurally valid advert plus what the decoder learned while checking it. */
+export interface DecodedAdvert extends VrrpAdvert {
+  /** The checksum as carried in the packet. */
+  readonly checksum: number;
+  /** Which computation matched (v2: always 'v2-style'); lets the runtime switch to old-unicast on auto-detect. */
+  readonly checksumMode: ChecksumMode;
+}

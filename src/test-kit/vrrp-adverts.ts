@@ -1,0 +1,83 @@
+/** Shared helpers for the VRRP codec tests (test-only; not imported by production code). */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseIp } from '../core/ip.js';
+import type { Prng } from './prng.js';
+import type { VrrpAdvert } from '../vrrp/types.js';
+import { passwordAuthData } from '../vrrp/packet.js';
+
+/** Repository root, from dist/src/test-kit/*.js or src/test-kit/*.ts alike. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), dirname(fileURLToPath(import.meta.url)).includes('/dist/') ? '../../..' : '../..');
+
+export function ip(s: string): Uint8Array {
+  const a = parseIp(s);
+  if (!a) throw new Error(`bad test address ${s}`);
+  return a.bytes;
+}
+
+export function advert(over: Partial<VrrpAdvert> = {}): VrrpAdvert {
+  return {
+    version: 3,
+    family: 4,
+    vrid: 51,
+    priority: 100,
+    advertIntCs: 100,
+    authType: 0,
+    authData: null,
+    addresses: [ip('192.0.2.100')],
+    ...over,
+  };
+}
+
+/** A random but encodable advert. */
+export function randomAdvert(r: Prng): VrrpAdvert {
+  const version = r.chance(0.5) ? 2 : 3;
+  const family = version === 2 ? 4 : r.pick([4, 6] as const);
+  const count = r.chance(0.1) ? r.int(0, 255) : r.int(0, 6);
+  const addresses = Array.from({ length: count }, () => r.bytes(family === 4 ? 4 : 16));
+  const authType = version === 2 ? r.pick([0, 1, 2]) : 0;
+  return {
+    version,
+    family,
+    vrid: r.int(1, 255),
+    priority: r.int(0, 255),
+    advertIntCs: version === 2 ? r.int(0, 255) * 100 : r.int(0, 0xfff),
+    authType,
+    authData: version === 2 ? (authType === 1 ? passwordAuthData(r.chance(0.5) ? 'secret' : 'a-much-longer-password') : r.bytes(8)) : null,
+    addresses,
+  };
+}
+
+/** Fields of the adverts a keepalived config produces (test/fixtures/keepalived-adverts.json). */
+export interface CaptureExpect {
+  readonly version: 2 | 3;
+  readonly vrid: number;
+  readonly priority: number;
+  readonly advertIntCs: number;
+  readonly authType: number;
+  readonly password: string | null;
+  readonly addresses: readonly string[];
+  readonly unicastDst: string | null;
+}
+
+export interface CapturedFrame {
+  readonly src: string;
+  readonly dst: string;
+  readonly ttl: number;
+  /** The whole IP datagram (IPv4 or IPv6 header + VRRP), hex. */
+  readonly ip: string;
+  /** The VRRP payload alone, hex. */
+  readonly vrrp: string;
+}
+
+export interface KeepalivedAdvertFixture {
+  readonly keepalivedVersion: string;
+  readonly captureDate: string;
+  readonly captures: readonly {
+    readonly name: string;
+    readonly family: 4 | 6;
+    readonly config: string;
+    readonly expect: CaptureExpect;
+    readonly frames: readonly CapturedFrame[];
+  }[];
+}

@@ -1,0 +1,93 @@
+/**
+ * Prebuilt advert for the send path. A master sends the same advert every interval; only
+ * the priority (tracking, priority-0 on shutdown) and, for unicast, the destination change.
+ * So the VRRP child builds the datagram once — optionally with the 20-byte IPv4 header for
+ * IP_HDRINCL — and per send rewrites just those fields and patches the checksum
+ * incrementally (RFC 1624 eqn. 3, as keepalived does), never re-encoding.
+ *
+ * Usage: `const t = buildAdvertTemplate(adv, { src, dst, ipv4Header: {} });`
+ *        per send: `t.setPriority(p); for (const peer of peers) { t.setDestination(peer); send(t.datagram); }`
+ * `datagram` is mutated in place: copy it if a send is queued rather than written at once.
+ */
+import { type Family } from '../core/ip.js';
+import { KaError } from '../core/errors.js';
+import { advertLength, encodeAdvertInto, type EncodeOptions } from './packet.js';
+import { IPV4_HEADER_LEN, writeIpv4Header } from './ip-header.js';
+import type { ChecksumMode, VrrpAdvert } from './types.js';
+
+const CHECKSUM_OFFSET = 6;
+
+export interface TemplateOptions extends EncodeOptions {
+  /** Prepend an IPv4 header (IPv4 only): TTL default 255, ID default 0. */
+  readonly ipv4Header?: { readonly ttl?: number; readonly id?: number };
+}
+
+export interface AdvertTemplate {
+  /** What goes to the socket: IPv4 header + payload, or the payload alone. Mutated in place. */
+  readonly datagram: Uint8Array;
+  /** View of the VRRP payload inside `datagram`. */
+  readonly payload: Uint8Array;
+  readonly priority: number;
+  readonly dst: Uint8Array;
+  /** Rewrite the priority byte and patch the checksum. */
+  setPriority(priority: number): void;
+  /** Rewrite the IPv4 header destination and, for v3 'pseudo-header' mode, patch the checksum. */
+  setDestination(dst: Uint8Array): void;
+}
+
+/** One's complement checksum patch: HC' = ~(~HC + ~m + m') over 16-bit words (RFC 1624 eqn. 3). */
+export function checksumAdjust(hc: number, oldWords: Uint8Array, newWords: Uint8Array): number {
+  let sum = ~hc & 0xffff;
+  for (let i = 0; i + 1 < oldWords.length; i += 2) {
+    sum += ~((oldWords[i]! << 8) | oldWords[i + 1]!) & 0xffff;
+    sum += (newWords[i]! << 8) | newWords[i + 1]!;
+  }
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+export function buildAdvertTemplate(adv: VrrpAdvert, opts: TemplateOptions): AdvertTemplate {
+  const family: Family = adv.family;
+  const withIp = opts.ipv4Header !== undefined && family === 4;
+  const offset = withIp ? IPV4_HEADER_LEN : 0;
+  const len = advertLength(family, adv.version, adv.addresses.length);
+  const datagram = new Uint8Array(offset + len);
+  const payload = encodeAdvertInto(adv, opts, datagram, offset);
+  if (withIp) {
+    writeIpv4Header(datagram, 0, { src: opts.src, dst: opts.dst, payloadLength: len, ...opts.ipv4Header });
+  }
+  const mode: ChecksumMode = opts.checksumMode ?? 'pseudo-header';
+  // Only the standard v3 pseudo-header covers the real destination.
+  const checksumCoversDst = adv.version === 3 && mode === 'pseudo-header';
+  let dst = opts.dst.slice();
+
+  const readSum = (): number => (payload[CHECKSUM_OFFSET]! << 8) | payload[CHECKSUM_OFFSET + 1]!;
+  const writeSum = (s: number): void => {
+    payload[CHECKSUM_OFFSET] = s >>> 8;
+    payload[CHECKSUM_OFFSET + 1] = s & 0xff;
+  };
+
+  return {
+    datagram,
+    payload,
+    get priority() {
+      return payload[2]!;
+    },
+    get dst() {
+      return dst;
+    },
+    setPriority(priority) {
+      if (!Number.isInteger(priority) || priority < 0 || priority > 255) throw new KaError('KA_ERR_VRRP_CONFIG', `priority ${priority} not in 0..255`);
+      if (payload[2] === priority) return;
+      const oldWord = payload.slice(2, 4);
+      payload[2] = priority;
+      writeSum(checksumAdjust(readSum(), oldWord, payload.subarray(2, 4)));
+    },
+    setDestination(newDst) {
+      if (newDst.length !== dst.length) throw new KaError('KA_ERR_VRRP_CONFIG', `destination of ${newDst.length} bytes for an IPv${family} advert`);
+      if (withIp) datagram.set(newDst, 16);
+      if (checksumCoversDst) writeSum(checksumAdjust(readSum(), dst, newDst));
+      dst = newDst.slice();
+    },
+  };
+}
