@@ -15,7 +15,16 @@ import type { AuthSpec, GarpSettings, GlobalDefs, IpAddressSpec, SourceLoc, Vrrp
 const V3_MAX_ADVERT_CS = 4095;
 const V2_MAX_ADVERT_S = 255;
 
-export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalDefsDraft, diags: DiagSink): VrrpInstanceConfig | null {
+export interface InstanceContext {
+  readonly globals: GlobalDefs;
+  readonly globalDraft: GlobalDefsDraft;
+  /** Names listed in some vrrp_sync_group (keepalived skips the AH/MASTER check for them). */
+  readonly syncMembers: ReadonlySet<string>;
+}
+
+export function compileInstance(v: VrrpInstanceDraft, ic: InstanceContext, diags: DiagSink): VrrpInstanceConfig | null {
+  const g = ic.globals;
+  const gd = ic.globalDraft;
   const P = `(${v.name})`;
   const at = (kw: string): SourceLoc => v.locs[kw] ?? v.loc;
   if (v.vrid === undefined) {
@@ -38,7 +47,7 @@ export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalD
     version = 3;
   }
 
-  let priority = v.priority ?? (v.state === 'MASTER' && !v.badState ? 255 : 100);
+  const priority = v.priority ?? (v.state === 'MASTER' && !v.badState ? 255 : 100);
   let state: VrrpStateName = v.state ?? (priority === 255 ? 'MASTER' : 'BACKUP');
   if (strict && state === 'MASTER' && priority !== 255) {
     diags.warn('KA_CFG_VRRP_STRICT', `${P} State MASTER must match being address owner`, at('state'), { hint: 'vrrp_strict: only priority 255 may start as MASTER; using BACKUP' });
@@ -51,7 +60,7 @@ export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalD
     else if (strict) diags.warn('KA_CFG_VRRP_STRICT', `${P} Strict mode does not support authentication. Ignoring.`, at('authentication'));
     else auth = { type: v.authType, pass: v.authPass ?? '' };
   }
-  if (auth?.type === 'AH' && state === 'MASTER' && priority !== 255) {
+  if (auth?.type === 'AH' && state === 'MASTER' && priority !== 255 && !ic.syncMembers.has(v.name)) {
     diags.warn('KA_CFG_VRRP_AUTH', `${P} Initial state master is incompatible with AH authentication - clearing`, at('state'), { hint: 'using BACKUP' });
     state = 'BACKUP';
   }

@@ -106,8 +106,9 @@ function compileSyncGroups(groups: readonly SyncGroupDraft[], instances: readonl
 export function compileConfig(draft: ConfigDraft, files: readonly string[], opts: CompileOptions, diags: DiagSink): KeepalivedConfig {
   const globalDefs = compileGlobalDefs(draft.globalDefs, opts);
   const vrrpInstances: VrrpInstanceConfig[] = [];
+  const syncMembers = new Set(draft.syncGroups.flatMap((g) => g.members.map((m) => m.name)));
   for (const v of draft.instances) {
-    const c = compileInstance(v, globalDefs, draft.globalDefs, diags);
+    const c = compileInstance(v, { globals: globalDefs, globalDraft: draft.globalDefs, syncMembers }, diags);
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
