@@ -109,13 +109,8 @@ class SourceExpander {
   }
 
   private logicalLine(file: string, line: number, input: string, depth: number): void {
-    let text = input;
-    const cond = /^(\s*)@(\^?)(\S+)/.exec(text);
-    if (cond) {
-      const matches = cond[3] === this.opts.configId;
-      if (matches === (cond[2] === '^')) return;
-      text = ' '.repeat(cond[0].length) + text.slice(cond[0].length);
-    }
+    const text = this.condition(input);
+    if (text === null) return;
     const def = DEF_RE.exec(text);
     if (def) {
       const value = def[2]!;
@@ -137,13 +132,23 @@ class SourceExpander {
       for (const body of multi.lines) this.logicalLine(file, line, body, depth + 1);
       return;
     }
-    const substituted = this.substitute(text, file);
+    // A parameter may expand to an `@id` prefix (`$IF_MAIN=@main`), so test again.
+    const substituted = this.condition(this.substitute(text, file));
+    if (substituted === null) return;
     if (substituted.length > MAX_LINE_LENGTH) {
       this.diags.error('KA_CFG_LINE_TOO_LONG', 'line too long - ignoring', { file, line, col: 1 }, { hint: 'after $parameter substitution' });
       return;
     }
     const tokens = tokenizeLine(substituted);
     if (tokens.length > 0) this.lines.push({ file, line, text: substituted, tokens });
+  }
+
+  /** `@id`/`@^id` prefix: null drops the line; the word becomes blanks so columns hold. */
+  private condition(text: string): string | null {
+    const cond = /^(\s*)@(\^?)(\S+)/.exec(text);
+    if (!cond) return text;
+    if ((cond[3] === this.opts.configId) === (cond[2] === '^')) return null;
+    return ' '.repeat(cond[0].length) + text.slice(cond[0].length);
   }
 
   private finishDef(p: PendingDef): void {
