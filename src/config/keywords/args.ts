@@ -114,7 +114,9 @@ export function readEnum<E extends string>(node: ConfigNode, ctx: ParseCtx, valu
  */
 export function readScript(node: ConfigNode, ctx: ParseCtx): ScriptSpec | undefined {
   const { words, unterminated } = splitScriptWords(node.rawArgs);
-  if (unterminated) ctx.diags.error('KA_CFG_UNTERMINATED_QUOTE', 'Unterminated quote', argLoc(node, 0));
+  // An odd number of `"` was already reported for the whole line; only `'` is new here.
+  const doubleQuotes = (node.rawArgs.match(/"/g) ?? []).length;
+  if (unterminated && doubleQuotes % 2 === 0) ctx.diags.error('KA_CFG_UNTERMINATED_QUOTE', 'Unterminated quote', argLoc(node, 0));
   const script = words[0];
   if (script === undefined || script === '') {
     ctx.diags.error('KA_CFG_MISSING_ARG', `'${node.keyword}' requires a script`, node.loc);
@@ -122,7 +124,9 @@ export function readScript(node: ConfigNode, ctx: ParseCtx): ScriptSpec | undefi
   }
   const user = words[1];
   const group = words[2];
-  if (user !== undefined) {
+  // A quoted script shows the author knows the syntax; an unquoted one followed by words
+  // is the classic mistake (`notify_master /x.sh arg` runs /x.sh as user 'arg').
+  if (user !== undefined && node.args[0]?.quoted !== true) {
     ctx.diags.warn('KA_CFG_SCRIPT_USER', `'${user}' is taken as the user name to run '${script}' as (keepalived takes ONE script word)`, argLoc(node, 1), {
       hint: `to pass arguments, quote the command: ${node.keyword} "${[script, ...words.slice(1)].join(' ')}"`,
     });
