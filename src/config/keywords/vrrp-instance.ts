@@ -54,7 +54,8 @@ const AUTH_TABLE = defineTable<AuthDraft>(
   ]),
 );
 
-const GARP_INT = (name: string, set: (v: V, n: number) => void, dflt: string): KeywordDef<V> => intKw<V>(name, 0, 4294967295, (v, n) => set(v, n), { default: dflt });
+/** GARP delays are whole seconds kept in µs (≤ 4294 s); repeats are plain counts. */
+const GARP_INT = (name: string, max: number, set: (v: V, n: number) => void, dflt: string): KeywordDef<V> => intKw<V>(name, 0, max, (v, n) => set(v, n), { default: dflt });
 
 function unicastPeer(v: V, line: ConfigNode, ctx: ParseCtx): void {
   const { loc, argLocs } = line;
@@ -99,7 +100,7 @@ const SUPPORTED: KeywordDef<V>[] = [
       });
     }
   }, { default: 'derived from priority' }),
-  stringKw<V>('interface', (v, s) => (v.interface = s), { default: 'default_interface' }),
+  stringKw<V>('interface', (v, s) => (v.interface = s), { default: 'required unless unicast with unicast_src_ip' }),
   intKw<V>('virtual_router_id', 1, 255, (v, n) => (v.vrid = n), { default: 'required' }),
   intKw<V>('priority', 1, 255, (v, n) => (v.priority = n), { default: '100 (255 with state MASTER)' }),
   timerKw<V>('advert_int', 0.01, 255, 6, (v, s) => (v.advertIntSec = s), { default: '1' }),
@@ -163,12 +164,12 @@ const SUPPORTED: KeywordDef<V>[] = [
   timerKw<V>('preempt_delay', 0, 1000, 6, (v, s) => (v.preemptDelayMs = Math.round(s * 1000)), { default: '0' }),
   flagKw<V>('accept', (v) => (v.accept = true), { default: 'on unless strict' }),
   flagKw<V>('no_accept', (v) => (v.accept = false), { default: 'off unless strict' }),
-  GARP_INT('garp_master_delay', (v, n) => (v.garp.masterDelayMs = n * 1000), 'vrrp_garp_master_delay'),
-  GARP_INT('garp_master_repeat', (v, n) => (v.garp.masterRepeat = n), 'vrrp_garp_master_repeat'),
-  GARP_INT('garp_master_refresh', (v, n) => (v.garp.masterRefreshMs = n * 1000), 'vrrp_garp_master_refresh'),
-  GARP_INT('garp_master_refresh_repeat', (v, n) => (v.garp.masterRefreshRepeat = n), 'vrrp_garp_master_refresh_repeat'),
-  GARP_INT('garp_lower_prio_delay', (v, n) => (v.garp.lowerPrioDelayMs = n * 1000), 'garp_master_delay'),
-  GARP_INT('garp_lower_prio_repeat', (v, n) => (v.garp.lowerPrioRepeat = n), 'garp_master_repeat'),
+  GARP_INT('garp_master_delay', 4294, (v, n) => (v.garp.masterDelayMs = n * 1000), 'vrrp_garp_master_delay'),
+  GARP_INT('garp_master_repeat', 4294967295, (v, n) => (v.garp.masterRepeat = n), 'vrrp_garp_master_repeat'),
+  GARP_INT('garp_master_refresh', 4294, (v, n) => (v.garp.masterRefreshMs = n * 1000), 'vrrp_garp_master_refresh'),
+  GARP_INT('garp_master_refresh_repeat', 4294967295, (v, n) => (v.garp.masterRefreshRepeat = n), 'vrrp_garp_master_refresh_repeat'),
+  GARP_INT('garp_lower_prio_delay', 4294, (v, n) => (v.garp.lowerPrioDelayMs = n * 1000), 'garp_master_delay'),
+  GARP_INT('garp_lower_prio_repeat', 4294967295, (v, n) => (v.garp.lowerPrioRepeat = n), 'garp_master_repeat'),
   intKw<V>('down_timer_adverts', 1, 100, (v, n) => (v.downTimerAdverts = n), { default: 'vrrp_down_timer_adverts (3)' }),
   boolKw<V>('lower_prio_no_advert', (v, b) => (v.lowerPrioNoAdvert = b), { default: 'global' }),
   boolKw<V>('higher_prio_send_advert', (v, b) => (v.higherPrioSendAdvert = b), { default: 'global' }),
