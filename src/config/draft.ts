@@ -19,19 +19,23 @@ export type Draft<T> = { -readonly [K in keyof T]?: T[K] };
 /** Where each keyword was last seen, for diagnostics raised after parsing. */
 export type LocMap = Record<string, SourceLoc>;
 
-export interface GlobalDefsDraft {
-  locs: LocMap;
-  routerId?: string;
-  vrrpVersion?: 2 | 3;
-  mcastGroup4?: string;
-  mcastGroup6?: string;
-  vrrpStrict?: boolean;
+/** VRRP tuning set in global_defs (`vrrp_…`) and overridable per instance. */
+export interface VrrpTuningDraft {
   garp: Draft<GarpSettings>;
   downTimerAdverts?: number;
   lowerPrioNoAdvert?: boolean;
   higherPrioSendAdvert?: boolean;
   skipCheckAdvAddr?: boolean;
   checkUnicastSrc?: boolean;
+}
+
+export interface GlobalDefsDraft extends VrrpTuningDraft {
+  locs: LocMap;
+  routerId?: string;
+  vrrpVersion?: 2 | 3;
+  mcastGroup4?: string;
+  mcastGroup6?: string;
+  vrrpStrict?: boolean;
   notificationEmail: string[];
   notificationEmailFrom?: string;
   smtpServer?: { host: string; port: number };
@@ -47,7 +51,7 @@ export interface GlobalDefsDraft {
   statusHttp?: string;
 }
 
-export interface VrrpInstanceDraft {
+export interface VrrpInstanceDraft extends VrrpTuningDraft {
   readonly name: string;
   readonly loc: SourceLoc;
   locs: LocMap;
@@ -73,12 +77,6 @@ export interface VrrpInstanceDraft {
   nopreempt: boolean;
   preemptDelayMs?: number;
   accept?: boolean;
-  garp: Draft<GarpSettings>;
-  downTimerAdverts?: number;
-  lowerPrioNoAdvert?: boolean;
-  higherPrioSendAdvert?: boolean;
-  skipCheckAdvAddr?: boolean;
-  checkUnicastSrc?: boolean;
   strict?: boolean;
   notify: Draft<NotifyScripts>;
   smtpAlert?: boolean;

@@ -6,7 +6,7 @@
  * unlike keepalived — their whole `{ … }` is skipped so braces stay in sync.
  */
 import type { DiagSink } from '../diag-sink.js';
-import type { ScriptSpec, SourceLoc } from '../model.js';
+import type { NotifyScripts, ScriptSpec, SourceLoc } from '../model.js';
 import type { ConfigNode } from '../tree.js';
 import { type IpAddress, isMulticast, parseIp } from '../../core/ip.js';
 import { argLoc, noExtraArgs, readBool, readDecimal, readEnum, readInt, readScript, requireArg } from './args.js';
@@ -112,47 +112,32 @@ export function flagKw<B>(name: string, set: (b: B, node: ConfigNode, ctx: Parse
   };
 }
 
-export function intKw<B>(name: string, min: number, max: number, set: Set<B, number>, o: Opts = {}): KeywordDef<B> {
+/** A one-argument scalar: `read` parses (and reports), `set` stores a valid value. */
+function valueKw<B, T>(name: string, form: ArgForm, read: (node: ConfigNode, ctx: ParseCtx) => T | undefined, set: Set<B, T>, o: Opts): KeywordDef<B> {
   return {
     name,
-    form: { type: 'int', min, max },
+    form,
     scalar: true,
     ...dflt(o),
     apply: (b, node, ctx) => {
-      const v = readInt(node, ctx, min, max);
+      const v = read(node, ctx);
       noExtraArgs(node, ctx, 1);
       if (v !== undefined) set(b, v, node, ctx);
     },
   };
+}
+
+export function intKw<B>(name: string, min: number, max: number, set: Set<B, number>, o: Opts = {}): KeywordDef<B> {
+  return valueKw(name, { type: 'int', min, max }, (node, ctx) => readInt(node, ctx, min, max), set, o);
 }
 
 /** Seconds with decimals; the handler receives seconds as a float. */
 export function timerKw<B>(name: string, min: number, max: number, decimals: number, set: Set<B, number>, o: Opts = {}): KeywordDef<B> {
-  return {
-    name,
-    form: { type: 'timer', min, max, decimals },
-    scalar: true,
-    ...dflt(o),
-    apply: (b, node, ctx) => {
-      const v = readDecimal(node, ctx, min, max, decimals);
-      noExtraArgs(node, ctx, 1);
-      if (v !== undefined) set(b, v, node, ctx);
-    },
-  };
+  return valueKw(name, { type: 'timer', min, max, decimals }, (node, ctx) => readDecimal(node, ctx, min, max, decimals), set, o);
 }
 
 export function boolKw<B>(name: string, set: Set<B, boolean>, o: Opts = {}): KeywordDef<B> {
-  return {
-    name,
-    form: { type: 'bool' },
-    scalar: true,
-    ...dflt(o),
-    apply: (b, node, ctx) => {
-      const v = readBool(node, ctx);
-      noExtraArgs(node, ctx, 1);
-      if (v !== undefined) set(b, v, node, ctx);
-    },
-  };
+  return valueKw(name, { type: 'bool' }, readBool, set, o);
 }
 
 export function enumKw<B, E extends string>(
@@ -162,31 +147,11 @@ export function enumKw<B, E extends string>(
   set: Set<B, E>,
   o: Opts & { readonly message?: (v: string) => string } = {},
 ): KeywordDef<B> {
-  return {
-    name,
-    form: { type: 'enum', values, caseSensitive },
-    scalar: true,
-    ...dflt(o),
-    apply: (b, node, ctx) => {
-      const v = readEnum(node, ctx, values, caseSensitive, o.message);
-      noExtraArgs(node, ctx, 1);
-      if (v !== undefined) set(b, v, node, ctx);
-    },
-  };
+  return valueKw(name, { type: 'enum', values, caseSensitive }, (node, ctx) => readEnum(node, ctx, values, caseSensitive, o.message), set, o);
 }
 
 export function stringKw<B>(name: string, set: Set<B, string>, o: Opts = {}): KeywordDef<B> {
-  return {
-    name,
-    form: { type: 'string' },
-    scalar: true,
-    ...dflt(o),
-    apply: (b, node, ctx) => {
-      const v = requireArg(node, ctx, 'a value');
-      noExtraArgs(node, ctx, 1);
-      if (v !== undefined) set(b, v, node, ctx);
-    },
-  };
+  return valueKw(name, { type: 'string' }, (node, ctx) => requireArg(node, ctx, 'a value'), set, o);
 }
 
 /** Free-form arguments parsed by the handler itself (addresses with options, `HOST [PORT]`, …). */
@@ -283,4 +248,9 @@ export function recordingLocs<B extends { locs: Record<string, SourceLoc> }>(def
       d.apply(b, node, ctx);
     },
   }));
+}
+
+/** `notify_*` script rows shared by vrrp_instance and vrrp_sync_group. */
+export function notifyKws<B extends { notify: { -readonly [K in keyof NotifyScripts]?: ScriptSpec } }>(keys: ReadonlyArray<readonly [string, keyof NotifyScripts]>): KeywordDef<B>[] {
+  return keys.map(([name, key]) => scriptKw<B>(name, (b, s) => (b.notify[key] = s)));
 }

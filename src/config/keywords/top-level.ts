@@ -10,11 +10,16 @@ import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group.js';
 
 type C = ConfigDraft;
 
-/** `NAME` of `vrrp_instance NAME {`, or undefined (with a diagnostic). */
-function blockName(node: ConfigNode, ctx: ParseCtx): string | undefined {
+/** Opens `KIND NAME {`: the name is required and unique among `existing`. */
+function openNamed<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
   const name = requireArg(node, ctx, 'a name');
   noExtraArgs(node, ctx, 1);
-  return name;
+  if (name === undefined) return undefined;
+  if (existing.some((e) => e.name === name)) {
+    ctx.diags.error('KA_CFG_DUPLICATE', `${kind} ${name} already defined`, node.argLocs[0] ?? node.loc, { hint: 'the second definition is ignored' });
+    return undefined;
+  }
+  return make(name);
 }
 
 const SUPPORTED: KeywordDef<C>[] = [
@@ -27,29 +32,13 @@ const SUPPORTED: KeywordDef<C>[] = [
   blockKw<C, VrrpInstanceDraft>(
     'vrrp_instance',
     VRRP_INSTANCE_TABLE,
-    (c, node, ctx) => {
-      const name = blockName(node, ctx);
-      if (name === undefined) return undefined;
-      if (c.instances.some((i) => i.name === name)) {
-        ctx.diags.error('KA_CFG_DUPLICATE', `vrrp instance ${name} already defined`, node.argLocs[0] ?? node.loc, { hint: 'the second definition is ignored' });
-        return undefined;
-      }
-      return newInstanceDraft(name, node.loc);
-    },
+    (c, node, ctx) => openNamed('vrrp instance', node, ctx, c.instances, (name) => newInstanceDraft(name, node.loc)),
     (c, v) => c.instances.push(v),
   ),
   blockKw<C, SyncGroupDraft>(
     'vrrp_sync_group',
     VRRP_SYNC_GROUP_TABLE,
-    (c, node, ctx) => {
-      const name = blockName(node, ctx);
-      if (name === undefined) return undefined;
-      if (c.syncGroups.some((g) => g.name === name)) {
-        ctx.diags.error('KA_CFG_DUPLICATE', `vrrp sync group ${name} already defined`, node.argLocs[0] ?? node.loc, { hint: 'the second definition is ignored' });
-        return undefined;
-      }
-      return newSyncGroupDraft(name, node.loc);
-    },
+    (c, node, ctx) => openNamed('vrrp sync group', node, ctx, c.syncGroups, (name) => newSyncGroupDraft(name, node.loc)),
     (c, g) => c.syncGroups.push(g),
   ),
   listKw<C>('static_ipaddress', 'ADDRESS LINE', (c, line, ctx) => {

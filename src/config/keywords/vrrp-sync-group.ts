@@ -1,6 +1,6 @@
 /** Keyword table of `vrrp_sync_group NAME { }` (reference §1a.6). */
 import type { SyncGroupDraft } from '../draft.js';
-import { boolKw, defineTable, listKw, recordingLocs, scriptKw, unsupportedKw, type KeywordDef } from './table.js';
+import { boolKw, defineTable, listKw, notifyKws, recordingLocs, unsupportedKw, type KeywordDef } from './table.js';
 
 type S = SyncGroupDraft;
 
@@ -9,11 +9,13 @@ const SUPPORTED: KeywordDef<S>[] = [
     g.members.push({ name: line.keyword, loc: line.loc });
     line.args.forEach((t, i) => g.members.push({ name: t.text, loc: line.argLocs[i] ?? line.loc }));
   }),
-  scriptKw<S>('notify_master', (g, s) => (g.notify.master = s)),
-  scriptKw<S>('notify_backup', (g, s) => (g.notify.backup = s)),
-  scriptKw<S>('notify_fault', (g, s) => (g.notify.fault = s)),
-  scriptKw<S>('notify_stop', (g, s) => (g.notify.stop = s)),
-  scriptKw<S>('notify', (g, s) => (g.notify.generic = s)),
+  ...notifyKws<S>([
+    ['notify_master', 'master'],
+    ['notify_backup', 'backup'],
+    ['notify_fault', 'fault'],
+    ['notify_stop', 'stop'],
+    ['notify', 'generic'],
+  ]),
   boolKw<S>('smtp_alert', (g, b) => (g.smtpAlert = b), { default: 'global smtp_alert' }),
 ];
 
