@@ -1,0 +1,27 @@
+// docs/compatibility.md must list every keyword row of the keyword tables.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GLOBAL_DEFS_TABLE } from './keywords/global-defs.js';
+import type { KeywordTable } from './keywords/table.js';
+import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
+import { AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './keywords/vrrp-instance.js';
+import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
+
+const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
+
+const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE] as never;
+
+test('docs/compatibility.md has a row per keyword with the right status', () => {
+  assert.match(doc, /^## Deliberate differences$/m);
+  for (const t of tables) {
+    const section = doc.split(`## Keywords: \`${t.block}\``)[1]?.split('\n## ')[0];
+    assert.ok(section, `section for ${t.block}`);
+    for (const d of t.defs.values()) {
+      const row = section.split('\n').find((l) => l.startsWith(`| \`${d.name}\` |`));
+      assert.ok(row, `${t.block}: ${d.name} missing`);
+      assert.ok(row.includes(d.form.type === 'unsupported' ? 'not yet' : '| supported |'), `${t.block}: ${d.name} status`);
+    }
+  }
+});

@@ -1,0 +1,123 @@
+/** Keyword table of `global_defs { }` (reference §1a.1). */
+import { formatIp } from '../../core/ip.js';
+import type { GlobalDefsDraft } from '../draft.js';
+import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
+import {
+  addressKw,
+  boolKw,
+  defineTable,
+  flagKw,
+  intKw,
+  listKw,
+  stringKw,
+  timerKw,
+  unsupportedKw,
+  wordsKw,
+  type KeywordDef,
+} from './table.js';
+
+type G = GlobalDefsDraft;
+
+/** keepalived keeps these timers in µs in an unsigned int: 4294.967295 s at most. */
+const MAX_TIMER_S = 4294.967295;
+const MAX_UINT = 4294967295;
+
+const at = (g: G, name: string, loc: G['locs'][string]): void => {
+  g.locs[name] = loc;
+};
+
+/** `notify_fifo FIFO [USER [GROUP]]`: a path, not a command, so no argv split. */
+function fifoKw(name: string, set: (g: G, v: { argv: string[]; text: string; user?: string; group?: string }) => void): KeywordDef<G> {
+  return wordsKw<G>(name, 'FIFO [USER [GROUP]]', (g, node, ctx) => {
+    const path = requireArg(node, ctx, 'a FIFO path');
+    noExtraArgs(node, ctx, 3);
+    if (path === undefined) return;
+    const user = argText(node, 1);
+    const group = argText(node, 2);
+    set(g, { argv: [path], text: path, ...(user !== undefined ? { user } : {}), ...(group !== undefined ? { group } : {}) });
+  });
+}
+
+const SUPPORTED: KeywordDef<G>[] = [
+  stringKw<G>('router_id', (g, v) => (g.routerId = v), { default: 'host name' }),
+  intKw<G>('vrrp_version', 2, 3, (g, v) => (g.vrrpVersion = v === 3 ? 3 : 2), { default: '2' }),
+  addressKw<G>('vrrp_mcast_group4', (g, ip, node, ctx) => {
+    if (ip.family === 4) g.mcastGroup4 = formatIp(ip);
+    else ctx.diags.error('KA_CFG_INVALID_ADDRESS', `vrrp_mcast_group4 must be an IPv4 address - ignoring`, argLoc(node, 0));
+  }, { default: '224.0.0.18', multicast: true }),
+  addressKw<G>('vrrp_mcast_group6', (g, ip, node, ctx) => {
+    if (ip.family === 6) g.mcastGroup6 = formatIp(ip);
+    else ctx.diags.error('KA_CFG_INVALID_ADDRESS', `vrrp_mcast_group6 must be an IPv6 address - ignoring`, argLoc(node, 0));
+  }, { default: 'ff02::12', multicast: true }),
+  boolKw<G>('vrrp_strict', (g, v, node) => {
+    g.vrrpStrict = v;
+    at(g, 'vrrp_strict', node.loc);
+  }, { default: 'off' }),
+  intKw<G>('vrrp_garp_master_delay', 0, 4294, (g, v) => (g.garp.masterDelayMs = v * 1000), { default: '5' }),
+  intKw<G>('vrrp_garp_master_repeat', 0, MAX_UINT, (g, v) => (g.garp.masterRepeat = v), { default: '5' }),
+  intKw<G>('vrrp_garp_master_refresh', 0, 4294, (g, v) => (g.garp.masterRefreshMs = v * 1000), { default: '0 (off)' }),
+  intKw<G>('vrrp_garp_master_refresh_repeat', 0, MAX_UINT, (g, v) => (g.garp.masterRefreshRepeat = v), { default: '1' }),
+  intKw<G>('vrrp_garp_lower_prio_delay', 0, 4294, (g, v) => (g.garp.lowerPrioDelayMs = v * 1000), { default: '= vrrp_garp_master_delay' }),
+  intKw<G>('vrrp_garp_lower_prio_repeat', 0, MAX_UINT, (g, v) => (g.garp.lowerPrioRepeat = v), { default: '= vrrp_garp_master_repeat' }),
+  timerKw<G>('vrrp_garp_interval', 0.000001, MAX_TIMER_S, 6, (g, v) => (g.garp.intervalMs = v * 1000), { default: '0 (no gap)' }),
+  timerKw<G>('vrrp_gna_interval', 0.000001, MAX_TIMER_S, 6, (g, v) => (g.garp.gnaIntervalMs = v * 1000), { default: '0 (no gap)' }),
+  intKw<G>('vrrp_down_timer_adverts', 1, 100, (g, v) => (g.downTimerAdverts = v), { default: '3' }),
+  boolKw<G>('vrrp_lower_prio_no_advert', (g, v) => (g.lowerPrioNoAdvert = v), { default: 'false (true if strict)' }),
+  boolKw<G>('vrrp_higher_prio_send_advert', (g, v) => (g.higherPrioSendAdvert = v), { default: 'false' }),
+  boolKw<G>('vrrp_skip_check_adv_addr', (g, v) => (g.skipCheckAdvAddr = v), { default: 'off' }),
+  boolKw<G>('vrrp_check_unicast_src', (g, v) => (g.checkUnicastSrc = v), { default: 'off' }),
+  listKw<G>('notification_email', 'ADDRESS', (g, line) => {
+    g.notificationEmail.push(line.keyword, ...line.args.map((t) => t.text));
+  }),
+  stringKw<G>('notification_email_from', (g, v) => (g.notificationEmailFrom = v), { default: '<user>@<hostname>' }),
+  wordsKw<G>('smtp_server', 'HOST [PORT]', (g, node, ctx) => {
+    const host = requireArg(node, ctx, 'a host');
+    noExtraArgs(node, ctx, 2);
+    if (host === undefined) return;
+    const portText = argText(node, 1);
+    const port = portText === undefined ? 25 : readIntText(portText, argLoc(node, 1), node.keyword, ctx, 1, 65535);
+    if (port !== undefined) g.smtpServer = { host, port };
+  }),
+  intKw<G>('smtp_connect_timeout', 1, 4294, (g, v) => (g.smtpConnectTimeoutMs = v * 1000), { default: '30' }),
+  boolKw<G>('smtp_alert', (g, v) => (g.smtpAlert = v), { default: 'unset (false)' }),
+  flagKw<G>('enable_script_security', (g) => (g.enableScriptSecurity = true), { default: 'off' }),
+  wordsKw<G>('script_user', 'USER [GROUP]', (g, node, ctx) => {
+    const user = requireArg(node, ctx, 'a user name');
+    noExtraArgs(node, ctx, 2);
+    if (user === undefined) return;
+    g.scriptUser = user;
+    const group = argText(node, 1);
+    if (group !== undefined) g.scriptGroup = group;
+    else delete g.scriptGroup;
+  }),
+  stringKw<G>('default_interface', (g, v) => (g.defaultInterface = v), { default: 'eth0' }),
+  timerKw<G>('vrrp_startup_delay', 0, MAX_TIMER_S, 6, (g, v) => (g.vrrpStartupDelayMs = v * 1000), { default: '0' }),
+  fifoKw('notify_fifo', (g, v) => (g.notifyFifo = v)),
+  fifoKw('vrrp_notify_fifo', (g, v) => (g.vrrpNotifyFifo = v)),
+  stringKw<G>('status_http', (g, v) => (g.statusHttp = v), { default: 'off (keepalived-ts extension)' }),
+];
+
+/** Known to keepalived, not implemented by keepalived-ts yet (warned, never "unknown"). */
+const NOT_YET = `smtp_helo_name smtp_alert_vrrp smtp_alert_checker no_email_faults checker_log_all_failures no_checker_emails
+rs_init_notifies vrrp_min_garp vrrp_garp_extra_if vrrp_vmac_garp_intvl vrrp_owner_ignore_adverts v3_checksum_as_v2
+vrrp_notify_priority_changes vrrp_iptables vrrp_ipsets nftables nftables_priority nftables_counters nftables_ifindex
+nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark disable_local_igmp dynamic_interfaces vrrp_delay_after_boot
+log_unknown_vrids vmac_prefix vmac_addr_prefix vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_netlink_cmd_rcv_bufs
+vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs
+lvs_netlink_cmd_rcv_bufs_force lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs
+process_monitor_rcv_bufs_force lvs_sync_daemon lvs_timeouts lvs_flush lvs_flush_on_stop lvs_flush_onstop
+set_supplementary_groups use_symlink_paths startup_script startup_script_timeout shutdown_script shutdown_script_timeout
+notify_fifo_script vrrp_notify_fifo_script lvs_notify_fifo lvs_notify_fifo_script fifo_write_vrrp_states_on_reload
+max_auto_priority min_auto_priority_delay vrrp_priority checker_priority bfd_priority vrrp_no_swap checker_no_swap
+bfd_no_swap vrrp_rt_priority checker_rt_priority bfd_rt_priority vrrp_cpu_affinity checker_cpu_affinity bfd_cpu_affinity
+vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime
+process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name snmp_socket
+enable_snmp_vrrp enable_snmp_keepalived enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2 enable_snmp_rfcv3
+enable_traps snmp_vs_stats_update_interval snmp_rs_stats_update_interval enable_dbus dbus_service_name
+dbus_no_interface_name umask random_seed reload_check_config reload_time_file reload_repeat reload_file include_check
+tmp_config_directory config_save_dir data_use_instance state_dump_file stats_dump_file json_dump_file json_version
+iproute_usr_dir iproute_etc_dir`
+  .split(/\s+/)
+  .map((n) => unsupportedKw<G>(n));
+
+export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...NOT_YET]);
