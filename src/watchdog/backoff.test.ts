@@ -26,6 +26,8 @@ test('quick deaths back off 0, 1, 2, 4 … capped at 60 s', () => {
 test('a run of at least 60 s restarts at once and resets the series', () => {
   assert.deepEqual(delays([500, 500, 500, 60_000, 500, 500]), [0, 1, 2, 0, 0, 1]);
   assert.deepEqual(delays([59_999, 59_999]), [0, 1]);
+  assert.equal(restartDelay(INITIAL_BACKOFF, 0, 500).limited, true);
+  assert.equal(restartDelay(INITIAL_BACKOFF, 0, 60_000).limited, false);
 });
 
 test('exit classification: 1/2/4 permanent, others transient', () => {

@@ -17,13 +17,15 @@ export const INITIAL_BACKOFF: BackoffState = { nextDelayS: 0 };
 
 export interface RestartDecision {
   readonly delayS: number;
+  /** The child died quickly: keepalived then logs "Restart of … delayed N seconds to limit respawn rate". */
+  readonly limited: boolean;
   readonly state: BackoffState;
 }
 
 /** When to restart a child that started at `startedAtMs` and died at `diedAtMs` (monotonic). */
 export function restartDelay(state: BackoffState, startedAtMs: number, diedAtMs: number): RestartDecision {
-  if (diedAtMs - startedAtMs >= HEALTHY_RUN_MS) return { delayS: 0, state: INITIAL_BACKOFF };
+  if (diedAtMs - startedAtMs >= HEALTHY_RUN_MS) return { delayS: 0, limited: false, state: INITIAL_BACKOFF };
   const delayS = state.nextDelayS;
   const nextDelayS = delayS === 0 ? 1 : Math.min(delayS * 2, MAX_RESTART_DELAY_S);
-  return { delayS, state: { nextDelayS } };
+  return { delayS, limited: true, state: { nextDelayS } };
 }
