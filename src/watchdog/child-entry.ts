@@ -7,7 +7,7 @@
  */
 import { KaError } from '../core/errors.js';
 import { assertNever } from '../core/result.js';
-import type { Logger } from '../core/logger.js';
+import { nullLogger, type Logger } from '../core/logger.js';
 import { createProcessLogger } from '../cli/logging.js';
 import type { ChildKind } from '../cli/options.js';
 import type { ChildHandle, ChildIpc, ChildRunner } from './child-api.js';
@@ -64,7 +64,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   let pendingStop = false;
   let stopping: Promise<void> | undefined;
   let handle: ChildHandle | undefined;
-  let log: Logger | undefined;
+  let log: Logger = nullLogger;
   let closeLog: () => Promise<void> = async () => undefined;
 
   const exit = async (status: number): Promise<never> => {
@@ -78,14 +78,14 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
       return Promise.resolve();
     }
     const h = handle;
-    log?.debug(`stopping: ${why}`);
+    log.debug(`stopping: ${why}`);
     stopping = (async () => {
       try {
         await h.shutdown();
       } catch (e) {
-        log?.error(`shutdown failed: ${String(e)}`);
+        log.error(`shutdown failed: ${String(e)}`);
       }
-      log?.info('Stopped');
+      log.info('Stopped');
       await exit(0);
     })();
     return stopping;
@@ -96,7 +96,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
       await handle.reload();
       ipc.send({ type: 'reload-done', ok: true });
     } catch (e) {
-      log?.error(`Reload failed: ${String(e)}`);
+      log.error(`Reload failed: ${String(e)}`);
       ipc.send({ type: 'reload-done', ok: false, reason: String(e) });
     }
   };
@@ -126,19 +126,19 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   }
 
   process.on('uncaughtException', (e) => {
-    log?.error(`uncaught exception: ${e.stack ?? String(e)}`);
+    log.error(`uncaught exception: ${e.stack ?? String(e)}`);
     void exit(EXIT_PROGRAM_ERROR);
   });
   process.on('message', (raw: unknown) => {
     const m = parseParentToChild(raw);
     if (!m.ok) {
-      log?.error(`IPC protocol error from parent: ${m.reason}`, { code: 'KA_ERR_IPC_PROTOCOL' });
+      log.error(`IPC protocol error from parent: ${m.reason}`, { code: 'KA_ERR_IPC_PROTOCOL' });
       return;
     }
     const msg = m.value;
     switch (msg.type) {
       case 'hello':
-        log?.error('IPC protocol error from parent: duplicate hello', { code: 'KA_ERR_IPC_PROTOCOL' });
+        log.error('IPC protocol error from parent: duplicate hello', { code: 'KA_ERR_IPC_PROTOCOL' });
         return;
       case 'cfg-reload':
         void reload();
