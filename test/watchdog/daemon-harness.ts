@@ -9,6 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive, sleep } from '../lab/proc.js';
+
+export { isAlive, parentOf, sleep } from '../lab/proc.js';
 
 /** dist/src/cli/keepalived-ts.js, relative to this compiled file (dist/test/watchdog/). */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'keepalived-ts.js');
@@ -82,10 +85,6 @@ export class Daemon {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 export function readPid(path: string): number | undefined {
   try {
     const n = Number(readFileSync(path, 'utf8').trim());
@@ -93,21 +92,6 @@ export function readPid(path: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Alive and not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-export function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 /** Polls until `path` names a live pid different from `not`. */
