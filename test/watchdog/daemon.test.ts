@@ -1,12 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { Daemon, isAlive, makeFiles, parentOf, readPid, removeFiles, sleep, stdArgs, waitPidFile } from './daemon-harness.js';
+import { Daemon, isAlive, makeFiles, parentOf, readPid, removeFiles, sleep, stdArgs, waitPidFile, type DaemonFiles } from './daemon-harness.js';
 
-test('foreground start writes both pid files; a second start refuses; SIGTERM stops all and removes them', async () => {
+/** Runs `body` against a daemon started with the lab command line (+ `extra`), always cleaning up. */
+async function withDaemon(extra: readonly string[], env: NodeJS.ProcessEnv, body: (d: Daemon, f: DaemonFiles) => Promise<void>): Promise<void> {
   const f = makeFiles();
-  const d = new Daemon(stdArgs(f));
+  const d = new Daemon([...stdArgs(f), ...extra], env);
   try {
+    await body(d, f);
+  } finally {
+    d.kill(f);
+    removeFiles(f);
+  }
+}
+
+async function stopOk(d: Daemon, sig: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  d.proc.kill(sig);
+  assert.equal((await d.waitExit(5000)).code, 0);
+}
+
+test('foreground start writes both pid files; a second start refuses; SIGTERM stops all and removes them', () =>
+  withDaemon([], {}, async (d, f) => {
     const ppid = await waitPidFile(f.pid);
     assert.equal(ppid, d.pid, '-p names the launched process (no fork with -n)');
     const vpid = await waitPidFile(f.vrrpPid);
@@ -22,24 +37,16 @@ test('foreground start writes both pid files; a second start refuses; SIGTERM st
     assert.equal(readPid(f.vrrpPid), vpid);
 
     const t0 = Date.now();
-    d.proc.kill('SIGTERM');
-    const e = await d.waitExit(5000);
-    assert.equal(e.code, 0);
+    await stopOk(d);
     assert.ok(Date.now() - t0 < 5000);
     assert.equal(isAlive(vpid), false, 'child gone');
     assert.equal(existsSync(f.pid), false, 'parent pid file removed');
     assert.equal(existsSync(f.vrrpPid), false, 'vrrp pid file removed');
     assert.match(d.log, /Stopped Keepalived-ts/);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+  }));
 
-test('SIGKILL of the child: respawn logged and the new pid written', async () => {
-  const f = makeFiles();
-  const d = new Daemon(stdArgs(f));
-  try {
+test('SIGKILL of the child: respawn logged and the new pid written', () =>
+  withDaemon([], {}, async (d, f) => {
     const v1 = await waitPidFile(f.vrrpPid);
     await d.waitFor(/VRRP child process\(\d+\) ready/);
     process.kill(v1, 'SIGKILL');
@@ -55,49 +62,29 @@ test('SIGKILL of the child: respawn logged and the new pid written', async () =>
     await d.waitFor(/Restart of VRRP process delayed 1 seconds to limit respawn rate/);
     const v3 = await waitPidFile(f.vrrpPid, 5000, v2);
     assert.ok(isAlive(v3));
-    d.proc.kill('SIGTERM');
-    assert.equal((await d.waitExit(5000)).code, 0);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+    await stopOk(d);
+  }));
 
-test('a child exiting with status 2 (CONFIG) terminates the parent with status 2', async () => {
-  const f = makeFiles();
-  const d = new Daemon(stdArgs(f), { KTS_TEST_CHILD_EXIT: '2' });
-  try {
+test('a child exiting with status 2 (CONFIG) terminates the parent with status 2', () =>
+  withDaemon([], { KTS_TEST_CHILD_EXIT: '2' }, async (d, f) => {
     const r = await d.waitExit(5000);
     assert.equal(r.code, 2);
     assert.match(d.log, /exited with permanent error CONFIG\. Terminating/);
     assert.doesNotMatch(d.log, /Respawning/);
     assert.equal(existsSync(f.pid), false);
     assert.equal(existsSync(f.vrrpPid), false);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+  }));
 
-test('a child exiting with another status is respawned', async () => {
-  const f = makeFiles();
-  const d = new Daemon(stdArgs(f), { KTS_TEST_CHILD_EXIT: '3' });
-  try {
+test('a child exiting with another status is respawned', () =>
+  withDaemon([], { KTS_TEST_CHILD_EXIT: '3' }, async (d) => {
     await d.waitFor(/pid \d+ exited with status 3/);
     await d.waitFor(/died: Respawning/);
     await d.waitFor(/Starting VRRP child process, pid=\d+[\s\S]*Starting VRRP child process, pid=\d+/);
-    d.proc.kill('SIGTERM');
-    assert.equal((await d.waitExit(5000)).code, 0);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+    await stopOk(d);
+  }));
 
-test('-R: the parent exits when the child dies', async () => {
-  const f = makeFiles();
-  const d = new Daemon([...stdArgs(f), '-R']);
-  try {
+test('-R: the parent exits when the child dies', () =>
+  withDaemon(['-R'], {}, async (d, f) => {
     const v = await waitPidFile(f.vrrpPid);
     await d.waitFor(/ready/);
     process.kill(v, 'SIGKILL');
@@ -105,11 +92,7 @@ test('-R: the parent exits when the child dies', async () => {
     assert.equal(r.code, 0);
     assert.doesNotMatch(d.log, /Respawning/);
     assert.equal(existsSync(f.pid), false);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+  }));
 
 test('stale pid files (dead pid, foreign process) do not block a start', async () => {
   const f = makeFiles();
@@ -120,18 +103,15 @@ test('stale pid files (dead pid, foreign process) do not block a start', async (
     assert.equal(await waitPidFile(f.pid, 5000, 2 ** 22 + 7), d.pid);
     const v = await waitPidFile(f.vrrpPid, 5000, process.pid);
     assert.equal(parentOf(v), d.pid);
-    d.proc.kill('SIGTERM');
-    assert.equal((await d.waitExit(5000)).code, 0);
+    await stopOk(d);
   } finally {
     d.kill(f);
     removeFiles(f);
   }
 });
 
-test('SIGHUP and SIGUSR1 are forwarded to the child', async () => {
-  const f = makeFiles();
-  const d = new Daemon(stdArgs(f));
-  try {
+test('SIGHUP and SIGUSR1 are forwarded to the child', () =>
+  withDaemon([], {}, async (d, f) => {
     const v = await waitPidFile(f.vrrpPid);
     await d.waitFor(/ready/);
     d.proc.kill('SIGHUP');
@@ -139,13 +119,8 @@ test('SIGHUP and SIGUSR1 are forwarded to the child', async () => {
     await d.waitFor(new RegExp(`VRRP child process\\(${v}\\) reload done`));
     d.proc.kill('SIGUSR1');
     await d.waitFor(/Printing parent data for process/);
-    d.proc.kill('SIGINT');
-    assert.equal((await d.waitExit(5000)).code, 0);
-  } finally {
-    d.kill(f);
-    removeFiles(f);
-  }
-});
+    await stopOk(d, 'SIGINT');
+  }));
 
 test('without -n the daemon forks into the background', async () => {
   const f = makeFiles();
