@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The keepalived-ts executable (keepalived(8) command line, reference §1c). Dispatches to:
+ * help/version/--signum texts; --config-test (config pipeline seam); a watchdog child
+ * (--child=KIND, only ever started by the parent); or the parent, which daemonises first
+ * unless -n (re-executes itself detached with --dont-fork and exits).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './args.js';
+import { INTERIM_CONFIG_SUMMARY, INTERIM_CONFIG_TESTER } from './config-seam.js';
+import { helpText, versionText } from './usage.js';
+import { assertNever } from '../core/result.js';
+import { runChildProcess } from '../watchdog/child-entry.js';
+import { CHILD_RUNNERS } from '../watchdog/child-runners.js';
+import { runParent } from '../watchdog/parent.js';
+
+const ENTRY = fileURLToPath(import.meta.url);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.reason.message}\n`);
+    return 1;
+  }
+  for (const w of parsed.value.warnings) process.stderr.write(`${w}\n`);
+  const cmd = parsed.value.command;
+  switch (cmd.type) {
+    case 'help':
+      process.stdout.write(helpText());
+      return 0;
+    case 'version':
+      process.stdout.write(versionText());
+      return 0;
+    case 'signum':
+      process.stdout.write(`${cmd.signal}\n`);
+      return 0;
+    case 'genhash':
+      process.stderr.write('genhash mode is not implemented yet\n');
+      return 1;
+    case 'config-test':
+      return INTERIM_CONFIG_TESTER(cmd.logFile === undefined ? { configFile: cmd.options.configFile, options: cmd.options } : { configFile: cmd.options.configFile, logFile: cmd.logFile, options: cmd.options });
+    case 'run': {
+      const o = cmd.options;
+      if (o.child !== undefined) {
+        await runChildProcess(o.child, CHILD_RUNNERS);
+        return new Promise<number>(() => undefined); // the child exits from inside
+      }
+      if (!o.dontFork) {
+        const bg = spawn(process.execPath, [...process.execArgv, ENTRY, ...argv, '--dont-fork'], { detached: true, stdio: 'ignore' });
+        bg.unref();
+        return 0;
+      }
+      return runParent({ options: o, argv, entryScript: ENTRY, loadConfigSummary: INTERIM_CONFIG_SUMMARY });
+    }
+    default:
+      return assertNever(cmd, 'command');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (e: unknown) => {
+    process.stderr.write(`keepalived-ts: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(70);
+  },
+);

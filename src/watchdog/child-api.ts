@@ -1,0 +1,40 @@
+/**
+ * The contract between the watchdog's child entry and a subsystem runtime (the VRRP child's
+ * runVrrpChild in src/vrrp/daemon.ts, the checker later). Types only. A runner starts its
+ * subsystem and returns a handle; the child entry owns the process: IPC, signals, exit.
+ *
+ * Exit statuses: a runner that rejects with a KaError whose code is a configuration code
+ * makes the child exit 2 (CONFIG: the parent terminates the daemon, no respawn), a
+ * permission problem (errnoCode EPERM/EACCES) exits 4, anything else at startup exits 1
+ * (FATAL). An uncaught error after startup exits 70 and is respawned.
+ */
+import type { Logger } from '../core/logger.js';
+import type { CliOptions } from '../cli/options.js';
+import type { ChildToParent } from './ipc.js';
+
+/** The child's side of the IPC channel. */
+export interface ChildIpc {
+  /** Send to the parent; silently dropped when the channel is gone. */
+  send(msg: ChildToParent): void;
+  readonly connected: boolean;
+}
+
+export interface ChildContext {
+  readonly configPath: string;
+  readonly options: CliOptions;
+  readonly log: Logger;
+  readonly ipc: ChildIpc;
+}
+
+export interface ChildHandle {
+  /** SIGHUP: re-read the configuration and apply the difference. */
+  reload(): Promise<void>;
+  /** SIGTERM: leave MASTER cleanly (priority-0 advert, remove VIPs…), release resources. */
+  shutdown(): Promise<void>;
+  /** SIGUSR1: write the .data dump. */
+  dumpData?(): void;
+  /** SIGUSR2: write the .stats dump. */
+  dumpStats?(): void;
+}
+
+export type ChildRunner = (ctx: ChildContext) => Promise<ChildHandle>;

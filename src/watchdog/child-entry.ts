@@ -1,0 +1,169 @@
+/**
+ * Entry of every child process the watchdog forks (`keepalived-ts --child=vrrp …`): waits
+ * for the parent's Hello (config path + options), builds the process logger, runs the
+ * subsystem's ChildRunner and then turns IPC messages and signals into handle calls.
+ * Owns the child's exit status (child-api.ts). Losing the IPC channel means the parent
+ * died: shut down, as keepalived's children do with PR_SET_PDEATHSIG.
+ */
+import { KaError } from '../core/errors.js';
+import { assertNever } from '../core/result.js';
+import { nullLogger, type Logger } from '../core/logger.js';
+import { createProcessLogger } from '../cli/logging.js';
+import type { ChildKind } from '../cli/options.js';
+import type { ChildHandle, ChildIpc, ChildRunner } from './child-api.js';
+import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
+import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from './ipc.js';
+
+const HELLO_TIMEOUT_MS = 10_000;
+/** Test hook (process tests only): exit with this status right after the Hello exchange. */
+export const TEST_EXIT_ENV = 'KTS_TEST_CHILD_EXIT';
+
+export function exitStatusForError(e: unknown): number {
+  if (e instanceof KaError) {
+    if (e.code === 'KA_ERR_CFG_INVALID' || e.code === 'KA_ERR_CFG_MISSING_FILE' || e.code === 'KA_ERR_VRRP_CONFIG') return EXIT_CONFIG;
+    if (e.errnoCode === 'EPERM' || e.errnoCode === 'EACCES') return EXIT_MISSING_PERMISSION;
+  }
+  return EXIT_FATAL;
+}
+
+function waitHello(): Promise<Extract<ParentToChild, { type: 'hello' }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no hello from the parent')), HELLO_TIMEOUT_MS);
+    const onMsg = (raw: unknown): void => {
+      const m = parseParentToChild(raw);
+      if (!m.ok || m.value.type !== 'hello') {
+        clearTimeout(timer);
+        process.off('message', onMsg);
+        reject(new KaError('KA_ERR_IPC_PROTOCOL', `expected hello, got: ${m.ok ? m.value.type : m.reason}`));
+        return;
+      }
+      clearTimeout(timer);
+      process.off('message', onMsg);
+      resolve(m.value);
+    };
+    process.on('message', onMsg);
+  });
+}
+
+const ipc: ChildIpc = {
+  send: (msg: ChildToParent) => {
+    if (process.connected && process.send) process.send(msg, undefined, {}, () => undefined);
+  },
+  get connected() {
+    return process.connected;
+  },
+};
+
+/** Runs the child; resolves never (the process exits from inside). */
+export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<ChildKind, ChildRunner>>): Promise<void> {
+  if (!process.send) {
+    process.stderr.write(`--child=${kind} is internal: it must be started by the keepalived-ts parent\n`);
+    process.exit(EXIT_FATAL);
+  }
+  // Signals before the runner is up must not kill us with Node's default action.
+  let pendingStop = false;
+  let stopping: Promise<void> | undefined;
+  let handle: ChildHandle | undefined;
+  let log: Logger = nullLogger;
+  let closeLog: () => Promise<void> = async () => undefined;
+
+  const exit = async (status: number): Promise<never> => {
+    await closeLog();
+    process.exit(status);
+  };
+  const stop = (why: string): Promise<void> => {
+    if (stopping) return stopping;
+    if (!handle) {
+      pendingStop = true;
+      return Promise.resolve();
+    }
+    const h = handle;
+    log.debug(`stopping: ${why}`);
+    stopping = (async () => {
+      try {
+        await h.shutdown();
+      } catch (e) {
+        log.error(`shutdown failed: ${String(e)}`);
+      }
+      log.info('Stopped');
+      await exit(0);
+    })();
+    return stopping;
+  };
+  const reload = async (): Promise<void> => {
+    if (!handle || stopping) return;
+    try {
+      await handle.reload();
+      ipc.send({ type: 'reload-done', ok: true });
+    } catch (e) {
+      log.error(`Reload failed: ${String(e)}`);
+      ipc.send({ type: 'reload-done', ok: false, reason: String(e) });
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => void reload());
+  process.on('SIGUSR1', () => handle?.dumpData?.());
+  process.on('SIGUSR2', () => handle?.dumpStats?.());
+  process.on('disconnect', () => void stop('parent gone'));
+
+  let hello: Extract<ParentToChild, { type: 'hello' }>;
+  try {
+    hello = await waitHello();
+  } catch (e) {
+    process.stderr.write(`Keepalived child: ${String(e)}\n`);
+    process.exit(EXIT_FATAL);
+  }
+  const pl = createProcessLogger(hello.options, kind);
+  log = pl.logger;
+  closeLog = pl.close;
+  ipc.send({ type: 'hello', protocol: IPC_PROTOCOL_VERSION, child: kind, pid: process.pid });
+
+  const testExit = process.env[TEST_EXIT_ENV];
+  if (testExit !== undefined && /^[0-9]+$/.test(testExit)) {
+    log.warn(`test hook ${TEST_EXIT_ENV}: exiting with status ${testExit}`);
+    await exit(Number(testExit));
+  }
+
+  process.on('uncaughtException', (e) => {
+    log.error(`uncaught exception: ${e.stack ?? String(e)}`);
+    void exit(EXIT_PROGRAM_ERROR);
+  });
+  process.on('message', (raw: unknown) => {
+    const m = parseParentToChild(raw);
+    if (!m.ok) {
+      log.error(`IPC protocol error from parent: ${m.reason}`, { code: 'KA_ERR_IPC_PROTOCOL' });
+      return;
+    }
+    const msg = m.value;
+    switch (msg.type) {
+      case 'hello':
+        log.error('IPC protocol error from parent: duplicate hello', { code: 'KA_ERR_IPC_PROTOCOL' });
+        return;
+      case 'cfg-reload':
+        void reload();
+        return;
+      case 'ctl-shutdown':
+        void stop('shutdown request');
+        return;
+      case 'dump-data':
+        handle?.dumpData?.();
+        return;
+      case 'dump-stats':
+        handle?.dumpStats?.();
+        return;
+      default:
+        assertNever(msg, 'parent message');
+    }
+  });
+
+  try {
+    handle = await runners[kind]({ configPath: hello.configPath, options: hello.options, log, ipc });
+  } catch (e) {
+    const status = exitStatusForError(e);
+    log.error(e instanceof Error ? e.message : String(e), { code: e instanceof KaError ? e.code : undefined });
+    await exit(status);
+  }
+  ipc.send({ type: 'ready' });
+  if (pendingStop) await stop('signal during startup');
+}

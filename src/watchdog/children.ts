@@ -1,0 +1,40 @@
+/**
+ * The watchdog's table of child processes, as data (relayd's proc table): adding a child
+ * kind means adding a row. Names and messages are keepalived's ("Starting VRRP child
+ * process, pid=N", "Healthcheck child process(N) died: Respawning").
+ */
+import type { ChildKind, CliOptions } from '../cli/options.js';
+
+/** What the parent needs to know about the configuration before starting children. */
+export interface ConfigSummary {
+  /** Any vrrp_instance / static_* configuration. */
+  readonly hasVrrp: boolean;
+  /** Any virtual_server. */
+  readonly hasChecker: boolean;
+  /** global child_wait_time (s): how long shutdown waits before SIGKILL. */
+  readonly childWaitTimeS: number;
+}
+
+export interface ChildSpec {
+  readonly kind: ChildKind;
+  /** Word used in keepalived's log lines. */
+  readonly title: string;
+  readonly pidFile: (o: CliOptions) => string;
+  readonly hasConfig: (c: ConfigSummary) => boolean;
+  /** The -P/-C flag that selects only this child. */
+  readonly onlyFlag: (o: CliOptions) => boolean;
+}
+
+export const CHILD_TABLE: readonly ChildSpec[] = [
+  { kind: 'vrrp', title: 'VRRP', pidFile: (o) => o.vrrpPidFile, hasConfig: (c) => c.hasVrrp, onlyFlag: (o) => o.vrrpOnly },
+  { kind: 'checker', title: 'Healthcheck', pidFile: (o) => o.checkersPidFile, hasConfig: (c) => c.hasChecker, onlyFlag: (o) => o.checkOnly },
+];
+
+/**
+ * keepalived: -P/-C restrict the set; a child runs when its subsystem has configuration
+ * or --all is given.
+ */
+export function selectChildren(o: CliOptions, c: ConfigSummary, table: readonly ChildSpec[] = CHILD_TABLE): ChildSpec[] {
+  const restricted = table.some((s) => s.onlyFlag(o));
+  return table.filter((s) => (!restricted || s.onlyFlag(o)) && (o.all || s.hasConfig(c)));
+}

@@ -1,0 +1,85 @@
+/**
+ * tcpdump on a lab host, parsed into frames: ARP (for gratuitous ARP after a takeover) and
+ * VRRP adverts. `-tt` gives kernel receive timestamps in µs (CLOCK_REALTIME), `-e` the
+ * source MAC (which host sent it), `--immediate-mode -l` no buffering delay.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Lab, LabHost } from './netns.js';
+
+export type Frame =
+  | { readonly kind: 'arp'; readonly tUs: number; readonly srcMac: string; readonly op: 'request' | 'reply'; readonly senderIp: string; readonly targetIp?: string }
+  | { readonly kind: 'vrrp'; readonly tUs: number; readonly srcMac: string; readonly srcIp: string; readonly version: number; readonly vrid: number; readonly priority: number };
+
+const toUs = (t: string): number => {
+  const [s = '0', frac = ''] = t.split('.');
+  return Number(s) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
+};
+
+/** One line of `tcpdump -n -tt -e -l`. */
+export function parseTcpdumpLine(line: string): Frame | undefined {
+  const head = /^(\d+\.\d+) ([0-9a-f:]{17}) > [0-9a-f:]{17}, ethertype (\S+) \([^)]*\), length \d+: (.*)$/.exec(line);
+  if (!head) return undefined;
+  const [, t, srcMac, ethertype, body] = head as unknown as [string, string, string, string, string];
+  const tUs = toUs(t);
+  if (ethertype === 'ARP') {
+    let m = /Request who-has (\S+)(?: \([^)]*\))? tell (\S+?),/.exec(body);
+    if (m) return { kind: 'arp', tUs, srcMac, op: 'request', senderIp: m[2] as string, targetIp: m[1] as string };
+    m = /Reply (\S+) is-at/.exec(body);
+    if (m) return { kind: 'arp', tUs, srcMac, op: 'reply', senderIp: m[1] as string };
+    m = /Announcement,? (\S+?),/.exec(body);
+    if (m) return { kind: 'arp', tUs, srcMac, op: 'request', senderIp: m[1] as string, targetIp: m[1] as string };
+    return undefined;
+  }
+  const v = /^(\S+) > \S+: VRRPv(\d), Advertisement, vrid (\d+), prio (\d+)/.exec(body);
+  if (v) return { kind: 'vrrp', tUs, srcMac, srcIp: v[1] as string, version: Number(v[2]), vrid: Number(v[3]), priority: Number(v[4]) };
+  return undefined;
+}
+
+/** A gratuitous ARP for `vip`: sender IP = VIP (request with target = VIP, or reply). */
+export function isGarpFor(f: Frame, vip: string): boolean {
+  return f.kind === 'arp' && f.senderIp === vip && (f.op === 'reply' || f.targetIp === vip);
+}
+
+export class Capture {
+  readonly frames: Frame[] = [];
+  readonly ready: Promise<void>;
+  private readonly proc: ChildProcess;
+
+  constructor(lab: Lab, host: LabHost, filter = 'arp or ip proto 112 or ip6 proto 112') {
+    this.proc = lab.spawn(host, ['tcpdump', '-i', 'eth0', '-n', '-tt', '-e', '-l', '--immediate-mode', '-s', '256', filter]);
+    this.ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`tcpdump on ${host.name} did not start`)), 5000);
+      if (this.proc.stderr) {
+        createInterface({ input: this.proc.stderr }).on('line', (l) => {
+          if (/listening on/.test(l)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }
+      this.proc.once('exit', () => reject(new Error(`tcpdump on ${host.name} exited`)));
+    });
+    this.ready.catch(() => undefined);
+    if (this.proc.stdout) {
+      createInterface({ input: this.proc.stdout }).on('line', (l) => {
+        const f = parseTcpdumpLine(l);
+        if (f) this.frames.push(f);
+      });
+    }
+  }
+
+  first(pred: (f: Frame) => boolean, afterUs = 0): Frame | undefined {
+    return this.frames.find((f) => f.tUs >= afterUs && pred(f));
+  }
+
+  last(pred: (f: Frame) => boolean, beforeUs = Number.MAX_SAFE_INTEGER): Frame | undefined {
+    let out: Frame | undefined;
+    for (const f of this.frames) if (f.tUs < beforeUs && pred(f)) out = f;
+    return out;
+  }
+
+  stop(): void {
+    this.proc.kill('SIGTERM');
+  }
+}
