@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.js';
-import { INTERIM_CONFIG_SUMMARY, INTERIM_CONFIG_TESTER } from './config-seam.js';
+import { configSummaryLoader, configTester } from './config-test.js';
 import { helpText, versionText } from './usage.js';
 import { assertNever } from '../core/result.js';
 import { runChildProcess } from '../watchdog/child-entry.js';
@@ -39,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write('genhash mode is not implemented yet\n');
       return 1;
     case 'config-test':
-      return INTERIM_CONFIG_TESTER(cmd.logFile === undefined ? { configFile: cmd.options.configFile, options: cmd.options } : { configFile: cmd.options.configFile, logFile: cmd.logFile, options: cmd.options });
+      return configTester(cmd.logFile === undefined ? { configFile: cmd.options.configFile, options: cmd.options } : { configFile: cmd.options.configFile, logFile: cmd.logFile, options: cmd.options });
     case 'run': {
       const o = cmd.options;
       if (o.child !== undefined) {
@@ -51,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
         bg.unref();
         return 0;
       }
-      return runParent({ options: o, argv, entryScript: ENTRY, loadConfigSummary: INTERIM_CONFIG_SUMMARY });
+      return runParent({ options: o, argv, entryScript: ENTRY, loadConfigSummary: (path) => configSummaryLoader(path, o) });
     }
     default:
       return assertNever(cmd, 'command');
