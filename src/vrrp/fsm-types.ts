@@ -1,0 +1,129 @@
+/**
+ * Types of the VRRP state machine (fsm.ts): per-instance parameters, the state record, the
+ * events a driver feeds in and the actions it must carry out. Plain readonly data, so states
+ * can be compared, logged and replayed by the simulation tests.
+ */
+import type { LogLevel } from '../core/logger.js';
+
+/** RFC 5798 §6.4 states, plus keepalived's STOP pseudo-state (terminal; notifications only). */
+export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+
+/** Why a state changed; the single transition funnel attaches exactly one to every change. */
+export type TransitionReason =
+  | 'startup' // INIT → BACKUP, or INIT → MASTER for the address owner with `state MASTER`
+  | 'master-down-timer' // Master_Down_Timer expired: no (accepted) advert for Master_Down_Interval
+  | 'priority-0-advert' // the master resigned (priority 0) and our Skew_Time ran out
+  | 'preempt' // we discarded a lower-priority master's adverts until our down timer ran out
+  | 'higher-priority-advert' // MASTER saw a higher priority (or equal priority, higher address)
+  | 'fault' // a fault source became active (interface down, weight-0 tracker failed)
+  | 'fault-cleared' // the last fault source cleared
+  | 'shutdown' // graceful stop (SIGTERM)
+  | 'sync-group'; // reserved for a sync-group coordinator that forces members
+
+export const TRANSITION_REASONS: readonly TransitionReason[] = [
+  'startup', 'master-down-timer', 'priority-0-advert', 'preempt', 'higher-priority-advert', 'fault', 'fault-cleared',
+  'shutdown', 'sync-group',
+];
+
+/** Immutable per-instance parameters, derived once from VrrpInstanceConfig (see fsmParamsFromConfig). */
+export interface FsmParams {
+  /** Instance name (for the driver's log bindings; messages do not repeat it). */
+  readonly name: string;
+  readonly vrid: number;
+  readonly version: 2 | 3;
+  /** Configured priority 1..255; 255 = address owner, never changed by trackers. */
+  readonly basePriority: number;
+  /** Our Advertisement_Interval in centiseconds. */
+  readonly advertIntCs: number;
+  /** keepalived `down_timer_adverts` (RFC: 3). */
+  readonly downTimerAdverts: number;
+  readonly nopreempt: boolean;
+  /** 0 = no preempt delay. */
+  readonly preemptDelayMs: number;
+  readonly lowerPrioNoAdvert: boolean;
+  readonly higherPrioSendAdvert: boolean;
+  /** Configured or derived `state`. Only the address owner acts on MASTER at startup. */
+  readonly initialState: 'MASTER' | 'BACKUP';
+  /** Our advert source address (primary address or mcast_src_ip/unicast_src_ip), for tie-breaks. */
+  readonly primaryAddress: Uint8Array;
+  /** basePriority === 255. */
+  readonly addressOwner: boolean;
+}
+
+/** Per-instance statistics, named after keepalived's `keepalived.stats` fields. */
+export interface FsmCounters {
+  readonly advertRcvd: number;
+  readonly advertSent: number;
+  readonly becameMaster: number;
+  readonly releasedMaster: number;
+  readonly priZeroRcvd: number;
+  readonly priZeroSent: number;
+}
+
+export interface FsmState {
+  readonly state: VrrpState;
+  /**
+   * What this instance alone would be in (keepalived `wantstate`). Equal to `state` for a
+   * standalone instance; a sync-group coordinator compares members' wantState before forcing.
+   */
+  readonly wantState: 'BACKUP' | 'MASTER' | 'FAULT';
+  /** Priority advertised and compared against: base plus tracker weights, clamped to [1,254]. */
+  readonly effectivePriority: number;
+  /** RFC 5798 Master_Adver_Interval (cs): our own, or the master's once a v3 BACKUP adopts it. */
+  readonly masterAdverIntervalCs: number;
+  /** BACKUP: absolute Master_Down_Timer deadline (ms); null otherwise. */
+  readonly masterDownAtMs: number | null;
+  /** MASTER: absolute Adver_Timer deadline (ms); null otherwise. */
+  readonly adverAtMs: number | null;
+  /**
+   * BACKUP with preempt_delay: when lower-priority adverts stop being accepted (ms). Not a
+   * timer: keepalived checks it when an advert arrives, so it is not part of nextDeadline.
+   */
+  readonly preemptDelayAtMs: number | null;
+  /** Reason to attach when the BACKUP down timer expires (keepalived's next_master_reason). */
+  readonly nextMasterReason: TransitionReason;
+  /** Active fault sources (sorted, unique); FAULT while non-empty. */
+  readonly faultSources: readonly string[];
+  readonly lastMasterAddress: Uint8Array | null;
+  readonly lastMasterPriority: number | null;
+  readonly lastTransitionAtMs: number | null;
+  readonly counters: FsmCounters;
+}
+
+/** Events. AdvertReceived must already have passed the receive checks (vrid, auth, TTL, v2 interval …). */
+export type FsmEvent =
+  | { readonly type: 'Startup' }
+  | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
+  /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
+  | { readonly type: 'TimerFired' }
+  /** `source` names the fault (e.g. `interface:eth0`, `script:chk`); FAULT while any is active. */
+  | { readonly type: 'FaultChanged'; readonly source: string; readonly active: boolean }
+  /** New effective priority from trackers (clamped to [1,254]; ignored for the address owner). */
+  | { readonly type: 'PriorityChanged'; readonly effectivePriority: number }
+  | { readonly type: 'Shutdown' };
+
+export type GarpReason = 'became-master' | 'lower-prio-seen';
+
+/** Actions for the driver, in the order they must be carried out. */
+export type FsmAction =
+  | { readonly type: 'SendAdvert'; readonly priority: number }
+  | { readonly type: 'AddVips' }
+  | { readonly type: 'RemoveVips' }
+  /** The driver sends the burst and schedules the delayed/refresh bursts from the GARP config. */
+  | { readonly type: 'SendGarpBurst'; readonly reason: GarpReason }
+  /** Exactly one per state change; `priority` is the effective priority (for `notify` argv). */
+  | {
+      readonly type: 'Transition';
+      readonly from: VrrpState;
+      readonly to: VrrpState;
+      readonly reason: TransitionReason;
+      readonly priority: number;
+    }
+  /** keepalived's log text without the `(INSTANCE) ` prefix (the driver's logger binds it). */
+  | { readonly type: 'LogEvent'; readonly level: LogLevel; readonly msg: string }
+  | { readonly type: 'NotifyMasterRxLowerPri' };
+
+export interface StepResult {
+  readonly state: FsmState;
+  readonly actions: readonly FsmAction[];
+}
