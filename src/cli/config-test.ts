@@ -3,26 +3,18 @@
  * pipeline. Exit status as keepalived's code: 0 clean, 4 cannot run, 5 errors but
  * runnable, 6 script security (reference §1b).
  */
-import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { loadConfig } from '../config/load.js';
-import { fsSourceReader } from '../config/read-source.js';
-import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
+import type { LoadResult } from '../config/load.js';
+import { readConfigFile } from '../config/read-config.js';
+import { configTestExitCode, formatDiagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { ConfigTester } from './config-seam.js';
 import type { CliOptions } from './options.js';
 
-/** keepalived's default config-id: the host name up to the first dot. */
-export function defaultConfigId(): string {
-  return hostname().split('.')[0] ?? '';
-}
-
-export function readConfig(path: string, options: Pick<CliOptions, 'configId'>): { config: KeepalivedConfig; diagnostics: Diagnostic[] } {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return loadConfig(path, { reader: fsSourceReader, configId: options.configId ?? defaultConfigId(), env, hostname: hostname() });
+export function readConfig(path: string, options: Pick<CliOptions, 'configId'>): LoadResult {
+  return readConfigFile(path, options.configId);
 }
 
 export const configTester: ConfigTester = async (req) => {

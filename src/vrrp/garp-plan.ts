@@ -5,7 +5,9 @@
  */
 import type { GarpSettings } from '../config/model.js';
 
-export type GarpReason = 'became-master' | 'lower-prio-seen' | 'refresh';
+import type { GarpReason as FsmGarpReason } from './fsm.js';
+
+export type GarpReason = FsmGarpReason | 'refresh';
 
 export interface GarpBurst {
   /** Milliseconds after the triggering event. */
