@@ -247,3 +247,24 @@ export const FR_ACT_NOP = 3;
 export const FR_ACT_BLACKHOLE = 6;
 export const FR_ACT_UNREACHABLE = 7;
 export const FR_ACT_PROHIBIT = 8;
+
+const RTM_NAMES: Readonly<Record<number, string>> = {
+  [RTM_NEWLINK]: 'RTM_NEWLINK',
+  [RTM_DELLINK]: 'RTM_DELLINK',
+  [RTM_GETLINK]: 'RTM_GETLINK',
+  [RTM_SETLINK]: 'RTM_SETLINK',
+  [RTM_NEWADDR]: 'RTM_NEWADDR',
+  [RTM_DELADDR]: 'RTM_DELADDR',
+  [RTM_GETADDR]: 'RTM_GETADDR',
+  [RTM_NEWROUTE]: 'RTM_NEWROUTE',
+  [RTM_DELROUTE]: 'RTM_DELROUTE',
+  [RTM_GETROUTE]: 'RTM_GETROUTE',
+  [RTM_NEWRULE]: 'RTM_NEWRULE',
+  [RTM_DELRULE]: 'RTM_DELRULE',
+  [RTM_GETRULE]: 'RTM_GETRULE',
+};
+
+/** Kernel name of a message type for logs and errors ('RTM_NEWADDR', or 'type 99'). */
+export function rtmName(type: number): string {
+  return RTM_NAMES[type] ?? `type ${type}`;
+}
