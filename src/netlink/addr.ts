@@ -5,25 +5,21 @@
  * IFA_F_NOPREFIXROUTE) and IFA_CACHEINFO (preferred_lft 0 for IPv6 VIPs).
  */
 import {
-  HOST_LE,
   attr,
   attrMap,
   attrString,
   attrU32,
   compact,
   optional,
-  protocolError,
   readBytes,
   readString,
   readU32,
-  view,
 } from './attr.js';
 import {
   IFADDRMSG_LEN,
   IFA_ADDRESS,
   IFA_BROADCAST,
   IFA_CACHEINFO,
-  IFA_CACHEINFO_LEN,
   IFA_FLAGS,
   IFA_LABEL,
   IFA_LOCAL,
@@ -33,6 +29,7 @@ import {
   RTM_GETADDR,
 } from './constants.js';
 import { encodeMessage } from './message.js';
+import { defineStruct } from './struct.js';
 
 export interface IfAddrMsg {
   readonly family: number;
@@ -43,28 +40,16 @@ export interface IfAddrMsg {
   readonly index: number;
 }
 
-export function encodeIfAddrMsg(m: IfAddrMsg): Uint8Array {
-  const out = new Uint8Array(IFADDRMSG_LEN);
-  const dv = view(out);
-  dv.setUint8(0, m.family);
-  dv.setUint8(1, m.prefixLen);
-  dv.setUint8(2, m.flags & 0xff);
-  dv.setUint8(3, m.scope);
-  dv.setUint32(4, m.index >>> 0, HOST_LE);
-  return out;
-}
+const ifaddrmsg = defineStruct<keyof IfAddrMsg>('ifaddrmsg', [
+  ['family', 'u8'],
+  ['prefixLen', 'u8'],
+  ['flags', 'u8'],
+  ['scope', 'u8'],
+  ['index', 'u32'],
+]);
 
-export function decodeIfAddrMsg(b: Uint8Array): IfAddrMsg {
-  if (b.length < IFADDRMSG_LEN) throw protocolError(`ifaddrmsg of ${b.length} byte(s), needs ${IFADDRMSG_LEN}`);
-  const dv = view(b);
-  return {
-    family: dv.getUint8(0),
-    prefixLen: dv.getUint8(1),
-    flags: dv.getUint8(2),
-    scope: dv.getUint8(3),
-    index: dv.getUint32(4, HOST_LE),
-  };
-}
+export const encodeIfAddrMsg = (m: IfAddrMsg): Uint8Array => ifaddrmsg.encode(m);
+export const decodeIfAddrMsg = (b: Uint8Array): IfAddrMsg => ifaddrmsg.decode(b);
 
 /** struct ifa_cacheinfo; lifetimes in seconds, INFINITY_LIFE_TIME = forever. */
 export interface IfaCacheInfo {
@@ -75,26 +60,15 @@ export interface IfaCacheInfo {
   readonly tstampCs: number;
 }
 
-export function encodeCacheInfo(c: IfaCacheInfo): Uint8Array {
-  const b = new Uint8Array(IFA_CACHEINFO_LEN);
-  const dv = view(b);
-  dv.setUint32(0, c.preferred >>> 0, HOST_LE);
-  dv.setUint32(4, c.valid >>> 0, HOST_LE);
-  dv.setUint32(8, c.cstampCs >>> 0, HOST_LE);
-  dv.setUint32(12, c.tstampCs >>> 0, HOST_LE);
-  return b;
-}
+const ifaCacheinfo = defineStruct<keyof IfaCacheInfo>('ifa_cacheinfo', [
+  ['preferred', 'u32'],
+  ['valid', 'u32'],
+  ['cstampCs', 'u32'],
+  ['tstampCs', 'u32'],
+]);
 
-export function decodeCacheInfo(b: Uint8Array): IfaCacheInfo {
-  if (b.length < IFA_CACHEINFO_LEN) throw protocolError(`ifa_cacheinfo of ${b.length} byte(s), needs ${IFA_CACHEINFO_LEN}`);
-  const dv = view(b);
-  return {
-    preferred: dv.getUint32(0, HOST_LE),
-    valid: dv.getUint32(4, HOST_LE),
-    cstampCs: dv.getUint32(8, HOST_LE),
-    tstampCs: dv.getUint32(12, HOST_LE),
-  };
-}
+export const encodeCacheInfo = (c: IfaCacheInfo): Uint8Array => ifaCacheinfo.encode(c);
+export const decodeCacheInfo = (b: Uint8Array): IfaCacheInfo => ifaCacheinfo.decode(b);
 
 /** A decoded RTM_NEWADDR/RTM_DELADDR. */
 export interface AddrMessage {

@@ -4,7 +4,6 @@
  * MTU, operstate, parent link, IFLA_LINKINFO kind/data for macvlan VMACs).
  */
 import {
-  HOST_LE,
   attr,
   attrMap,
   attrNested,
@@ -12,12 +11,10 @@ import {
   attrU32,
   compact,
   optional,
-  protocolError,
   readBytes,
   readString,
   readU32,
   readU8,
-  view,
 } from './attr.js';
 import {
   AF_UNSPEC,
@@ -41,6 +38,7 @@ import {
   RTM_GETLINK,
 } from './constants.js';
 import { encodeMessage } from './message.js';
+import { defineStruct } from './struct.js';
 
 export interface IfInfoMsg {
   readonly family: number;
@@ -52,28 +50,17 @@ export interface IfInfoMsg {
   readonly change: number;
 }
 
-export function encodeIfInfoMsg(m: IfInfoMsg): Uint8Array {
-  const out = new Uint8Array(IFINFOMSG_LEN);
-  const dv = view(out);
-  dv.setUint8(0, m.family);
-  dv.setUint16(2, m.type, HOST_LE);
-  dv.setInt32(4, m.index, HOST_LE);
-  dv.setUint32(8, m.flags >>> 0, HOST_LE);
-  dv.setUint32(12, m.change >>> 0, HOST_LE);
-  return out;
-}
+const ifinfomsg = defineStruct<keyof IfInfoMsg>('ifinfomsg', [
+  ['family', 'u8'],
+  [null, 'u8'], // __ifi_pad
+  ['type', 'u16'],
+  ['index', 's32'],
+  ['flags', 'u32'],
+  ['change', 'u32'],
+]);
 
-export function decodeIfInfoMsg(b: Uint8Array): IfInfoMsg {
-  if (b.length < IFINFOMSG_LEN) throw protocolError(`ifinfomsg of ${b.length} byte(s), needs ${IFINFOMSG_LEN}`);
-  const dv = view(b);
-  return {
-    family: dv.getUint8(0),
-    type: dv.getUint16(2, HOST_LE),
-    index: dv.getInt32(4, HOST_LE),
-    flags: dv.getUint32(8, HOST_LE),
-    change: dv.getUint32(12, HOST_LE),
-  };
-}
+export const encodeIfInfoMsg = (m: IfInfoMsg): Uint8Array => ifinfomsg.encode(m);
+export const decodeIfInfoMsg = (b: Uint8Array): IfInfoMsg => ifinfomsg.decode(b);
 
 /** A decoded RTM_NEWLINK/RTM_DELLINK. */
 export interface LinkMessage {

@@ -6,7 +6,6 @@
  * answer ENODEV, not EINVAL (native-io.md P11), hence the golden-byte tests.
  */
 import {
-  HOST_LE,
   attr,
   attrMap,
   attrString,
@@ -14,12 +13,10 @@ import {
   attrU8,
   compact,
   optional,
-  protocolError,
   readBytes,
   readString,
   readU32,
   readU8,
-  view,
 } from './attr.js';
 import {
   FIB_RULE_HDR_LEN,
@@ -44,6 +41,7 @@ import {
   RTMSG_LEN,
 } from './constants.js';
 import { encodeMessage } from './message.js';
+import { defineStruct } from './struct.js';
 
 export interface RtMsg {
   readonly family: number;
@@ -58,29 +56,20 @@ export interface RtMsg {
   readonly flags: number;
 }
 
-export function encodeRtMsg(m: RtMsg): Uint8Array {
-  const out = new Uint8Array(RTMSG_LEN);
-  const dv = view(out);
-  [m.family, m.dstLen, m.srcLen, m.tos, m.table & 0xff, m.protocol, m.scope, m.type].forEach((v, i) => dv.setUint8(i, v));
-  dv.setUint32(8, m.flags >>> 0, HOST_LE);
-  return out;
-}
+const rtmsg = defineStruct<keyof RtMsg>('rtmsg', [
+  ['family', 'u8'],
+  ['dstLen', 'u8'],
+  ['srcLen', 'u8'],
+  ['tos', 'u8'],
+  ['table', 'u8'],
+  ['protocol', 'u8'],
+  ['scope', 'u8'],
+  ['type', 'u8'],
+  ['flags', 'u32'],
+]);
 
-export function decodeRtMsg(b: Uint8Array): RtMsg {
-  if (b.length < RTMSG_LEN) throw protocolError(`rtmsg of ${b.length} byte(s), needs ${RTMSG_LEN}`);
-  const dv = view(b);
-  return {
-    family: dv.getUint8(0),
-    dstLen: dv.getUint8(1),
-    srcLen: dv.getUint8(2),
-    tos: dv.getUint8(3),
-    table: dv.getUint8(4),
-    protocol: dv.getUint8(5),
-    scope: dv.getUint8(6),
-    type: dv.getUint8(7),
-    flags: dv.getUint32(8, HOST_LE),
-  };
-}
+export const encodeRtMsg = (m: RtMsg): Uint8Array => rtmsg.encode(m);
+export const decodeRtMsg = (b: Uint8Array): RtMsg => rtmsg.decode(b);
 
 export interface RouteFields {
   readonly dst?: Uint8Array;
@@ -140,33 +129,20 @@ export interface FibRuleHdr {
   readonly flags: number;
 }
 
-export function encodeFibRuleHdr(h: FibRuleHdr): Uint8Array {
-  const out = new Uint8Array(FIB_RULE_HDR_LEN);
-  const dv = view(out);
-  dv.setUint8(0, h.family);
-  dv.setUint8(1, h.dstLen);
-  dv.setUint8(2, h.srcLen);
-  dv.setUint8(3, h.tos);
-  dv.setUint8(4, h.table & 0xff);
-  // bytes 5, 6: res1, res2
-  dv.setUint8(7, h.action);
-  dv.setUint32(8, h.flags >>> 0, HOST_LE);
-  return out;
-}
+const fibRuleHdr = defineStruct<keyof FibRuleHdr>('fib_rule_hdr', [
+  ['family', 'u8'],
+  ['dstLen', 'u8'],
+  ['srcLen', 'u8'],
+  ['tos', 'u8'],
+  ['table', 'u8'],
+  [null, 'u8'], // res1
+  [null, 'u8'], // res2
+  ['action', 'u8'],
+  ['flags', 'u32'],
+]);
 
-export function decodeFibRuleHdr(b: Uint8Array): FibRuleHdr {
-  if (b.length < FIB_RULE_HDR_LEN) throw protocolError(`fib_rule_hdr of ${b.length} byte(s), needs ${FIB_RULE_HDR_LEN}`);
-  const dv = view(b);
-  return {
-    family: dv.getUint8(0),
-    dstLen: dv.getUint8(1),
-    srcLen: dv.getUint8(2),
-    tos: dv.getUint8(3),
-    table: dv.getUint8(4),
-    action: dv.getUint8(7),
-    flags: dv.getUint32(8, HOST_LE),
-  };
-}
+export const encodeFibRuleHdr = (h: FibRuleHdr): Uint8Array => fibRuleHdr.encode(h);
+export const decodeFibRuleHdr = (b: Uint8Array): FibRuleHdr => fibRuleHdr.decode(b);
 
 export interface RuleFields {
   readonly src?: Uint8Array;

@@ -11,7 +11,7 @@
  * - A request whose answer never comes (lost to ENOBUFS) fails after `timeoutMs`.
  */
 import { constants as osConstants } from 'node:os';
-import { KaError } from '../core/errors.js';
+import { KaError, type SyscallError } from '../core/errors.js';
 import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from '../netlink/constants.js';
 import { HOST_LE } from '../netlink/attr.js';
 import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from '../netlink/message.js';
@@ -104,10 +104,7 @@ export class NetlinkSocket {
       const name = sock.getsockname();
       const portId = new DataView(name.buffer, name.byteOffset, name.byteLength).getUint32(4, HOST_LE);
       const nl = new NetlinkSocket(sock, portId, opts);
-      sock.receive(
-        (data, info) => nl.onDatagram(data, (info.flags & K.MSG_TRUNC) !== 0),
-        (err) => nl.onReceiveError(err),
-      );
+      nl.startReceive();
       return nl;
     } catch (e) {
       sock.close();
@@ -241,7 +238,38 @@ export class NetlinkSocket {
     }
   }
 
+  private startReceive(): void {
+    const truncFlag = nio().constants.MSG_TRUNC;
+    this.sock.receive(
+      (data, info) => this.onDatagram(data, (info.flags & truncFlag) !== 0),
+      (err) => this.onReceiveError(err),
+    );
+  }
+
+  /**
+   * An overrun sets the socket error, so poll(2) reports POLLERR; libuv then stops the
+   * watcher and reports it as EBADF. Fetch (and so clear) the real error with SO_ERROR
+   * and restart the watcher; a recvmsg that fails with ENOBUFS arrives here directly.
+   */
   private onReceiveError(err: Error): void {
+    if (this.sock.closed) return;
+    if ((err as SyscallError).syscall === 'uv_poll') {
+      const K = nio().constants;
+      const buf = new Uint8Array(4);
+      let soError = 0;
+      try {
+        nio().getsockopt(this.sock.fd, K.SOL_SOCKET, K.SO_ERROR, buf);
+        soError = new DataView(buf.buffer).getInt32(0, HOST_LE);
+      } catch {
+        /* reported below as the poll error */
+      }
+      if (soError !== 0) {
+        const name = errnoName(soError);
+        this.startReceive();
+        this.opts.onError?.(Object.assign(new Error(`netlink receive: ${name}`), { code: name, errno: -soError, syscall: 'recvmsg' }));
+        return;
+      }
+    }
     this.opts.onError?.(err);
   }
 
