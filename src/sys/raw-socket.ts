@@ -1,0 +1,125 @@
+/**
+ * RawSocket: one fd from the native addon plus its uv_poll watcher. The building block of
+ * every non-Node socket in the daemon (VRRP, GARP/NA, netlink, ICMP). Runs in whichever
+ * process owns the socket.
+ *
+ * Contract:
+ * - `receive(onDatagram, onError)` starts the watcher; each readable event drains up to
+ *   `maxBatch` datagrams (bounded, so one busy socket cannot starve the loop; the poll is
+ *   level-triggered, so the rest comes on the next turn). Draining stops as soon as a
+ *   handler closes the socket.
+ * - `data` handed to the handler is a fresh copy, safe to keep.
+ * - `send` returns bytes sent, or -1 on EAGAIN/ENOBUFS; other errors throw (see sys/nio.ts).
+ * - `close()` stops the watcher before closing the fd (a reused fd under a live poll would
+ *   get another socket's events); it is idempotent.
+ */
+import { nio, type Cmsg, type Poller, type RecvResult } from './nio.js';
+
+export interface RawSocketOptions {
+  /** Datagrams read per readable event (default 32). */
+  readonly maxBatch?: number;
+  /** Receive buffer size in bytes (default 65536); longer datagrams are truncated (flags has MSG_TRUNC). */
+  readonly bufSize?: number;
+  /** Control buffer size for cmsgs (default 0 = none). */
+  readonly controlLen?: number;
+  /** recvmsg flags (e.g. MSG_TRUNC to learn the real length). */
+  readonly recvFlags?: number;
+}
+
+/** `data` is the datagram (at most bufSize bytes); `info` has the sockaddr, cmsgs and flags. */
+export type DatagramHandler = (data: Uint8Array, info: RecvResult) => void;
+export type SocketErrorHandler = (err: Error) => void;
+
+export class RawSocket {
+  readonly fd: number;
+  private readonly maxBatch: number;
+  private readonly controlLen: number;
+  private readonly recvFlags: number;
+  private readonly buf: Uint8Array;
+  private poller: Poller | undefined;
+  private isClosed = false;
+  private referenced = true;
+
+  /** Takes ownership of `fd` (closed by close()). */
+  constructor(fd: number, opts: RawSocketOptions = {}) {
+    this.fd = fd;
+    this.maxBatch = opts.maxBatch ?? 32;
+    this.controlLen = opts.controlLen ?? 0;
+    this.recvFlags = opts.recvFlags ?? 0;
+    this.buf = new Uint8Array(opts.bufSize ?? 65536);
+  }
+
+  /** socket(domain, type | NONBLOCK | CLOEXEC, protocol) wrapped in a RawSocket. */
+  static open(domain: number, type: number, protocol: number, opts: RawSocketOptions = {}): RawSocket {
+    return new RawSocket(nio().socket(domain, type, protocol), opts);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  setsockopt(level: number, name: number, value: number | boolean | Uint8Array): void {
+    nio().setsockopt(this.fd, level, name, value);
+  }
+
+  bind(sockaddr: Uint8Array): void {
+    nio().bind(this.fd, sockaddr);
+  }
+
+  getsockname(): Buffer {
+    return nio().getsockname(this.fd);
+  }
+
+  /** Starts delivering datagrams. Calling it again replaces the handlers. */
+  receive(onDatagram: DatagramHandler, onError: SocketErrorHandler): void {
+    if (this.isClosed) throw new Error('RawSocket is closed');
+    const n = nio();
+    this.poller?.close();
+    const poller = new n.Poller(this.fd, (err) => {
+      if (err) {
+        onError(err);
+        return;
+      }
+      this.drain(onDatagram, onError);
+    });
+    this.poller = poller;
+    if (!this.referenced) poller.unref();
+    poller.start(n.constants.POLLIN);
+  }
+
+  private drain(onDatagram: DatagramHandler, onError: SocketErrorHandler): void {
+    const n = nio();
+    for (let i = 0; i < this.maxBatch && !this.isClosed; i++) {
+      let r: RecvResult | null;
+      try {
+        r = n.recvmsg(this.fd, this.buf, this.controlLen, this.recvFlags);
+      } catch (e) {
+        onError(e as Error);
+        return;
+      }
+      if (!r) return;
+      onDatagram(this.buf.slice(0, Math.min(r.bytes, this.buf.length)), r);
+    }
+  }
+
+  /** Returns bytes sent, or -1 on EAGAIN/ENOBUFS. Throws other syscall errors. */
+  send(data: Uint8Array | readonly Uint8Array[], sockaddr?: Uint8Array | null, cmsgs?: readonly Cmsg[] | null, flags = 0): number {
+    if (this.isClosed) throw new Error('RawSocket is closed');
+    return nio().sendmsg(this.fd, data, sockaddr ?? null, cmsgs ?? null, flags);
+  }
+
+  /** Keeps (default) or stops the watcher keeping the process alive. */
+  ref(on = true): void {
+    this.referenced = on;
+    if (on) this.poller?.ref();
+    else this.poller?.unref();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.poller?.close();
+    this.poller = undefined;
+    nio().close(this.fd);
+  }
+}
