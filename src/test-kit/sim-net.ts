@@ -20,6 +20,14 @@ export interface SimOptions {
   readonly maxDelayMs: number;
   /** Probability that one copy (one sender → one receiver) is lost. */
   readonly lossRate: number;
+  /**
+   * Let copies on one link overtake each other. Off by default: an Ethernet segment keeps a
+   * sender's frames in order, and a reordered stale advert after a priority-0 one legitimately
+   * restarts a backup's full down timer (a real but unrealistic delay to a takeover).
+   */
+  readonly reorder?: boolean;
+  /** Abort (throw) after this many FSM steps: catches advert storms (default 1,000,000). */
+  readonly maxSteps?: number;
   /** Keep LogEvent text per router (off by default: it is the bulk of the work). */
   readonly keepLogs?: boolean;
 }
@@ -76,6 +84,9 @@ export class SimNet {
   private readonly rng: Prng;
   private readonly blocked = new Set<string>();
   private advertSeq = 0;
+  private steps = 0;
+  /** Latest scheduled arrival per directed link, for in-order delivery. */
+  private readonly linkTail = new Map<string, number>();
 
   constructor(
     readonly opts: SimOptions,
@@ -211,6 +222,7 @@ export class SimNet {
   }
 
   private deliver(r: SimRouter, event: FsmEvent): void {
+    if (++this.steps > (this.opts.maxSteps ?? 1_000_000)) throw new Error(`step budget exceeded at t=${this.now()} (advert storm?)`);
     const res = step(r.params, r.state, event, this.now());
     r.state = res.state;
     for (const a of res.actions) this.apply(r, a);
@@ -277,7 +289,13 @@ export class SimNet {
         continue;
       }
       const delay = this.opts.minDelayMs + this.rng.next() * (this.opts.maxDelayMs - this.opts.minDelayMs);
-      this.clock.setTimer(sentAt + delay, () => {
+      let arriveAt = sentAt + delay;
+      if (this.opts.reorder !== true) {
+        const link = `${from.id}>${to.id}`;
+        arriveAt = Math.max(arriveAt, this.linkTail.get(link) ?? 0);
+        this.linkTail.set(link, arriveAt);
+      }
+      this.clock.setTimer(arriveAt, () => {
         if (!to.alive) return;
         this.trace.push({ type: 'advert-delivered', atMs: this.now(), from: from.id, to: to.id, seq, priority });
         this.deliver(to, { type: 'AdvertReceived', priority, advertIntCs, src });

@@ -14,29 +14,14 @@ import {
   type StepResult,
 } from './fsm.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
+import { testFsmParams } from '../test-kit/fsm-params.js';
 
 const ME = new Uint8Array([192, 0, 2, 10]);
 const LOWER_IP = new Uint8Array([192, 0, 2, 5]);
 const HIGHER_IP = new Uint8Array([192, 0, 2, 20]);
 
 function params(over: Partial<FsmParams> = {}): FsmParams {
-  const base: FsmParams = {
-    name: 'VI_1',
-    vrid: 51,
-    version: 2,
-    basePriority: 150,
-    advertIntCs: 100,
-    downTimerAdverts: 3,
-    nopreempt: false,
-    preemptDelayMs: 0,
-    lowerPrioNoAdvert: false,
-    higherPrioSendAdvert: false,
-    initialState: 'BACKUP',
-    primaryAddress: ME,
-    addressOwner: false,
-  };
-  const p = { ...base, ...over };
-  return { ...p, addressOwner: p.basePriority === 255 };
+  return testFsmParams(0, { name: 'VI_1', basePriority: 150, ...over });
 }
 
 /** Run one step and check the funnel contract: one Transition iff the state changed. */
