@@ -14,6 +14,17 @@
  *   get another socket's events); it is idempotent.
  */
 import { nio, type Cmsg, type Poller, type RecvResult } from './nio.js';
+import { isSyscallError, type SyscallError } from '../core/errors.js';
+
+/**
+ * Outcome of trySend: `dropped` is EAGAIN/ENOBUFS (queue full), `error` any other syscall
+ * error (ENETDOWN when the interface went down, EADDRNOTAVAIL during DAD, …) or a send on
+ * a closed socket (`error.code` 'ECLOSED').
+ */
+export type SendOutcome =
+  | { readonly type: 'sent'; readonly bytes: number }
+  | { readonly type: 'dropped' }
+  | { readonly type: 'error'; readonly error: SyscallError };
 
 export interface RawSocketOptions {
   /** Datagrams read per readable event (default 32). */
@@ -106,6 +117,24 @@ export class RawSocket {
   send(data: Uint8Array | readonly Uint8Array[], sockaddr?: Uint8Array | null, cmsgs?: readonly Cmsg[] | null, flags = 0): number {
     if (this.isClosed) throw new Error('RawSocket is closed');
     return nio().sendmsg(this.fd, data, sockaddr ?? null, cmsgs ?? null, flags);
+  }
+
+  /**
+   * send() that never throws a syscall error: an interface going down must not crash the
+   * daemon. Argument errors (TypeError/RangeError: programming mistakes) still throw.
+   */
+  trySend(data: Uint8Array | readonly Uint8Array[], sockaddr?: Uint8Array | null, cmsgs?: readonly Cmsg[] | null, flags = 0): SendOutcome {
+    if (this.isClosed) {
+      const error: SyscallError = Object.assign(new Error('send on a closed socket'), { code: 'ECLOSED', syscall: 'sendmsg' });
+      return { type: 'error', error };
+    }
+    try {
+      const bytes = nio().sendmsg(this.fd, data, sockaddr ?? null, cmsgs ?? null, flags);
+      return bytes < 0 ? { type: 'dropped' } : { type: 'sent', bytes };
+    } catch (e) {
+      if (isSyscallError(e) && typeof e.syscall === 'string') return { type: 'error', error: e };
+      throw e;
+    }
   }
 
   /** Keeps (default) or stops the watcher keeping the process alive. */
