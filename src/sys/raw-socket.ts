@@ -26,6 +26,34 @@ export type SendOutcome =
   | { readonly type: 'dropped' }
   | { readonly type: 'error'; readonly error: SyscallError };
 
+export interface SendCounters {
+  txPackets: number;
+  /** Sends dropped with EAGAIN/ENOBUFS. */
+  txDropped: number;
+  /** Sends failed with any other error (ENETDOWN, EADDRNOTAVAIL, ECLOSED, …). */
+  txErrors: number;
+}
+
+/**
+ * Counts a trySend outcome and reports failures ('EAGAIN' for drops, the errno name
+ * otherwise, error null for drops). Returns true when the datagram left.
+ */
+export function countSend(o: SendOutcome, c: SendCounters, report?: (code: string, error: SyscallError | null) => void): boolean {
+  switch (o.type) {
+    case 'sent':
+      c.txPackets++;
+      return true;
+    case 'dropped':
+      c.txDropped++;
+      report?.('EAGAIN', null);
+      return false;
+    case 'error':
+      c.txErrors++;
+      report?.(o.error.code ?? 'EUNKNOWN', o.error);
+      return false;
+  }
+}
+
 export interface RawSocketOptions {
   /** Datagrams read per readable event (default 32). */
   readonly maxBatch?: number;

@@ -17,7 +17,7 @@
  *   are set to 255 explicitly (P2).
  */
 import { nio, type RecvResult } from '../sys/nio.js';
-import { RawSocket, type SendOutcome } from '../sys/raw-socket.js';
+import { RawSocket, countSend, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
 import {
   decodeIn6Pktinfo,
   decodeInPktinfo,
@@ -80,15 +80,10 @@ export interface VrrpSocketError {
   readonly error: Error | null;
 }
 
-export interface VrrpSocketStats {
+export interface VrrpSocketStats extends SendCounters {
   rxDatagrams: number;
   /** Socket-level receive errors (recvmsg/poll failures). */
   rxErrors: number;
-  txPackets: number;
-  /** Sends dropped with EAGAIN/ENOBUFS. */
-  txDropped: number;
-  /** Sends failed with any other error (ENETDOWN, EADDRNOTAVAIL, …). */
-  txErrors: number;
 }
 
 const CONTROL_LEN = 256;
@@ -234,19 +229,7 @@ export class VrrpSocket {
   }
 
   private account(o: SendOutcome): boolean {
-    switch (o.type) {
-      case 'sent':
-        this.stats.txPackets++;
-        return true;
-      case 'dropped':
-        this.stats.txDropped++;
-        this.errorHandler?.({ direction: 'send', code: 'EAGAIN', error: null });
-        return false;
-      case 'error':
-        this.stats.txErrors++;
-        this.errorHandler?.({ direction: 'send', code: o.error.code ?? 'EUNKNOWN', error: o.error });
-        return false;
-    }
+    return countSend(o, this.stats, (code, error) => this.errorHandler?.({ direction: 'send', code, error }));
   }
 
   private toDatagram(data: Uint8Array, info: RecvResult): RawVrrpDatagram {
