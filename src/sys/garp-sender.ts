@@ -13,12 +13,12 @@
  * Sends never throw on syscall errors (interface down, …): they return false, count, and
  * report through onError.
  */
-import { nio } from './nio.js';
+import { nio, openFailure } from './nio.js';
 import { RawSocket, countSend, type SendCounters } from './raw-socket.js';
 import { decodeSockaddr, sockaddrIn6, sockaddrLl } from './sockaddr.js';
 import { BROADCAST_MAC, ETHERTYPE_ARP, buildGarpFrame, buildUnsolicitedNa } from '../netlink/garp.js';
 import { parseIpv6 } from '../core/ip.js';
-import { KaError, isSyscallError, type SyscallError } from '../core/errors.js';
+import { KaError, type SyscallError } from '../core/errors.js';
 
 const ALL_NODES = parseIpv6('ff02::1')!;
 
@@ -43,16 +43,6 @@ export interface GarpSender {
   close(): void;
 }
 
-function fail(ifname: string, e: unknown): never {
-  if (e instanceof KaError) throw e;
-  const se = isSyscallError(e) ? e : undefined;
-  throw new KaError('KA_ERR_SYS_NATIVE', `cannot open GARP/NA sockets on ${ifname}: ${(e as Error).message}`, {
-    cause: e,
-    ...(se?.syscall === undefined ? {} : { syscall: se.syscall }),
-    ...(se?.code === undefined ? {} : { errnoCode: se.code }),
-  });
-}
-
 /** Opens both sockets on `ifname`; throws KaError KA_ERR_SYS_NATIVE if that fails. */
 export function openGarpSender(ifname: string): GarpSender {
   const n = nio();
@@ -71,12 +61,14 @@ export function openGarpSender(ifname: string): GarpSender {
     const mac = self.value.addr;
     const icmp = RawSocket.open(K.AF_INET6, K.SOCK_RAW, K.IPPROTO_ICMPV6);
     opened.push(icmp);
-    icmp.setsockopt(K.IPPROTO_ICMPV6, K.ICMP6_FILTER, new Uint8Array(32).fill(0xff)); // block every type
-    icmp.setsockopt(K.SOL_SOCKET, K.SO_BINDTODEVICE, dev);
-    icmp.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_IF, ifindex);
-    icmp.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_HOPS, 255);
-    icmp.setsockopt(K.IPPROTO_IPV6, K.IPV6_UNICAST_HOPS, 255);
-    icmp.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0);
+    icmp.setsockopts([
+      [K.IPPROTO_ICMPV6, K.ICMP6_FILTER, new Uint8Array(32).fill(0xff)], // block every type
+      [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],
+      [K.IPPROTO_IPV6, K.IPV6_MULTICAST_IF, ifindex],
+      [K.IPPROTO_IPV6, K.IPV6_MULTICAST_HOPS, 255],
+      [K.IPPROTO_IPV6, K.IPV6_UNICAST_HOPS, 255],
+      [K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0],
+    ]);
 
     const arpTo = sockaddrLl({ protocol: ETHERTYPE_ARP, ifindex, addr: BROADCAST_MAC });
     const naTo = sockaddrIn6(ALL_NODES, { scopeId: ifindex });
@@ -108,6 +100,6 @@ export function openGarpSender(ifname: string): GarpSender {
     };
   } catch (e) {
     for (const s of opened) s.close();
-    return fail(ifname, e);
+    throw openFailure('KA_ERR_SYS_NATIVE', `cannot open GARP/NA sockets on ${ifname}`, e);
   }
 }

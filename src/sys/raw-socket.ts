@@ -65,6 +65,9 @@ export interface RawSocketOptions {
   readonly recvFlags?: number;
 }
 
+/** One setsockopt call: [level, name, value]. */
+export type SockOpt = readonly [level: number, name: number, value: number | boolean | Uint8Array];
+
 /** `data` is the datagram (at most bufSize bytes); `info` has the sockaddr, cmsgs and flags. */
 export type DatagramHandler = (data: Uint8Array, info: RecvResult) => void;
 export type SocketErrorHandler = (err: Error) => void;
@@ -99,6 +102,18 @@ export class RawSocket {
 
   setsockopt(level: number, name: number, value: number | boolean | Uint8Array): void {
     nio().setsockopt(this.fd, level, name, value);
+  }
+
+  /** Applies options in order; the first failure throws, its message naming level and option. */
+  setsockopts(opts: readonly SockOpt[]): void {
+    for (const [level, name, value] of opts) {
+      try {
+        nio().setsockopt(this.fd, level, name, value);
+      } catch (e) {
+        if (e instanceof Error) e.message += ` [level ${level}, option ${name}]`;
+        throw e;
+      }
+    }
   }
 
   bind(sockaddr: Uint8Array): void {

@@ -16,7 +16,7 @@
  *   checksums on receive; hop limit and destination only exist as cmsgs (P6); hop limits
  *   are set to 255 explicitly (P2).
  */
-import { nio, type RecvResult } from '../sys/nio.js';
+import { nio, openFailure, type RecvResult } from '../sys/nio.js';
 import { RawSocket, countSend, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
 import {
   decodeIn6Pktinfo,
@@ -29,7 +29,7 @@ import {
   sockaddrIn6,
 } from '../sys/sockaddr.js';
 import { isLinkLocal6, isMulticast, parseIpv4, parseIpv6 } from '../core/ip.js';
-import { KaError, isSyscallError, type SyscallError } from '../core/errors.js';
+import { KaError, type SyscallError } from '../core/errors.js';
 import type { Family } from '../core/ip.js';
 import { VRRP_MCAST_GROUP4, VRRP_MCAST_GROUP6, VRRP_PROTO, VRRP_TTL } from './types.js';
 
@@ -130,42 +130,50 @@ export class VrrpSocket {
       if (opts.family === 4) {
         const rx = RawSocket.open(K.AF_INET, K.SOCK_RAW, VRRP_PROTO, { controlLen: CONTROL_LEN, ...batch });
         opened.push(rx);
-        rx.setsockopt(K.SOL_SOCKET, K.SO_BINDTODEVICE, dev);
-        rx.setsockopt(K.IPPROTO_IP, K.IP_MULTICAST_ALL, 0);
-        rx.setsockopt(K.IPPROTO_IP, K.IP_MULTICAST_LOOP, 0);
-        rx.setsockopt(K.IPPROTO_IP, K.IP_PKTINFO, 1);
-        rx.setsockopt(K.IPPROTO_IP, K.IP_RECVTTL, 1);
-        if (opts.join) rx.setsockopt(K.IPPROTO_IP, K.IP_ADD_MEMBERSHIP, ipMreqn(group, ifindex));
+        rx.setsockopts([
+          [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],
+          [K.IPPROTO_IP, K.IP_MULTICAST_ALL, 0],
+          [K.IPPROTO_IP, K.IP_MULTICAST_LOOP, 0],
+          [K.IPPROTO_IP, K.IP_PKTINFO, 1],
+          [K.IPPROTO_IP, K.IP_RECVTTL, 1],
+          ...(opts.join ? [[K.IPPROTO_IP, K.IP_ADD_MEMBERSHIP, ipMreqn(group, ifindex)] as const] : []),
+        ]);
         // IPPROTO_RAW: header included and send-only, so nothing queues up on it.
         const tx = RawSocket.open(K.AF_INET, K.SOCK_RAW, K.IPPROTO_RAW);
         opened.push(tx);
-        tx.setsockopt(K.IPPROTO_IP, K.IP_HDRINCL, 1);
-        tx.setsockopt(K.SOL_SOCKET, K.SO_BINDTODEVICE, dev);
-        tx.setsockopt(K.IPPROTO_IP, K.IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), ifindex));
-        tx.setsockopt(K.IPPROTO_IP, K.IP_MULTICAST_LOOP, 0);
-        tx.setsockopt(K.IPPROTO_IP, K.IP_MULTICAST_ALL, 0);
+        tx.setsockopts([
+          [K.IPPROTO_IP, K.IP_HDRINCL, 1],
+          [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],
+          [K.IPPROTO_IP, K.IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), ifindex)],
+          [K.IPPROTO_IP, K.IP_MULTICAST_LOOP, 0],
+          [K.IPPROTO_IP, K.IP_MULTICAST_ALL, 0],
+        ]);
         return new VrrpSocket(4, opts.ifname, ifindex, rx, tx);
       }
       const rx = RawSocket.open(K.AF_INET6, K.SOCK_RAW, VRRP_PROTO, { controlLen: CONTROL_LEN, ...batch });
       opened.push(rx);
-      rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_CHECKSUM, 6);
-      rx.setsockopt(K.SOL_SOCKET, K.SO_BINDTODEVICE, dev);
-      rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_ALL, 0);
-      rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0);
-      rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_RECVHOPLIMIT, 1);
-      rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_RECVPKTINFO, 1);
-      if (opts.join) rx.setsockopt(K.IPPROTO_IPV6, K.IPV6_ADD_MEMBERSHIP, ipv6Mreq(group, ifindex));
-      // A raw IPv6 socket cannot be send-only: the send socket drains and discards (see receive()).
+      rx.setsockopts([
+        [K.IPPROTO_IPV6, K.IPV6_CHECKSUM, 6],
+        [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_ALL, 0],
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0],
+        [K.IPPROTO_IPV6, K.IPV6_RECVHOPLIMIT, 1],
+        [K.IPPROTO_IPV6, K.IPV6_RECVPKTINFO, 1],
+        ...(opts.join ? [[K.IPPROTO_IPV6, K.IPV6_ADD_MEMBERSHIP, ipv6Mreq(group, ifindex)] as const] : []),
+      ]);
+      // A raw IPv6 socket cannot be send-only: the send socket drains and discards (below).
       const tx = RawSocket.open(K.AF_INET6, K.SOCK_RAW, VRRP_PROTO, { maxBatch: 64 });
       opened.push(tx);
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_CHECKSUM, 6);
-      tx.setsockopt(K.SOL_SOCKET, K.SO_BINDTODEVICE, dev);
-      tx.setsockopt(K.SOL_SOCKET, K.SO_RCVBUF, 0); // clamped to the kernel minimum
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_ALL, 0);
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_IF, ifindex);
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_HOPS, VRRP_TTL);
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_UNICAST_HOPS, opts.unicastTtl ?? VRRP_TTL);
-      tx.setsockopt(K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0);
+      tx.setsockopts([
+        [K.IPPROTO_IPV6, K.IPV6_CHECKSUM, 6],
+        [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],
+        [K.SOL_SOCKET, K.SO_RCVBUF, 0], // clamped to the kernel minimum
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_ALL, 0],
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_IF, ifindex],
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_HOPS, VRRP_TTL],
+        [K.IPPROTO_IPV6, K.IPV6_UNICAST_HOPS, opts.unicastTtl ?? VRRP_TTL],
+        [K.IPPROTO_IPV6, K.IPV6_MULTICAST_LOOP, 0],
+      ]);
       if (opts.src6 !== undefined) {
         const src = parseGroup(6, opts.src6);
         tx.bind(sockaddrIn6(src, { scopeId: isLinkLocal6({ family: 6, bytes: src }) ? ifindex : 0 }));
@@ -176,13 +184,7 @@ export class VrrpSocket {
       return s;
     } catch (e) {
       for (const s of opened) s.close();
-      if (e instanceof KaError) throw e;
-      const se = isSyscallError(e) ? e : undefined;
-      throw new KaError('KA_ERR_VRRP_SOCKET', `cannot open IPv${opts.family} VRRP socket on ${opts.ifname}: ${(e as Error).message}`, {
-        cause: e,
-        ...(se?.syscall === undefined ? {} : { syscall: se.syscall }),
-        ...(se?.code === undefined ? {} : { errnoCode: se.code }),
-      });
+      throw openFailure('KA_ERR_VRRP_SOCKET', `cannot open IPv${opts.family} VRRP socket on ${opts.ifname}`, e);
     }
   }
 

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
-import { inNetns } from './netns-enter.js';
+import { inNetns, until } from './helpers.js';
 import { openGarpSender } from '../../src/sys/garp-sender.js';
 import { RawSocket } from '../../src/sys/raw-socket.js';
 import { nio, type RecvResult } from '../../src/sys/nio.js';
@@ -18,7 +18,6 @@ after(() => lab.down());
 
 const K = nio().constants;
 const macBytes = (s: string): Uint8Array => Uint8Array.from(s.split(':').map((h) => parseInt(h, 16)));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Captured {
   data: Uint8Array;
@@ -31,13 +30,6 @@ function capture(sock: RawSocket): Captured[] {
   return got;
 }
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 test('GARP from h1 reaches h2 with the interface MAC (and a given VMAC) and the VIP', async () => {
   const [h1, h2] = [lab.host(1), lab.host(2)];

@@ -2,7 +2,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
-import { inNetns } from './netns-enter.js';
+import { inNetns, sleep, until } from './helpers.js';
 import { VrrpSocket, type RawVrrpDatagram, type VrrpSocketError } from '../../src/vrrp/vrrp-socket.js';
 import { nio } from '../../src/sys/nio.js';
 import { parseIpv4, parseIpv6, formatIp } from '../../src/core/ip.js';
@@ -19,7 +19,6 @@ afterEach(() => {
 
 const v4 = (s: string): Uint8Array => parseIpv4(s)!;
 const v6 = (s: string): Uint8Array => parseIpv6(s)!;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Minimal IPv4 header for IP_HDRINCL: length, id and checksum left 0 for the kernel. */
 function ipv4Packet(src: Uint8Array, dst: Uint8Array, payload: Uint8Array): Uint8Array {
@@ -46,13 +45,6 @@ function collect(s: VrrpSocket): RawVrrpDatagram[] {
   return got;
 }
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 function linkLocal(host: number): Uint8Array {
   const out = lab.exec(lab.host(host), ['ip', '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link']);
