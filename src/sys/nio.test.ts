@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nio } from './nio.js';
-import { decodeInPktinfo, decodeSockaddr, sockaddrIn } from './sockaddr.js';
+import { decodeInPktinfo, decodeSockaddr, sockaddrIn, sockaddrNl } from './sockaddr.js';
 import { isSyscallError } from '../core/errors.js';
 
 const n = nio();
@@ -84,4 +84,16 @@ test('a throwing Poller callback surfaces as uncaughtException', async () => {
   });
   n.close(fd);
   assert.equal((seen as Error).message, 'boom');
+});
+
+test('netlink sockets bind and report their port id through getsockname', () => {
+  const fd = n.socket(K.AF_NETLINK, K.SOCK_RAW, K.NETLINK_ROUTE);
+  try {
+    n.setsockopt(fd, K.SOL_NETLINK, K.NETLINK_EXT_ACK, 1);
+    n.bind(fd, sockaddrNl(0, 0));
+    const a = decodeSockaddr(n.getsockname(fd));
+    assert.ok(a.ok && a.value.type === 'nl' && a.value.pid > 0);
+  } finally {
+    n.close(fd);
+  }
 });

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
+import { KaError, isSyscallError, type ErrorCode } from '../core/errors.js';
 
 export interface Cmsg {
   level: number;
@@ -128,4 +129,18 @@ export function nio(): NioAddon {
 /** Shorthand for nio().constants. */
 export function K(): Readonly<Record<ConstantName, number>> {
   return nio().constants;
+}
+
+/**
+ * Wraps a failure while opening/configuring sockets as a KaError with the failing
+ * syscall and errno name (a KaError passes through unchanged).
+ */
+export function openFailure(code: ErrorCode, what: string, e: unknown): KaError {
+  if (e instanceof KaError) return e;
+  const se = isSyscallError(e) ? e : undefined;
+  return new KaError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`, {
+    cause: e,
+    ...(se?.syscall === undefined ? {} : { syscall: se.syscall }),
+    ...(se?.code === undefined ? {} : { errnoCode: se.code }),
+  });
 }

@@ -14,6 +14,45 @@
  *   get another socket's events); it is idempotent.
  */
 import { nio, type Cmsg, type Poller, type RecvResult } from './nio.js';
+import { isSyscallError, type SyscallError } from '../core/errors.js';
+
+/**
+ * Outcome of trySend: `dropped` is EAGAIN/ENOBUFS (queue full), `error` any other syscall
+ * error (ENETDOWN when the interface went down, EADDRNOTAVAIL during DAD, …) or a send on
+ * a closed socket (`error.code` 'ECLOSED').
+ */
+export type SendOutcome =
+  | { readonly type: 'sent'; readonly bytes: number }
+  | { readonly type: 'dropped' }
+  | { readonly type: 'error'; readonly error: SyscallError };
+
+export interface SendCounters {
+  txPackets: number;
+  /** Sends dropped with EAGAIN/ENOBUFS. */
+  txDropped: number;
+  /** Sends failed with any other error (ENETDOWN, EADDRNOTAVAIL, ECLOSED, …). */
+  txErrors: number;
+}
+
+/**
+ * Counts a trySend outcome and reports failures ('EAGAIN' for drops, the errno name
+ * otherwise, error null for drops). Returns true when the datagram left.
+ */
+export function countSend(o: SendOutcome, c: SendCounters, report?: (code: string, error: SyscallError | null) => void): boolean {
+  switch (o.type) {
+    case 'sent':
+      c.txPackets++;
+      return true;
+    case 'dropped':
+      c.txDropped++;
+      report?.('EAGAIN', null);
+      return false;
+    case 'error':
+      c.txErrors++;
+      report?.(o.error.code ?? 'EUNKNOWN', o.error);
+      return false;
+  }
+}
 
 export interface RawSocketOptions {
   /** Datagrams read per readable event (default 32). */
@@ -25,6 +64,9 @@ export interface RawSocketOptions {
   /** recvmsg flags (e.g. MSG_TRUNC to learn the real length). */
   readonly recvFlags?: number;
 }
+
+/** One setsockopt call: [level, name, value]. */
+export type SockOpt = readonly [level: number, name: number, value: number | boolean | Uint8Array];
 
 /** `data` is the datagram (at most bufSize bytes); `info` has the sockaddr, cmsgs and flags. */
 export type DatagramHandler = (data: Uint8Array, info: RecvResult) => void;
@@ -60,6 +102,18 @@ export class RawSocket {
 
   setsockopt(level: number, name: number, value: number | boolean | Uint8Array): void {
     nio().setsockopt(this.fd, level, name, value);
+  }
+
+  /** Applies options in order; the first failure throws, its message naming level and option. */
+  setsockopts(opts: readonly SockOpt[]): void {
+    for (const [level, name, value] of opts) {
+      try {
+        nio().setsockopt(this.fd, level, name, value);
+      } catch (e) {
+        if (e instanceof Error) e.message += ` [level ${level}, option ${name}]`;
+        throw e;
+      }
+    }
   }
 
   bind(sockaddr: Uint8Array): void {
@@ -106,6 +160,24 @@ export class RawSocket {
   send(data: Uint8Array | readonly Uint8Array[], sockaddr?: Uint8Array | null, cmsgs?: readonly Cmsg[] | null, flags = 0): number {
     if (this.isClosed) throw new Error('RawSocket is closed');
     return nio().sendmsg(this.fd, data, sockaddr ?? null, cmsgs ?? null, flags);
+  }
+
+  /**
+   * send() that never throws a syscall error: an interface going down must not crash the
+   * daemon. Argument errors (TypeError/RangeError: programming mistakes) still throw.
+   */
+  trySend(data: Uint8Array | readonly Uint8Array[], sockaddr?: Uint8Array | null, cmsgs?: readonly Cmsg[] | null, flags = 0): SendOutcome {
+    if (this.isClosed) {
+      const error: SyscallError = Object.assign(new Error('send on a closed socket'), { code: 'ECLOSED', syscall: 'sendmsg' });
+      return { type: 'error', error };
+    }
+    try {
+      const bytes = nio().sendmsg(this.fd, data, sockaddr ?? null, cmsgs ?? null, flags);
+      return bytes < 0 ? { type: 'dropped' } : { type: 'sent', bytes };
+    } catch (e) {
+      if (isSyscallError(e) && typeof e.syscall === 'string') return { type: 'error', error: e };
+      throw e;
+    }
   }
 
   /** Keeps (default) or stops the watcher keeping the process alive. */

@@ -38,6 +38,11 @@ function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** A plain Uint8Array copy (inputs are often Buffers; callers compare with deepEqual). */
+function copy(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.subarray(start, end));
+}
+
 function need(addr: Uint8Array, len: number, what: string): void {
   if (addr.length !== len) throw new RangeError(`${what}: expected ${len} address bytes, got ${addr.length}`);
 }
@@ -132,14 +137,14 @@ export function decodeSockaddr(b: Uint8Array): Result<SockAddr> {
   switch (family) {
     case AF_INET:
       if (b.length < 8) return fail('sockaddr_in too short');
-      return ok({ type: 'in', port: v.getUint16(2, false), addr: b.slice(4, 8) });
+      return ok({ type: 'in', port: v.getUint16(2, false), addr: copy(b, 4, 8) });
     case AF_INET6:
       if (b.length < 24) return fail('sockaddr_in6 too short');
       return ok({
         type: 'in6',
         port: v.getUint16(2, false),
         flowinfo: v.getUint32(4, false),
-        addr: b.slice(8, 24),
+        addr: copy(b, 8, 24),
         scopeId: b.length >= 28 ? v.getUint32(24, HOST_LE) : 0,
       });
     case AF_PACKET: {
@@ -151,7 +156,7 @@ export function decodeSockaddr(b: Uint8Array): Result<SockAddr> {
         ifindex: v.getInt32(4, HOST_LE),
         hatype: v.getUint16(8, HOST_LE),
         pkttype: b[10]!,
-        addr: b.slice(12, 12 + halen),
+        addr: copy(b, 12, 12 + halen),
       });
     }
     case AF_NETLINK:
@@ -165,11 +170,11 @@ export function decodeSockaddr(b: Uint8Array): Result<SockAddr> {
 /** struct in6_pktinfo {addr, ifindex} (IPV6_PKTINFO cmsg). */
 export function decodeIn6Pktinfo(b: Uint8Array): { addr: Uint8Array; ifindex: number } | null {
   if (b.length < 20) return null;
-  return { addr: b.slice(0, 16), ifindex: view(b).getUint32(16, HOST_LE) };
+  return { addr: copy(b, 0, 16), ifindex: view(b).getUint32(16, HOST_LE) };
 }
 
 /** struct in_pktinfo {ifindex, spec_dst, addr} (IP_PKTINFO cmsg). */
 export function decodeInPktinfo(b: Uint8Array): { ifindex: number; specDst: Uint8Array; addr: Uint8Array } | null {
   if (b.length < 12) return null;
-  return { ifindex: view(b).getInt32(0, HOST_LE), specDst: b.slice(4, 8), addr: b.slice(8, 12) };
+  return { ifindex: view(b).getInt32(0, HOST_LE), specDst: copy(b, 4, 8), addr: copy(b, 8, 12) };
 }
