@@ -122,13 +122,27 @@ export class NetlinkSocket {
   }
 
   /** Send an NLM_F_DUMP request; resolves with every message before NLMSG_DONE. Retries an interrupted dump. */
-  async dump(msg: Uint8Array, retries = 3): Promise<NlMessage[]> {
-    for (let attempt = 0; ; attempt++) {
-      const r = await this.send(msg, true);
-      // NLM_F_DUMP_INTR: the table changed during the dump; the snapshot may be inconsistent.
-      if (!r.interrupted || attempt >= retries) return r.msgs;
-    }
+  /**
+   * The kernel runs one dump per socket at a time (a second one gets EBUSY), so dumps are
+   * queued; ordinary requests still go out at once.
+   */
+  dump(msg: Uint8Array, retries = 3): Promise<NlMessage[]> {
+    const run = async (): Promise<NlMessage[]> => {
+      for (let attempt = 0; ; attempt++) {
+        const r = await this.send(msg, true);
+        // NLM_F_DUMP_INTR: the table changed during the dump; the snapshot may be inconsistent.
+        if (!r.interrupted || attempt >= retries) return r.msgs;
+      }
+    };
+    const result = this.dumpQueue.then(run, run);
+    this.dumpQueue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
+
+  private dumpQueue: Promise<void> = Promise.resolve();
 
   private send(msg: Uint8Array, dump: boolean): Promise<{ msgs: NlMessage[]; interrupted: boolean }> {
     const type = new DataView(msg.buffer, msg.byteOffset, msg.byteLength).getUint16(4, HOST_LE);

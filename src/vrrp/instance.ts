@@ -103,6 +103,13 @@ export class VrrpInstance {
     await this.vipChain;
   }
 
+  /** Re-arm the timer of an instance created from a detached state (reload). */
+  resume(): void {
+    this.stopped = false;
+    this.armTimer();
+    if (this.fsm.state === 'MASTER') this.startRefresh();
+  }
+
   /** Stop timers without any wire or address action (the instance moves to a reloaded daemon). */
   detach(): FsmState {
     this.stopped = true;

@@ -21,7 +21,7 @@ export type ParentToChild =
   /** SIGUSR2 at the parent: write the .stats dump. */
   | { readonly type: 'dump-stats' };
 
-export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
+export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 export interface InstanceStatus {
   readonly name: string;
@@ -92,7 +92,7 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
   }
 }
 
-const STATES: readonly VrrpStateName[] = ['INIT', 'BACKUP', 'MASTER', 'FAULT'];
+const STATES: readonly VrrpStateName[] = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOP'];
 
 function parseInstance(v: unknown): InstanceStatus | undefined {
   if (!isObj(v)) return undefined;

@@ -1,0 +1,360 @@
+/**
+ * The VRRP child (keepalived's Keepalived_vrrp process): reads the config, learns the
+ * interfaces over rtnetlink, opens one VRRP socket per (interface, family), runs one
+ * VrrpInstance per vrrp_instance and keeps them in step with link changes. SIGHUP reloads
+ * keeping the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0)
+ * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
+ */
+import { KaError } from '../core/errors.js';
+import { formatIp, type Family } from '../core/ip.js';
+import type { Logger } from '../core/logger.js';
+import { realClock } from '../core/real-clock.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
+import { readConfigFile } from '../config/read-config.js';
+import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import { notifyInvocations } from '../notify/notify-args.js';
+import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import { checkAdvert } from './advert-check.js';
+import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
+import { fsmParamsFromConfig, type FsmState } from './fsm.js';
+import { VrrpInstance } from './instance.js';
+import { advertDestinations, announceVips, applyVips, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
+import { InterfaceTable } from './interface-table.js';
+import { decodeIpv4Datagram } from './ip-header.js';
+import { decodeAdvert, mcastGroupFor } from './packet.js';
+import { evaluateTracking, trackedFaultSources, type TrackingInput } from './tracking.js';
+import type { AdvertMeta, DropReason } from './types.js';
+import { VrrpSocket, type RawVrrpDatagram } from './vrrp-socket.js';
+
+interface Running {
+  readonly cfg: VrrpInstanceConfig;
+  readonly inst: VrrpInstance;
+  readonly socketKey: string;
+  readonly ifindex: number;
+  readonly src: Uint8Array;
+  readonly vipTargets: readonly VipTarget[];
+  drops: DropCounters;
+  lastMasterSrc: Uint8Array | null;
+}
+
+interface SocketEntry {
+  readonly sock: VrrpSocket;
+  readonly group: Uint8Array;
+  /** Instances on this socket by VRID. */
+  readonly byVrid: Map<number, Running[]>;
+  drops: DropCounters;
+}
+
+/** keepalived 2.2.7 (Debian 12) drops adverts whose VIP list differs; keep that behaviour next to it. */
+const STRICT_ADDRESS_LIST = true;
+
+/** Identity of an instance across reloads (reference §1d): VRID, family, interface, unicast. */
+export function instanceKey(c: VrrpInstanceConfig): string {
+  return [c.vrid, c.family, c.interface ?? '', c.unicastPeers.length > 0 ? `u:${c.unicastSrcIp ?? ''}` : `m:${c.mcastDstIp}`].join('|');
+}
+
+export class VrrpDaemon {
+  private readonly table = new InterfaceTable();
+  private readonly sockets = new Map<string, SocketEntry>();
+  private readonly garps = new Map<string, GarpSender>();
+  private instances = new Map<string, Running>();
+  private rtnl: RtnlClient | null = null;
+  private readonly runner: ScriptRunner;
+  private config: KeepalivedConfig | null = null;
+  private stopping = false;
+
+  constructor(private readonly ctx: ChildContext) {
+    this.runner = createScriptRunner(ctx.log);
+  }
+
+  private get log(): Logger {
+    return this.ctx.log;
+  }
+
+  async start(): Promise<void> {
+    const config = this.loadConfig();
+    const rtnl = NetlinkRtnlClient.open();
+    this.rtnl = rtnl;
+    rtnl.monitor((ev) => {
+      const ifindex = this.table.apply(ev);
+      if (ifindex === null) void this.resync();
+      else this.onInterfaceChange(ifindex);
+    });
+    await this.resyncTable();
+    this.config = config;
+    const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
+    // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
+    await Promise.all(running.map((r) => applyVips('delete', r.vipTargets, rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log)));
+    for (const r of running) this.startRunning(r);
+    this.publishStatus();
+  }
+
+  handle(): ChildHandle {
+    return {
+      reload: () => this.reload(),
+      shutdown: () => this.shutdown(),
+      dumpStats: () => this.log.info(`Printing VRRP stats for process(${process.pid}) on signal`),
+      dumpData: () => this.log.info(`Printing VRRP data for process(${process.pid}) on signal`),
+    };
+  }
+
+  private loadConfig(): KeepalivedConfig {
+    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId);
+    for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+    const fatal = diagnostics.filter((d) => d.class === 'fatal');
+    if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
+    return config;
+  }
+
+  private async resyncTable(): Promise<void> {
+    const rtnl = this.rtnl;
+    if (!rtnl) return;
+    const [links, addrs] = await Promise.all([rtnl.listLinks(), rtnl.listAddresses()]);
+    this.table.reset(links, addrs);
+  }
+
+  private async resync(): Promise<void> {
+    this.log.warn('Netlink: receive buffer overrun - resynchronising interfaces');
+    await this.resyncTable();
+    for (const r of this.instances.values()) this.updateTracking(r);
+  }
+
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+    const ifname = cfg.interface;
+    if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
+    const link = this.table.linkByName(ifname);
+    if (!link) {
+      this.log.error(`WARNING - interface ${ifname} for vrrp_instance ${cfg.name} doesn't exist`);
+      throw new KaError('KA_ERR_VRRP_CONFIG', 'Non-existent interface specified in configuration');
+    }
+    const vips = vipTargets(cfg);
+    const configuredSrc = cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
+    const excluded = vips.map((v) => bytesOf(v.spec.address));
+    const src = configuredSrc !== undefined ? bytesOf(configuredSrc) : this.table.primaryAddress(link.ifindex, cfg.family, excluded);
+    const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
+    if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
+    const socketKey = `${ifname}|${cfg.family}`;
+    const entry = this.socketFor(socketKey, ifname, cfg);
+    const template = buildTemplate(cfg, srcBytes);
+    const dsts = advertDestinations(cfg);
+    const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
+    const rtnl = this.rtnl!;
+    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
+    let running: Running | undefined;
+    const inst = new VrrpInstance(
+      fsmParamsFromConfig(cfg, srcBytes),
+      cfg.garp,
+      {
+        clock: realClock,
+        log,
+        sendAdvert: (priority) => sendAdvert(template, cfg, dsts, entry.sock, priority),
+        addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
+        removeVips: () => applyVips('delete', vips, rtnl, ifindexOf, log),
+        sendGarps: (repeat) => {
+          for (let i = 0; i < repeat; i++) announceVips(vips, (n) => this.garpFor(n), log, cfg.name);
+        },
+        notify: (state, priority) => {
+          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
+          this.publishStatus();
+        },
+      },
+      resumed,
+    );
+    running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
+    const list = entry.byVrid.get(cfg.vrid) ?? [];
+    list.push(running);
+    entry.byVrid.set(cfg.vrid, list);
+    if (!src) inst.setFault('no-source-address', true);
+    return running;
+  }
+
+  private startRunning(r: Running): void {
+    this.instances.set(r.cfg.name, r);
+    this.updateTracking(r);
+    r.inst.start();
+  }
+
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+    const existing = this.sockets.get(key);
+    if (existing) return existing;
+    const multicast = cfg.unicastPeers.length === 0;
+    const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
+    const entry: SocketEntry = { sock, group: multicast ? bytesOf(cfg.mcastDstIp) : mcastGroupFor(cfg.family), byVrid: new Map(), drops: emptyDropCounters() };
+    sock.onDatagram((d) => this.onDatagram(entry, d));
+    sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
+    this.sockets.set(key, entry);
+    return entry;
+  }
+
+  private garpFor(ifname: string): GarpSender | undefined {
+    let g = this.garps.get(ifname);
+    if (!g) {
+      try {
+        g = openGarpSender(ifname);
+        this.garps.set(ifname, g);
+      } catch (e) {
+        this.log.warn(`Cannot send gratuitous ARP/NA on ${ifname}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    }
+    return g;
+  }
+
+  private socketDrop(entry: SocketEntry, reason: DropReason, src: Uint8Array | null): void {
+    entry.drops = countDrop(entry.drops, reason);
+    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
+  }
+
+  private onDatagram(entry: SocketEntry, d: RawVrrpDatagram): void {
+    let payload: Uint8Array;
+    let meta: AdvertMeta;
+    if (d.family === 4) {
+      const ip = decodeIpv4Datagram(d.data);
+      if (!ip.ok) return this.socketDrop(entry, ip.reason, d.src);
+      payload = ip.value.payload;
+      meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex };
+    } else {
+      payload = d.data;
+      meta = { family: 6, src: d.src, dst: d.dst ?? entry.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };
+    }
+    const dec = decodeAdvert(payload, { family: meta.family, src: meta.src, dst: meta.dst, mcastGroup: entry.group });
+    if (!dec.ok) return this.socketDrop(entry, dec.reason, meta.src);
+    const candidates = entry.byVrid.get(dec.value.vrid);
+    if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
+    for (const r of candidates) {
+      const own = this.table.addresses(r.ifindex, r.cfg.family).map((a) => a.bytes);
+      const chk = checkAdvert(receiveContext(r.cfg, own, r.lastMasterSrc, STRICT_ADDRESS_LIST), dec.value, meta);
+      if (!chk.ok) {
+        r.drops = countDrop(r.drops, chk.reason);
+        if (chk.log) this.log.info(chk.log);
+        continue;
+      }
+      if (chk.value.countedErrors.length > 0) r.drops = countDrop(r.drops, ...chk.value.countedErrors);
+      for (const w of chk.value.warnings) this.log.warn(w);
+      r.lastMasterSrc = meta.src;
+      r.inst.advertReceived(dec.value.priority, dec.value.advertIntCs, meta.src);
+    }
+  }
+
+  private trackingInput(r: Running): TrackingInput {
+    return { basePriority: r.cfg.priority, primaryInterface: r.cfg.interface, dontTrackPrimary: r.cfg.dontTrackPrimary, trackInterfaces: r.cfg.trackInterfaces };
+  }
+
+  private updateTracking(r: Running): void {
+    const input = this.trackingInput(r);
+    const res = evaluateTracking(input, (name) => this.table.linkByName(name)?.running === true);
+    for (const src of trackedFaultSources(input)) r.inst.setFault(src, res.faults.includes(src));
+    r.inst.setEffectivePriority(Math.min(254, Math.max(1, res.priority)));
+  }
+
+  private onInterfaceChange(_ifindex: number): void {
+    if (this.stopping) return;
+    for (const r of this.instances.values()) this.updateTracking(r);
+  }
+
+  private publishStatus(): void {
+    const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
+    this.ctx.ipc.send({ type: 'status', instances });
+  }
+
+  private async reload(): Promise<void> {
+    this.log.info('Reloading');
+    let config: KeepalivedConfig;
+    try {
+      config = this.loadConfig();
+    } catch (e) {
+      this.log.error(`Reload failed, keeping the running configuration: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const rtnl = this.rtnl!;
+    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
+    const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
+    const next = new Map<string, Running>();
+    const started: Running[] = [];
+    for (const cfg of config.vrrpInstances) {
+      const old = oldByKey.get(instanceKey(cfg));
+      if (old) {
+        oldByKey.delete(instanceKey(cfg));
+        this.unregister(old);
+        const state = old.inst.detach();
+        const r = this.createRunning(cfg, state);
+        r.lastMasterSrc = old.lastMasterSrc;
+        next.set(cfg.name, r);
+        const oldVips = new Set(old.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+        const newVips = new Set(r.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+        if (state.state === 'MASTER') {
+          const gone = old.vipTargets.filter((v) => !newVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+          const added = r.vipTargets.filter((v) => !oldVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+          void r.inst.refreshVips(async () => {
+            await applyVips('delete', gone, rtnl, ifindexOf, this.log);
+            await applyVips('add', added, rtnl, ifindexOf, this.log);
+          });
+        }
+        r.inst.resume();
+        this.updateTracking(r);
+      } else {
+        const r = this.createRunning(cfg, undefined);
+        next.set(cfg.name, r);
+        started.push(r);
+      }
+    }
+    // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
+    await Promise.all(
+      [...oldByKey.values()].map(async (r) => {
+        this.unregister(r);
+        await r.inst.shutdown();
+      }),
+    );
+    this.instances = next;
+    this.config = config;
+    await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
+    for (const r of started) this.startRunning(r);
+    this.closeUnusedSockets();
+    this.publishStatus();
+    this.log.info('Reload complete');
+  }
+
+  private unregister(r: Running): void {
+    const entry = this.sockets.get(r.socketKey);
+    const list = entry?.byVrid.get(r.cfg.vrid);
+    if (!entry || !list) return;
+    const rest = list.filter((x) => x !== r);
+    if (rest.length > 0) entry.byVrid.set(r.cfg.vrid, rest);
+    else entry.byVrid.delete(r.cfg.vrid);
+  }
+
+  private closeUnusedSockets(): void {
+    for (const [key, entry] of this.sockets) {
+      if (entry.byVrid.size === 0) {
+        entry.sock.close();
+        this.sockets.delete(key);
+      }
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    for (const e of this.sockets.values()) e.sock.close();
+    this.sockets.clear();
+    for (const g of this.garps.values()) g.close();
+    this.garps.clear();
+    this.rtnl?.close();
+    this.rtnl = null;
+  }
+
+  /** Per-instance snapshot for dumps and tests. */
+  snapshot(): { name: string; state: string; priority: number; drops: DropCounters; family: Family }[] {
+    return [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, priority: r.inst.state.effectivePriority, drops: r.drops, family: r.cfg.family }));
+  }
+}
+
+export const runVrrpChild: ChildRunner = async (ctx) => {
+  const d = new VrrpDaemon(ctx);
+  await d.start();
+  return d.handle();
+};

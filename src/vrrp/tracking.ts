@@ -1,0 +1,49 @@
+/**
+ * Interface tracking (keepalived `track_interface`, the instance's own interface unless
+ * `dont_track_primary`): which fault sources are active and what the effective priority is.
+ * Weight 0 ⇒ a down interface is a fault; weight > 0 ⇒ +weight while up; weight < 0 ⇒
+ * −|weight| while down; `reverse` swaps up and down (reference §0.8, §1g "Tracking").
+ */
+import type { TrackInterfaceSpec } from '../config/model.js';
+
+export interface TrackingInput {
+  readonly basePriority: number;
+  /** The instance's interface, or undefined (unicast without interface). */
+  readonly primaryInterface: string | undefined;
+  readonly dontTrackPrimary: boolean;
+  readonly trackInterfaces: readonly TrackInterfaceSpec[];
+}
+
+export interface TrackingResult {
+  /** Fault source names (`interface:NAME`), active ones only. */
+  readonly faults: readonly string[];
+  /** Base + weights, not yet clamped (the FSM clamps). */
+  readonly priority: number;
+}
+
+/** `isUp(name)`: the interface exists and is running. */
+export function evaluateTracking(input: TrackingInput, isUp: (ifname: string) => boolean): TrackingResult {
+  const faults = new Set<string>();
+  let priority = input.basePriority;
+  if (input.primaryInterface !== undefined && !input.dontTrackPrimary && !isUp(input.primaryInterface)) {
+    faults.add(`interface:${input.primaryInterface}`);
+  }
+  for (const t of input.trackInterfaces) {
+    const up = isUp(t.name) !== t.reverse;
+    if (t.weight === 0) {
+      if (!up) faults.add(`interface:${t.name}`);
+    } else if (t.weight > 0 && up) {
+      priority += t.weight;
+    } else if (t.weight < 0 && !up) {
+      priority += t.weight;
+    }
+  }
+  return { faults: [...faults].sort(), priority };
+}
+
+/** All fault source names tracking can produce for an instance (to clear stale ones). */
+export function trackedFaultSources(input: TrackingInput): string[] {
+  const names = input.trackInterfaces.filter((t) => t.weight === 0).map((t) => `interface:${t.name}`);
+  if (input.primaryInterface !== undefined && !input.dontTrackPrimary) names.push(`interface:${input.primaryInterface}`);
+  return [...new Set(names)];
+}
