@@ -19,6 +19,8 @@ import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
 import { checkAdvert } from './advert-check.js';
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
+import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
+import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
 import { advertDestinations, announceVips, applyVips, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
@@ -43,6 +45,7 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocket;
   readonly group: Uint8Array;
+  readonly multicast: boolean;
   /** Instances on this socket by VRID. */
   readonly byVrid: Map<number, Running[]>;
   drops: DropCounters;
@@ -96,8 +99,8 @@ export class VrrpDaemon {
     return {
       reload: () => this.reload(),
       shutdown: () => this.shutdown(),
-      dumpStats: () => this.log.info(`Printing VRRP stats for process(${process.pid}) on signal`),
-      dumpData: () => this.log.info(`Printing VRRP data for process(${process.pid}) on signal`),
+      dumpStats: () => this.writeDump('stats'),
+      dumpData: () => this.writeDump('data'),
     };
   }
 
@@ -143,7 +146,6 @@ export class VrrpDaemon {
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const rtnl = this.rtnl!;
     const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
-    let running: Running | undefined;
     const inst = new VrrpInstance(
       fsmParamsFromConfig(cfg, srcBytes),
       cfg.garp,
@@ -163,7 +165,7 @@ export class VrrpDaemon {
       },
       resumed,
     );
-    running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
+    const running: Running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
     const list = entry.byVrid.get(cfg.vrid) ?? [];
     list.push(running);
     entry.byVrid.set(cfg.vrid, list);
@@ -182,7 +184,7 @@ export class VrrpDaemon {
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
     const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, group: multicast ? bytesOf(cfg.mcastDstIp) : mcastGroupFor(cfg.family), byVrid: new Map(), drops: emptyDropCounters() };
+    const entry: SocketEntry = { sock, group: multicast ? bytesOf(cfg.mcastDstIp) : mcastGroupFor(cfg.family), multicast, byVrid: new Map(), drops: emptyDropCounters() };
     sock.onDatagram((d) => this.onDatagram(entry, d));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -208,6 +210,18 @@ export class VrrpDaemon {
     if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
   }
 
+  /**
+   * keepalived looks the instance up by the VRID byte before it checks the packet, so a
+   * malformed advert for a known VRID counts on that instance (Packet Errors: Length, Invalid
+   * Type …); only what names no instance stays on the socket.
+   */
+  private decodeDrop(entry: SocketEntry, payload: Uint8Array, reason: DropReason, src: Uint8Array): void {
+    const targets = payload.length >= 2 ? entry.byVrid.get(payload[1]!) : undefined;
+    if (!targets || targets.length === 0) return this.socketDrop(entry, reason, src);
+    for (const r of targets) r.drops = countDrop(r.drops, reason);
+    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet from ${formatIp(src)} for VRID ${payload[1]}: ${reason}`);
+  }
+
   private onDatagram(entry: SocketEntry, d: RawVrrpDatagram): void {
     let payload: Uint8Array;
     let meta: AdvertMeta;
@@ -221,7 +235,7 @@ export class VrrpDaemon {
       meta = { family: 6, src: d.src, dst: d.dst ?? entry.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };
     }
     const dec = decodeAdvert(payload, { family: meta.family, src: meta.src, dst: meta.dst, mcastGroup: entry.group });
-    if (!dec.ok) return this.socketDrop(entry, dec.reason, meta.src);
+    if (!dec.ok) return this.decodeDrop(entry, payload, dec.reason, meta.src);
     const candidates = entry.byVrid.get(dec.value.vrid);
     if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
     for (const r of candidates) {
@@ -345,6 +359,32 @@ export class VrrpDaemon {
     this.garps.clear();
     this.rtnl?.close();
     this.rtnl = null;
+  }
+
+  private writeDump(kind: 'stats' | 'data'): void {
+    this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
+    try {
+      const instances: InstanceSnapshot[] = [...this.instances.values()].map((r) => {
+        const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
+        return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+      });
+      const sockets: SocketSnapshot[] = [...this.sockets.values()].map((e) => ({
+        ifname: e.sock.ifname,
+        family: e.sock.family,
+        group: e.multicast ? formatIp(e.group) : null,
+        instances: [...e.byVrid.values()].flat().map((r) => ({ name: r.cfg.name, vrid: r.cfg.vrid })),
+        rxDatagrams: e.sock.stats.rxDatagrams,
+        drops: e.drops,
+      }));
+      if (kind === 'stats') writeDumpFile(STATS_FILE, formatStatsDump(instances, sockets));
+      else if (this.config) {
+        const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
+        const clock = { nowMs: realClock.nowMs(), wallMs: realClock.wallMs() };
+        writeDumpFile(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
+      }
+    } catch (e) {
+      this.log.error(`Cannot write the VRRP ${kind} dump: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Per-instance snapshot for dumps and tests. */

@@ -46,6 +46,11 @@ export class InterfaceTable {
     return this.links.get(ifindex);
   }
 
+  /** Every link, by ifindex. */
+  allLinks(): LinkInfo[] {
+    return [...this.links.values()].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
   linkByName(name: string): LinkInfo | undefined {
     for (const l of this.links.values()) if (l.name === name) return l;
     return undefined;
