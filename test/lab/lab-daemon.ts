@@ -56,6 +56,8 @@ export class LabDaemon {
     runDir: string,
     private readonly cmd: DaemonCommand,
     confText: string,
+    /** Extra environment for the daemon (e.g. TMPDIR for its dumps). */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.conf = join(runDir, `${host.name}.conf`);
     this.pidFile = join(runDir, `${host.name}.pid`);
@@ -72,7 +74,7 @@ export class LabDaemon {
   start(): number {
     const run = ++this.runs;
     const t = nowUs();
-    const p = this.lab.spawn(this.host, reaperArgv(this.argv()));
+    const p = this.lab.spawn(this.host, reaperArgv(this.argv()), Object.keys(this.env).length > 0 ? { env: { ...process.env, ...this.env } } : {});
     this.proc = p;
     for (const s of [p.stdout, p.stderr]) {
       if (s) createInterface({ input: s }).on('line', (text) => this.lines.push({ tUs: nowUs(), text, run }));
@@ -98,6 +100,18 @@ export class LabDaemon {
       if (Date.now() > deadline) throw new Error(`${this.host.name}: no log line matching ${re} within ${ms} ms`);
       await sleep(10);
     }
+  }
+
+  /** Replace the config file (for a relaunch or a SIGHUP reload). */
+  writeConf(text: string): void {
+    writeFileSync(this.conf, text);
+  }
+
+  /** Signal the daemon's main process (the parent, which forwards to its children). */
+  signal(sig: NodeJS.Signals): void {
+    const main = this.mainPid();
+    if (main === undefined) throw new Error(`${this.host.name}: daemon not running`);
+    process.kill(main, sig);
   }
 
   /** SIGKILL the daemon's whole tree, children first (the reaper reaps them); returns the kill time (µs). */
