@@ -29,14 +29,6 @@ export interface InstancePorts {
   notify(state: NotifyState, priority: number): void;
 }
 
-const ENTER_TEXT: Record<VrrpState, string> = {
-  INIT: 'INIT',
-  BACKUP: 'BACKUP',
-  MASTER: 'MASTER',
-  FAULT: 'FAULT',
-  STOP: 'STOP',
-};
-
 export class VrrpInstance {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
@@ -124,8 +116,8 @@ export class VrrpInstance {
     for (const a of actions) {
       switch (a.type) {
         case 'SendAdvert':
+          // The FSM's own LogEvent says "sent 0 priority".
           this.ports.sendAdvert(a.priority);
-          if (a.priority === 0) this.ports.log.info(`(${this.name}) sent 0 priority`);
           break;
         case 'AddVips':
           this.ports.log.info(`(${this.name}) setting VIPs.`);
@@ -156,15 +148,10 @@ export class VrrpInstance {
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
     const log = this.ports.log;
-    if (to === 'MASTER' && (reason === 'master-down-timer' || reason === 'preempt' || reason === 'priority-0-advert')) {
-      log.info(`(${this.name}) Receive advertisement timeout`, { reason });
-    }
-    if (to === 'STOP') {
-      log.info(`(${this.name}) Stopping`, { from, reason });
-    } else {
-      const suffix = reason === 'startup' && to === 'BACKUP' ? ' (init)' : '';
-      log.info(`(${this.name}) Entering ${ENTER_TEXT[to]} STATE${suffix}`, { from, to, reason, priority });
-    }
+    // keepalived's lines ("Entering … STATE", "Receive advertisement timeout") come from the
+    // FSM's LogEvents; this one only adds the structured transition record.
+    if (to === 'STOP') log.info(`(${this.name}) Stopping`, { from, reason });
+    else log.debug(`(${this.name}) transition ${from} -> ${to}`, { from, to, reason, priority });
     if (to === 'MASTER') this.startRefresh();
     if (from === 'MASTER') this.stopRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.

@@ -1,0 +1,61 @@
+/**
+ * Three keepalived-ts nodes (priorities 150/120/100, VRRPv3 advert_int 0.2 s): the election
+ * converges on the highest, a SIGKILL of the master hands the VIP to the second highest (not
+ * the third), and once the killed node is back the VIP is on exactly one host.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { keepalivedConf } from '../lab/keepalived-conf.js';
+import type { LabDaemon } from '../lab/lab-daemon.js';
+import { nowUs } from '../lab/proc.js';
+import { E2e, linesOf, msBetween, sleep, TIMING_MARGIN_MS, vrrpTimesMs, waitUntil } from './kit.js';
+
+const VIP = '192.0.2.100';
+const ADVERT_S = 0.2;
+const PRIOS = [150, 120, 100] as const;
+
+let e: E2e;
+let ds: LabDaemon[];
+
+before(() => {
+  e = E2e.create(3, '3n');
+  ds = PRIOS.map((priority, i) =>
+    e.daemon(
+      e.host(i + 1),
+      keepalivedConf({ routerId: `n${i + 1}`, vrrpVersion: 3, instances: [{ name: 'VI_1', iface: 'eth0', vrid: 60, priority, advertInt: ADVERT_S, vips: [`${VIP}/24`] }] }),
+    ),
+  );
+});
+
+after(() => e.teardown());
+
+test('three nodes: converge on the highest priority, kill → the second highest takes over, one holder at the end', async () => {
+  const [d1, d2, d3] = ds as [LabDaemon, LabDaemon, LabDaemon];
+  const vips = e.watch();
+  const t0 = nowUs();
+  for (const d of ds) d.start();
+  await e.waitHolders(VIP, ['h1'], 15_000);
+  await sleep(1000);
+  assert.deepEqual(e.holders(VIP), ['h1'], e.logTails());
+  for (const d of [d2, d3]) assert.match(linesOf(d, /Entering (MASTER|BACKUP) STATE/, t0).at(-1)?.text ?? '', /BACKUP/, `${d.host.name} ends BACKUP`);
+
+  const tKill = d1.hardKill();
+  await waitUntil(() => vips.first('h2', VIP, 'add', tKill) !== undefined, 10_000, () => `h2 to take over\n${e.logTails()}`);
+  const tookMs = msBetween(tKill, vips.first('h2', VIP, 'add', tKill)!.tUs);
+  const { masterDownMs } = vrrpTimesMs(3, PRIOS[1], ADVERT_S);
+  const msg = `h2 took over ${tookMs} ms after the kill (its Master_Down_Interval ${masterDownMs} ms, allowed ≤ ${masterDownMs + TIMING_MARGIN_MS})`;
+  console.log(`# ${msg}`);
+  assert.ok(tookMs <= masterDownMs + TIMING_MARGIN_MS, msg);
+  // h3's down timer is longer (lower priority): it hears h2 first and never becomes master.
+  await sleep(1000);
+  assert.equal(linesOf(d3, /Entering MASTER STATE/, tKill).length, 0, `h3 must stay BACKUP\n${e.logTails()}`);
+  assert.equal(vips.first('h3', VIP, 'add', t0), undefined, 'h3 never held the VIP');
+  // h1's VIP is stale after a SIGKILL (nothing ran to remove it); among the live nodes only h2 has it.
+  assert.deepEqual(e.holders(VIP).filter((h) => h !== 'h1'), ['h2']);
+
+  await d1.waitGone();
+  d1.start();
+  await e.waitHolders(VIP, ['h1'], 10_000);
+  await sleep(1000);
+  assert.deepEqual(e.holders(VIP), ['h1'], `exactly one holder at the end\n${e.logTails()}`);
+});
