@@ -9,7 +9,9 @@ import type { Lab, LabHost } from './netns.js';
 
 export type Frame =
   | { readonly kind: 'arp'; readonly tUs: number; readonly srcMac: string; readonly op: 'request' | 'reply'; readonly senderIp: string; readonly targetIp?: string }
-  | { readonly kind: 'vrrp'; readonly tUs: number; readonly srcMac: string; readonly srcIp: string; readonly version: number; readonly vrid: number; readonly priority: number };
+  | { readonly kind: 'vrrp'; readonly tUs: number; readonly srcMac: string; readonly srcIp: string; readonly version: number; readonly vrid: number; readonly priority: number }
+  /** ICMPv6 neighbor advertisement (unsolicited NA after an IPv6 takeover); needs `icmp6` in the filter. */
+  | { readonly kind: 'na'; readonly tUs: number; readonly srcMac: string; readonly srcIp: string; readonly dstIp: string; readonly target: string };
 
 const toUs = (t: string): number => {
   const [s = '0', frac = ''] = t.split('.');
@@ -31,6 +33,8 @@ export function parseTcpdumpLine(line: string): Frame | undefined {
     if (m) return { kind: 'arp', tUs, srcMac, op: 'request', senderIp: m[1] as string, targetIp: m[1] as string };
     return undefined;
   }
+  const na = /^(\S+) > (\S+): ICMP6, neighbor advertisement, tgt is (\S+?),/.exec(body);
+  if (na) return { kind: 'na', tUs, srcMac, srcIp: na[1] as string, dstIp: na[2] as string, target: na[3] as string };
   const v = /^(\S+) > \S+: VRRPv(\d), Advertisement, vrid (\d+), prio (\d+)/.exec(body);
   if (v) return { kind: 'vrrp', tUs, srcMac, srcIp: v[1] as string, version: Number(v[2]), vrid: Number(v[3]), priority: Number(v[4]) };
   return undefined;

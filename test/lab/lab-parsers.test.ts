@@ -7,6 +7,8 @@ import { parseIpMonitorLine } from './vip-watch.js';
 // Lines as printed by Debian 12's tcpdump 4.99 (-n -tt -e) for keepalived 2.2.7's traffic.
 const ADVERT = '1795690828.316957 ba:71:19:91:b1:b0 > 01:00:5e:00:00:12, ethertype IPv4 (0x0800), length 54: 192.0.2.11 > 224.0.0.18: VRRPv2, Advertisement, vrid 51, prio 150, authtype none, intvl 1s, length 20';
 const GARP = '1795690828.317378 ba:71:19:91:b1:b0 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.0.2.100 (ff:ff:ff:ff:ff:ff) tell 192.0.2.100, length 28';
+const NA = '1795691818.959447 02:be:f7:b6:f2:35 > 33:33:00:00:00:01, ethertype IPv6 (0x86dd), length 86: 2001:db8::100 > ff02::1: ICMP6, neighbor advertisement, tgt is 2001:db8::100, length 32';
+const ADVERT6 = '1795691818.959308 02:be:f7:b6:f2:35 > 33:33:00:00:00:12, ethertype IPv6 (0x86dd), length 78: fe80::be:f7ff:feb6:f235 > ff02::12: VRRPv3, Advertisement, vrid 61, prio 100, intvl 20cs, length 24';
 const ARP = '1795690828.5 02:6b:74:00:00:03 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.0.2.100 tell 192.0.2.13, length 28';
 
 test('tcpdump lines become frames with µs timestamps', () => {
@@ -18,6 +20,8 @@ test('tcpdump lines become frames with µs timestamps', () => {
   assert.equal(a?.tUs, 1795690828500000);
   assert.equal(a && isGarpFor(a, '192.0.2.100'), false, 'an ordinary who-has for the VIP is not a GARP');
   assert.equal(parseTcpdumpLine('tcpdump: listening on eth0'), undefined);
+  assert.deepEqual(parseTcpdumpLine(NA), { kind: 'na', tUs: 1795691818959447, srcMac: '02:be:f7:b6:f2:35', srcIp: '2001:db8::100', dstIp: 'ff02::1', target: '2001:db8::100' });
+  assert.deepEqual(parseTcpdumpLine(ADVERT6), { kind: 'vrrp', tUs: 1795691818959308, srcMac: '02:be:f7:b6:f2:35', srcIp: 'fe80::be:f7ff:feb6:f235', version: 3, vrid: 61, priority: 100 });
 });
 
 test('ip -ts -o monitor address lines', () => {

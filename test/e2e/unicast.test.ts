@@ -1,0 +1,67 @@
+/**
+ * Unicast VRRP (unicast_src_ip + unicast_peer, VRRPv3 advert_int 0.2 s): election and hard-kill
+ * failover between two keepalived-ts nodes, and the SIGUSR1 data dump of the master showing the
+ * unicast setup.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { keepalivedConf } from '../lab/keepalived-conf.js';
+import type { LabDaemon } from '../lab/lab-daemon.js';
+import type { LabHost } from '../lab/netns.js';
+import { E2e, msBetween, TIMING_MARGIN_MS, vrrpTimesMs, waitUntil } from './kit.js';
+
+const VIP = '192.0.2.120';
+const ADVERT_S = 0.2;
+const conf = (self: LabHost, peer: LabHost, priority: number): string =>
+  keepalivedConf({
+    routerId: `u${priority}`,
+    vrrpVersion: 3,
+    instances: [
+      {
+        name: 'VI_U',
+        iface: 'eth0',
+        vrid: 70,
+        priority,
+        advertInt: ADVERT_S,
+        vips: [`${VIP}/24`],
+        extra: [`unicast_src_ip ${self.ip4}`, 'unicast_peer {', `    ${peer.ip4}`, '}'],
+      },
+    ],
+  });
+
+let e: E2e;
+let d1: LabDaemon;
+let d2: LabDaemon;
+
+before(() => {
+  e = E2e.create(2, 'uc');
+  d1 = e.daemon(e.host(1), conf(e.host(1), e.host(2), 150));
+  d2 = e.daemon(e.host(2), conf(e.host(2), e.host(1), 100));
+});
+
+after(() => e.teardown());
+
+test('unicast: election, data dump, hard-kill failover', async () => {
+  const cap = await e.capture(e.host(2), 'ip proto 112');
+  const vips = e.watch();
+  d1.start();
+  d2.start();
+  await e.waitHolders(VIP, ['h1'], 15_000);
+  const adv = cap.frames.find((f) => f.kind === 'vrrp' && f.srcMac === e.host(1).mac);
+  assert.ok(adv && adv.kind === 'vrrp' && adv.vrid === 70 && adv.priority === 150, 'h2 receives h1 unicast adverts');
+
+  const data = await e.data(d1);
+  for (const line of [' VRRP Instance = VI_U', '   State = MASTER', '     Using unicast', `   Using src_ip = ${e.host(1).ip4}`, `     ${e.host(2).ip4} min_ttl 0 max_ttl 255`, '   Virtual Router ID = 70', '   Advert interval = 200 milli-sec']) {
+    assert.ok(data.split('\n').includes(line), `keepalived.data lacks '${line}':\n${data}`);
+  }
+  assert.doesNotMatch(data, /Multicast address/, 'a unicast instance has no multicast address line');
+
+  const tKill = d1.hardKill();
+  await waitUntil(() => vips.first('h2', VIP, 'add', tKill) !== undefined, 10_000, () => `h2 to add ${VIP}\n${e.logTails()}`);
+  const tookMs = msBetween(tKill, vips.first('h2', VIP, 'add', tKill)!.tUs);
+  const { masterDownMs } = vrrpTimesMs(3, 100, ADVERT_S);
+  const msg = `unicast takeover ${tookMs} ms after SIGKILL (Master_Down_Interval ${masterDownMs} ms, allowed ≤ ${masterDownMs + TIMING_MARGIN_MS})`;
+  console.log(`# ${msg}`);
+  assert.ok(tookMs <= masterDownMs + TIMING_MARGIN_MS, msg);
+  await d2.waitLine(/\(VI_U\) Entering MASTER STATE/, tKill);
+});
