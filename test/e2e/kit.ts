@@ -81,8 +81,13 @@ export class E2e {
     return this.dump(d, 'SIGUSR1', 'keepalived.data');
   }
 
+  /** Where `d`'s VRRP child writes `name` (its TMPDIR). */
+  dumpPath(d: LabDaemon, name: string): string {
+    return join(this.tmpDirs.get(d) ?? '/nonexistent', name);
+  }
+
   private async dump(d: LabDaemon, sig: NodeJS.Signals, name: string): Promise<string> {
-    const path = join(this.tmpDirs.get(d) ?? '/nonexistent', name);
+    const path = this.dumpPath(d, name);
     if (existsSync(path)) unlinkSync(path);
     d.signal(sig);
     await waitUntil(() => existsSync(path), 5000, () => `${d.host.name}: ${name} not written in its TMPDIR\n${this.logTails()}`);

@@ -3,6 +3,7 @@
  * failover between two keepalived-ts nodes, and the SIGUSR1 data dump of the master showing the
  * unicast setup.
  */
+import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
@@ -55,6 +56,8 @@ test('unicast: election, data dump, hard-kill failover', async () => {
     assert.ok(data.split('\n').includes(line), `keepalived.data lacks '${line}':\n${data}`);
   }
   assert.doesNotMatch(data, /Multicast address/, 'a unicast instance has no multicast address line');
+  const mode = statSync(e.dumpPath(d1, 'keepalived.data')).mode & 0o777;
+  assert.equal(mode, 0o600, `keepalived.data mode ${mode.toString(8)}`);
 
   const tKill = d1.hardKill();
   await waitUntil(() => vips.first('h2', VIP, 'add', tKill) !== undefined, 10_000, () => `h2 to add ${VIP}\n${e.logTails()}`);
