@@ -1,5 +1,5 @@
 /**
- * Three keepalived-ts nodes (priorities 150/120/100, VRRPv3 advert_int 0.2 s): the election
+ * Three keepalived-ts nodes (priorities 250/200/50, VRRPv3 advert_int 0.2 s): the election
  * converges on the highest, a SIGKILL of the master hands the VIP to the second highest (not
  * the third), and once the killed node is back the VIP is on exactly one host.
  */
@@ -12,7 +12,9 @@ import { E2e, linesOf, msBetween, sleep, TIMING_MARGIN_MS, vrrpTimesMs, waitUnti
 
 const VIP = '192.0.2.100';
 const ADVERT_S = 0.2;
-const PRIOS = [150, 120, 100] as const;
+// Spread out so the backups' Skew_Times differ by ~117 ms (not 15 ms as with 120/100): the
+// second highest must win the race to MASTER even with event-loop jitter on a loaded machine.
+const PRIOS = [250, 200, 50] as const;
 
 let e: E2e;
 let ds: LabDaemon[];
