@@ -3,6 +3,7 @@
  * (LabDaemon), address watchers and captures, all torn down by `teardown()` whatever happened.
  * Each daemon gets its own TMPDIR so its SIGUSR1/SIGUSR2 dumps can be read back.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { Capture } from '../lab/capture.js';
 import { daemonCommandFromEnv, LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
 import { sleep } from '../lab/proc.js';
-import { vipHolders, VipWatcher } from '../lab/vip-watch.js';
+import { vipHolders, VipWatcher, type AddrEvent } from '../lab/vip-watch.js';
 
 export { sleep };
 
@@ -131,6 +132,36 @@ export const msBetween = (fromUs: number, toUs: number): number => Math.round((t
 export function vrrpTimesMs(version: 2 | 3, priority: number, advertIntS: number): { skewMs: number; masterDownMs: number } {
   const cs = Math.round(advertIntS * 100);
   return { skewMs: skewTimeUs(version, priority, cs) / 1000, masterDownMs: masterDownIntervalUs(version, priority, cs, 3) / 1000 };
+}
+
+export interface TakeoverCheck {
+  readonly host: string;
+  readonly vip: string;
+  /** When the old master was SIGKILLed (µs). */
+  readonly tKillUs: number;
+  readonly version: 2 | 3;
+  /** The new master's priority (its Skew_Time). */
+  readonly priority: number;
+  readonly advertS: number;
+  readonly label: string;
+}
+
+/**
+ * After a SIGKILL of the master: waits for `host` to add the VIP and asserts it did so within
+ * its Master_Down_Interval + TIMING_MARGIN_MS, and not sooner than one advert interval before
+ * it (the last advert left at most one interval before the kill). Logs and returns the ms.
+ */
+export async function expectTakeoverAfterKill(e: E2e, vips: VipWatcher, c: TakeoverCheck): Promise<number> {
+  const added = (): AddrEvent | undefined => vips.first(c.host, c.vip, 'add', c.tKillUs);
+  await waitUntil(() => added() !== undefined, 10_000, () => `${c.host} to add ${c.vip}\n${e.logTails()}`);
+  const tookMs = msBetween(c.tKillUs, added()!.tUs);
+  const { skewMs, masterDownMs } = vrrpTimesMs(c.version, c.priority, c.advertS);
+  const bound = masterDownMs + TIMING_MARGIN_MS;
+  const floor = masterDownMs - c.advertS * 1000 - 50;
+  const msg = `${c.label}: ${c.host} added ${c.vip} ${tookMs} ms after SIGKILL (Master_Down_Interval ${masterDownMs} ms = 3×${c.advertS * 1000} + skew ${skewMs}; allowed ${floor}..${bound} ms)`;
+  console.log(`# ${msg}`);
+  assert.ok(tookMs <= bound && tookMs >= floor, msg);
+  return tookMs;
 }
 
 /**
