@@ -143,7 +143,6 @@ export class VrrpDaemon {
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const rtnl = this.rtnl!;
     const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
-    let running: Running | undefined;
     const inst = new VrrpInstance(
       fsmParamsFromConfig(cfg, srcBytes),
       cfg.garp,
@@ -163,7 +162,7 @@ export class VrrpDaemon {
       },
       resumed,
     );
-    running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
+    const running: Running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
     const list = entry.byVrid.get(cfg.vrid) ?? [];
     list.push(running);
     entry.byVrid.set(cfg.vrid, list);
