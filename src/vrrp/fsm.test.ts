@@ -74,7 +74,7 @@ test('startup: non-owner → BACKUP with the full master-down timer, also with s
     assert.deepEqual(kinds(r.actions), ['INIT->BACKUP:startup']);
     assert.equal(r.state.masterDownAtMs, 1000 + 3414.062);
     assert.equal(nextDeadline(r.state), 1000 + 3414.062);
-    assert.ok(logs(r.actions).includes('Entering BACKUP STATE'));
+    assert.ok(logs(r.actions).includes('Entering BACKUP STATE (init)'));
   }
 });
 

@@ -29,14 +29,6 @@ export interface InstancePorts {
   notify(state: NotifyState, priority: number): void;
 }
 
-const ENTER_TEXT: Record<VrrpState, string> = {
-  INIT: 'INIT',
-  BACKUP: 'BACKUP',
-  MASTER: 'MASTER',
-  FAULT: 'FAULT',
-  STOP: 'STOP',
-};
-
 export class VrrpInstance {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
@@ -125,7 +117,6 @@ export class VrrpInstance {
       switch (a.type) {
         case 'SendAdvert':
           this.ports.sendAdvert(a.priority);
-          if (a.priority === 0) this.ports.log.info(`(${this.name}) sent 0 priority`);
           break;
         case 'AddVips':
           this.ports.log.info(`(${this.name}) setting VIPs.`);
@@ -155,16 +146,9 @@ export class VrrpInstance {
   }
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
-    const log = this.ports.log;
-    if (to === 'MASTER' && (reason === 'master-down-timer' || reason === 'preempt' || reason === 'priority-0-advert')) {
-      log.info(`(${this.name}) Receive advertisement timeout`, { reason });
-    }
-    if (to === 'STOP') {
-      log.info(`(${this.name}) Stopping`, { from, reason });
-    } else {
-      const suffix = reason === 'startup' && to === 'BACKUP' ? ' (init)' : '';
-      log.info(`(${this.name}) Entering ${ENTER_TEXT[to]} STATE${suffix}`, { from, to, reason, priority });
-    }
+    // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
+    // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
+    if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
     if (to === 'MASTER') this.startRefresh();
     if (from === 'MASTER') this.stopRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
