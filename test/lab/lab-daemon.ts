@@ -2,9 +2,10 @@
  * A keepalived-compatible daemon on a lab host, started with the lab's daemon contract
  * (`-n -l -D --vrrp -f CONF -p PID -r VRRPPID -c CHKPID`) under the reaper wrapper. Its
  * console log is kept line by line with receive timestamps (µs), so scenarios can time
- * events such as "Entering MASTER STATE". Which binary: DEMO_DAEMON=keepalived → Debian's
- * keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived); otherwise keepalived-ts
- * (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node.
+ * events such as "Entering MASTER STATE". Which binary: keepalivedCommand() → Debian's
+ * keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived), keepalivedTsCommand() →
+ * keepalived-ts (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node;
+ * daemonCommandFromEnv() picks one by DEMO_DAEMON=keepalived (the demo's switch).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
