@@ -146,8 +146,9 @@ export class VrrpInstance {
   }
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
-    // The FSM logged "Entering X STATE"; the structured record carries the why.
-    this.ports.log.debug(`(${this.name}) transition ${from} -> ${to}`, { from, to, reason, priority });
+    // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
+    // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
+    if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
     if (to === 'MASTER') this.startRefresh();
     if (from === 'MASTER') this.stopRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
