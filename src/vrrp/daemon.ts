@@ -48,6 +48,14 @@ interface SocketEntry {
   drops: DropCounters;
 }
 
+/**
+ * keepalived 2.2.7's VRRP process exits about 1 s after SIGTERM (measured: 1032-1041 ms, as
+ * master or backup), after its priority-0 adverts and VIP removal. We keep that timing: the
+ * resignation happens at once, only the exit waits, so tools that stop a packet capture as
+ * soon as the daemon has gone still see the priority-0 advert, as they do with keepalived.
+ */
+const SHUTDOWN_LINGER_MS = 1000;
+
 /** keepalived 2.2.7 (Debian 12) drops adverts whose VIP list differs; keep that behaviour next to it. */
 const STRICT_ADDRESS_LIST = true;
 
@@ -351,6 +359,7 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    const lingerUntil = Date.now() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
     if (this.config && this.rtnl && !this.ctx.options.dontReleaseVrrp) {
       await applyVips('delete', this.staticTargets(this.config), this.rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
@@ -361,6 +370,8 @@ export class VrrpDaemon {
     this.garps.clear();
     this.rtnl?.close();
     this.rtnl = null;
+    const rest = lingerUntil - Date.now();
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   /** Per-instance snapshot for dumps and tests. */
