@@ -1,22 +1,19 @@
 /**
  * Syslog transport: RFC 3164 datagrams to the AF_UNIX SOCK_DGRAM socket /dev/log, as
  * syslog(3) does. Node has no unix datagram sockets, so this rides on the native addon
- * (socket + sendto with a sockaddr_un encoded here). Until the addon exposes those calls,
- * or when /dev/log is absent (containers, this VM), openSyslogTransport returns undefined
- * and the caller logs to stderr instead. Used by every process (parent and children).
+ * (socket + sendmsg with a sockaddr_un encoded here). When /dev/log is absent
+ * (containers, this VM), openSyslogTransport returns undefined and the caller logs to
+ * stderr instead. Used by every process (parent and children).
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { nio } from './nio.js';
 import type { SyslogTransport } from '../core/log-sinks.js';
 
 export const AF_UNIX = 1;
 export const SOCK_DGRAM = 2;
 const SUN_PATH_MAX = 108;
 
-/**
- * The three native calls the transport needs. INTEGRATION SEAM: branch `native` decides the
- * real names; adapt loadUnixDgramNative() below (this interface can stay).
- */
+/** The three native calls the transport needs (a seam so tests can inject a fake). */
 export interface UnixDgramNative {
   socket(domain: number, type: number, protocol: number): number;
   /** sendto(2) with a raw `struct sockaddr` buffer; returns bytes sent, throws on error. */
@@ -34,16 +31,18 @@ export function encodeSockaddrUn(path: string): Buffer {
   return out;
 }
 
-/** The addon if it is built and exposes the calls, else undefined. */
+/** The addon's socket/sendmsg/close as a unix datagram client, or undefined if it is not built. */
 export function loadUnixDgramNative(): UnixDgramNative | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    const mod = require('../../../native/build/Release/nio.node') as Partial<Record<keyof UnixDgramNative, unknown>>;
-    if (typeof mod.socket === 'function' && typeof mod.sendto === 'function' && typeof mod.close === 'function') return mod as UnixDgramNative;
+    const n = nio();
+    return {
+      socket: (domain, type, protocol) => n.socket(domain, type, protocol),
+      sendto: (fd, data, addr) => n.sendmsg(fd, data, addr),
+      close: (fd) => n.close(fd),
+    };
   } catch {
-    /* not built */
+    return undefined;
   }
-  return undefined;
 }
 
 export function openSyslogTransport(native: UnixDgramNative | undefined = loadUnixDgramNative(), path = '/dev/log'): SyslogTransport | undefined {

@@ -51,6 +51,14 @@ interface SocketEntry {
   drops: DropCounters;
 }
 
+/**
+ * keepalived 2.2.7's VRRP process exits about 1 s after SIGTERM (measured: 1032-1041 ms, as
+ * master or backup), after its priority-0 adverts and VIP removal. We keep that timing: the
+ * resignation happens at once, only the exit waits, so tools that stop a packet capture as
+ * soon as the daemon has gone still see the priority-0 advert, as they do with keepalived.
+ */
+const SHUTDOWN_LINGER_MS = 1000;
+
 /** keepalived 2.2.7 (Debian 12) drops adverts whose VIP list differs; keep that behaviour next to it. */
 const STRICT_ADDRESS_LIST = true;
 
@@ -88,6 +96,8 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
+    // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
+    await applyVips('add', this.staticTargets(config), rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => applyVips('delete', r.vipTargets, rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log)));
@@ -102,6 +112,10 @@ export class VrrpDaemon {
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
     };
+  }
+
+  private staticTargets(config: KeepalivedConfig): VipTarget[] {
+    return config.staticIpAddresses.map((spec) => ({ spec, ifname: spec.dev ?? config.globalDefs.defaultInterface }));
   }
 
   private loadConfig(): KeepalivedConfig {
@@ -154,7 +168,8 @@ export class VrrpDaemon {
         log,
         sendAdvert: (priority) => sendAdvert(template, cfg, dsts, entry.sock, priority),
         addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
-        removeVips: () => applyVips('delete', vips, rtnl, ifindexOf, log),
+        // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
         sendGarps: (repeat) => {
           for (let i = 0; i < repeat; i++) announceVips(vips, (n) => this.garpFor(n), log, cfg.name);
         },
@@ -323,6 +338,13 @@ export class VrrpDaemon {
       }),
     );
     this.instances = next;
+    const key = (t: VipTarget): string => `${t.ifname}|${t.spec.address}/${t.spec.prefixLen}`;
+    const oldStatic = this.config ? this.staticTargets(this.config) : [];
+    const newStatic = this.staticTargets(config);
+    const newKeys = new Set(newStatic.map(key));
+    const oldKeys = new Set(oldStatic.map(key));
+    await applyVips('delete', oldStatic.filter((t) => !newKeys.has(key(t))), rtnl, ifindexOf, this.log);
+    await applyVips('add', newStatic.filter((t) => !oldKeys.has(key(t))), rtnl, ifindexOf, this.log);
     this.config = config;
     await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
     for (const r of started) this.startRunning(r);
@@ -352,13 +374,19 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    const lingerUntil = Date.now() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    if (this.config && this.rtnl && !this.ctx.options.dontReleaseVrrp) {
+      await applyVips('delete', this.staticTargets(this.config), this.rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
+    }
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
     this.garps.clear();
     this.rtnl?.close();
     this.rtnl = null;
+    const rest = lingerUntil - Date.now();
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   private writeDump(kind: 'stats' | 'data'): void {

@@ -335,8 +335,8 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason): void {
   const { p, s, c, nowMs } = ctx;
   const from = s.state;
   if (from === to) return;
-  // keepalived marks the first BACKUP of a (re)started instance: `Entering BACKUP STATE (init)`.
-  if (to !== 'STOP' && to !== 'INIT') log(ctx, 'info', `Entering ${to} STATE${reason === 'startup' && to === 'BACKUP' ? ' (init)' : ''}`);
+  // keepalived marks the start-up BACKUP entry: "(VI_1) Entering BACKUP STATE (init)".
+  if (to !== 'STOP' && to !== 'INIT') log(ctx, 'info', `Entering ${to} STATE${to === 'BACKUP' && reason === 'startup' ? ' (init)' : ''}`);
 
   if (from === 'MASTER') {
     // Resigning (fault, shutdown) tells the backups to take over after Skew_Time (RFC 5798 §6.4.3).

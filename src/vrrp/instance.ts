@@ -116,7 +116,6 @@ export class VrrpInstance {
     for (const a of actions) {
       switch (a.type) {
         case 'SendAdvert':
-          // The FSM's own LogEvent says "sent 0 priority".
           this.ports.sendAdvert(a.priority);
           break;
         case 'AddVips':
@@ -147,11 +146,9 @@ export class VrrpInstance {
   }
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
-    const log = this.ports.log;
-    // keepalived's lines ("Entering … STATE", "Receive advertisement timeout") come from the
-    // FSM's LogEvents; this one only adds the structured transition record.
-    if (to === 'STOP') log.info(`(${this.name}) Stopping`, { from, reason });
-    else log.debug(`(${this.name}) transition ${from} -> ${to}`, { from, to, reason, priority });
+    // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
+    // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
+    if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
     if (to === 'MASTER') this.startRefresh();
     if (from === 'MASTER') this.stopRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.

@@ -2,6 +2,7 @@
  * tcpdump on a lab host, parsed into frames: ARP (for gratuitous ARP after a takeover) and
  * VRRP adverts. `-tt` gives kernel receive timestamps in µs (CLOCK_REALTIME), `-e` the
  * source MAC (which host sent it), `--immediate-mode -l` no buffering delay.
+ * PcapCapture writes a pcap file instead, for decoders such as tshark.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -45,6 +46,24 @@ export function isGarpFor(f: Frame, vip: string): boolean {
   return f.kind === 'arp' && f.senderIp === vip && (f.op === 'reply' || f.targetIp === vip);
 }
 
+/** Resolves once tcpdump says it is listening; rejects if it exits first or takes over 5 s. */
+function tcpdumpReady(proc: ChildProcess, host: LabHost): Promise<void> {
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tcpdump on ${host.name} did not start`)), 5000);
+    if (proc.stderr) {
+      createInterface({ input: proc.stderr }).on('line', (l) => {
+        if (/listening on/.test(l)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    proc.once('exit', () => reject(new Error(`tcpdump on ${host.name} exited`)));
+  });
+  ready.catch(() => undefined);
+  return ready;
+}
+
 export class Capture {
   readonly frames: Frame[] = [];
   readonly ready: Promise<void>;
@@ -52,19 +71,7 @@ export class Capture {
 
   constructor(lab: Lab, host: LabHost, filter = 'arp or ip proto 112 or ip6 proto 112') {
     this.proc = lab.spawn(host, ['tcpdump', '-i', 'eth0', '-n', '-tt', '-e', '-l', '--immediate-mode', '-s', '256', filter]);
-    this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`tcpdump on ${host.name} did not start`)), 5000);
-      if (this.proc.stderr) {
-        createInterface({ input: this.proc.stderr }).on('line', (l) => {
-          if (/listening on/.test(l)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      }
-      this.proc.once('exit', () => reject(new Error(`tcpdump on ${host.name} exited`)));
-    });
-    this.ready.catch(() => undefined);
+    this.ready = tcpdumpReady(this.proc, host);
     if (this.proc.stdout) {
       createInterface({ input: this.proc.stdout }).on('line', (l) => {
         const f = parseTcpdumpLine(l);
@@ -85,5 +92,28 @@ export class Capture {
 
   stop(): void {
     this.proc.kill('SIGTERM');
+  }
+}
+
+/**
+ * tcpdump writing a pcap file on a lab host. `--immediate-mode` matters: without it libpcap
+ * hands packets over in blocks (up to ~1 s late) and a SIGTERM drops the unprocessed block,
+ * i.e. exactly the last adverts (such as a priority-0 one sent just before the stop).
+ */
+export class PcapCapture {
+  readonly ready: Promise<void>;
+  private readonly proc: ChildProcess;
+  private readonly exited: Promise<void>;
+
+  constructor(lab: Lab, host: LabHost, readonly file: string, filter = 'arp or ip proto 112 or ip6 proto 112 or icmp6') {
+    this.proc = lab.spawn(host, ['tcpdump', '-Z', 'root', '-i', 'eth0', '-n', '-U', '--immediate-mode', '-s', '256', '--time-stamp-precision=micro', '-w', file, filter]);
+    this.exited = new Promise((resolve) => this.proc.once('exit', () => resolve()));
+    this.ready = tcpdumpReady(this.proc, host);
+  }
+
+  /** SIGTERM tcpdump and wait until it has written and closed the file. */
+  async stop(): Promise<void> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGTERM');
+    await this.exited;
   }
 }

@@ -9,27 +9,18 @@
  * DEMO_DAEMON=keepalived (Debian's keepalived instead of keepalived-ts), KTS_BIN,
  * KEEPALIVED_BIN. Needs root, iproute2, tcpdump, python3.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capture, isGarpFor, type Frame } from './capture.js';
 import { keepalivedConf } from './keepalived-conf.js';
 import { daemonCommandFromEnv, LabDaemon } from './lab-daemon.js';
-import { createLab, requireRoot, type Lab, type LabHost } from './netns.js';
+import { createLab, requireCommands, requireRoot, type Lab, type LabHost } from './netns.js';
 import { nowUs, sleep } from './proc.js';
 import { vipHolders, VipWatcher } from './vip-watch.js';
 
 const VIP = '192.0.2.100';
 const PRIORITIES = [150, 120, 100];
-
-function need(cmd: string, pkg: string): void {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-  } catch {
-    throw new Error(`the demo needs ${cmd}: apt-get install ${pkg}`);
-  }
-}
 
 const fmtUs = (us: number): string => {
   const d = new Date(Math.floor(us / 1000));
@@ -62,8 +53,7 @@ function showLogTails(daemons: readonly LabDaemon[]): void {
 
 async function main(): Promise<number> {
   requireRoot();
-  need('tcpdump', 'tcpdump');
-  need('python3', 'python3');
+  requireCommands({ tcpdump: 'tcpdump', python3: 'python3' });
   const advertInt = Number(process.env['DEMO_ADVERT_INT'] ?? '1');
   if (!(advertInt > 0)) throw new Error('DEMO_ADVERT_INT must be a positive number of seconds');
   const version = process.env['DEMO_VRRP_VERSION'] === '3' || !Number.isInteger(advertInt) ? 3 : 2;

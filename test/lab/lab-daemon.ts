@@ -2,9 +2,10 @@
  * A keepalived-compatible daemon on a lab host, started with the lab's daemon contract
  * (`-n -l -D --vrrp -f CONF -p PID -r VRRPPID -c CHKPID`) under the reaper wrapper. Its
  * console log is kept line by line with receive timestamps (µs), so scenarios can time
- * events such as "Entering MASTER STATE". Which binary: DEMO_DAEMON=keepalived → Debian's
- * keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived); otherwise keepalived-ts
- * (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node.
+ * events such as "Entering MASTER STATE". Which binary: keepalivedCommand() → Debian's
+ * keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived), keepalivedTsCommand() →
+ * keepalived-ts (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node;
+ * daemonCommandFromEnv() picks one by DEMO_DAEMON=keepalived (the demo's switch).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -23,15 +24,22 @@ export interface DaemonCommand {
 
 export const DEFAULT_KTS_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'keepalived-ts.js');
 
-export function daemonCommandFromEnv(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
-  if (env['DEMO_DAEMON'] === 'keepalived') {
-    const bin = env['KEEPALIVED_BIN'] ?? '/usr/sbin/keepalived';
-    if (!existsSync(bin)) throw new Error(`${bin} not found: apt-get install keepalived`);
-    return { label: 'keepalived', prefix: [bin] };
-  }
+/** Debian's keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived); throws if it is missing. */
+export function keepalivedCommand(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
+  const bin = env['KEEPALIVED_BIN'] ?? '/usr/sbin/keepalived';
+  if (!existsSync(bin)) throw new Error(`${bin} not found: apt-get install keepalived`);
+  return { label: 'keepalived', prefix: [bin] };
+}
+
+/** keepalived-ts (KTS_BIN, default the compiled dist/src/cli/keepalived-ts.js) run by this Node. */
+export function keepalivedTsCommand(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
   const bin = env['KTS_BIN'] ?? DEFAULT_KTS_BIN;
   if (!existsSync(bin)) throw new Error(`${bin} not found: run npm run build (or set KTS_BIN)`);
   return { label: 'keepalived-ts', prefix: [process.execPath, bin] };
+}
+
+export function daemonCommandFromEnv(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
+  return env['DEMO_DAEMON'] === 'keepalived' ? keepalivedCommand(env) : keepalivedTsCommand(env);
 }
 
 export interface LogLine {
@@ -124,11 +132,15 @@ export class LabDaemon {
     return t;
   }
 
-  /** SIGTERM (graceful stop) and wait up to `ms`; SIGKILL the tree if it does not exit. */
-  async stop(ms = 15_000): Promise<void> {
+  /**
+   * SIGTERM (graceful stop) and wait up to `ms`; SIGKILL the tree if it does not exit.
+   * Resolves with the time the SIGTERM was sent (µs), undefined if nothing was running.
+   */
+  async stop(ms = 15_000): Promise<number | undefined> {
     const p = this.proc;
-    if (!p || !this.running) return;
+    if (!p || !this.running) return undefined;
     const main = this.mainPid();
+    const t = nowUs();
     if (main !== undefined) signalAll([main], 'SIGTERM');
     const deadline = Date.now() + ms;
     while (this.running && Date.now() < deadline) await sleep(20);
@@ -136,6 +148,7 @@ export class LabDaemon {
       const w = p.pid;
       if (w !== undefined) signalAll(processTree(w), 'SIGKILL');
     }
+    return t;
   }
 
   /** Wait until the reaper (hence the daemon and its orphans) is gone. */

@@ -41,6 +41,22 @@ function ip(args: readonly string[]): string {
   return execFileSync('ip', args as string[], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/**
+ * Fail loudly (never skip) when a command the test needs is missing.
+ * @param needs command name → Debian package that provides it.
+ */
+export function requireCommands(needs: Readonly<Record<string, string>>): void {
+  const missing: string[] = [];
+  for (const [cmd, pkg] of Object.entries(needs)) {
+    try {
+      execFileSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' });
+    } catch {
+      missing.push(`${cmd} (apt-get install ${pkg})`);
+    }
+  }
+  if (missing.length > 0) throw new Error(`this test needs: ${missing.join(', ')}`);
+}
+
 export function requireRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error('this test needs root (network namespaces); run it as root');
@@ -52,8 +68,16 @@ export function requireRoot(): void {
   }
 }
 
+export interface LabOptions {
+  /**
+   * Bridge ports do not learn MACs, so every frame (unicast too) is flooded to all hosts, as
+   * on a hub: a bystander host can capture unicast VRRP between two others.
+   */
+  readonly hub?: boolean;
+}
+
 /** Create a lab with `n` hosts. `tag` (≤4 chars) makes namespace names readable. */
-export function createLab(n: number, tag = 'lab'): Lab {
+export function createLab(n: number, tag = 'lab', opts: LabOptions = {}): Lab {
   requireRoot();
   const prefix = `kts${process.pid % 100000}${tag.slice(0, 4)}${counter++}`;
   const switchNs = `${prefix}-sw`;
@@ -123,6 +147,7 @@ export function createLab(n: number, tag = 'lab'): Lab {
       sysctl('net.ipv6.conf.default.accept_ra=0');
       sw(['link', 'add', `p${name}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
       sw(['link', 'set', `p${name}`, 'master', 'br0', 'up']);
+      if (opts.hub === true) sw(['link', 'set', `p${name}`, 'type', 'bridge_slave', 'learning', 'off']);
       const h = (args: string[]): string => ip(['-n', ns, ...args]);
       h(['link', 'set', 'lo', 'up']);
       h(['link', 'set', 'eth0', 'address', mac]);

@@ -59,6 +59,15 @@ export class VipWatcher {
     return this.events.find((e) => e.host === host && e.address === address && e.type === type && e.tUs >= afterUs);
   }
 
+  /** Hosts holding `address` at `atUs` according to the notifications (the lab starts with no VIPs). */
+  holdersAt(address: string, hosts: readonly string[], atUs = Number.MAX_SAFE_INTEGER): string[] {
+    return hosts.filter((h) => {
+      let holds = false;
+      for (const e of this.events) if (e.host === h && e.address === address && e.tUs <= atUs) holds = e.type === 'add';
+      return holds;
+    });
+  }
+
   stop(): void {
     for (const p of this.procs) p.kill('SIGTERM');
   }
