@@ -159,3 +159,10 @@ test('formatDumpTime pads microseconds and days like ctime', () => {
   assert.equal(formatDumpTime(1795691401916.93), '1795691401.916930 (Thu Nov 26 11:10:01.916930 2026)');
   assert.match(formatDumpTime(Date.UTC(2026, 10, 6, 1, 2, 3, 4)), /^\d+\.004000 \(\w{3} Nov {2}6 \d\d:02:03\.004000 2026\)$/);
 });
+
+test('data: a configured source address is marked "(from configuration)" as 2.2.7 does', () => {
+  const cfg: VrrpInstanceConfig = { ...instance('VI_6'), unicastSrcIp: '192.0.2.11' };
+  const fsm = initialFsmState(fsmParamsFromConfig(cfg, src));
+  const text = formatDataDump({ globalDefs: config.globalDefs, instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters() }], sockets: [], interfaces: [], clock });
+  assert.match(text, /^ {3}Using src_ip = 192\.0\.2\.11 \(from configuration\)$/m);
+});

@@ -215,6 +215,10 @@ function unicastLines(cfg: VrrpInstanceConfig): string[] {
   ];
 }
 
+function configuredSrc(cfg: VrrpInstanceConfig): string | undefined {
+  return cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
+}
+
 function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
   const { cfg, fsm } = i;
   const wall = (ms: number): number => clock.wallMs + (ms - clock.nowMs);
@@ -236,7 +240,7 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
     ...(readTimeout !== null ? [`   Read timeout = ${formatDumpTime(wall(readTimeout))}`] : []),
     `   Master down timer = ${downUs} usecs`,
     `   Interface = ${ifname}`,
-    `   Using src_ip = ${formatIp(i.srcIp)}`,
+    `   Using src_ip = ${formatIp(i.srcIp)}${configuredSrc(cfg) !== undefined ? ' (from configuration)' : ''}`,
     ...(unicast ? [] : [`   Multicast address ${cfg.mcastDstIp}`]),
     `   Gratuitous ARP delay = ${secs(g.masterDelayMs)}`,
     `   Gratuitous ARP repeat = ${g.masterRepeat}`,

@@ -83,6 +83,7 @@ test('startup: the address owner with state MASTER goes MASTER at once (advert f
   const r = run(p, initialFsmState(p), { type: 'Startup' }, 0);
   assert.equal(r.state.state, 'MASTER');
   assert.deepEqual(kinds(r.actions), ['SendAdvert(255)', 'AddVips', 'Garp(became-master)', 'INIT->MASTER:startup']);
+  assert.deepEqual(logs(r.actions), ['Receive advertisement timeout', 'Entering MASTER STATE'], 'the log lines of keepalived 2.2.7 (checked in a netns run)');
   assert.equal(nextDeadline(r.state), 1000);
   assert.equal(r.state.counters.becameMaster, 1);
 });

@@ -199,7 +199,11 @@ function onStartup(ctx: Ctx): void {
   }
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
   // Only the address owner with `state MASTER` skips the election (reference §0.5).
-  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') transition(ctx, 'MASTER', 'startup');
+  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') {
+    // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
+    log(ctx, 'info', 'Receive advertisement timeout');
+    transition(ctx, 'MASTER', 'startup');
+  }
   else transition(ctx, 'BACKUP', 'startup');
 }
 

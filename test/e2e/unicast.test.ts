@@ -6,10 +6,11 @@
 import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Frame } from '../lab/capture.js';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import type { LabHost } from '../lab/netns.js';
-import { E2e, expectTakeoverAfterKill } from './kit.js';
+import { E2e, expectTakeoverAfterKill, waitUntil } from './kit.js';
 
 const VIP = '192.0.2.120';
 const ADVERT_S = 0.2;
@@ -48,11 +49,13 @@ test('unicast: election, data dump, hard-kill failover', async () => {
   d1.start();
   d2.start();
   await e.waitHolders(VIP, ['h1'], 15_000);
-  const adv = cap.frames.find((f) => f.kind === 'vrrp' && f.srcMac === e.host(1).mac);
-  assert.ok(adv && adv.kind === 'vrrp' && adv.vrid === 70 && adv.priority === 150, 'h2 receives h1 unicast adverts');
+  const fromH1 = (): Frame | undefined => cap.frames.find((f) => f.kind === 'vrrp' && f.srcMac === e.host(1).mac);
+  await waitUntil(() => fromH1() !== undefined, 3000, () => `h1's unicast adverts in h2's capture\n${e.logTails()}`);
+  const adv = fromH1();
+  assert.ok(adv && adv.kind === 'vrrp' && adv.vrid === 70 && adv.priority === 150, `h1 advertises VRID 70 priority 150: ${JSON.stringify(adv)}`);
 
   const data = await e.data(d1);
-  for (const line of [' VRRP Instance = VI_U', '   State = MASTER', '     Using unicast', `   Using src_ip = ${e.host(1).ip4}`, `     ${e.host(2).ip4} min_ttl 0 max_ttl 255`, '   Virtual Router ID = 70', '   Advert interval = 200 milli-sec']) {
+  for (const line of [' VRRP Instance = VI_U', '   State = MASTER', '     Using unicast', `   Using src_ip = ${e.host(1).ip4} (from configuration)`, `     ${e.host(2).ip4} min_ttl 0 max_ttl 255`, '   Virtual Router ID = 70', '   Advert interval = 200 milli-sec']) {
     assert.ok(data.split('\n').includes(line), `keepalived.data lacks '${line}':\n${data}`);
   }
   assert.doesNotMatch(data, /Multicast address/, 'a unicast instance has no multicast address line');
