@@ -81,6 +81,9 @@ test('preemption: the restarted higher-priority node takes the VIP back', async 
   const del2 = vips.first('h2', VIP, 'del', t0);
   assert.ok(del2, 'h2 removed the VIP');
   const add1 = vips.events.filter((x) => x.host === 'h1' && x.type === 'add' && x.address === VIP && x.tUs >= t0).at(-1)!;
+  const staleDel = vips.first('h1', VIP, 'del', t0);
+  assert.ok(staleDel && staleDel.tUs < add1.tUs, 'the stale VIP left by SIGKILL was removed at start-up, before h1 became MASTER');
+  console.log(`# stale VIP removed ${msBetween(t0, staleDel.tUs)} ms after the relaunch`);
   console.log(`# preemption: h2 released the VIP ${msBetween(add1.tUs, del2.tUs)} ms after h1 added it`);
 });
 
