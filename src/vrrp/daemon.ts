@@ -170,9 +170,7 @@ export class VrrpDaemon {
         addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
-        sendGarps: (repeat) => {
-          for (let i = 0; i < repeat; i++) announceVips(vips, (n) => this.garpFor(n), log, cfg.name);
-        },
+        sendGarps: (repeat) => this.garpBurst(cfg, vips, repeat, () => inst.state.state === 'MASTER', log),
         notify: (state, priority) => {
           for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
           this.publishStatus();
@@ -204,6 +202,32 @@ export class VrrpDaemon {
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
     return entry;
+  }
+
+  /**
+   * `repeat` GARPs/NAs per VIP. With vrrp_garp_interval / vrrp_gna_interval the packets of each
+   * family are spaced by that gap (keepalived's pacing for switches that rate-limit ARP);
+   * pending ones are dropped if the instance is no longer MASTER when their turn comes.
+   */
+  private garpBurst(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], repeat: number, stillMaster: () => boolean, log: Logger): void {
+    const garpOf = (n: string): GarpSender | undefined => this.garpFor(n);
+    const { intervalMs, gnaIntervalMs } = cfg.garp;
+    if (intervalMs <= 0 && gnaIntervalMs <= 0) {
+      for (let i = 0; i < repeat; i++) announceVips(vips, garpOf, log, cfg.name);
+      return;
+    }
+    for (const family of [4, 6] as const) {
+      const targets = vips.filter((v) => v.spec.family === family);
+      const gapMs = family === 4 ? intervalMs : gnaIntervalMs;
+      let k = 0;
+      for (let i = 0; i < repeat; i++) {
+        for (const t of targets) {
+          const delay = gapMs * k++;
+          if (delay === 0) announceVips([t], garpOf, log, cfg.name);
+          else setTimeout(() => stillMaster() && announceVips([t], garpOf, log, cfg.name), delay);
+        }
+      }
+    }
   }
 
   private garpFor(ifname: string): GarpSender | undefined {
