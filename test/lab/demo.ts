@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Capture, isGarpFor, type Frame } from './capture.js';
 import { keepalivedConf } from './keepalived-conf.js';
 import { daemonCommandFromEnv, LabDaemon } from './lab-daemon.js';
-import { createLab, requireCommands, requireRoot, type Lab, type LabHost } from './netns.js';
+import { createLab, ensureCommands, requireRoot, type Lab, type LabHost } from './netns.js';
 import { nowUs, sleep } from './proc.js';
 import { vipHolders, VipWatcher } from './vip-watch.js';
 
@@ -53,7 +53,7 @@ function showLogTails(daemons: readonly LabDaemon[]): void {
 
 async function main(): Promise<number> {
   requireRoot();
-  requireCommands({ tcpdump: 'tcpdump', python3: 'python3' });
+  ensureCommands({ tcpdump: 'tcpdump', python3: 'python3' });
   const advertInt = Number(process.env['DEMO_ADVERT_INT'] ?? '1');
   if (!(advertInt > 0)) throw new Error('DEMO_ADVERT_INT must be a positive number of seconds');
   const version = process.env['DEMO_VRRP_VERSION'] === '3' || !Number.isInteger(advertInt) ? 3 : 2;

@@ -57,6 +57,29 @@ export function requireCommands(needs: Readonly<Record<string, string>>): void {
   if (missing.length > 0) throw new Error(`this test needs: ${missing.join(', ')}`);
 }
 
+/**
+ * For the demo (the README's first command must work on a fresh machine as root): install
+ * the Debian packages of missing commands with apt-get, then check again.
+ */
+export function ensureCommands(needs: Readonly<Record<string, string>>): void {
+  const missing = Object.entries(needs).filter(([cmd]) => {
+    try {
+      execFileSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
+    console.log(`installing ${pkgs.join(' ')} (apt-get) …`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+  }
+  requireCommands(needs);
+}
+
 export function requireRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error('this test needs root (network namespaces); run it as root');
