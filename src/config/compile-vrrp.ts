@@ -90,7 +90,9 @@ export function compileInstance(v: VrrpInstanceDraft, ic: InstanceContext, diags
     accept = false;
   }
 
-  if (vips.length === 0) {
+  if (vips.length === 0 && v.x.noVirtualIpaddress === true) {
+    // no_virtual_ipaddress (2.2.8+): zero VIPs is intended, even with v3/strict.
+  } else if (vips.length === 0) {
     if (version === 3 || strict) diags.fatal('KA_CFG_VRRP_NO_VIP', `${P} No VIP specified; at least one is required`, v.loc, strict ? 'vrrp_strict requires a VIP' : 'VRRPv3 requires a VIP');
     else diags.warn('KA_CFG_VRRP_NO_VIP', `${P} No VIP specified; at least one is sensible`, v.loc);
   } else if (strict && family === 6 && !isLinkLocal6(parseIp(vips[0]!.address)!)) {

@@ -6,11 +6,17 @@
 import type { DiagSink } from './diag-sink.js';
 import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
 import { compileInstance } from './compile-vrrp.js';
+import { compileVrrpExtra } from './compile-vrrp-extra.js';
 import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstanceConfig, type VrrpSyncGroupConfig } from './model.js';
 
 export interface CompileOptions {
   /** Default router_id (keepalived: the local host name). */
   readonly hostname: string;
+  /**
+   * Whether a script's program exists (keepalived drops missing scripts before its
+   * script-security check). Default: every script exists.
+   */
+  readonly scriptExists?: (path: string) => boolean;
 }
 
 export function compileGlobalDefs(d: GlobalDefsDraft, opts: CompileOptions): GlobalDefs {
@@ -112,11 +118,13 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
+  const extra = compileVrrpExtra(draft, globalDefs, opts.scriptExists ?? (() => true), vrrpInstances, compileSyncGroups(draft.syncGroups, vrrpInstances, diags), diags);
   return {
-    globalDefs,
-    vrrpInstances,
-    vrrpSyncGroups: compileSyncGroups(draft.syncGroups, vrrpInstances, diags),
+    globalDefs: { ...globalDefs, extra: draft.globalDefs.x },
+    vrrpInstances: extra.instances,
+    vrrpSyncGroups: extra.groups,
     staticIpAddresses: draft.staticIpAddresses,
+    vrrpExtra: extra.top,
     files,
   };
 }

@@ -13,6 +13,15 @@ import type {
   UnicastPeerSpec,
   VrrpStateName,
 } from './model.js';
+import {
+  newInstanceExtraDraft,
+  newSyncGroupExtraDraft,
+  newTopExtraDraft,
+  type GlobalExtraDraft,
+  type InstanceExtraDraft,
+  type SyncGroupExtraDraft,
+  type TopExtraDraft,
+} from './draft-vrrp-extra.js';
 
 export type Draft<T> = { -readonly [K in keyof T]?: T[K] };
 
@@ -49,6 +58,8 @@ export interface GlobalDefsDraft extends VrrpTuningDraft {
   notifyFifo?: ScriptSpec;
   vrrpNotifyFifo?: ScriptSpec;
   statusHttp?: string;
+  /** The rest of global_defs (draft-vrrp-extra.ts). */
+  x: GlobalExtraDraft;
 }
 
 export interface VrrpInstanceDraft extends VrrpTuningDraft {
@@ -80,6 +91,8 @@ export interface VrrpInstanceDraft extends VrrpTuningDraft {
   strict?: boolean;
   notify: Draft<NotifyScripts>;
   smtpAlert?: boolean;
+  /** Trackers, routes, VMAC and the other keywords of draft-vrrp-extra.ts. */
+  x: InstanceExtraDraft;
 }
 
 export interface SyncGroupMember {
@@ -94,6 +107,7 @@ export interface SyncGroupDraft {
   members: SyncGroupMember[];
   notify: Draft<NotifyScripts>;
   smtpAlert?: boolean;
+  x: SyncGroupExtraDraft;
 }
 
 export interface ConfigDraft {
@@ -102,10 +116,12 @@ export interface ConfigDraft {
   instances: VrrpInstanceDraft[];
   syncGroups: SyncGroupDraft[];
   staticIpAddresses: IpAddressSpec[];
+  /** Top-level trackers, static routes/rules, … (draft-vrrp-extra.ts). */
+  x: TopExtraDraft;
 }
 
 export function newConfigDraft(): ConfigDraft {
-  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [] }, instances: [], syncGroups: [], staticIpAddresses: [] };
+  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [], x: {} }, instances: [], syncGroups: [], staticIpAddresses: [], x: newTopExtraDraft() };
 }
 
 export function newInstanceDraft(name: string, loc: SourceLoc): VrrpInstanceDraft {
@@ -121,9 +137,10 @@ export function newInstanceDraft(name: string, loc: SourceLoc): VrrpInstanceDraf
     nopreempt: false,
     garp: {},
     notify: {},
+    x: newInstanceExtraDraft(),
   };
 }
 
 export function newSyncGroupDraft(name: string, loc: SourceLoc): SyncGroupDraft {
-  return { name, loc, locs: {}, members: [], notify: {} };
+  return { name, loc, locs: {}, members: [], notify: {}, x: newSyncGroupExtraDraft() };
 }

@@ -38,7 +38,7 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const tree = buildTree(lines, diags);
   const draft = newConfigDraft();
   applyTable(TOP_LEVEL_TABLE, tree, draft, { diags });
-  const config = compileConfig(draft, files, { hostname: opts.hostname ?? opts.configId }, diags);
+  const config = compileConfig(draft, files, { hostname: opts.hostname ?? opts.configId, scriptExists: (p) => !p.startsWith('/') || opts.reader.glob(p, '/').length > 0 }, diags);
   return { config, diagnostics: diags.list };
 }
 

@@ -5,6 +5,8 @@
  * Defaults and derived defaults follow keepalived (reference §0, §1a).
  */
 import type { Family } from '../core/ip.js';
+import type { GlobalDefsExtra } from './model-global-extra.js';
+import type { KeepalivedVrrpExtra, VrrpInstanceExtra, VrrpSyncGroupExtra } from './model-vrrp-extra.js';
 
 export interface SourceLoc {
   readonly file: string;
@@ -126,6 +128,8 @@ export interface VrrpInstanceConfig {
   readonly strict: boolean;
   readonly notify: NotifyScripts;
   readonly smtpAlert: boolean;
+  /** Trackers, virtual routes/rules, VMAC… (model-vrrp-extra.ts); always set by the compiler. */
+  readonly extra?: VrrpInstanceExtra;
 }
 
 export interface GlobalDefs {
@@ -154,6 +158,8 @@ export interface GlobalDefs {
   readonly vrrpNotifyFifo?: ScriptSpec;
   /** HTTP status/metrics endpoint (keepalived-ts extension): `status_http ADDR:PORT`. */
   readonly statusHttp?: string;
+  /** The rest of global_defs (model-global-extra.ts); always set by the compiler. */
+  readonly extra?: GlobalDefsExtra;
 }
 
 export interface VrrpSyncGroupConfig {
@@ -162,6 +168,8 @@ export interface VrrpSyncGroupConfig {
   readonly members: readonly string[];
   readonly notify: NotifyScripts;
   readonly smtpAlert: boolean;
+  /** Group trackers and options (model-vrrp-extra.ts); always set by the compiler. */
+  readonly extra?: VrrpSyncGroupExtra;
 }
 
 export interface KeepalivedConfig {
@@ -169,6 +177,8 @@ export interface KeepalivedConfig {
   readonly vrrpInstances: readonly VrrpInstanceConfig[];
   readonly vrrpSyncGroups: readonly VrrpSyncGroupConfig[];
   readonly staticIpAddresses: readonly IpAddressSpec[];
+  /** Top-level VRRP-side blocks: trackers, static routes/rules, … (model-vrrp-extra.ts); always set by the compiler. */
+  readonly vrrpExtra?: KeepalivedVrrpExtra;
   /** Files read, in order (for reload and diagnostics). */
   readonly files: readonly string[];
 }

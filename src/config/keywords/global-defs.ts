@@ -1,6 +1,7 @@
 /** Keyword table of `global_defs { }` (reference §1a.1). */
 import { formatIp } from '../../core/ip.js';
 import type { GlobalDefsDraft } from '../draft.js';
+import { GLOBAL_DEFS_EXTRA_ROWS } from './global-defs-extra.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import {
   addressKw,
@@ -11,7 +12,6 @@ import {
   listKw,
   stringKw,
   timerKw,
-  unsupportedKw,
   wordsKw,
   type KeywordDef,
 } from './table.js';
@@ -97,27 +97,4 @@ const SUPPORTED: KeywordDef<G>[] = [
   stringKw<G>('status_http', (g, v) => (g.statusHttp = v), { default: 'off (keepalived-ts extension)' }),
 ];
 
-/** Known to keepalived, not implemented by keepalived-ts yet (warned, never "unknown"). */
-const NOT_YET = `smtp_helo_name smtp_alert_vrrp smtp_alert_checker no_email_faults checker_log_all_failures no_checker_emails
-rs_init_notifies vrrp_min_garp vrrp_garp_extra_if vrrp_vmac_garp_intvl vrrp_owner_ignore_adverts v3_checksum_as_v2
-vrrp_notify_priority_changes vrrp_iptables vrrp_ipsets nftables nftables_priority nftables_counters nftables_ifindex
-nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark disable_local_igmp dynamic_interfaces vrrp_delay_after_boot
-log_unknown_vrids vmac_prefix vmac_addr_prefix vrrp_rx_bufs_policy vrrp_rx_bufs_multiplier vrrp_netlink_cmd_rcv_bufs
-vrrp_netlink_cmd_rcv_bufs_force vrrp_netlink_monitor_rcv_bufs vrrp_netlink_monitor_rcv_bufs_force lvs_netlink_cmd_rcv_bufs
-lvs_netlink_cmd_rcv_bufs_force lvs_netlink_monitor_rcv_bufs lvs_netlink_monitor_rcv_bufs_force process_monitor_rcv_bufs
-process_monitor_rcv_bufs_force lvs_sync_daemon lvs_timeouts lvs_flush lvs_flush_on_stop lvs_flush_onstop
-set_supplementary_groups use_symlink_paths startup_script startup_script_timeout shutdown_script shutdown_script_timeout
-notify_fifo_script vrrp_notify_fifo_script lvs_notify_fifo lvs_notify_fifo_script fifo_write_vrrp_states_on_reload
-max_auto_priority min_auto_priority_delay vrrp_priority checker_priority bfd_priority vrrp_no_swap checker_no_swap
-bfd_no_swap vrrp_rt_priority checker_rt_priority bfd_rt_priority vrrp_cpu_affinity checker_cpu_affinity bfd_cpu_affinity
-vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime vrrp_rlimit_rtime checker_rlimit_rtime bfd_rlimit_rtime
-process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name snmp_socket
-enable_snmp_vrrp enable_snmp_keepalived enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2 enable_snmp_rfcv3
-enable_traps snmp_vs_stats_update_interval snmp_rs_stats_update_interval enable_dbus dbus_service_name
-dbus_no_interface_name umask random_seed reload_check_config reload_time_file reload_repeat reload_file include_check
-tmp_config_directory config_save_dir data_use_instance state_dump_file stats_dump_file json_dump_file json_version
-iproute_usr_dir iproute_etc_dir`
-  .split(/\s+/)
-  .map((n) => unsupportedKw<G>(n));
-
-export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...NOT_YET]);
+export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...GLOBAL_DEFS_EXTRA_ROWS]);

@@ -4,6 +4,7 @@ import type { ConfigNode } from '../tree.js';
 import { noExtraArgs, requireArg } from './args.js';
 import { parseAddressLine } from './address.js';
 import { GLOBAL_DEFS_TABLE } from './global-defs.js';
+import { TOP_LEVEL_EXTRA_ROWS } from './top-level-extra.js';
 import { blockKw, defineTable, listKw, unsupportedKw, type KeywordDef, type ParseCtx } from './table.js';
 import { VRRP_INSTANCE_TABLE } from './vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group.js';
@@ -47,10 +48,9 @@ const SUPPORTED: KeywordDef<C>[] = [
   }),
 ];
 
-const NOT_YET = `net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir linkbeat_use_polling child_wait_time
-linkbeat_interfaces interface_up_down_delays track_group static_routes static_rules track_file vrrp_track_file vrrp_script
-vrrp_track_process garp_group bfd_instance virtual_server_group virtual_server SSL`
+/** cfg-lvs's blocks, not part of the VRRP side. */
+const NOT_YET = 'virtual_server_group virtual_server SSL'
   .split(/\s+/)
   .map((n) => unsupportedKw<C>(n));
 
-export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...NOT_YET]);
+export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...TOP_LEVEL_EXTRA_ROWS, ...NOT_YET]);

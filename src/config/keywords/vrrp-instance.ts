@@ -5,6 +5,7 @@ import type { SourceLoc, UnicastPeerSpec } from '../model.js';
 import type { ConfigNode } from '../tree.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import { parseAddressLine } from './address.js';
+import { VRRP_INSTANCE_EXTRA_ROWS } from './vrrp-instance-extra.js';
 import {
   addressKw,
   blockKw,
@@ -17,7 +18,6 @@ import {
   notifyKws,
   stringKw,
   timerKw,
-  unsupportedKw,
   wordsKw,
   type KeywordDef,
   type ParseCtx,
@@ -187,12 +187,5 @@ const SUPPORTED: KeywordDef<V>[] = [
   boolKw<V>('smtp_alert', (v, b) => (v.smtpAlert = b), { default: 'global smtp_alert' }),
 ];
 
-const NOT_YET = `virtual_routes virtual_rules auth_hmac no_virtual_ipaddress unicast_fault_no_peer track_src_ip vrf
-native_ipv6 use_vmac use_vmac_addr vmac_xmit_base use_ipvlan track_script track_file track_process track_bfd garp_extra_if
-vmac_garp_intvl owner_ignore_adverts timer_expired_backup thread_timer_expired old_unicast_checksum v3_checksum_as_v2
-promote_secondaries notify_priority_changes debug kernel_rx_buf_size linkbeat_use_polling lvs_sync_daemon_interface`
-  .split(/\s+/)
-  .map((n) => unsupportedKw<V>(n));
-
-export const VRRP_INSTANCE_TABLE = defineTable<V>('vrrp_instance', [...recordingLocs(SUPPORTED), ...NOT_YET]);
+export const VRRP_INSTANCE_TABLE = defineTable<V>('vrrp_instance', [...recordingLocs(SUPPORTED), ...recordingLocs([...VRRP_INSTANCE_EXTRA_ROWS])]);
 export const AUTHENTICATION_TABLE = AUTH_TABLE;

@@ -1,6 +1,7 @@
 /** Keyword table of `vrrp_sync_group NAME { }` (reference §1a.6). */
 import type { SyncGroupDraft } from '../draft.js';
-import { boolKw, defineTable, listKw, notifyKws, recordingLocs, unsupportedKw, type KeywordDef } from './table.js';
+import { boolKw, defineTable, listKw, notifyKws, recordingLocs, type KeywordDef } from './table.js';
+import { VRRP_SYNC_GROUP_EXTRA_ROWS } from './vrrp-sync-group-extra.js';
 
 type S = SyncGroupDraft;
 
@@ -19,8 +20,4 @@ const SUPPORTED: KeywordDef<S>[] = [
   boolKw<S>('smtp_alert', (g, b) => (g.smtpAlert = b), { default: 'global smtp_alert' }),
 ];
 
-const NOT_YET = 'track_interface track_script track_file track_process track_bfd notify_priority_changes global_tracking sync_group_tracking_weight'
-  .split(' ')
-  .map((n) => unsupportedKw<S>(n));
-
-export const VRRP_SYNC_GROUP_TABLE = defineTable<S>('vrrp_sync_group', [...recordingLocs(SUPPORTED), ...NOT_YET]);
+export const VRRP_SYNC_GROUP_TABLE = defineTable<S>('vrrp_sync_group', [...recordingLocs(SUPPORTED), ...VRRP_SYNC_GROUP_EXTRA_ROWS]);
