@@ -8,10 +8,26 @@ import type { KeywordTable } from './keywords/table.js';
 import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
 import { AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './keywords/vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
+import { TRACK_GROUP_TABLE } from './keywords/top-level-extra.js';
+import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './keywords/trackers.js';
+import { AUTH_HMAC_TABLE } from './keywords/vrrp-instance-extra.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
 
-const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE] as never;
+const tables: ReadonlyArray<KeywordTable<never>> = [
+  TOP_LEVEL_TABLE,
+  GLOBAL_DEFS_TABLE,
+  VRRP_INSTANCE_TABLE,
+  AUTHENTICATION_TABLE,
+  VRRP_SYNC_GROUP_TABLE,
+  VRRP_SCRIPT_TABLE,
+  TRACK_FILE_TABLE,
+  TRACK_PROCESS_TABLE,
+  BFD_INSTANCE_TABLE,
+  GARP_GROUP_TABLE,
+  TRACK_GROUP_TABLE,
+  AUTH_HMAC_TABLE,
+] as never;
 
 test('docs/compatibility.md has a row per keyword with the right status', () => {
   assert.match(doc, /^## Deliberate differences$/m);
