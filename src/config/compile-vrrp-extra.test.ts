@@ -11,7 +11,7 @@ const parse = (text: string, files: Record<string, string> = {}): LoadResult => 
 
 /** A minimal valid instance, with extra body lines. */
 const vi = (body = '', name = 'VI_1', vrid = 7): string => `vrrp_instance ${name} {\ninterface eth0\nvirtual_router_id ${vrid}\nvirtual_ipaddress {\n192.0.2.${vrid}\n}\n${body}\n}\n`;
-const SECURE = 'global_defs {\nenable_script_security\n}\n';
+const SECURE = 'global_defs {\nenable_script_security\nscript_user nobody\n}\n';
 
 interface Row {
   readonly name: string;
@@ -61,6 +61,12 @@ const rows: readonly Row[] = [
       assert.equal(x(r).vrrpScripts[0]!.initFail, true);
     },
     diags: ['(VI_1) weight for b cannot be +/-254. Setting to +/-253'],
+  },
+  {
+    name: 'script security without a resolvable default user drops vrrp_scripts without user',
+    text: `global_defs {\nenable_script_security\n}\nvrrp_script a {\nscript /bin/true\nuser root\n}\nvrrp_script b {\nscript /bin/true\n}\n${vi('track_script {\na\nb\n}')}`,
+    check: (r) => assert.deepEqual(x(r).vrrpScripts.map((s) => [s.name, s.script.user]), [['a', 'root']]),
+    diags: ['Unable to set default user for vrrp script b - removing', '(VI_1) track script b not found, ignoring...'],
   },
   // ---- track_file
   {

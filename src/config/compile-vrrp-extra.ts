@@ -22,11 +22,19 @@ import type {
 
 const UNLIMITED = 4294967295;
 
-export function compileTopExtra(d: ConfigDraft['x'], diags: DiagSink): KeepalivedVrrpExtra {
+export function compileTopExtra(d: ConfigDraft['x'], g: GlobalDefs, diags: DiagSink): KeepalivedVrrpExtra {
   const vrrpScripts: VrrpScriptConfig[] = [];
   for (const s of d.vrrpScripts) {
     if (s.script === undefined) {
       diags.warn('KA_CFG_TRACKER_INCOMPLETE', `No script set for vrrp_script ${s.name} - removing`, s.loc, { hint: "add 'script \"/path args\"'" });
+      continue;
+    }
+    // With script security the default user must resolve; like the security verdict this
+    // assumes no `keepalived_script` account (Debian's default), so the script is dropped.
+    if (g.enableScriptSecurity && g.scriptUser === undefined && s.user === undefined && s.script.user === undefined) {
+      diags.warn('KA_CFG_SCRIPT_USER', `Unable to set default user for vrrp script ${s.name} - removing`, s.loc, {
+        hint: "the default user keepalived_script does not exist: set 'script_user' in global_defs or 'user' in the vrrp_script",
+      });
       continue;
     }
     const intervalMs = s.intervalMs ?? 1000;
@@ -273,7 +281,7 @@ export interface ExtraResult {
 }
 
 export function compileVrrpExtra(draft: ConfigDraft, g: GlobalDefs, exists: (path: string) => boolean, instances: readonly VrrpInstanceConfig[], groups: readonly VrrpSyncGroupConfig[], diags: DiagSink): ExtraResult {
-  const top = compileTopExtra(draft.x, diags);
+  const top = compileTopExtra(draft.x, g, diags);
   const groupOf = new Map<string, SyncGroupDraft>();
   for (const sg of groups) {
     const d = draft.syncGroups.find((x) => x.name === sg.name);

@@ -12,8 +12,6 @@ import type { ConfigNode } from '../tree.js';
 import { argLoc, parseIntStrict } from './args.js';
 import type { ParseCtx } from './table.js';
 
-export type RouteContext = 'static' | 'virtual';
-
 const ROUTE_TYPES: readonly RouteType[] = ['blackhole', 'unreachable', 'prohibit', 'throw'];
 const METRICS = new Set(['mtu', 'advmss', 'hoplimit', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'ssthresh', 'rto_min', 'initcwnd', 'initrwnd', 'features', 'quickack', 'congctl', 'fastopen_no_cookie']);
 
@@ -84,7 +82,7 @@ class Cursor {
   }
 }
 
-export function parseRouteLine(line: ConfigNode, where: RouteContext, ctx: ParseCtx): RouteSpec | undefined {
+export function parseRouteLine(line: ConfigNode, ctx: ParseCtx): RouteSpec | undefined {
   const c = new Cursor(words(line), ctx, 'route');
   let type: RouteType = 'unicast';
   let dst: { address: string; len: number } | undefined;
@@ -193,7 +191,8 @@ export function parseRouteLine(line: ConfigNode, where: RouteContext, ctx: Parse
   const family = c.family ?? 4;
   if (dst.len === 0 && family === 6) dst = { address: '::', len: 0 };
   let noTrack = r.noTrack ?? false;
-  if (where === 'static' && r.dev === undefined && !noTrack) {
+  // keepalived tracks routes by interface, virtual_routes included (checked with 2.2.7).
+  if (r.dev === undefined && !nexthops.some((n) => n.dev !== undefined) && !noTrack) {
     ctx.diags.warn('KA_CFG_ROUTE_NO_TRACK', `Warning - cannot track route ${dst.address}/${dst.len} with no interface specified, not tracking`, line.loc, { hint: "add 'dev IF' or 'no_track'" });
     noTrack = true;
   }

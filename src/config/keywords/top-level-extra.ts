@@ -80,7 +80,7 @@ export const TOP_LEVEL_EXTRA_ROWS: readonly KeywordDef<C>[] = [
     (c, t) => c.x.trackGroups.push({ name: t.name, loc: t.loc, members: t.members }),
   ),
   listKw<C>('static_routes', 'ROUTE LINE', (c, line, ctx) => {
-    const r = parseRouteLine(line, 'static', ctx);
+    const r = parseRouteLine(line, ctx);
     if (r) c.x.staticRoutes.push(r);
   }),
   listKw<C>('static_rules', 'RULE LINE', (c, line, ctx) => {

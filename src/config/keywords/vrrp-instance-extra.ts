@@ -148,7 +148,7 @@ export const VRRP_INSTANCE_EXTRA_ROWS: readonly KeywordDef<V>[] = [
   trackList('track_process', 'trackProcesses', TRACK_LIMITS.process),
   trackList('track_bfd', 'trackBfds', TRACK_LIMITS.bfd),
   listKw<V>('virtual_routes', 'ROUTE LINE', (v, line, ctx) => {
-    const r = parseRouteLine(line, 'virtual', ctx);
+    const r = parseRouteLine(line, ctx);
     if (r) v.x.virtualRoutes.push(r);
   }),
   listKw<V>('virtual_rules', 'RULE LINE', (v, line, ctx) => {
