@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { configTestExitCode, type Diagnostic } from './diagnostics.js';
 import { parseConfigText, type LoadResult } from './load.js';
+import { printConfig } from './printer.js';
 
 const parse = (text: string, files: Record<string, string> = {}): LoadResult => parseConfigText(text, 't.conf', { reader: memoryReader(files), configId: 'n1' });
 
@@ -283,3 +284,18 @@ test('every VRRP-side keyword of the tables is parsed (no "not supported yet" le
   const r = parse(`virtual_server 192.0.2.1 80 {\n}\n${vi()}`);
   assert.deepEqual(r.diagnostics.map((d) => d.code), ['KA_CFG_UNSUPPORTED']);
 });
+
+/** The model without locations and original line text, which printing cannot keep. */
+const comparable = (c: LoadResult['config']): unknown =>
+  JSON.parse(JSON.stringify({ ...c, files: [] }, function (this: Record<string, unknown>, k: string, v: unknown) {
+    return k === 'loc' || (k === 'text' && ('prefixLen' in this || 'dstLen' in this || 'preference' in this)) ? undefined : v;
+  }));
+
+for (const r of rows) {
+  test(`extra round trip (print, re-parse, same model): ${r.name}`, () => {
+    const first = parse(r.text, r.files).config;
+    const printed = printConfig(first, { showSecrets: true });
+    const second = parse(printed, r.files);
+    assert.deepEqual(comparable(second.config), comparable(first), printed);
+  });
+}

@@ -3,6 +3,7 @@
  * and round-trip tests). Every effective value is written explicitly, so the output
  * re-parses to the same model; passwords are masked unless asked for.
  */
+import { globalExtraLines, instanceExtraLines, syncGroupExtraLines, topExtraBlocks } from './printer-vrrp-extra.js';
 import type { GarpSettings, GlobalDefs, IpAddressSpec, KeepalivedConfig, NotifyScripts, ScriptSpec, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
 
 export interface PrintOptions {
@@ -85,11 +86,12 @@ function globalDefs(g: GlobalDefs): string[] {
     if (f) b.push([kw, quote(f.text), ...(f.user !== undefined ? [f.user] : []), ...(f.group !== undefined ? [f.group] : [])].join(' '));
   }
   if (g.statusHttp !== undefined) b.push(`status_http ${g.statusHttp}`);
+  b.push(...globalExtraLines(g.extra));
   return block('global_defs', b);
 }
 
 function syncGroup(g: VrrpSyncGroupConfig): string[] {
-  return block(`vrrp_sync_group ${g.name}`, [...block('group', g.members), ...notifyLines(g.notify), `smtp_alert ${g.smtpAlert}`]);
+  return block(`vrrp_sync_group ${g.name}`, [...block('group', g.members), ...notifyLines(g.notify), `smtp_alert ${g.smtpAlert}`, ...syncGroupExtraLines(g.extra)]);
 }
 
 function instance(v: VrrpInstanceConfig, o: PrintOptions): string[] {
@@ -123,12 +125,14 @@ function instance(v: VrrpInstanceConfig, o: PrintOptions): string[] {
   b.push(...notifyLines(v.notify), `smtp_alert ${v.smtpAlert}`);
   if (v.vips.length > 0) b.push(...block('virtual_ipaddress', v.vips.map(formatAddress)));
   if (v.excludedVips.length > 0) b.push(...block('virtual_ipaddress_excluded', v.excludedVips.map(formatAddress)));
+  b.push(...instanceExtraLines(v.extra, o.showSecrets === true));
   return block(`vrrp_instance ${v.name}`, b);
 }
 
 export function printConfig(config: KeepalivedConfig, opts: PrintOptions = {}): string {
   const parts: string[][] = [globalDefs(config.globalDefs)];
   if (config.staticIpAddresses.length > 0) parts.push(block('static_ipaddress', config.staticIpAddresses.map(formatAddress)));
+  parts.push(...topExtraBlocks(config.vrrpExtra));
   for (const g of config.vrrpSyncGroups) parts.push(syncGroup(g));
   for (const v of config.vrrpInstances) parts.push(instance(v, opts));
   return parts.map((p) => p.join('\n')).join('\n\n') + '\n';
