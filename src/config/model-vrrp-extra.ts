@@ -5,7 +5,7 @@
  * hung off the core model through optional `extra` fields so existing consumers are unaffected.
  */
 import type { Family } from '../core/ip.js';
-import type { ScriptSpec, SourceLoc } from './model.js';
+import type { ScriptSpec, SourceLoc, TrackInterfaceSpec } from './model.js';
 
 /** A `track_script`/`track_file`/`track_process`/`track_bfd` line inside an instance or sync group. */
 export interface TrackerRef {
@@ -187,11 +187,15 @@ export interface AuthHmacSpec {
 }
 
 /** vrrp_instance keywords beyond the core (reference §1a.8). */
-export interface VrrpInstanceExtra {
+/** The resolved `track_script`/`track_file`/`track_process`/`track_bfd` entries of an instance or sync group. */
+export interface TrackerRefs {
   readonly trackScripts: readonly TrackerRef[];
   readonly trackFiles: readonly TrackerRef[];
   readonly trackProcesses: readonly TrackerRef[];
   readonly trackBfds: readonly TrackerRef[];
+}
+
+export interface VrrpInstanceExtra extends TrackerRefs {
   readonly virtualRoutes: readonly RouteSpec[];
   readonly virtualRules: readonly RuleSpec[];
   readonly useVmac?: VmacSpec;
@@ -220,12 +224,8 @@ export interface VrrpInstanceExtra {
   readonly lvsSyncDaemonInterface?: string;
 }
 
-export interface VrrpSyncGroupExtra {
-  readonly trackInterfaces: readonly { readonly name: string; readonly weight: number; readonly reverse: boolean }[];
-  readonly trackScripts: readonly TrackerRef[];
-  readonly trackFiles: readonly TrackerRef[];
-  readonly trackProcesses: readonly TrackerRef[];
-  readonly trackBfds: readonly TrackerRef[];
+export interface VrrpSyncGroupExtra extends TrackerRefs {
+  readonly trackInterfaces: readonly TrackInterfaceSpec[];
   readonly notifyPriorityChanges?: boolean;
   readonly globalTracking: boolean;
   readonly syncGroupTrackingWeight: boolean;

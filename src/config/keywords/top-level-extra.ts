@@ -17,7 +17,7 @@ import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_T
 type C = ConfigDraft;
 
 /** `KIND NAME {`: the name is required and unique among `existing` (a second one is ignored). */
-function named<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
+export function openNamed<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
   const name = requireArg(node, ctx, 'a name');
   noExtraArgs(node, ctx, 1);
   if (name === undefined) return undefined;
@@ -39,7 +39,7 @@ export const TRACK_GROUP_TABLE = defineTable<TrackGroupDraft>('track_group', [
 const trackFile = blockKw<C, TrackFileDraft>(
   'track_file',
   TRACK_FILE_TABLE,
-  (c, node, ctx) => named('track_file', node, ctx, c.x.trackFiles, (name) => ({ name, loc: node.loc })),
+  (c, node, ctx) => openNamed('track_file', node, ctx, c.x.trackFiles, (name) => ({ name, loc: node.loc })),
   (c, f) => c.x.trackFiles.push(f),
 );
 
@@ -76,7 +76,7 @@ export const TOP_LEVEL_EXTRA_ROWS: readonly KeywordDef<C>[] = [
   blockKw<C, TrackGroupDraft & { name: string; loc: TrackGroupConfig['loc'] }>(
     'track_group',
     TRACK_GROUP_TABLE as never,
-    (c, node, ctx) => named('track_group', node, ctx, c.x.trackGroups, (name) => ({ name, loc: node.loc, members: [] })),
+    (c, node, ctx) => openNamed('track_group', node, ctx, c.x.trackGroups, (name) => ({ name, loc: node.loc, members: [] })),
     (c, t) => c.x.trackGroups.push({ name: t.name, loc: t.loc, members: t.members }),
   ),
   listKw<C>('static_routes', 'ROUTE LINE', (c, line, ctx) => {
@@ -92,13 +92,13 @@ export const TOP_LEVEL_EXTRA_ROWS: readonly KeywordDef<C>[] = [
   blockKw<C, VrrpScriptDraft>(
     'vrrp_script',
     VRRP_SCRIPT_TABLE,
-    (c, node, ctx) => named('vrrp_script', node, ctx, c.x.vrrpScripts, (name) => ({ name, loc: node.loc, locs: {} })),
+    (c, node, ctx) => openNamed('vrrp_script', node, ctx, c.x.vrrpScripts, (name) => ({ name, loc: node.loc, locs: {} })),
     (c, s) => c.x.vrrpScripts.push(s),
   ),
   blockKw<C, TrackProcessDraft>(
     'vrrp_track_process',
     TRACK_PROCESS_TABLE,
-    (c, node, ctx) => named('vrrp_track_process', node, ctx, c.x.trackProcesses, (name) => ({ name, loc: node.loc })),
+    (c, node, ctx) => openNamed('vrrp_track_process', node, ctx, c.x.trackProcesses, (name) => ({ name, loc: node.loc })),
     (c, p) => c.x.trackProcesses.push(p),
   ),
   blockKw<C, GarpGroupDraft>(
@@ -113,7 +113,7 @@ export const TOP_LEVEL_EXTRA_ROWS: readonly KeywordDef<C>[] = [
   blockKw<C, BfdDraft>(
     'bfd_instance',
     BFD_INSTANCE_TABLE,
-    (c, node, ctx) => named('BFD instance', node, ctx, c.x.bfdInstances, (name) => ({ name, loc: node.loc })),
+    (c, node, ctx) => openNamed('BFD instance', node, ctx, c.x.bfdInstances, (name) => ({ name, loc: node.loc })),
     (c, b) => c.x.bfdInstances.push(b),
   ),
 ];

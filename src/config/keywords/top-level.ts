@@ -1,27 +1,13 @@
 /** Keyword table of the top level of keepalived.conf (reference §1a.0). */
 import { newInstanceDraft, newSyncGroupDraft, type ConfigDraft, type GlobalDefsDraft, type SyncGroupDraft, type VrrpInstanceDraft } from '../draft.js';
-import type { ConfigNode } from '../tree.js';
-import { noExtraArgs, requireArg } from './args.js';
 import { parseAddressLine } from './address.js';
 import { GLOBAL_DEFS_TABLE } from './global-defs.js';
-import { TOP_LEVEL_EXTRA_ROWS } from './top-level-extra.js';
-import { blockKw, defineTable, listKw, unsupportedKw, type KeywordDef, type ParseCtx } from './table.js';
+import { openNamed, TOP_LEVEL_EXTRA_ROWS } from './top-level-extra.js';
+import { blockKw, defineTable, listKw, unsupportedKw, type KeywordDef } from './table.js';
 import { VRRP_INSTANCE_TABLE } from './vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group.js';
 
 type C = ConfigDraft;
-
-/** Opens `KIND NAME {`: the name is required and unique among `existing`. */
-function openNamed<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
-  const name = requireArg(node, ctx, 'a name');
-  noExtraArgs(node, ctx, 1);
-  if (name === undefined) return undefined;
-  if (existing.some((e) => e.name === name)) {
-    ctx.diags.error('KA_CFG_DUPLICATE', `${kind} ${name} already defined`, node.argLocs[0] ?? node.loc, { hint: 'the second definition is ignored' });
-    return undefined;
-  }
-  return make(name);
-}
 
 const SUPPORTED: KeywordDef<C>[] = [
   blockKw<C, GlobalDefsDraft>(
