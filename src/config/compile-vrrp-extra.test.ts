@@ -125,6 +125,15 @@ const rows: readonly Row[] = [
     diags: ['(VI_1) ignoring tracked script a with weights due to SYNC group', '(VI_2) ignoring tracked script a with weights due to SYNC group'],
   },
   {
+    name: 'weighted trackers removed from an address owner (priority 255)',
+    text: `${SECURE}vrrp_script a {\nscript /bin/a\nweight 5\n}\nvrrp_script z {\nscript /bin/z\n}\ntrack_file f {\nfile /run/f\nweight 2\n}\n${vi('priority 255\ntrack_script {\na\nz\n}\ntrack_file {\nf\n}')}`,
+    check: (r) => {
+      assert.deepEqual(ix(r).trackScripts.map((t) => t.name), ['z']);
+      assert.deepEqual(ix(r).trackFiles, []);
+    },
+    diags: ['(VI_1) ignoring tracked script a with weights due to address_owner', '(VI_1) ignoring tracked file f with weight 2 due to address_owner'],
+  },
+  {
     name: 'sync_group_tracking_weight keeps weighted trackers',
     text: `${SECURE}vrrp_script a {\nscript /bin/a\nweight 5\n}\nvrrp_sync_group G {\ngroup {\nVI_1\nVI_2\n}\nsync_group_tracking_weight\n}\n${vi('track_script {\na\n}')}${vi('', 'VI_2', 8)}`,
     check: (r) => {

@@ -2,7 +2,8 @@
  * Compiler for the VRRP-side extras (model-vrrp-extra.ts): tracker blocks with their
  * defaults, `track_*` references resolved against them (unknown names warned and dropped,
  * weighted trackers removed from sync-group members unless sync_group_tracking_weight),
- * and keepalived's script-security verdict. Pure; Debian 2.2.7's wording (`keepalived -t`).
+ * weighted trackers removed from address owners (priority 255), and keepalived's
+ * script-security verdict. Pure; Debian 2.2.7's wording (`keepalived -t`).
  */
 import type { DiagSink } from './diag-sink.js';
 import type { ConfigDraft, SyncGroupDraft, VrrpInstanceDraft } from './draft.js';
@@ -176,7 +177,11 @@ function resolve(owner: string, refs: readonly TrackerRef[], k: Kind, top: Keepa
     const weight = r.weight ?? t.weight;
     const reverse = r.reverse ?? t.reverse;
     if (dropWeighted !== null && weight !== 0) {
-      diags.warn('KA_CFG_SYNC_GROUP_TRACKER', `(${owner}) ignoring tracked ${NOUN[k]} ${r.name} with weights due to ${dropWeighted}`, r.loc, { hint: 'add sync_group_tracking_weight to the vrrp_sync_group to keep it' });
+      // 2.2.7's wording: files name their weight, the others say "with weights".
+      const what = k === 'trackFiles' ? `with weight ${weight}` : 'with weights';
+      diags.warn('KA_CFG_SYNC_GROUP_TRACKER', `(${owner}) ignoring tracked ${NOUN[k]} ${r.name} ${what} due to ${dropWeighted}`, r.loc, {
+        hint: dropWeighted === 'address_owner' ? 'a priority-255 instance is never changed by weighted trackers' : 'add sync_group_tracking_weight to the vrrp_sync_group to keep it',
+      });
       continue;
     }
     out.push({ name: r.name, weight, reverse, loc: r.loc });
@@ -186,7 +191,7 @@ function resolve(owner: string, refs: readonly TrackerRef[], k: Kind, top: Keepa
 
 function compileInstanceExtra(v: VrrpInstanceDraft, c: VrrpInstanceConfig, top: KeepalivedVrrpExtra, group: SyncGroupDraft | undefined, diags: DiagSink): VrrpInstanceExtra {
   const x: InstanceExtraDraft = v.x;
-  const dropWeighted = group !== undefined && group.x.syncGroupTrackingWeight !== true ? 'SYNC group' : null;
+  const dropWeighted = group !== undefined && group.x.syncGroupTrackingWeight !== true ? 'SYNC group' : c.priority === 255 ? 'address_owner' : null;
   const at = (kw: string): SourceLoc => v.locs[kw] ?? v.loc;
   if (x.nativeIpv6 === true && c.family === 4 && c.vips.length > 0) {
     diags.error('KA_CFG_VRRP_VIP_FAMILY', `(${v.name}) Cannot specify native_ipv6 with IPv4 addresses`, at('native_ipv6'));
