@@ -3,24 +3,11 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../test-kit/fake-clock.js';
 import { memoryLogger } from '../core/logger.js';
 import { DEFAULT_GARP } from '../config/model.js';
+import { testFsmParams } from '../test-kit/fsm-params.js';
 import type { FsmParams } from './fsm.js';
 import { VrrpInstance, type InstancePorts } from './instance.js';
 
-const params: FsmParams = {
-  name: 'VI_1',
-  vrid: 51,
-  version: 3,
-  basePriority: 150,
-  advertIntCs: 100,
-  downTimerAdverts: 3,
-  nopreempt: false,
-  preemptDelayMs: 0,
-  lowerPrioNoAdvert: false,
-  higherPrioSendAdvert: false,
-  initialState: 'BACKUP',
-  primaryAddress: Uint8Array.of(192, 0, 2, 11),
-  addressOwner: false,
-};
+const params: FsmParams = testFsmParams(1, { name: 'VI_1', version: 3, basePriority: 150, primaryAddress: Uint8Array.of(192, 0, 2, 11) });
 
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
