@@ -23,7 +23,7 @@ import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnap
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
-import { advertDestinations, announceVips, applyVips, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
+import { advertDestinations, announceVips, applyVips, diffVipTargets, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
 import { InterfaceTable } from './interface-table.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { decodeAdvert, mcastGroupFor } from './packet.js';
@@ -336,11 +336,8 @@ export class VrrpDaemon {
         const r = this.createRunning(cfg, state);
         r.lastMasterSrc = old.lastMasterSrc;
         next.set(cfg.name, r);
-        const oldVips = new Set(old.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
-        const newVips = new Set(r.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
         if (state.state === 'MASTER') {
-          const gone = old.vipTargets.filter((v) => !newVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
-          const added = r.vipTargets.filter((v) => !oldVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+          const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await applyVips('delete', gone, rtnl, ifindexOf, this.log);
             await applyVips('add', added, rtnl, ifindexOf, this.log);
@@ -362,13 +359,9 @@ export class VrrpDaemon {
       }),
     );
     this.instances = next;
-    const key = (t: VipTarget): string => `${t.ifname}|${t.spec.address}/${t.spec.prefixLen}`;
-    const oldStatic = this.config ? this.staticTargets(this.config) : [];
-    const newStatic = this.staticTargets(config);
-    const newKeys = new Set(newStatic.map(key));
-    const oldKeys = new Set(oldStatic.map(key));
-    await applyVips('delete', oldStatic.filter((t) => !newKeys.has(key(t))), rtnl, ifindexOf, this.log);
-    await applyVips('add', newStatic.filter((t) => !oldKeys.has(key(t))), rtnl, ifindexOf, this.log);
+    const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
+    await applyVips('delete', statics.gone, rtnl, ifindexOf, this.log);
+    await applyVips('add', statics.added, rtnl, ifindexOf, this.log);
     this.config = config;
     await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
     for (const r of started) this.startRunning(r);
