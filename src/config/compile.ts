@@ -6,6 +6,7 @@
 import type { DiagSink } from './diag-sink.js';
 import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
 import { compileInstance } from './compile-vrrp.js';
+import { compileLvs } from './compile-lvs.js';
 import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstanceConfig, type VrrpSyncGroupConfig } from './model.js';
 
 export interface CompileOptions {
@@ -112,11 +113,15 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
+  const lvs = compileLvs(draft.lvs, { globals: globalDefs }, diags);
   return {
     globalDefs,
     vrrpInstances,
     vrrpSyncGroups: compileSyncGroups(draft.syncGroups, vrrpInstances, diags),
     staticIpAddresses: draft.staticIpAddresses,
+    virtualServers: lvs.virtualServers,
+    virtualServerGroups: lvs.virtualServerGroups,
+    ...(lvs.ssl ? { ssl: lvs.ssl } : {}),
     files,
   };
 }
