@@ -97,6 +97,11 @@ function flagsOf(v: VirtualServerDraft, scheduler: LvsScheduler, diags: DiagSink
 
 export interface LvsCompileContext {
   readonly globals: GlobalDefs;
+  /**
+   * Whether a script's program exists (keepalived only raises the security violation for
+   * scripts it found). Undefined = assume every script exists (pure callers, tests).
+   */
+  readonly scriptExists?: (path: string) => boolean;
 }
 
 export function compileLvs(d: LvsDraft, lc: LvsCompileContext, diags: DiagSink): LvsModel {
@@ -113,8 +118,9 @@ export function compileLvs(d: LvsDraft, lc: LvsCompileContext, diags: DiagSink):
       for (const k of r.checkers) if (k.type === 'MISC_CHECK') scripts.push({ s: k.script, loc: k.loc });
     }
   }
-  if (scripts.length > 0 && !lc.globals.enableScriptSecurity) {
-    diags.error('KA_CFG_SCRIPT_SECURITY', 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', scripts[0]!.loc, {
+  const found = scripts.filter((x) => lc.scriptExists?.(x.s.argv[0] ?? '') ?? true);
+  if (found.length > 0 && !lc.globals.enableScriptSecurity) {
+    diags.error('KA_CFG_SCRIPT_SECURITY', 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', found[0]!.loc, {
       class: 'security',
       hint: "add 'enable_script_security' to global_defs (and a script_user)",
     });

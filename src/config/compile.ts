@@ -12,6 +12,8 @@ import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstance
 export interface CompileOptions {
   /** Default router_id (keepalived: the local host name). */
   readonly hostname: string;
+  /** See LvsCompileContext.scriptExists. */
+  readonly scriptExists?: (path: string) => boolean;
 }
 
 export function compileGlobalDefs(d: GlobalDefsDraft, opts: CompileOptions): GlobalDefs {
@@ -113,7 +115,7 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
-  const lvs = compileLvs(draft.lvs, { globals: globalDefs }, diags);
+  const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
     globalDefs,
     vrrpInstances,

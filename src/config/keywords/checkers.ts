@@ -168,11 +168,10 @@ const specific: Record<Exclude<CheckerType, 'HTTP_GET' | 'SSL_GET'>, () => Keywo
   SMTP_CHECK: () => [
     ...netRows(),
     stringKw<K>('helo_name', (c, v) => (c.heloName = v), { default: 'smtpchecker.keepalived.org' }),
+    // Deprecated but, as in keepalived 2.2.7, accepted silently: warning would turn a
+    // clean `-t` into exit 5. Each host { } becomes its own SMTP_CHECK.
     blockKw<K, ConnectionDraft>('host', SMTP_HOST_TABLE, (_c, node, ctx) => {
       noExtraArgs(node, ctx, 0);
-      ctx.diags.warn('KA_CFG_DEPRECATED', "SMTP_CHECK 'host' is deprecated - please use a separate SMTP_CHECK for each host", node.loc, {
-        hint: 'each host { } becomes its own SMTP_CHECK with the same timing',
-      });
       return { loc: node.loc, locs: {} };
     }, (c, h) => c.hosts.push(h)),
   ],

@@ -118,7 +118,7 @@ export function optBoolKw<B>(name: string, set: (b: B, v: boolean) => void, msg:
   return wordsKw<B>(name, '[<BOOL>]', (b, node, ctx) => {
     const v = readOptionalBool(node, ctx, msg);
     if (v !== undefined) set(b, v);
-  }, { default: dflt });
+  }, { default: dflt, scalar: false }); // repeating a flag is harmless (keepalived is silent)
 }
 
 export const locOf = (locs: Record<string, SourceLoc>, kw: string, fallback: SourceLoc): SourceLoc => locs[kw] ?? fallback;
