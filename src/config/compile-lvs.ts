@@ -213,19 +213,23 @@ function compileVirtualServer(v: VirtualServerDraft, groups: readonly VirtualSer
   const vsPort = a.type === 'ip' ? (a.endpoint.port ?? 0) : 0;
   const realServers: RealServerConfig[] = [];
   let weightSum = 0;
+  const seen = new Set<string>();
   for (const r of draftRs) {
     if (r.forwarding === undefined && vsForwarding === undefined) {
       diags.warn('KA_CFG_VS_DEFAULT', `Virtual server ${name}: no forwarding method set, setting default NAT`, v.loc, { hint: "add 'lb_kind NAT|DR|TUN'" });
       vsForwarding = { type: 'NAT' };
     }
-    const forwarding: ForwardingMethod = r.forwarding ?? vsForwarding ?? { type: 'NAT' };
-    const port = rsPort(r.endpoint.port ?? 0, forwarding, a.type, fwmarkVs, vsPort, name, `${bracket(r.endpoint)}:${rsProto}:${r.endpoint.port ?? 0}`, r.loc, group, diags);
-    const endpoint: LvsEndpoint = { family: r.endpoint.family, address: r.endpoint.address, port };
-    const rsName = `${bracket(endpoint)}:${rsProto}:${port}`;
-    if (realServers.some((x) => x.address === endpoint.address && x.port === port)) {
-      diags.warn('KA_CFG_RS_DUPLICATE', `VS ${name}: real server ${rsName} is duplicated - removing second rs`, r.loc);
+    // Duplicates are found as written (keepalived: while parsing), before the port rules.
+    const written = `${bracket(r.endpoint)}:${rsProto}:${r.endpoint.port ?? 0}`;
+    if (seen.has(written)) {
+      diags.warn('KA_CFG_RS_DUPLICATE', `VS ${name}: real server ${written} is duplicated - removing second rs`, r.loc);
       continue;
     }
+    seen.add(written);
+    const forwarding: ForwardingMethod = r.forwarding ?? vsForwarding ?? { type: 'NAT' };
+    const port = rsPort(r.endpoint.port ?? 0, forwarding, a.type, fwmarkVs, vsPort, name, written, r.loc, group, diags);
+    const endpoint: LvsEndpoint = { family: r.endpoint.family, address: r.endpoint.address, port };
+    const rsName = `${bracket(endpoint)}:${rsProto}:${port}`;
     const weight = r.weight ?? vsWeight;
     weightSum += weight;
     const checkers = r.checkers.flatMap((k) => compileChecker(k, { vs: v, rs: r, rsEndpoint: endpoint, rsName }, diags));
