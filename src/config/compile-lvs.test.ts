@@ -26,14 +26,14 @@ const rows: readonly Row[] = [
   {
     name: 'explicit settings, no diagnostics',
     text: vs('192.0.2.10 80', FULL),
-    expect: { key: '[192.0.2.10]:tcp:80', protocol: 'TCP', scheduler: 'rr', forwarding: { type: 'NAT' }, persistenceTimeoutS: 0, delayLoopMs: 60000, connectTimeoutMs: 5000, quorum: 1, hysteresis: 0, weight: 1, smtpAlert: false, family: 4 },
+    expect: { name: '[192.0.2.10]:tcp:80', protocol: 'TCP', scheduler: 'rr', forwarding: { type: 'NAT' }, persistenceTimeoutS: 0, delayLoopMs: 60000, connectTimeoutMs: 5000, quorum: 1, hysteresis: 0, weight: 1, smtpAlert: false, family: 4 },
     rs: { address: '192.0.2.20', port: 80, weight: 1, inhibitOnFailure: false, smtpAlert: true, upperThreshold: 0, lowerThreshold: 0, checkers: [] },
     diags: [],
   },
   {
     name: 'defaults: UDP, wlc, NAT with warnings; NAT RS port defaults to the VS port',
     text: vs('192.0.2.10 80', '', 'real_server 192.0.2.20 {\n}\n'),
-    expect: { protocol: 'UDP', scheduler: 'wlc', forwarding: { type: 'NAT' }, key: '[192.0.2.10]:udp:80' },
+    expect: { protocol: 'UDP', scheduler: 'wlc', forwarding: { type: 'NAT' }, name: '[192.0.2.10]:udp:80' },
     rs: { port: 80 },
     diags: [
       'Virtual server [192.0.2.10]:none:80: no protocol set - defaulting to UDP',
@@ -58,7 +58,7 @@ const rows: readonly Row[] = [
   {
     name: 'fwmark: RS port cleared unless NAT, protocol ignored with a warning',
     text: vs('fwmark 3', 'lb_algo rr\nlb_kind DR\nprotocol TCP\n', 'real_server 192.0.2.20 8080 {\n}\n'),
-    expect: { key: 'FWM 3', address: { type: 'fwmark', fwmark: 3 }, protocol: undefined, family: 4 },
+    expect: { name: 'FWM 3', address: { type: 'fwmark', fwmark: 3 }, protocol: undefined, family: 4 },
     rs: { port: 0 },
     diags: ['Warning: Virtual server FWM 3: protocol specified for fwmark - protocol will be ignored', 'WARNING - fwmark virtual server FWM 3, real server [192.0.2.20]:none:8080 has port specified - clearing'],
   },
@@ -66,7 +66,7 @@ const rows: readonly Row[] = [
   {
     name: 'VS without port requires persistence (360)',
     text: vs('192.0.2.10', FULL),
-    expect: { persistenceTimeoutS: 360, key: '[192.0.2.10]:tcp:0' },
+    expect: { persistenceTimeoutS: 360, name: '[192.0.2.10]:tcp:0' },
     rs: { port: 80 },
     diags: ['Virtual server [192.0.2.10]:tcp:0: zero port only valid for persistent services - setting'],
   },
@@ -128,7 +128,7 @@ const rows: readonly Row[] = [
   {
     name: 'IPv6 VS; quorum scripts; timers in ms',
     text: vs('2001:db8::10 443', `${FULL}delay_loop 2.5\nconnect_timeout 0.25\nquorum_up "/bin/up arg"\nquorum_down /bin/down\nomega\n`, 'real_server 2001:db8::20 443 {\n}\n'),
-    expect: { key: '[2001:db8::10]:tcp:443', family: 6, delayLoopMs: 2500, connectTimeoutMs: 250, quorumUp: { argv: ['/bin/up', 'arg'], text: '/bin/up arg' }, omega: true },
+    expect: { name: '[2001:db8::10]:tcp:443', family: 6, delayLoopMs: 2500, connectTimeoutMs: 250, quorumUp: { argv: ['/bin/up', 'arg'], text: '/bin/up arg' }, omega: true },
     diags: ['SECURITY VIOLATION - check scripts are being executed but script_security not enabled.'],
   },
   { name: 'VS retry 0 rejected', text: vs('192.0.2.10 80', `${FULL}retry 0\n`), expect: {}, diags: ["number '0' outside range [1, 4294967295]"] },
@@ -170,7 +170,8 @@ virtual_server_group G {\n192.0.2.1-3 80\n2001:db8::1/126 80\nfwmark 7 inet\n}\n
   const g = config.virtualServerGroups[0]!;
   assert.deepEqual(g.entries.map((e) => (e.type === 'range' ? [e.first, e.last, e.port] : [e.fwmark, e.family])), [['192.0.2.1', '192.0.2.3', 80], ['2001:db8::', '2001:db8::3', 80], [7, 4]]);
   const v = config.virtualServers[0]!;
-  assert.equal(v.key, '[G]:0');
+  assert.equal(v.name, '[G]:0');
+  assert.equal(v.identity, 'group|G|TCP|4');
   const services = [...expandServices(v, config.virtualServerGroups)];
   assert.equal(services.length, 3 + 4 + 1);
   assert.deepEqual(services[0], { type: 'ip', family: 4, protocol: 'TCP', address: '192.0.2.1', port: 80 });

@@ -276,7 +276,8 @@ function compileVirtualServer(v: VirtualServerDraft, groups: readonly VirtualSer
     a.type === 'ip' ? { type: 'ip', family: a.endpoint.family, address: a.endpoint.address, port: vsPort } : a.type === 'fwmark' ? { type: 'fwmark', fwmark: a.fwmark } : { type: 'group', group: a.group };
   return {
     loc: v.loc,
-    key: name,
+    name,
+    identity: a.type === 'ip' ? `ip|${name}` : a.type === 'fwmark' ? `fwmark|${a.fwmark}|${family}` : `group|${a.group}|${protocol ?? ''}|${family}`,
     address,
     family,
     ...(protocol !== undefined ? { protocol } : {}),

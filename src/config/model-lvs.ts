@@ -268,8 +268,14 @@ export type PersistenceGranularity = { readonly family: 4; readonly netmask: str
 
 export interface VirtualServerConfig {
   readonly loc: SourceLoc;
-  /** Stable identity for reload matching and logs: `[IP]:PROTO:PORT`, `FWM N`, `[GROUP]`… as keepalived prints it. */
-  readonly key: string;
+  /** keepalived's name for logs and messages (FMT_VS): `[IP]:tcp:PORT`, `FWM N`, `[GROUP]:0`. */
+  readonly name: string;
+  /**
+   * Identity for reload matching (keyed by identity, not position): `ip|[IP]:PROTO:PORT`,
+   * `fwmark|N|FAMILY`, `group|NAME|PROTO|FAMILY`. Several VSs may share a group with
+   * different protocols, so `name` alone is not unique.
+   */
+  readonly identity: string;
   readonly address: VirtualServerAddress;
   /** Service family (for fwmark: ip_family, else the RS family, else IPv4). */
   readonly family: Family;
