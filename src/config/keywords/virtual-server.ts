@@ -11,7 +11,7 @@ import { parseVsgAddress } from '../lvs-services.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import { CHECKER_TABLES, CHECKER_TYPES } from './checkers.js';
 import { LONG_TIMER_MAX_S, SHORT_TIMER_MAX_S, UINT_MAX, WEIGHT_MAX, msTimerKw, optBoolKw, readEndpoint, readForwarding } from './lvs-args.js';
-import { blockKw, defineTable, flagKw, recordingLocs, scriptKw, stringKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { blockKw, defineTable, flagKw, intKw, recordingLocs, scriptKw, stringKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
 
 type V = VirtualServerDraft;
 type R = RealServerDraft;
@@ -19,26 +19,14 @@ type R = RealServerDraft;
 /** Rows shared by virtual_server and real_server (RS values default to the VS ones). */
 function serverDefaultRows<B extends ServerDefaultsDraft>(who: string): KeywordDef<B>[] {
   return [
-    wordsKw<B>('retry', 'N', (b, node, ctx) => {
-      const t = requireArg(node, ctx, 'a number');
-      noExtraArgs(node, ctx, 1);
-      if (t === undefined) return;
-      const n = readIntText(t, argLoc(node, 0), 'retry', ctx, 1, UINT_MAX);
-      if (n !== undefined) b.retry = n;
-    }, { default: 'per checker' }),
+    intKw<B>('retry', 1, UINT_MAX, (b, n) => (b.retry = n), { default: 'per checker' }),
     msTimerKw<B>('delay_before_retry', LONG_TIMER_MAX_S, (b, ms) => (b.delayBeforeRetryMs = ms), 'per checker'),
     msTimerKw<B>('warmup', LONG_TIMER_MAX_S, (b, ms) => (b.warmupMs = ms), 'delay_loop', 0),
     msTimerKw<B>('delay_loop', LONG_TIMER_MAX_S, (b, ms) => (b.delayLoopMs = ms), who === 'virtual server' ? '60' : 'virtual server'),
     msTimerKw<B>('connect_timeout', SHORT_TIMER_MAX_S, (b, ms) => (b.connectTimeoutMs = ms), who === 'virtual server' ? '5' : 'virtual server'),
     optBoolKw<B>('alpha', (b, v) => (b.alpha = v), (v) => `Invalid ${who} alpha parameter ${v}`, 'off'),
     optBoolKw<B>('inhibit_on_failure', (b, v) => (b.inhibitOnFailure = v), (v) => `Invalid ${who} inhibit_on_failure parameter ${v}`, 'off'),
-    wordsKw<B>('weight', 'N', (b, node, ctx) => {
-      const t = requireArg(node, ctx, 'a weight');
-      noExtraArgs(node, ctx, 1);
-      if (t === undefined) return;
-      const n = readIntText(t, argLoc(node, 0), 'weight', ctx, 0, WEIGHT_MAX);
-      if (n !== undefined) b.weight = n;
-    }, { default: who === 'virtual server' ? '1' : 'virtual server weight (1)' }),
+    intKw<B>('weight', 0, WEIGHT_MAX, (b, n) => (b.weight = n), { default: who === 'virtual server' ? '1' : 'virtual server weight (1)' }),
     ...['lvs_method', 'lb_kind'].map((name) =>
       wordsKw<B>(name, 'NAT|DR|TUN [type ipip|gue|gre] [port N] [csum opt]', (b, node, ctx) => {
         const f = readForwarding(node, ctx, who === 'real server' ? ' for real server' : '');
@@ -145,18 +133,8 @@ export const VIRTUAL_SERVER_TABLE = defineTable<V>('virtual_server', [
     stringKw<V>('persistence_engine', (v, s) => (v.persistenceEngine = s), { default: 'none' }),
     ...FLAG_KEYWORDS.map((name) => flagKw<V>(name, (v, node) => v.flags.push({ name, loc: node.loc }), { default: 'off' })),
     optBoolKw<V>('omega', (v, b) => (v.omega = b), (x) => `Invalid virtual server omega parameter ${x}`, 'off'),
-    wordsKw<V>('quorum', 'N', (v, node, ctx) => {
-      const t = requireArg(node, ctx, 'a number');
-      noExtraArgs(node, ctx, 1);
-      const n = t === undefined ? undefined : readIntText(t, argLoc(node, 0), 'quorum', ctx, 1, UINT_MAX);
-      if (n !== undefined) v.quorum = n;
-    }, { default: '1' }),
-    wordsKw<V>('hysteresis', 'N', (v, node, ctx) => {
-      const t = requireArg(node, ctx, 'a number');
-      noExtraArgs(node, ctx, 1);
-      const n = t === undefined ? undefined : readIntText(t, argLoc(node, 0), 'hysteresis', ctx, 0, UINT_MAX);
-      if (n !== undefined) v.hysteresis = n;
-    }, { default: '0' }),
+    intKw<V>('quorum', 1, UINT_MAX, (v, n) => (v.quorum = n), { default: '1' }),
+    intKw<V>('hysteresis', 0, UINT_MAX, (v, n) => (v.hysteresis = n), { default: '0' }),
     scriptKw<V>('quorum_up', (v, s) => (v.quorumUp = s)),
     scriptKw<V>('quorum_down', (v, s) => (v.quorumDown = s)),
     wordsKw<V>('sorry_server', 'IP [PORT]', (v, node, ctx) => {
