@@ -30,7 +30,7 @@ export const configTester: ConfigTester = async (req) => {
 export function summarize(config: KeepalivedConfig): ConfigSummary {
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
-    hasChecker: false,
+    hasChecker: config.virtualServers.length > 0,
     childWaitTimeS: 5,
   };
 }

@@ -8,10 +8,13 @@ import type { KeywordTable } from './keywords/table.js';
 import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
 import { AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './keywords/vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
+import { CHECKER_TABLES, SMTP_HOST_TABLE, URL_TABLE } from './keywords/checkers.js';
+import { REAL_SERVER_TABLE, SSL_TABLE, VIRTUAL_SERVER_TABLE } from './keywords/virtual-server.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
 
-const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE] as never;
+const lvsTables = [VIRTUAL_SERVER_TABLE, REAL_SERVER_TABLE, ...CHECKER_TABLES.values(), URL_TABLE, SMTP_HOST_TABLE, SSL_TABLE];
+const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE, ...lvsTables] as never;
 
 test('docs/compatibility.md has a row per keyword with the right status', () => {
   assert.match(doc, /^## Deliberate differences$/m);

@@ -6,11 +6,14 @@
 import type { DiagSink } from './diag-sink.js';
 import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
 import { compileInstance } from './compile-vrrp.js';
+import { compileLvs } from './compile-lvs.js';
 import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstanceConfig, type VrrpSyncGroupConfig } from './model.js';
 
 export interface CompileOptions {
   /** Default router_id (keepalived: the local host name). */
   readonly hostname: string;
+  /** See LvsCompileContext.scriptExists. */
+  readonly scriptExists?: (path: string) => boolean;
 }
 
 export function compileGlobalDefs(d: GlobalDefsDraft, opts: CompileOptions): GlobalDefs {
@@ -112,11 +115,15 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
+  const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
     globalDefs,
     vrrpInstances,
     vrrpSyncGroups: compileSyncGroups(draft.syncGroups, vrrpInstances, diags),
     staticIpAddresses: draft.staticIpAddresses,
+    virtualServers: lvs.virtualServers,
+    virtualServerGroups: lvs.virtualServerGroups,
+    ...(lvs.ssl ? { ssl: lvs.ssl } : {}),
     files,
   };
 }

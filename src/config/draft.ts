@@ -14,6 +14,8 @@ import type {
   VrrpStateName,
 } from './model.js';
 
+import { newLvsDraft, type LvsDraft } from './draft-lvs.js';
+
 export type Draft<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** Where each keyword was last seen, for diagnostics raised after parsing. */
@@ -102,10 +104,12 @@ export interface ConfigDraft {
   instances: VrrpInstanceDraft[];
   syncGroups: SyncGroupDraft[];
   staticIpAddresses: IpAddressSpec[];
+  /** virtual_server(_group), SSL (draft-lvs.ts). */
+  lvs: LvsDraft;
 }
 
 export function newConfigDraft(): ConfigDraft {
-  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [] }, instances: [], syncGroups: [], staticIpAddresses: [] };
+  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [] }, instances: [], syncGroups: [], staticIpAddresses: [], lvs: newLvsDraft() };
 }
 
 export function newInstanceDraft(name: string, loc: SourceLoc): VrrpInstanceDraft {

@@ -24,6 +24,8 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Default router_id (keepalived: the host name); defaults to configId. */
   readonly hostname?: string;
+  /** Whether a configured script exists (security check); undefined = assume it does. */
+  readonly scriptExists?: (path: string) => boolean;
 }
 
 export interface LoadResult {
@@ -38,7 +40,7 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const tree = buildTree(lines, diags);
   const draft = newConfigDraft();
   applyTable(TOP_LEVEL_TABLE, tree, draft, { diags });
-  const config = compileConfig(draft, files, { hostname: opts.hostname ?? opts.configId }, diags);
+  const config = compileConfig(draft, files, { hostname: opts.hostname ?? opts.configId, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return { config, diagnostics: diags.list };
 }
 

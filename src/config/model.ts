@@ -5,6 +5,7 @@
  * Defaults and derived defaults follow keepalived (reference §0, §1a).
  */
 import type { Family } from '../core/ip.js';
+import type { SslConfig, VirtualServerConfig, VirtualServerGroupConfig } from './model-lvs.js';
 
 export interface SourceLoc {
   readonly file: string;
@@ -169,6 +170,12 @@ export interface KeepalivedConfig {
   readonly vrrpInstances: readonly VrrpInstanceConfig[];
   readonly vrrpSyncGroups: readonly VrrpSyncGroupConfig[];
   readonly staticIpAddresses: readonly IpAddressSpec[];
+  /** LVS (model-lvs.ts): virtual servers with their real servers and resolved checkers. */
+  readonly virtualServers: readonly VirtualServerConfig[];
+  /** Referenced by `virtual_server group NAME`; ranges kept as ranges (lvs-services.ts expands them). */
+  readonly virtualServerGroups: readonly VirtualServerGroupConfig[];
+  /** Top-level `SSL { }` for SSL_GET; absent = auto-generated client context. */
+  readonly ssl?: SslConfig;
   /** Files read, in order (for reload and diagnostics). */
   readonly files: readonly string[];
 }

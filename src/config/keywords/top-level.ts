@@ -7,6 +7,7 @@ import { GLOBAL_DEFS_TABLE } from './global-defs.js';
 import { blockKw, defineTable, listKw, unsupportedKw, type KeywordDef, type ParseCtx } from './table.js';
 import { VRRP_INSTANCE_TABLE } from './vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group.js';
+import { LVS_TOP_LEVEL_ROWS } from './virtual-server.js';
 
 type C = ConfigDraft;
 
@@ -49,8 +50,8 @@ const SUPPORTED: KeywordDef<C>[] = [
 
 const NOT_YET = `net_namespace net_namespace_ipvs namespace_with_ipsets instance use_pid_dir linkbeat_use_polling child_wait_time
 linkbeat_interfaces interface_up_down_delays track_group static_routes static_rules track_file vrrp_track_file vrrp_script
-vrrp_track_process garp_group bfd_instance virtual_server_group virtual_server SSL`
+vrrp_track_process garp_group bfd_instance`
   .split(/\s+/)
   .map((n) => unsupportedKw<C>(n));
 
-export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...NOT_YET]);
+export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...LVS_TOP_LEVEL_ROWS, ...NOT_YET]);
