@@ -24,6 +24,10 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Default router_id (keepalived: the host name); defaults to configId. */
   readonly hostname?: string;
+  /** Initial include check level (include-check.ts); `-e/--all-config` = INCLUDE_ALL. */
+  readonly includeCheck?: number;
+  /** Seed of `${_RANDOM}` until a `random_seed` line. */
+  readonly randomSeed?: number;
 }
 
 export interface LoadResult {
