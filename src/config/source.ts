@@ -316,7 +316,7 @@ class SourceExpander {
     const res = resolveInclude(pattern, dir, this.opts.reader, checks);
     for (const p of res.problems) {
       if (isChecked(p.type, checks)) {
-        this.diags.error('KA_CFG_INCLUDE_CHECK', p.message, loc, { class: 'no-config', hint: `${kind}${this.includeLevel !== 0 ? ' with include_check/-e' : ''} makes this an error: keepalived stops after parsing` });
+        this.diags.error('KA_CFG_INCLUDE_CHECK', p.message, loc, { class: 'no-config', hint: `the checks of '${kind}'${this.includeLevel !== 0 ? ' plus include_check/-e' : ''} make this an error: keepalived stops after parsing (exit 6)` });
       } else {
         this.diags.warn('KA_CFG_INCLUDE_MISSING', p.message, loc, { class: 'notice', hint: 'reported only; includea/includem/-e make it an error' });
       }
