@@ -5,32 +5,24 @@
 // test/corpus/config/ and are replayed first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { mulberry32, type Prng } from '../test-kit/prng.js';
+import { walkFiles } from '../test-kit/walk-files.js';
 import { parseConfigText } from './load.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SEED = Number(process.env['KTS_FUZZ_SEED'] ?? 0x4b54);
 const BUDGET_MS = Number(process.env['KTS_FUZZ_MS'] ?? 7000);
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (!name.endsWith('.md')) out.push(p);
-  }
-  return out;
-}
-
-const samples = walk(join(root, 'test/fixtures/samples'));
+const samples = walkFiles(join(root, 'test/fixtures/samples'));
 const corpus = samples.map((p) => readFileSync(p, 'latin1'));
 // 1173.conf generates 30,000 real servers with ~SEQ (≈1 s alone): fuzzed, but kept out of the
 // ×1/×8 timing so that test stays within its time box.
 const timed = samples.filter((p) => !p.endsWith('/1173.conf')).map((p) => readFileSync(p, 'latin1'));
-const replay = walk(join(root, 'test/corpus/config')).map((p) => ({ p, text: readFileSync(p, 'latin1') }));
+const replay = walkFiles(join(root, 'test/corpus/config')).map((p) => ({ p, text: readFileSync(p, 'latin1') }));
 
 // Included files resolve inside this in-memory tree (globs, cycles, braces all reachable).
 const files: Record<string, string> = { '/f/a.conf': 'vrrp_instance A {\n include b.conf\n}\n', '/f/b.conf': 'include a.conf\npriority 7\n', '/f/d/x.conf': '~SEQ(I,1,3) $I' };

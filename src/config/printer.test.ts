@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
+import { walkFiles } from '../test-kit/walk-files.js';
 import { loadConfig, parseConfigText } from './load.js';
 import { fsSourceReader } from './read-source.js';
 import type { KeepalivedConfig } from './model.js';
@@ -45,15 +45,6 @@ test('printConfig masks passwords by default', () => {
 const goldenDir = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
 const sampleDir = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
 
-function walkSamples(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walkSamples(p, out);
-    else if (name !== 'README.md') out.push(p);
-  }
-  return out;
-}
-
 test('printConfig round trip: every ok- golden file', () => {
   const oks = readdirSync(goldenDir).filter((f) => f.startsWith('ok-') && f.endsWith('.conf'));
   assert.ok(oks.length >= 5);
@@ -67,7 +58,7 @@ test('printConfig round trip: every ok- golden file', () => {
 
 test('printConfig round trip: every sample that loads cleanly', () => {
   let clean = 0;
-  for (const p of walkSamples(sampleDir)) {
+  for (const p of walkFiles(sampleDir)) {
     const first = loadConfig(p, { reader: fsSourceReader, configId: 'low', randomSeed: 1 });
     if (first.diagnostics.length > 0) continue;
     clean++;
