@@ -26,6 +26,10 @@ export interface LoadOptions {
   readonly hostname?: string;
   /** Whether a configured script exists (security check); undefined = assume it does. */
   readonly scriptExists?: (path: string) => boolean;
+  /** Initial include check level (include-check.ts); `-e/--all-config` = INCLUDE_ALL. */
+  readonly includeCheck?: number;
+  /** Seed of `${_RANDOM}` until a `random_seed` line. */
+  readonly randomSeed?: number;
 }
 
 export interface LoadResult {

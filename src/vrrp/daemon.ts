@@ -119,7 +119,7 @@ export class VrrpDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId);
+    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId, { allConfig: this.ctx.options.allConfig });
     for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
     const fatal = diagnostics.filter((d) => d.class === 'fatal');
     if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);

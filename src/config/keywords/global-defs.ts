@@ -2,6 +2,7 @@
 import { formatIp } from '../../core/ip.js';
 import type { GlobalDefsDraft } from '../draft.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
+import { SOURCE_STAGE_GLOBAL_DEFS } from './global-defs-source.js';
 import {
   addressKw,
   boolKw,
@@ -114,10 +115,10 @@ vrrp_rlimit_rttime checker_rlimit_rttime bfd_rlimit_rttime vrrp_rlimit_rtime che
 process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name snmp_socket
 enable_snmp_vrrp enable_snmp_keepalived enable_snmp_checker enable_snmp_rfc enable_snmp_rfcv2 enable_snmp_rfcv3
 enable_traps snmp_vs_stats_update_interval snmp_rs_stats_update_interval enable_dbus dbus_service_name
-dbus_no_interface_name umask random_seed reload_check_config reload_time_file reload_repeat reload_file include_check
+dbus_no_interface_name umask reload_check_config reload_time_file reload_repeat reload_file
 tmp_config_directory config_save_dir data_use_instance state_dump_file stats_dump_file json_dump_file json_version
 iproute_usr_dir iproute_etc_dir`
   .split(/\s+/)
   .map((n) => unsupportedKw<G>(n));
 
-export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...NOT_YET]);
+export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...SOURCE_STAGE_GLOBAL_DEFS, ...NOT_YET]);
