@@ -61,6 +61,10 @@ export interface ProcSample {
   readonly cpuTicks: number;
   readonly rssKb: number;
   readonly hwmKb: number;
+  /** Private memory (heap, stacks): VmRSS minus the file-backed pages of the node/keepalived binary. */
+  readonly rssAnonKb: number;
+  /** Proportional set size: shared pages (the node binary, shared by parent and child) split between sharers. */
+  readonly pssKb: number;
 }
 
 /** utime+stime from /proc/PID/stat (fields 14 and 15; the command name may contain spaces). */
@@ -78,7 +82,19 @@ export function parseStatusKb(status: string, name: string): number {
 
 function sampleProc(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { cpuTicks: parseProcStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')), rssKb: parseStatusKb(status, 'VmRSS'), hwmKb: parseStatusKb(status, 'VmHWM') };
+  let pssKb = 0;
+  try {
+    pssKb = parseStatusKb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+  } catch {
+    /* kernel without smaps_rollup: PSS stays 0 */
+  }
+  return {
+    cpuTicks: parseProcStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    rssKb: parseStatusKb(status, 'VmRSS'),
+    hwmKb: parseStatusKb(status, 'VmHWM'),
+    rssAnonKb: parseStatusKb(status, 'RssAnon'),
+    pssKb,
+  };
 }
 
 let clkTck: number | undefined;
@@ -134,6 +150,8 @@ export interface ScaleResult {
   readonly cpuPct?: number;
   readonly rssMb?: number;
   readonly hwmMb?: number;
+  readonly rssAnonMb?: number;
+  readonly pssMb?: number;
   /** The parent (watchdog) process, for the whole footprint. */
   readonly parentRssMb?: number;
   /** Packets sent per second on the instances' interfaces during the window (≈ instances). */
@@ -175,6 +193,8 @@ export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: numbe
     r.cpuPct = ((b.cpuTicks - a.cpuTicks) / ticksPerSecond() / elapsedS) * 100;
     r.rssMb = b.rssKb / 1024;
     r.hwmMb = b.hwmKb / 1024;
+    r.rssAnonMb = b.rssAnonKb / 1024;
+    r.pssMb = b.pssKb / 1024;
     if (main !== undefined) r.parentRssMb = sampleProc(main).rssKb / 1024;
     r.txPerS = (txB - txA) / elapsedS;
   } catch (e) {
@@ -194,6 +214,8 @@ export function scaleReport(counts: readonly number[], results: readonly ScaleRe
     ['CPU, % of one core (steady)', (r) => r.cpuPct, 2],
     ['VmRSS, MB (end of window)', (r) => r.rssMb, 1],
     ['VmHWM (peak RSS), MB', (r) => r.hwmMb, 1],
+    ['RssAnon (private), MB', (r) => r.rssAnonMb, 1],
+    ['PSS, MB', (r) => r.pssMb, 1],
     ['parent VmRSS, MB', (r) => r.parentRssMb, 1],
     ['start-up: launch → all MASTER, ms', (r) => r.startupMs, 0],
     ['start-up CPU of the VRRP process, s', (r) => r.startupCpuS, 2],

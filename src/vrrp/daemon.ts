@@ -76,6 +76,7 @@ export class VrrpDaemon {
   private readonly runner: ScriptRunner;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private statusQueued = false;
 
   constructor(private readonly ctx: ChildContext) {
     this.runner = createScriptRunner(ctx.log);
@@ -92,7 +93,10 @@ export class VrrpDaemon {
     rtnl.monitor((ev) => {
       const ifindex = this.table.apply(ev);
       if (ifindex === null) void this.resync();
-      else this.onInterfaceChange(ifindex);
+      // Tracking depends on link state only. Address events are frequent (each instance's
+      // own VIPs: N of them while N instances start), and re-evaluating every instance on
+      // each was O(N²) at start-up (bench/RESULTS.md, scale).
+      else if (ev.type === 'link') this.onInterfaceChange(ifindex);
     });
     await this.resyncTable();
     this.config = config;
@@ -308,7 +312,21 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
+  /**
+   * Coalesced to one message per event-loop turn: instances change state together (start-up,
+   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
+   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   */
   private publishStatus(): void {
+    if (this.statusQueued) return;
+    this.statusQueued = true;
+    setImmediate(() => {
+      this.statusQueued = false;
+      this.sendStatus();
+    });
+  }
+
+  private sendStatus(): void {
     const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
     this.ctx.ipc.send({ type: 'status', instances });
   }
