@@ -12,14 +12,18 @@
  * of the VRRP child (pid from the -r pid file) are sampled over a steady window; the
  * interfaces' tx packet counters check that the adverts really go out.
  *
- * Env: BENCH_SCALE_COUNTS (1,100,1000), BENCH_SCALE_WINDOW_S (20), BENCH_SCALE_WARMUP_S (8),
+ * The receive path is measured too: every instance BACKUP on h2 while a master on h1 (Debian's
+ * keepalived by default, the same input for both daemons) sends the adverts.
+ *
+ * Env: BENCH_SCALE_COUNTS (1,100,1000), BENCH_SCALE_BACKUP_COUNTS (1000; 0 skips),
+ * BENCH_SCALE_PEER (keepalived | keepalived-ts: the master in the backup case), BENCH_SCALE_WINDOW_S (20), BENCH_SCALE_WARMUP_S (8),
  * BENCH_DAEMONS, BENCH_OUT, KTS_BIN, KEEPALIVED_BIN.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keepalivedConf, type VrrpInstanceSpec } from '../test/lab/keepalived-conf.js';
-import { LabDaemon, type DaemonCommand } from '../test/lab/lab-daemon.js';
+import { daemonCommandFromEnv, LabDaemon, type DaemonCommand } from '../test/lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../test/lab/netns.js';
 import { isAlive, nowUs, sleep } from '../test/lab/proc.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS, writeJson } from './common.js';
@@ -34,8 +38,8 @@ interface IfacePlan {
   vip(i: number): string;
 }
 
-/** eth0's own address is 192.0.2.11: its VIPs skip it. */
-const ETH0_HOSTS = Array.from({ length: 254 }, (_, i) => i + 1).filter((x) => x !== 11);
+/** The lab hosts own 192.0.2.11-13 on eth0: the VIPs skip them. */
+const ETH0_HOSTS = Array.from({ length: 254 }, (_, i) => i + 1).filter((x) => x < 11 || x > 13);
 
 const IFACES: readonly IfacePlan[] = [
   { name: 'eth0', family: 4, addr: null, vip: (i) => `192.0.2.${ETH0_HOSTS[i]!}/32` },
@@ -103,11 +107,21 @@ function ticksPerSecond(): number {
   return clkTck;
 }
 
-function addInterfaces(lab: Lab, h: LabHost, count: number): void {
+/**
+ * eth1.. on `h`: without `peer` a veth pair inside h's namespace (the adverts go nowhere);
+ * with `peer` the other end is `peer`'s interface of the same name, so peer hears h.
+ * Either way both ends are created inside lab namespaces, never in the root namespace.
+ */
+function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
   for (const p of IFACES.slice(1, count)) {
-    // Both ends inside the host namespace: nothing appears in the root namespace.
-    lab.exec(h, ['ip', 'link', 'add', p.name, 'type', 'veth', 'peer', 'name', `${p.name}p`]);
-    lab.exec(h, ['ip', 'link', 'set', `${p.name}p`, 'up']);
+    if (peer) {
+      lab.exec(h, ['ip', 'link', 'add', p.name, 'type', 'veth', 'peer', 'name', p.name, 'netns', peer.ns]);
+      lab.exec(peer, ['ip', 'link', 'set', p.name, 'up']);
+      if (p.addr !== null) lab.exec(peer, ['ip', 'addr', 'add', p.addr.replace('.254/', '.253/'), 'dev', p.name]);
+    } else {
+      lab.exec(h, ['ip', 'link', 'add', p.name, 'type', 'veth', 'peer', 'name', `${p.name}p`]);
+      lab.exec(h, ['ip', 'link', 'set', `${p.name}p`, 'up']);
+    }
     lab.exec(h, ['ip', 'link', 'set', p.name, 'up']);
     if (p.addr !== null) lab.exec(h, ['ip', 'addr', 'add', p.addr, 'dev', p.name]);
   }
@@ -140,6 +154,7 @@ async function readPidFile(path: string, ms: number): Promise<number> {
 }
 
 export interface ScaleResult {
+  readonly role: ScaleRole;
   readonly daemon: string;
   readonly instances: number;
   /** Launch → every VIP present (includes the master-down wait, ≈ 3.6 s). */
@@ -160,35 +175,74 @@ export interface ScaleResult {
   readonly error?: string;
 }
 
-export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: number, warmupS: number, dir: string): Promise<ScaleResult> {
-  const lab = createLab(1, 'bsc');
+/** Waits until `done()`; throws with `what()` after `ms` or when the daemon died. */
+async function waitUntil(done: () => boolean, what: () => string, d: LabDaemon, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline || !d.running) throw new Error(what());
+    await sleep(100);
+  }
+}
+
+/** Instances that logged "(NAME) Entering BACKUP STATE" (both daemons use these words). */
+function backupCount(d: LabDaemon): number {
+  const names = new Set<string>();
+  for (const l of d.lines) {
+    const m = /\((VI_\d+)\) Entering BACKUP STATE/.exec(l.text);
+    if (m) names.add(m[1]!);
+  }
+  return names.size;
+}
+
+export type ScaleRole = 'master' | 'backup';
+
+/**
+ * One measurement. role 'master': `cmd` alone on h1, every instance becomes MASTER.
+ * role 'backup': `peerCmd` on h1 is MASTER of every instance (priority 150) and `cmd` on h2
+ * (priority 100) stays BACKUP, receiving n adverts per second: the receive path's cost.
+ */
+export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: number, warmupS: number, dir: string, role: ScaleRole = 'master', peerCmd?: DaemonCommand): Promise<ScaleResult> {
+  const lab = createLab(role === 'master' ? 1 : 2, 'bsc');
+  const started: LabDaemon[] = [];
   let d: LabDaemon | undefined;
-  const r: { -readonly [K in keyof ScaleResult]: ScaleResult[K] } = { daemon: cmd.label, instances: n, windowS };
+  const r: { -readonly [K in keyof ScaleResult]: ScaleResult[K] } = { role, daemon: cmd.label, instances: n, windowS };
   try {
-    const h = lab.host(1);
+    const sender = lab.host(1);
+    const h = role === 'master' ? sender : lab.host(2);
     const specs = scaleInstances(n);
     const ifCount = Math.ceil(n / PER_INTERFACE);
-    addInterfaces(lab, h, ifCount);
+    addInterfaces(lab, sender, ifCount, role === 'backup' ? h : undefined);
     const ifnames = IFACES.slice(0, ifCount).map((p) => p.name);
     const vips = new Set(specs.map((s) => s.vips[0]!));
-    d = new LabDaemon(lab, h, dir, cmd, keepalivedConf({ routerId: 'kts_scale', vrrpVersion: 3, instances: specs }));
+    const conf = (priority: number): string => keepalivedConf({ routerId: 'kts_scale', vrrpVersion: 3, instances: specs.map((x) => ({ ...x, priority })) });
+    const allVipsOn = async (host: LabHost, daemon: LabDaemon, t0: number): Promise<void> =>
+      waitUntil(() => vipCount(lab, host, vips) >= n, () => `${host.name}: only ${vipCount(lab, host, vips)}/${n} VIPs after ${((nowUs() - t0) / 1e6).toFixed(1)} s`, daemon, 120_000);
+    if (role === 'backup') {
+      if (!peerCmd) throw new Error('role backup needs the master daemon');
+      const m = new LabDaemon(lab, sender, dir, peerCmd, conf(150));
+      started.push(m);
+      await allVipsOn(sender, m, m.start());
+    }
+    d = new LabDaemon(lab, h, dir, cmd, conf(100));
+    started.push(d);
     const tStart = d.start();
     const vrrpPid = await readPidFile(d.vrrpPidFile, 30_000);
-    const deadline = Date.now() + 120_000;
-    while (vipCount(lab, h, vips) < n) {
-      if (Date.now() > deadline || !d.running) throw new Error(`only ${vipCount(lab, h, vips)}/${n} VIPs after ${((nowUs() - tStart) / 1e6).toFixed(1)} s`);
-      await sleep(100);
+    if (role === 'master') await allVipsOn(h, d, tStart);
+    else {
+      const dd = d;
+      await waitUntil(() => backupCount(dd) >= n, () => `${h.name}: only ${backupCount(dd)}/${n} instances BACKUP`, d, 120_000);
     }
     r.startupMs = (nowUs() - tStart) / 1000;
     r.startupCpuS = sampleProc(vrrpPid).cpuTicks / ticksPerSecond();
     await sleep(warmupS * 1000);
     const a = sampleProc(vrrpPid);
-    const txA = txPackets(lab, h, ifnames);
+    const txA = txPackets(lab, sender, ifnames);
     const t0 = performance.now();
     await sleep(windowS * 1000);
     const b = sampleProc(vrrpPid);
-    const txB = txPackets(lab, h, ifnames);
+    const txB = txPackets(lab, sender, ifnames);
     const elapsedS = (performance.now() - t0) / 1000;
+    if (role === 'backup' && vipCount(lab, h, vips) > 0) throw new Error(`${h.name} took over VIPs during the window: it missed adverts`);
     const main = d.mainPid();
     r.cpuPct = ((b.cpuTicks - a.cpuTicks) / ticksPerSecond() / elapsedS) * 100;
     r.rssMb = b.rssKb / 1024;
@@ -200,29 +254,30 @@ export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: numbe
   } catch (e) {
     r.error = e instanceof Error ? e.message : String(e);
   } finally {
-    await d?.stop(20_000).catch(() => undefined);
+    for (const x of started.reverse()) await x.stop(20_000).catch(() => undefined);
     lab.down();
-    if (d) writeFileSync(join(dir, `${d.host.name}.log`), d.lines.map((l) => `${l.tUs} ${l.text}`).join('\n') + '\n');
+    for (const x of started) writeFileSync(join(dir, `${x.host.name}.log`), x.lines.map((l) => `${l.tUs} ${l.text}`).join('\n') + '\n');
   }
   return r;
 }
 
-export function scaleReport(counts: readonly number[], results: readonly ScaleResult[]): string {
-  const get = (daemon: string, n: number): ScaleResult | undefined => results.find((r) => r.daemon === daemon && r.instances === n);
+const METRICS: ReadonlyArray<readonly [string, (r: ScaleResult) => number | undefined, number]> = [
+  ['CPU, % of one core (steady)', (r) => r.cpuPct, 2],
+  ['VmRSS, MB (end of window)', (r) => r.rssMb, 1],
+  ['VmHWM (peak RSS), MB', (r) => r.hwmMb, 1],
+  ['RssAnon (private), MB', (r) => r.rssAnonMb, 1],
+  ['PSS, MB', (r) => r.pssMb, 1],
+  ['parent VmRSS, MB', (r) => r.parentRssMb, 1],
+  ['start-up: launch → all MASTER (backup: all BACKUP), ms', (r) => r.startupMs, 0],
+  ['start-up CPU of the VRRP process, s', (r) => r.startupCpuS, 2],
+  ['adverts per s on the wire (check ≈ instances)', (r) => r.txPerS, 1],
+];
+
+export function scaleReport(role: ScaleRole, counts: readonly number[], results: readonly ScaleResult[]): string {
+  const get = (daemon: string, n: number): ScaleResult | undefined => results.find((r) => r.role === role && r.daemon === daemon && r.instances === n);
   const rows: string[][] = [];
-  const metrics: ReadonlyArray<readonly [string, (r: ScaleResult) => number | undefined, number]> = [
-    ['CPU, % of one core (steady)', (r) => r.cpuPct, 2],
-    ['VmRSS, MB (end of window)', (r) => r.rssMb, 1],
-    ['VmHWM (peak RSS), MB', (r) => r.hwmMb, 1],
-    ['RssAnon (private), MB', (r) => r.rssAnonMb, 1],
-    ['PSS, MB', (r) => r.pssMb, 1],
-    ['parent VmRSS, MB', (r) => r.parentRssMb, 1],
-    ['start-up: launch → all MASTER, ms', (r) => r.startupMs, 0],
-    ['start-up CPU of the VRRP process, s', (r) => r.startupCpuS, 2],
-    ['packets sent per s (check ≈ instances)', (r) => r.txPerS, 1],
-  ];
   for (const n of counts) {
-    for (const [label, f, digits] of metrics) {
+    for (const [label, f, digits] of METRICS) {
       const o = get(OURS, n);
       const t = get(THEIRS, n);
       const ov = o ? f(o) : undefined;
@@ -231,34 +286,57 @@ export function scaleReport(counts: readonly number[], results: readonly ScaleRe
     }
   }
   const lines = [markdownTable(['instances', 'VRRP process', OURS, THEIRS, 'ratio'], rows), ''];
-  const rss1 = get(OURS, 1)?.rssMb;
-  const cpuO = get(OURS, 1000)?.cpuPct;
-  const cpuT = get(THEIRS, 1000)?.cpuPct;
-  lines.push(`targets: VRRP RSS with 1 instance ${fmt(rss1)} MB (target ≤ 40 MB); CPU at 1000 instances ${ratio(cpuO, cpuT)} × keepalived (target ≤ 2)`);
-  for (const r of results.filter((x) => x.error !== undefined)) lines.push(`- ${r.daemon} with ${r.instances}: ${r.error}`);
+  if (role === 'master') {
+    const cpuO = get(OURS, 1000)?.cpuPct;
+    const cpuT = get(THEIRS, 1000)?.cpuPct;
+    lines.push(`targets: VRRP RSS with 1 instance ${fmt(get(OURS, 1)?.rssMb)} MB (target ≤ 40 MB); CPU at 1000 instances ${ratio(cpuO, cpuT)} × keepalived (target ≤ 2)`);
+  }
+  for (const r of results.filter((x) => x.role === role && x.error !== undefined)) lines.push(`- ${r.daemon} with ${r.instances}: ${r.error}`);
   return lines.join('\n');
+}
+
+function parseCounts(name: string, dflt: string, env: NodeJS.ProcessEnv): number[] {
+  const raw = env[name] ?? dflt;
+  const counts = raw.split(',').map((x) => x.trim()).filter((x) => x !== '' && x !== '0').map(Number);
+  for (const n of counts) if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`${name}: ${n} not in 1..${MAX_INSTANCES}`);
+  return counts;
 }
 
 export async function scaleBench(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   requireTools([['python3', 'python3']]);
-  const counts = (env['BENCH_SCALE_COUNTS'] ?? '1,100,1000').split(',').map((s) => Number(s.trim()));
-  for (const n of counts) if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`BENCH_SCALE_COUNTS: ${n} not in 1..${MAX_INSTANCES}`);
+  const counts = parseCounts('BENCH_SCALE_COUNTS', '1,100,1000', env);
+  const backupCounts = parseCounts('BENCH_SCALE_BACKUP_COUNTS', '1000', env);
   const windowS = envNumber('BENCH_SCALE_WINDOW_S', 20, env);
   const warmupS = envNumber('BENCH_SCALE_WARMUP_S', 8, env);
   const daemons = benchDaemons(env);
+  // The same master (keepalived unless BENCH_SCALE_PEER=keepalived-ts) feeds both measured backups.
+  const peer = daemonCommandFromEnv({ ...env, DEMO_DAEMON: env['BENCH_SCALE_PEER'] === OURS ? undefined : 'keepalived' });
   const out = outDir('scale', env);
   const results: ScaleResult[] = [];
-  for (const n of counts) {
+  const plan: Array<readonly [ScaleRole, number]> = [...counts.map((n) => ['master', n] as const), ...backupCounts.map((n) => ['backup', n] as const)];
+  for (const [role, n] of plan) {
     for (const cmd of daemons) {
-      const dir = outDir(join('scale', `${cmd.label}-${n}`), env);
-      const r = await runScaleOnce(cmd, n, windowS, warmupS, dir);
+      const dir = outDir(join('scale', `${role}-${cmd.label}-${n}`), env);
+      const r = await runScaleOnce(cmd, n, windowS, warmupS, dir, role, peer);
       results.push(r);
       console.error(
-        `[scale] ${cmd.label} ${n} instances: CPU ${fmt(r.cpuPct, 2)} %, RSS ${fmt(r.rssMb)} MB, start-up ${fmt(r.startupMs, 0)} ms, tx ${fmt(r.txPerS)}/s` +
+        `[scale] ${role} ${cmd.label} ${n} instances: CPU ${fmt(r.cpuPct, 2)} %, RSS ${fmt(r.rssMb)} MB, start-up ${fmt(r.startupMs, 0)} ms, adverts ${fmt(r.txPerS)}/s` +
           (r.error ? ` ERROR ${r.error}` : ''),
       );
     }
   }
   writeJson(join(out, 'results.json'), results);
-  return `## scale (VRRPv3, advert_int 1, every instance MASTER on one node; window ${windowS} s after ${warmupS} s warm-up)\n\nraw figures, configs and daemon logs: ${out}\n\n${scaleReport(counts, results)}\n`;
+  const parts = [
+    `## scale (VRRPv3, advert_int 1; window ${windowS} s after ${warmupS} s warm-up)`,
+    '',
+    `raw figures, configs and daemon logs: ${out}`,
+    '',
+    '### every instance MASTER on one node (each sends 1 advert/s)',
+    '',
+    scaleReport('master', counts, results),
+  ];
+  if (backupCounts.length > 0) {
+    parts.push('', `### every instance BACKUP, receiving the adverts of a ${peer.label} master on another node`, '', scaleReport('backup', backupCounts, results));
+  }
+  return `${parts.join('\n')}\n`;
 }

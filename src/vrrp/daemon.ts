@@ -17,7 +17,7 @@ import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
-import { checkAdvert } from './advert-check.js';
+import { checkAdvert, type ReceiveContext } from './advert-check.js';
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
@@ -38,6 +38,8 @@ interface Running {
   readonly ifindex: number;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
+  /** The receive checks' static context (parsed once, not per advert); own addresses and the last master are filled in per datagram. */
+  readonly rxBase: ReceiveContext;
   drops: DropCounters;
   lastMasterSrc: Uint8Array | null;
 }
@@ -182,7 +184,17 @@ export class VrrpDaemon {
       },
       resumed,
     );
-    const running: Running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
+    const running: Running = {
+      cfg,
+      inst,
+      socketKey,
+      ifindex: link.ifindex,
+      src: srcBytes,
+      vipTargets: vips,
+      rxBase: receiveContext(cfg, [], null, STRICT_ADDRESS_LIST),
+      drops: emptyDropCounters(),
+      lastMasterSrc: null,
+    };
     const list = entry.byVrid.get(cfg.vrid) ?? [];
     list.push(running);
     entry.byVrid.set(cfg.vrid, list);
@@ -283,7 +295,7 @@ export class VrrpDaemon {
     if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
     for (const r of candidates) {
       const own = this.table.addresses(r.ifindex, r.cfg.family).map((a) => a.bytes);
-      const chk = checkAdvert(receiveContext(r.cfg, own, r.lastMasterSrc, STRICT_ADDRESS_LIST), dec.value, meta);
+      const chk = checkAdvert({ ...r.rxBase, ownAddresses: own, lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
       if (!chk.ok) {
         r.drops = countDrop(r.drops, chk.reason);
         if (chk.log) this.log.info(chk.log);
