@@ -145,3 +145,16 @@ test('help and version texts', () => {
   for (const f of ['--use-file', '--vrrp_pid', '--config-test', '--dont-respawn', '--log-json', '--signum']) assert.ok(h.includes(f), f);
   assert.match(versionText(), /^Keepalived-ts v0\.1\.0 \(compatible with Keepalived v2\.2\.7\)/);
 });
+
+test('--json goes with -t; alone it is warned and ignored', () => {
+  const r = parseArgs(['-t', '--json']);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.command.type === 'config-test' && r.value.command.json, true);
+  const d = parseArgs(['--json', '--config-test=/tmp/x', '-d']);
+  assert.ok(d.ok);
+  assert.ok(d.value.command.type === 'config-test' && d.value.command.json === true && d.value.command.logFile === '/tmp/x' && d.value.command.options.dumpConf);
+  const alone = parseArgs(['--json']);
+  assert.ok(alone.ok);
+  assert.equal(alone.value.command.type, 'run');
+  assert.deepEqual(alone.value.warnings, ['--json only applies to -t/--config-test: ignored']);
+});

@@ -39,6 +39,8 @@ interface ParseState {
   readonly opts: Draft;
   readonly warnings: string[];
   configTest?: { logFile?: string };
+  /** keepalived-ts extension --json: `-t` prints one JSON document for tools. */
+  json?: boolean;
 }
 
 interface OptSpec {
@@ -154,6 +156,7 @@ const SPECS: readonly OptSpec[] = [
     },
   },
   { long: 'config-test', short: 't', arg: 'optional', apply: (st, v) => void (st.configTest = v === undefined ? {} : { logFile: v }) },
+  { long: 'json', arg: 'none', apply: (st) => void (st.json = true) },
   {
     long: 'config-fd',
     arg: 'required',
@@ -259,10 +262,12 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
   const options: CliOptions = st.opts;
   if (options.vrrpOnly && options.checkOnly) st.warnings.push('--vrrp and --check given together: running both');
   if (st.configTest) {
+    const json = st.json === true ? { json: true } : {};
     const command: CliCommand =
-      st.configTest.logFile === undefined ? { type: 'config-test', options } : { type: 'config-test', options, logFile: st.configTest.logFile };
+      st.configTest.logFile === undefined ? { type: 'config-test', options, ...json } : { type: 'config-test', options, logFile: st.configTest.logFile, ...json };
     return ok({ command, warnings: st.warnings });
   }
+  if (st.json === true) st.warnings.push('--json only applies to -t/--config-test: ignored');
   return ok({ command: { type: 'run', options }, warnings: st.warnings });
 }
 

@@ -13,6 +13,8 @@ export interface ConfigTestRequest {
   readonly configFile: string;
   /** -tFILE: write the messages there instead of stderr. */
   readonly logFile?: string;
+  /** --json: one JSON document on stdout instead of the text report. */
+  readonly json?: boolean;
   readonly options: CliOptions;
 }
 

@@ -1,41 +1,86 @@
 /**
  * `keepalived-ts -t[FILE]` and the parent's pre-fork config summary, built on the config
  * pipeline. Exit status as keepalived's code: 0 clean, 4 cannot run, 5 errors but
- * runnable, 6 script security (reference §1b).
+ * runnable, 6 script security or a failed include check (reference §1b; the largest class
+ * seen wins, see configTestExitCode). `--json` prints one document for tools; `-d` prints
+ * the effective config (secrets masked) after the test, and the parent logs it at start.
  */
 import { writeFileSync } from 'node:fs';
 import type { LoadResult } from '../config/load.js';
 import { readConfigFile } from '../config/read-config.js';
-import { configTestExitCode, formatDiagnostic } from '../config/diagnostics.js';
+import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { ok, type Result } from '../core/result.js';
+import { printConfig } from '../config/printer.js';
+import { fail, ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { ConfigTester } from './config-seam.js';
 import type { CliOptions } from './options.js';
 
-export function readConfig(path: string, options: Pick<CliOptions, 'configId'>): LoadResult {
-  return readConfigFile(path, options.configId);
+export function readConfig(path: string, options: Pick<CliOptions, 'configId' | 'allConfig'>): LoadResult {
+  return readConfigFile(path, options.configId, { allConfig: options.allConfig });
+}
+
+/** One diagnostic in the `--config-test --json` document (absent fields are null). */
+export interface JsonDiagnostic {
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly col: number | null;
+  readonly severity: Diagnostic['severity'];
+  readonly code: string;
+  readonly class: Diagnostic['class'];
+  readonly message: string;
+  readonly hint: string | null;
+}
+
+export interface ConfigTestJson {
+  readonly exitCode: number;
+  readonly diagnostics: readonly JsonDiagnostic[];
+}
+
+export function configTestJson(diagnostics: readonly Diagnostic[]): ConfigTestJson {
+  return {
+    exitCode: configTestExitCode(diagnostics),
+    diagnostics: diagnostics.map((d) => ({
+      file: d.loc?.file ?? null,
+      line: d.loc?.line ?? null,
+      col: d.loc?.col ?? null,
+      severity: d.severity,
+      code: d.code,
+      class: d.class,
+      message: d.message,
+      hint: d.hint ?? null,
+    })),
+  };
 }
 
 export const configTester: ConfigTester = async (req) => {
-  const { diagnostics } = readConfig(req.configFile, req.options);
-  const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
+  const { config, diagnostics } = readConfig(req.configFile, req.options);
   const status = configTestExitCode(diagnostics);
-  const summary = status === 0 ? 'configuration OK\n' : '';
-  if (req.logFile !== undefined) writeFileSync(req.logFile, text + summary);
-  else process.stderr.write(text + summary);
+  if (req.json === true) {
+    process.stdout.write(`${JSON.stringify(configTestJson(diagnostics), null, 2)}\n`);
+  } else {
+    const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
+    const summary = status === 0 ? 'configuration OK\n' : '';
+    if (req.logFile !== undefined) writeFileSync(req.logFile, text + summary);
+    else process.stderr.write(text + summary);
+  }
+  if (req.options.dumpConf && req.json !== true) process.stdout.write(printConfig(config));
   return status;
 };
 
 export function summarize(config: KeepalivedConfig): ConfigSummary {
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
-    hasChecker: false,
+    hasChecker: config.virtualServers.length > 0,
     childWaitTimeS: 5,
   };
 }
 
-export const configSummaryLoader = async (path: string, options: Pick<CliOptions, 'configId'>): Promise<Result<ConfigSummary>> => {
-  const { config } = readConfig(path, options);
-  return ok(summarize(config));
+export const configSummaryLoader = async (path: string, options: Pick<CliOptions, 'configId' | 'allConfig' | 'dumpConf'>): Promise<Result<ConfigSummary>> => {
+  const { config, diagnostics } = readConfig(path, options);
+  // keepalived exits "not configured" after parsing when an include check failed.
+  const noConfig = diagnostics.filter((d) => d.class === 'no-config');
+  if (noConfig.length > 0) return fail(`configuration not usable: ${noConfig.map((d) => formatDiagnostic(d).split('\n')[0]).join('; ')}`);
+  const summary = summarize(config);
+  return ok(options.dumpConf ? { ...summary, dumpText: printConfig(config) } : summary);
 };

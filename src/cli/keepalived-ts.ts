@@ -39,7 +39,12 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write('genhash mode is not implemented yet\n');
       return 1;
     case 'config-test':
-      return configTester(cmd.logFile === undefined ? { configFile: cmd.options.configFile, options: cmd.options } : { configFile: cmd.options.configFile, logFile: cmd.logFile, options: cmd.options });
+      return configTester({
+        configFile: cmd.options.configFile,
+        options: cmd.options,
+        ...(cmd.logFile !== undefined ? { logFile: cmd.logFile } : {}),
+        ...(cmd.json === true ? { json: true } : {}),
+      });
     case 'run': {
       const o = cmd.options;
       if (o.child !== undefined) {

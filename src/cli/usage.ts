@@ -58,6 +58,8 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
+  ['    --json', 'With -t/--config-test: print one JSON document on stdout,\n {exitCode, diagnostics: [{file, line, col, severity, code, class,\n message, hint}]}, for tools (file/line/col/hint null when absent)'],
+  ['-d with -t', 'Print the effective configuration in keepalived syntax (secrets\n masked) on stdout after the test'],
   ['    --log-json[=FILE]', "Also write every log record as one JSON object per line to FILE\n ('-' or no value: stdout). Fields: time, level, ident, pid, msg, plus\n structured fields of the record"],
 ];
 

@@ -11,23 +11,14 @@ import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
 import { TRACK_GROUP_TABLE } from './keywords/top-level-extra.js';
 import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './keywords/trackers.js';
 import { AUTH_HMAC_TABLE } from './keywords/vrrp-instance-extra.js';
+import { CHECKER_TABLES, SMTP_HOST_TABLE, URL_TABLE } from './keywords/checkers.js';
+import { REAL_SERVER_TABLE, SSL_TABLE, VIRTUAL_SERVER_TABLE } from './keywords/virtual-server.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
 
-const tables: ReadonlyArray<KeywordTable<never>> = [
-  TOP_LEVEL_TABLE,
-  GLOBAL_DEFS_TABLE,
-  VRRP_INSTANCE_TABLE,
-  AUTHENTICATION_TABLE,
-  VRRP_SYNC_GROUP_TABLE,
-  VRRP_SCRIPT_TABLE,
-  TRACK_FILE_TABLE,
-  TRACK_PROCESS_TABLE,
-  BFD_INSTANCE_TABLE,
-  GARP_GROUP_TABLE,
-  TRACK_GROUP_TABLE,
-  AUTH_HMAC_TABLE,
-] as never;
+const vrrpTables = [VRRP_SCRIPT_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_GROUP_TABLE, AUTH_HMAC_TABLE];
+const lvsTables = [VIRTUAL_SERVER_TABLE, REAL_SERVER_TABLE, ...CHECKER_TABLES.values(), URL_TABLE, SMTP_HOST_TABLE, SSL_TABLE];
+const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE, ...vrrpTables, ...lvsTables] as never;
 
 test('docs/compatibility.md has a row per keyword with the right status', () => {
   assert.match(doc, /^## Deliberate differences$/m);

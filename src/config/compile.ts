@@ -7,16 +7,20 @@ import type { DiagSink } from './diag-sink.js';
 import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
 import { compileInstance } from './compile-vrrp.js';
 import { compileVrrpExtra } from './compile-vrrp-extra.js';
+import { compileLvs } from './compile-lvs.js';
 import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstanceConfig, type VrrpSyncGroupConfig } from './model.js';
 
 export interface CompileOptions {
   /** Default router_id (keepalived: the local host name). */
   readonly hostname: string;
   /**
-   * Whether a script's program exists (keepalived drops missing scripts before its
-   * script-security check). Default: every script exists.
+   * Whether a script's program exists: keepalived disables missing scripts before its
+   * script-security checks. Default for checker scripts (LvsCompileContext): every script
+   * exists; for VRRP scripts: an absolute path exists when `readerHasFile` says so.
    */
   readonly scriptExists?: (path: string) => boolean;
+  /** The config reader's view of the file system (load.ts), for the VRRP default above. */
+  readonly readerHasFile?: (path: string) => boolean;
 }
 
 export function compileGlobalDefs(d: GlobalDefsDraft, opts: CompileOptions): GlobalDefs {
@@ -118,13 +122,17 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
     if (c) vrrpInstances.push(c);
   }
   checkDuplicateVrids(vrrpInstances, diags);
-  const extra = compileVrrpExtra(draft, globalDefs, opts.scriptExists ?? (() => true), vrrpInstances, compileSyncGroups(draft.syncGroups, vrrpInstances, diags), diags);
+  const extra = compileVrrpExtra(draft, globalDefs, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), vrrpInstances, compileSyncGroups(draft.syncGroups, vrrpInstances, diags), diags);
+  const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
     globalDefs: { ...globalDefs, extra: draft.globalDefs.x },
     vrrpInstances: extra.instances,
     vrrpSyncGroups: extra.groups,
     staticIpAddresses: draft.staticIpAddresses,
     vrrpExtra: extra.top,
+    virtualServers: lvs.virtualServers,
+    virtualServerGroups: lvs.virtualServerGroups,
+    ...(lvs.ssl ? { ssl: lvs.ssl } : {}),
     files,
   };
 }

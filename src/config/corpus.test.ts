@@ -2,28 +2,20 @@
 // maintainer configs): every file parses without throwing; VRRP-only files are spot-checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './load.js';
 import type { KeepalivedConfig } from './model.js';
 import { fsSourceReader } from './read-source.js';
+import { walkFiles } from '../test-kit/walk-files.js';
 
 const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name !== 'README.md') out.push(p);
-  }
-  return out;
-}
 
 const load = (rel: string, configId = 'low'): ReturnType<typeof loadConfig> => loadConfig(join(root, rel), { reader: fsSourceReader, configId });
 
 test('every corpus file loads without throwing', () => {
-  const files = walk(root);
+  const files = walkFiles(root);
   assert.ok(files.length >= 50, `corpus has ${files.length} files`);
   for (const f of files) {
     const r = loadConfig(f, { reader: fsSourceReader, configId: 'low' });

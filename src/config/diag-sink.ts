@@ -26,7 +26,7 @@ export class DiagSink {
     this.push('error', code, message, loc, hint === undefined ? { class: 'fatal' } : { class: 'fatal', hint });
   }
 
-  private push(severity: Diagnostic['severity'], code: string, message: string, loc: SourceLoc | undefined, extra: DiagExtra): void {
+  push(severity: Diagnostic['severity'], code: string, message: string, loc: SourceLoc | undefined, extra: DiagExtra): void {
     this.list.push({
       severity,
       code,

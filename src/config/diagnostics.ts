@@ -9,11 +9,15 @@ export type Severity = 'error' | 'warning';
 
 /**
  * What keepalived would do about it:
- * - 'ignored'   the keyword/line is skipped or a default substituted, the daemon runs (exit 5 class)
+ * - 'notice'    only reported; keepalived's config status stays OK (a plain `include`
+ *               that matches nothing): no effect on the `-t` exit status
  * - 'fatal'     the daemon cannot run this config (exit 4 class; VRRP child exits with config status)
+ * - 'ignored'   the keyword/line is skipped or a default substituted, the daemon runs (exit 5 class)
  * - 'security'  scripts configured without enable_script_security (exit 6 class)
+ * - 'no-config' a failed include check (`includea`, `include_check`, `-e`): keepalived
+ *               finishes parsing, then exits "not configured" (6)
  */
-export type DiagnosticClass = 'ignored' | 'fatal' | 'security';
+export type DiagnosticClass = 'notice' | 'fatal' | 'ignored' | 'security' | 'no-config';
 
 export interface Diagnostic {
   readonly severity: Severity;
@@ -31,10 +35,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}${d.severity}: ${d.message}${hint}`;
 }
 
-/** keepalived `-t` exit status for a set of diagnostics: 0 clean, 4 cannot run, 5 errors but runnable, 6 security. */
+/**
+ * keepalived `-t` exit status for a set of diagnostics. keepalived records the numerically
+ * largest status seen, and its statuses are ordered cannot-run (4) < errors-but-runnable (5)
+ * < security (6): so one runnable-class error next to a fatal one gives 5, and 4 only comes
+ * out when every problem is of the cannot-run class. A failed include check exits 6 ("not
+ * configured") whatever else was found. Notices do not count.
+ */
 export function configTestExitCode(diags: readonly Diagnostic[]): 0 | 4 | 5 | 6 {
-  if (diags.some((d) => d.class === 'fatal')) return 4;
-  if (diags.some((d) => d.class === 'security')) return 6;
-  if (diags.length > 0) return 5;
+  const has = (c: DiagnosticClass): boolean => diags.some((d) => d.class === c);
+  if (has('no-config') || has('security')) return 6;
+  if (has('ignored')) return 5;
+  if (has('fatal')) return 4;
   return 0;
 }

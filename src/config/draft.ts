@@ -23,6 +23,8 @@ import {
   type TopExtraDraft,
 } from './draft-vrrp-extra.js';
 
+import { newLvsDraft, type LvsDraft } from './draft-lvs.js';
+
 export type Draft<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** Where each keyword was last seen, for diagnostics raised after parsing. */
@@ -118,10 +120,12 @@ export interface ConfigDraft {
   staticIpAddresses: IpAddressSpec[];
   /** Top-level trackers, static routes/rules, … (draft-vrrp-extra.ts). */
   x: TopExtraDraft;
+  /** virtual_server(_group), SSL (draft-lvs.ts). */
+  lvs: LvsDraft;
 }
 
 export function newConfigDraft(): ConfigDraft {
-  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [], x: {} }, instances: [], syncGroups: [], staticIpAddresses: [], x: newTopExtraDraft() };
+  return { globalDefs: { locs: {}, garp: {}, notificationEmail: [], x: {} }, instances: [], syncGroups: [], staticIpAddresses: [], x: newTopExtraDraft(), lvs: newLvsDraft() };
 }
 
 export function newInstanceDraft(name: string, loc: SourceLoc): VrrpInstanceDraft {

@@ -24,6 +24,12 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Default router_id (keepalived: the host name); defaults to configId. */
   readonly hostname?: string;
+  /** Whether a configured script exists (security check); undefined = assume it does. */
+  readonly scriptExists?: (path: string) => boolean;
+  /** Initial include check level (include-check.ts); `-e/--all-config` = INCLUDE_ALL. */
+  readonly includeCheck?: number;
+  /** Seed of `${_RANDOM}` until a `random_seed` line. */
+  readonly randomSeed?: number;
 }
 
 export interface LoadResult {
@@ -38,7 +44,12 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const tree = buildTree(lines, diags);
   const draft = newConfigDraft();
   applyTable(TOP_LEVEL_TABLE, tree, draft, { diags });
-  const config = compileConfig(draft, files, { hostname: opts.hostname ?? opts.configId, scriptExists: (p) => !p.startsWith('/') || opts.reader.glob(p, '/').length > 0 }, diags);
+  const config = compileConfig(
+    draft,
+    files,
+    { hostname: opts.hostname ?? opts.configId, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}), readerHasFile: (p) => opts.reader.glob(p, '/').length > 0 },
+    diags,
+  );
   return { config, diagnostics: diags.list };
 }
 

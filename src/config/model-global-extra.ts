@@ -100,12 +100,10 @@ export interface GlobalDefsExtra {
   readonly dbusServiceName?: string;
   readonly dbusNoInterfaceName?: string;
   readonly umask?: number;
-  readonly randomSeed?: number;
   readonly reloadCheckConfig?: { readonly logFile?: string };
   readonly reloadTimeFile?: string;
   readonly reloadRepeat?: boolean;
   readonly reloadFile?: string;
-  readonly includeCheck?: readonly string[];
   readonly tmpConfigDirectory?: string;
   readonly configSaveDir?: string;
   readonly dataUseInstance?: boolean;

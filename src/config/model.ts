@@ -7,6 +7,7 @@
 import type { Family } from '../core/ip.js';
 import type { GlobalDefsExtra } from './model-global-extra.js';
 import type { KeepalivedVrrpExtra, VrrpInstanceExtra, VrrpSyncGroupExtra } from './model-vrrp-extra.js';
+import type { SslConfig, VirtualServerConfig, VirtualServerGroupConfig } from './model-lvs.js';
 
 export interface SourceLoc {
   readonly file: string;
@@ -179,6 +180,12 @@ export interface KeepalivedConfig {
   readonly staticIpAddresses: readonly IpAddressSpec[];
   /** Top-level VRRP-side blocks: trackers, static routes/rules, … (model-vrrp-extra.ts); always set by the compiler. */
   readonly vrrpExtra?: KeepalivedVrrpExtra;
+  /** LVS (model-lvs.ts): virtual servers with their real servers and resolved checkers. */
+  readonly virtualServers: readonly VirtualServerConfig[];
+  /** Referenced by `virtual_server group NAME`; ranges kept as ranges (lvs-services.ts expands them). */
+  readonly virtualServerGroups: readonly VirtualServerGroupConfig[];
+  /** Top-level `SSL { }` for SSL_GET; absent = auto-generated client context. */
+  readonly ssl?: SslConfig;
   /** Files read, in order (for reload and diagnostics). */
   readonly files: readonly string[];
 }

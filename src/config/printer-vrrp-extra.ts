@@ -15,9 +15,11 @@ function block(head: string, body: readonly string[]): string[] {
   return [`${head} {`, ...body.map((l) => `    ${l}`), '}'];
 }
 
+/** A quoted script word followed by USER [GROUP] (unquoted, a user would read as an argument mistake). */
 function script(kw: string, s: ScriptSpec | undefined): string[] {
   if (!s) return [];
-  return [[kw, quote(s.text), ...(s.user !== undefined ? [s.user] : []), ...(s.group !== undefined ? [s.group] : [])].join(' ')];
+  const word = s.user !== undefined ? `"${s.text}"` : quote(s.text);
+  return [[kw, word, ...(s.user !== undefined ? [s.user] : []), ...(s.group !== undefined ? [s.group] : [])].join(' ')];
 }
 
 function trackers(kw: string, refs: readonly TrackerRef[]): string[] {
@@ -100,7 +102,7 @@ const GLOBAL_VALUES: ReadonlyArray<[string, keyof GlobalDefsExtra]> = [
   ['vrrp_rx_bufs_policy', 'vrrpRxBufsPolicy'], ['vrrp_rx_bufs_multiplier', 'vrrpRxBufsMultiplier'], ['use_symlink_paths', 'useSymlinkPaths'], ['startup_script_timeout', 'startupScriptTimeoutS'],
   ['shutdown_script_timeout', 'shutdownScriptTimeoutS'], ['max_auto_priority', 'maxAutoPriority'], ['min_auto_priority_delay', 'minAutoPriorityDelayUs'], ['process_name', 'processName'],
   ['snmp_socket', 'snmpSocket'], ['snmp_vs_stats_update_interval', 'snmpVsStatsUpdateIntervalS'], ['snmp_rs_stats_update_interval', 'snmpRsStatsUpdateIntervalS'],
-  ['dbus_service_name', 'dbusServiceName'], ['dbus_no_interface_name', 'dbusNoInterfaceName'], ['random_seed', 'randomSeed'], ['reload_time_file', 'reloadTimeFile'],
+  ['dbus_service_name', 'dbusServiceName'], ['dbus_no_interface_name', 'dbusNoInterfaceName'], ['reload_time_file', 'reloadTimeFile'],
   ['reload_file', 'reloadFile'], ['tmp_config_directory', 'tmpConfigDirectory'], ['config_save_dir', 'configSaveDir'], ['data_use_instance', 'dataUseInstance'],
   ['state_dump_file', 'stateDumpFile'], ['stats_dump_file', 'statsDumpFile'], ['json_dump_file', 'jsonDumpFile'], ['json_version', 'jsonVersion'],
   ['iproute_usr_dir', 'iprouteUsrDir'], ['iproute_etc_dir', 'iprouteEtcDir'],
@@ -117,7 +119,6 @@ export function globalExtraLines(x: GlobalDefsExtra | undefined): string[] {
   if (x.vrrpGarpExtraIf) b.push(`vrrp_garp_extra_if ${x.vrrpGarpExtraIf.all ? 'all ' : ''}${x.vrrpGarpExtraIf.intervalS}`);
   if (x.vrrpIptables) b.push(['vrrp_iptables', ...x.vrrpIptables].join(' '));
   if (x.vrrpIpsets) b.push(['vrrp_ipsets', ...x.vrrpIpsets].join(' '));
-  if (x.includeCheck) b.push(['include_check', ...x.includeCheck].join(' '));
   if (x.dynamicInterfaces) b.push(`dynamic_interfaces${x.dynamicInterfaces.allowIfChanges ? ' allow_if_changes' : ''}`);
   for (const [kw, n] of Object.entries(x.rcvBufs ?? {})) b.push(`${kw} ${n}`);
   for (const [kw, f] of Object.entries(x.rcvBufsForce ?? {})) b.push(`${kw}_force ${f}`);

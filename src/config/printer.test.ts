@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
-import { parseConfigText } from './load.js';
+import { walkFiles } from '../test-kit/walk-files.js';
+import { loadConfig, parseConfigText } from './load.js';
+import { fsSourceReader } from './read-source.js';
 import type { KeepalivedConfig } from './model.js';
 import { printConfig } from './printer.js';
 
@@ -20,7 +22,7 @@ function comparable(c: KeepalivedConfig): unknown {
   );
 }
 
-for (const rel of ['config/ok-005-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
+for (const rel of ['config/ok-006-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
   test(`printConfig round trip: ${rel}`, () => {
     const first = parse(fixture(rel)).config;
     const printed = printConfig(first, { showSecrets: true });
@@ -37,4 +39,32 @@ test('printConfig masks passwords by default', () => {
   assert.doesNotMatch(out, /secret/);
   assert.match(out, /^vrrp_instance VI_1 \{$/m);
   assert.match(out, /^ {8}192\.0\.2\.100\/24 dev eth0 label eth0:vip$/m);
+});
+
+// Every ok- golden file and every sample that loads without a diagnostic must round-trip.
+const goldenDir = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
+const sampleDir = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
+
+test('printConfig round trip: every ok- golden file', () => {
+  const oks = readdirSync(goldenDir).filter((f) => f.startsWith('ok-') && f.endsWith('.conf'));
+  assert.ok(oks.length >= 5);
+  for (const f of oks) {
+    const first = parse(readFileSync(goldenDir + f, 'utf8')).config;
+    const second = parse(printConfig(first, { showSecrets: true }));
+    assert.deepEqual(second.diagnostics, [], f);
+    assert.deepEqual(comparable(second.config), comparable(first), f);
+  }
+});
+
+test('printConfig round trip: every sample that loads cleanly', () => {
+  let clean = 0;
+  for (const p of walkFiles(sampleDir)) {
+    const first = loadConfig(p, { reader: fsSourceReader, configId: 'low', randomSeed: 1 });
+    if (first.diagnostics.length > 0) continue;
+    clean++;
+    const second = parse(printConfig(first.config, { showSecrets: true }));
+    assert.deepEqual(second.diagnostics, [], p);
+    assert.deepEqual(comparable(second.config), comparable(first.config), p);
+  }
+  assert.ok(clean >= 5, `${clean} clean samples`);
 });

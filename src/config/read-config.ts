@@ -4,7 +4,10 @@
  * `${_ENV}` and the host name as the default router_id. Used by the parent, the VRRP child
  * and `--config-test`.
  */
+import { randomInt } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
+import { INCLUDE_ALL } from './include-check.js';
 import { loadConfig, type LoadResult } from './load.js';
 import { fsSourceReader } from './read-source.js';
 
@@ -13,8 +16,37 @@ export function defaultConfigId(): string {
   return hostname().split('.')[0] ?? '';
 }
 
-export function readConfigFile(path: string, configId?: string): LoadResult {
+export interface ReadConfigOptions {
+  /** `-e/--all-config`: every include check on. */
+  readonly allConfig?: boolean;
+  /** `${_RANDOM}` seed (default: random, as keepalived seeds from the time). */
+  readonly randomSeed?: number;
+}
+
+export function readConfigFile(path: string, configId?: string, more: ReadConfigOptions = {}): LoadResult {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return loadConfig(path, { reader: fsSourceReader, configId: configId ?? defaultConfigId(), env, hostname: hostname() });
+  return loadConfig(path, {
+    reader: fsSourceReader,
+    configId: configId ?? defaultConfigId(),
+    env,
+    hostname: hostname(),
+    scriptExists: executableExists,
+    includeCheck: more.allConfig === true ? INCLUDE_ALL : 0,
+    randomSeed: more.randomSeed ?? randomInt(0x7fffffff),
+  });
+}
+
+/** keepalived resolves a script and skips missing ones before its security check. */
+export function executableExists(path: string): boolean {
+  const canRun = (p: string): boolean => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (path.includes('/')) return canRun(path);
+  return (process.env['PATH'] ?? '/usr/bin:/bin').split(':').some((dir) => dir !== '' && canRun(`${dir}/${path}`));
 }

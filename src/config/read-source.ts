@@ -2,7 +2,7 @@
  * The real SourceReader over node:fs (the only file of src/config allowed to touch the
  * file system). Globs walk directories one segment at a time with glob.ts matchers.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { hasGlobMagic, segmentToRegExp } from './glob.js';
 import type { SourceReader } from './source.js';
@@ -49,7 +49,20 @@ export function globFs(pattern: string, cwd: string): string[] {
     }
     bases = i === segments.length - 1 ? next : next.filter(isDir);
   }
-  return bases.filter(isFile).sort();
+  // Directories are returned too (glob(3) does): the include `read` check reports them.
+  return bases.filter((p) => isFile(p) || isDir(p)).sort();
+}
+
+function kind(path: string): 'file' | 'directory' | 'executable' | 'other' | null {
+  if (!existsSync(path)) return null;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'directory';
+    if (!st.isFile()) return 'other';
+    return (st.mode & 0o111) !== 0 ? 'executable' : 'file';
+  } catch {
+    return null;
+  }
 }
 
 export const fsSourceReader: SourceReader = {
@@ -61,4 +74,5 @@ export const fsSourceReader: SourceReader = {
     }
   },
   glob: globFs,
+  kind,
 };

@@ -1,15 +1,19 @@
 /**
  * Source stage of the config pipeline: reads the main file and its `include`s through an
- * injected SourceReader, applies `@id`/`@^id` conditional lines and `$NAME` parameters,
- * and hands out tokenized lines with their file and line number (reference §1b).
- * Order per physical line, as keepalived: comment strip → include → `@` → `$` → tokens.
- * Pure: all file access goes through the reader (read-source.ts is the fs one).
+ * injected SourceReader, applies `@id`/`@^id` conditional lines, `$NAME` parameters and
+ * `~SEQ`/`~LST` line loops, and hands out tokenized lines with their file and line number
+ * (reference §1b). Order per physical line, as keepalived: comment strip → include → `@` →
+ * `$NAME=` → `~SEQ`/`~LST` → `$` substitution → tokens. `include_check` and `random_seed`
+ * act here (inside global_defs, from the line on), because they change how the rest of the
+ * source is read. Pure: file access goes through the reader (read-source.ts is the fs one),
+ * `${_RANDOM}` draws from a generator seeded by the caller or `random_seed`.
  */
 import { posix } from 'node:path';
 import { DiagSink } from './diag-sink.js';
-import { expandBraces } from './glob.js';
+import { applyIncludeCheck, INCLUDE_VARIANTS, isChecked, resolveInclude } from './include-check.js';
 import { MAX_LINE_LENGTH, stripComment, tokenizeLine, type Token } from './lexer.js';
 import type { SourceLoc } from './model.js';
+import { LOOP_PREFIX_RE, MAX_LOOP_ITERATIONS, parseLst, parseSeq, type LineLoop } from './source-loops.js';
 
 export interface SourceReader {
   /** File contents, or null if it cannot be read. */
@@ -20,6 +24,11 @@ export interface SourceReader {
    * carry that prefix (`posix.join(cwd, match)`), ready for read().
    */
   glob(pattern: string, cwd: string): string[];
+  /**
+   * What a path is (for the include `read` check); without it every readable path is a
+   * regular file. null: does not exist.
+   */
+  kind?(path: string): 'file' | 'directory' | 'executable' | 'other' | null;
 }
 
 export interface SourceOptions {
@@ -28,6 +37,10 @@ export interface SourceOptions {
   readonly configId: string;
   /** Values for the `${_ENV NAME}` built-in. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Initial include check level (include-check.ts bits); `-e/--all-config` = INCLUDE_ALL. */
+  readonly includeCheck?: number;
+  /** Seed of `${_RANDOM}` until a `random_seed` line (keepalived seeds from the time). */
+  readonly randomSeed?: number;
 }
 
 export interface SourceLine {
@@ -42,6 +55,8 @@ const INCLUDE_RE = /^\s*(include[rmwba]?)(?:\s+(.*))?$/;
 const DEF_RE = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_SUBST_ROUNDS = 32;
+/** Lines one physical line may expand to through nested ~SEQ/~LST. */
+const MAX_EXPANDED_LINES = MAX_LOOP_ITERATIONS;
 
 interface Definition {
   readonly lines: readonly string[];
@@ -59,21 +74,37 @@ class SourceExpander {
   private readonly defs = new Map<string, Definition>();
   private readonly stack: string[] = [];
   private pending: PendingDef | null = null;
+  private includeLevel: number;
+  private random: number;
+  /** Block keywords enclosing the current line (only global_defs matters here). */
+  private readonly blocks: string[] = [];
+  private lastKeyword: string | null = null;
+  /** Lines produced by the current physical line's loops (bounded). */
+  private loopLines = 0;
 
   constructor(
     private readonly opts: SourceOptions,
     private readonly diags: DiagSink,
-  ) {}
+  ) {
+    this.includeLevel = opts.includeCheck ?? 0;
+    this.random = (opts.randomSeed ?? 1) >>> 0;
+  }
 
   file(path: string, text: string): void {
     this.stack.push(path);
     this.files.push(path);
+    // The include check level is saved per file: an included file cannot change its includer's.
+    const savedLevel = this.includeLevel;
     const physical = text.split('\n');
-    for (let i = 0; i < physical.length; i++) this.physicalLine(path, i + 1, physical[i]!.replace(/\r$/, ''));
+    for (let i = 0; i < physical.length; i++) {
+      this.loopLines = 0;
+      this.physicalLine(path, i + 1, physical[i]!.replace(/\r$/, ''));
+    }
     if (this.pending) {
       this.finishDef(this.pending);
       this.pending = null;
     }
+    this.includeLevel = savedLevel;
     this.stack.pop();
   }
 
@@ -118,8 +149,9 @@ class SourceExpander {
       else this.defs.set(def[1]!, { lines: [value.trim()], multiLine: false });
       return;
     }
-    if (/^\s*~(SEQ|LST)/.test(text)) {
-      this.diags.warn('KA_CFG_UNSUPPORTED_SYNTAX', '~SEQ/~LST line repetition is not supported yet - ignoring line', { file, line, col: text.search(/\S/) + 1 });
+    const loopKind = LOOP_PREFIX_RE.exec(text)?.[1];
+    if (loopKind !== undefined) {
+      this.loop(file, line, text, loopKind, depth);
       return;
     }
     const whole = /^\s*\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))\s*$/.exec(text);
@@ -140,7 +172,90 @@ class SourceExpander {
       return;
     }
     const tokens = tokenizeLine(substituted);
-    if (tokens.length > 0) this.lines.push({ file, line, text: substituted, tokens });
+    if (tokens.length === 0) return;
+    if (this.blocks.length === 1 && this.blocks[0] === 'global_defs' && tokens[0]!.kind === 'word') this.sourceKeyword(tokens, { file, line, col: tokens[0]!.col });
+    this.trackBlocks(tokens);
+    this.lines.push({ file, line, text: substituted, tokens });
+  }
+
+  /** `~SEQ…`/`~LST…`: the rest of the line once per value set, the loop variables defined meanwhile. */
+  private loop(file: string, line: number, text: string, kind: string, depth: number): void {
+    const loc = { file, line, col: text.search(/\S/) + 1 };
+    const parsed = kind === 'LST' ? parseLst(text) : parseSeq(text, (s) => (/\$\{?[A-Za-z_]/.test(s) && this.usesMultiLine(s) ? null : this.substitute(s, file)));
+    if (!parsed.ok) {
+      this.diags.error(kind === 'LST' ? 'KA_CFG_LST_INVALID' : 'KA_CFG_SEQ_INVALID', parsed.message, loc, parsed.hint !== undefined ? { hint: parsed.hint } : {});
+      return;
+    }
+    const l: LineLoop = parsed.loop;
+    const saved = l.vars.map((v) => this.defs.get(v));
+    for (const set of l.values) {
+      if (++this.loopLines > MAX_EXPANDED_LINES) {
+        this.diags.error('KA_CFG_SEQ_TOO_LONG', `~SEQ/~LST lines expand to more than ${MAX_EXPANDED_LINES} lines - truncated`, loc);
+        break;
+      }
+      l.vars.forEach((v, k) => this.defs.set(v, { lines: [set[k] ?? ''], multiLine: false }));
+      this.logicalLine(file, line, l.rest, depth + 1);
+    }
+    l.vars.forEach((v, k) => {
+      const old = saved[k];
+      if (old) this.defs.set(v, old);
+      else this.defs.delete(v);
+    });
+  }
+
+  private usesMultiLine(s: string): boolean {
+    for (const m of s.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (this.defs.get(m[1]!)?.multiLine) return true;
+    return false;
+  }
+
+  private trackBlocks(tokens: readonly Token[]): void {
+    // A `{` alone on the next line still opens the previous line's statement.
+    let kw = this.lastKeyword;
+    let inStatement = false;
+    for (const t of tokens) {
+      if (t.kind === 'word') {
+        if (!inStatement) kw = t.text;
+        inStatement = true;
+        continue;
+      }
+      if (t.kind === 'open') this.blocks.push(kw ?? '');
+      else this.blocks.pop();
+      kw = null;
+      inStatement = false;
+    }
+    this.lastKeyword = kw;
+  }
+
+  /** global_defs keywords that change how the source itself is read. */
+  private sourceKeyword(tokens: readonly Token[], loc: SourceLoc): void {
+    const words = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+    if (words[0] === 'include_check') {
+      const r = applyIncludeCheck(this.includeLevel, words.slice(1));
+      this.includeLevel = r.level;
+      for (const p of r.problems) this.diags.error('KA_CFG_INCLUDE_CHECK', p.message, loc, p.hint !== undefined ? { hint: p.hint } : {});
+    } else if (words[0] === 'random_seed') {
+      const v = words[1] ?? '';
+      if (/^[0-9]+$/.test(v) && Number(v) <= 0xffffffff) this.random = Number(v);
+      else this.diags.error('KA_CFG_INVALID_NUMBER', v === '' ? 'random_seed requires a value' : `invalid random_seed '${v}'`, loc, { hint: 'an unsigned 32-bit integer' });
+    }
+  }
+
+  /** 31-bit linear congruential generator (glibc's TYPE_0 constants): reproducible per seed. */
+  private nextRandom(): number {
+    this.random = (Math.imul(this.random, 1103515245) + 12345) >>> 0;
+    return (this.random & 0x7fffffff) >>> 0;
+  }
+
+  /** `${_RANDOM [MIN [MAX]]}`: parameters are only digits and single blanks; undefined otherwise. */
+  private randomValue(arg: string): string | undefined {
+    if (arg !== '' && !/^( +[0-9]+)+$/.test(arg)) return undefined;
+    const nums = arg.trim() === '' ? [] : arg.trim().split(/ +/).map(Number);
+    const min = nums[0] ?? 0;
+    const max = nums[1] ?? 32767;
+    const r = this.nextRandom();
+    const val = max >= min ? (r % (max - min + 1)) + min : r + min;
+    // keepalived prints into a buffer as wide as MAX.
+    return String(val).slice(0, String(max).length);
   }
 
   /** `@id`/`@^id` prefix: null drops the line; the word becomes blanks so columns hold. */
@@ -167,6 +282,8 @@ class SourceExpander {
         return '!';
       case '_ENV':
         return this.opts.env?.[arg.trim()] ?? '';
+      case '_RANDOM':
+        return this.randomValue(arg);
       default:
         return undefined;
     }
@@ -176,7 +293,7 @@ class SourceExpander {
   private substitute(text: string, file: string): string {
     let cur = text;
     for (let round = 0; round < MAX_SUBST_ROUNDS; round++) {
-      const next = cur.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?:\s[^}]*)?)\}|\$([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)/g, (all, braced: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      const next = cur.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?:\s[^}]*)?)\}|\$([A-Za-z_][A-Za-z0-9_]*)(?=[\s,)]|$)/g, (all, braced: string | undefined, arg: string | undefined, bare: string | undefined) => {
         const name = braced ?? bare!;
         if (name.startsWith('_')) return braced !== undefined ? (this.builtin(name, arg ?? '', file) ?? all) : all;
         if (arg) return all;
@@ -195,17 +312,16 @@ class SourceExpander {
       return;
     }
     const dir = posix.dirname(loc.file);
-    const matches: string[] = [];
-    for (const alt of expandBraces(pattern)) {
-      matches.push(...this.opts.reader.glob(alt, dir));
+    const checks = this.includeLevel | (INCLUDE_VARIANTS[kind] ?? 0);
+    const res = resolveInclude(pattern, dir, this.opts.reader, checks);
+    for (const p of res.problems) {
+      if (isChecked(p.type, checks)) {
+        this.diags.error('KA_CFG_INCLUDE_CHECK', p.message, loc, { class: 'no-config', hint: `the checks of '${kind}'${this.includeLevel !== 0 ? ' plus include_check/-e' : ''} make this an error: keepalived stops after parsing (exit 6)` });
+      } else {
+        this.diags.warn('KA_CFG_INCLUDE_MISSING', p.message, loc, { class: 'notice', hint: 'reported only; includea/includem/-e make it an error' });
+      }
     }
-    if (matches.length === 0) {
-      const msg = `Config files missing '${pattern}'.`;
-      if (kind === 'includea') this.diags.fatal('KA_CFG_INCLUDE_MISSING', msg, loc, 'includea aborts on a missing file');
-      else this.diags.warn('KA_CFG_INCLUDE_MISSING', msg, loc);
-      return;
-    }
-    for (const path of matches) {
+    for (const path of res.files) {
       if (this.stack.includes(path)) {
         this.diags.error('KA_CFG_INCLUDE_CYCLE', `include cycle: ${[...this.stack, path].join(' -> ')} - ignoring`, loc);
         continue;
@@ -216,7 +332,8 @@ class SourceExpander {
       }
       const text = this.opts.reader.read(path);
       if (text === null) {
-        this.diags.error('KA_CFG_INCLUDE_UNREADABLE', `Config file '${path}' could not be read - ignoring`, loc);
+        const failing = isChecked(1, checks);
+        this.diags.push(failing ? 'error' : 'warning', 'KA_CFG_INCLUDE_UNREADABLE', `Configuration file '${path}' open problem - skipping`, loc, { class: failing ? 'no-config' : 'notice' });
         continue;
       }
       this.file(path, text);

@@ -3,15 +3,23 @@ import { posix } from 'node:path';
 import { globMatch, hasGlobMagic } from '../config/glob.js';
 import type { SourceReader } from '../config/source.js';
 
-export function memoryReader(files: Readonly<Record<string, string>>): SourceReader {
+/** `executable` lists paths reported as executable files (the include `read` check skips them). */
+export function memoryReader(files: Readonly<Record<string, string>>, executable: readonly string[] = []): SourceReader {
   return {
     read: (path) => files[posix.normalize(path)] ?? null,
+    kind: (path) => {
+      const p = posix.normalize(path).replace(/\/$/, '') || '/';
+      if (p in files) return executable.includes(p) ? 'executable' : 'file';
+      const prefix = p === '/' ? '/' : `${p}/`;
+      return Object.keys(files).some((f) => f.startsWith(prefix)) ? 'directory' : null;
+    },
     glob: (pattern, cwd) => {
       const full = posix.normalize(posix.isAbsolute(pattern) ? pattern : posix.join(cwd, pattern));
-      if (!hasGlobMagic(full)) return full in files ? [full] : [];
-      return Object.keys(files)
-        .filter((p) => globMatch(full, p))
-        .sort();
+      // Directories implied by the file paths match too, as glob(3) returns them.
+      const dirs = new Set<string>();
+      for (const f of Object.keys(files)) for (let d = posix.dirname(f); d !== '/'; d = posix.dirname(d)) dirs.add(d);
+      if (!hasGlobMagic(full)) return full in files || dirs.has(full) ? [full] : [];
+      return [...Object.keys(files), ...dirs].filter((p) => globMatch(full, p)).sort();
     },
   };
 }

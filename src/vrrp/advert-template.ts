@@ -9,7 +9,7 @@
  *        per send: `t.setPriority(p); for (const peer of peers) { t.setDestination(peer); send(t.datagram); }`
  * `datagram` is mutated in place: copy it if a send is queued rather than written at once.
  */
-import { type Family } from '../core/ip.js';
+import { bytesEqual, type Family } from '../core/ip.js';
 import { KaError } from '../core/errors.js';
 import { advertLength, encodeAdvertInto, type EncodeOptions } from './packet.js';
 import { IPV4_HEADER_LEN, writeIpv4Header } from './ip-header.js';
@@ -85,6 +85,8 @@ export function buildAdvertTemplate(adv: VrrpAdvert, opts: TemplateOptions): Adv
     },
     setDestination(newDst) {
       if (newDst.length !== dst.length) throw new KaError('KA_ERR_VRRP_CONFIG', `destination of ${newDst.length} bytes for an IPv${family} advert`);
+      // The multicast case re-sends to the same group every interval: no copy, no patch.
+      if (bytesEqual(newDst, dst)) return;
       if (withIp) datagram.set(newDst, 16);
       if (checksumCoversDst) writeSum(checksumAdjust(readSum(), dst, newDst));
       dst = newDst.slice();

@@ -17,13 +17,13 @@ import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
-import { checkAdvert } from './advert-check.js';
+import { checkAdvert, type ReceiveContext } from './advert-check.js';
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
-import { advertDestinations, announceVips, applyVips, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
+import { advertDestinations, announceVips, applyVips, diffVipTargets, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
 import { InterfaceTable } from './interface-table.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { decodeAdvert, mcastGroupFor } from './packet.js';
@@ -38,6 +38,8 @@ interface Running {
   readonly ifindex: number;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
+  /** The receive checks' static context (parsed once, not per advert); own addresses and the last master are filled in per datagram. */
+  readonly rxBase: ReceiveContext;
   drops: DropCounters;
   lastMasterSrc: Uint8Array | null;
 }
@@ -76,6 +78,7 @@ export class VrrpDaemon {
   private readonly runner: ScriptRunner;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private statusQueued = false;
 
   constructor(private readonly ctx: ChildContext) {
     this.runner = createScriptRunner(ctx.log);
@@ -92,7 +95,10 @@ export class VrrpDaemon {
     rtnl.monitor((ev) => {
       const ifindex = this.table.apply(ev);
       if (ifindex === null) void this.resync();
-      else this.onInterfaceChange(ifindex);
+      // Tracking depends on link state only. Address events are frequent (each instance's
+      // own VIPs: N of them while N instances start), and re-evaluating every instance on
+      // each was O(N²) at start-up (bench/RESULTS.md, scale).
+      else if (ev.type === 'link') this.onInterfaceChange(ifindex);
     });
     await this.resyncTable();
     this.config = config;
@@ -119,7 +125,7 @@ export class VrrpDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId);
+    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId, { allConfig: this.ctx.options.allConfig });
     for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
     const fatal = diagnostics.filter((d) => d.class === 'fatal');
     if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
@@ -178,7 +184,17 @@ export class VrrpDaemon {
       },
       resumed,
     );
-    const running: Running = { cfg, inst, socketKey, ifindex: link.ifindex, src: srcBytes, vipTargets: vips, drops: emptyDropCounters(), lastMasterSrc: null };
+    const running: Running = {
+      cfg,
+      inst,
+      socketKey,
+      ifindex: link.ifindex,
+      src: srcBytes,
+      vipTargets: vips,
+      rxBase: receiveContext(cfg, [], null, STRICT_ADDRESS_LIST),
+      drops: emptyDropCounters(),
+      lastMasterSrc: null,
+    };
     const list = entry.byVrid.get(cfg.vrid) ?? [];
     list.push(running);
     entry.byVrid.set(cfg.vrid, list);
@@ -279,7 +295,7 @@ export class VrrpDaemon {
     if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
     for (const r of candidates) {
       const own = this.table.addresses(r.ifindex, r.cfg.family).map((a) => a.bytes);
-      const chk = checkAdvert(receiveContext(r.cfg, own, r.lastMasterSrc, STRICT_ADDRESS_LIST), dec.value, meta);
+      const chk = checkAdvert({ ...r.rxBase, ownAddresses: own, lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
       if (!chk.ok) {
         r.drops = countDrop(r.drops, chk.reason);
         if (chk.log) this.log.info(chk.log);
@@ -308,7 +324,21 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
+  /**
+   * Coalesced to one message per event-loop turn: instances change state together (start-up,
+   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
+   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   */
   private publishStatus(): void {
+    if (this.statusQueued) return;
+    this.statusQueued = true;
+    setImmediate(() => {
+      this.statusQueued = false;
+      this.sendStatus();
+    });
+  }
+
+  private sendStatus(): void {
     const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
     this.ctx.ipc.send({ type: 'status', instances });
   }
@@ -336,11 +366,8 @@ export class VrrpDaemon {
         const r = this.createRunning(cfg, state);
         r.lastMasterSrc = old.lastMasterSrc;
         next.set(cfg.name, r);
-        const oldVips = new Set(old.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
-        const newVips = new Set(r.vipTargets.map((v) => `${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
         if (state.state === 'MASTER') {
-          const gone = old.vipTargets.filter((v) => !newVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
-          const added = r.vipTargets.filter((v) => !oldVips.has(`${v.ifname}|${v.spec.address}/${v.spec.prefixLen}`));
+          const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await applyVips('delete', gone, rtnl, ifindexOf, this.log);
             await applyVips('add', added, rtnl, ifindexOf, this.log);
@@ -362,13 +389,9 @@ export class VrrpDaemon {
       }),
     );
     this.instances = next;
-    const key = (t: VipTarget): string => `${t.ifname}|${t.spec.address}/${t.spec.prefixLen}`;
-    const oldStatic = this.config ? this.staticTargets(this.config) : [];
-    const newStatic = this.staticTargets(config);
-    const newKeys = new Set(newStatic.map(key));
-    const oldKeys = new Set(oldStatic.map(key));
-    await applyVips('delete', oldStatic.filter((t) => !newKeys.has(key(t))), rtnl, ifindexOf, this.log);
-    await applyVips('add', newStatic.filter((t) => !oldKeys.has(key(t))), rtnl, ifindexOf, this.log);
+    const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
+    await applyVips('delete', statics.gone, rtnl, ifindexOf, this.log);
+    await applyVips('add', statics.added, rtnl, ifindexOf, this.log);
     this.config = config;
     await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
     for (const r of started) this.startRunning(r);

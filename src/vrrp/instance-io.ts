@@ -134,6 +134,14 @@ export function vipTargets(cfg: VrrpInstanceConfig): VipTarget[] {
   return [...cfg.vips, ...cfg.excludedVips].map((spec) => ({ spec, ifname: spec.dev ?? cfg.interface ?? '' }));
 }
 
+/** What a reload must remove and add: targets keyed by interface and address/prefix. */
+export function diffVipTargets(before: readonly VipTarget[], after: readonly VipTarget[]): { gone: VipTarget[]; added: VipTarget[] } {
+  const key = (t: VipTarget): string => `${t.ifname}|${t.spec.address}/${t.spec.prefixLen}`;
+  const beforeKeys = new Set(before.map(key));
+  const afterKeys = new Set(after.map(key));
+  return { gone: before.filter((t) => !afterKeys.has(key(t))), added: after.filter((t) => !beforeKeys.has(key(t))) };
+}
+
 export async function applyVips(
   op: 'add' | 'delete',
   targets: readonly VipTarget[],

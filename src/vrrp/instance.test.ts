@@ -1,38 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Clock } from '../core/clock.js';
 import { FakeClock } from '../test-kit/fake-clock.js';
 import { memoryLogger } from '../core/logger.js';
 import { DEFAULT_GARP } from '../config/model.js';
+import { testFsmParams } from '../test-kit/fsm-params.js';
 import type { FsmParams } from './fsm.js';
-import { VrrpInstance, type InstancePorts } from './instance.js';
+import { TIMER_SLACK_MS, VrrpInstance, type InstancePorts } from './instance.js';
 
-const params: FsmParams = {
-  name: 'VI_1',
-  vrid: 51,
-  version: 3,
-  basePriority: 150,
-  advertIntCs: 100,
-  downTimerAdverts: 3,
-  nopreempt: false,
-  preemptDelayMs: 0,
-  lowerPrioNoAdvert: false,
-  higherPrioSendAdvert: false,
-  initialState: 'BACKUP',
-  primaryAddress: Uint8Array.of(192, 0, 2, 11),
-  addressOwner: false,
-};
+const params: FsmParams = testFsmParams(1, { name: 'VI_1', version: 3, basePriority: 150, primaryAddress: Uint8Array.of(192, 0, 2, 11) });
 
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-function harness(): { clock: FakeClock; events: string[]; inst: VrrpInstance; release: () => void } {
+/** `earlyMs`: timers fire that much before their deadline (at most half their delay), as Node's sometimes do. */
+function harness(earlyMs = 0): { clock: FakeClock; events: string[]; inst: VrrpInstance; release: () => void } {
   const clock = new FakeClock();
+  const early: Clock = { nowMs: () => clock.nowMs(), wallMs: () => clock.wallMs(), setTimer: (at, cb) => clock.setTimer(at - Math.min(earlyMs, (at - clock.nowMs()) / 2), cb) };
   const events: string[] = [];
   let releaseAdd: () => void = () => undefined;
   const { logger } = memoryLogger();
   const ports: InstancePorts = {
-    clock,
+    clock: early,
     log: logger,
     sendAdvert: (p) => events.push(`advert ${p}`),
     addVips: () =>
@@ -85,4 +75,28 @@ test('shutdown of a master sends priority 0 and removes the VIPs; no timers fire
   const n = h.events.length;
   h.clock.advance(10_000);
   assert.equal(h.events.length, n, 'nothing after shutdown');
+});
+
+test('a timer firing within the slack before its deadline is due: master-down and adverts act at once', () => {
+  const h = harness(0.4);
+  h.inst.start();
+  // master down at 3414.0625 ms; the timer fires 0.4 ms early and must not be ignored.
+  h.clock.advance(3413.7);
+  assert.equal(h.inst.state.state, 'MASTER');
+  const adverts = (): number => h.events.filter((e) => e === 'advert 150').length;
+  const n = adverts();
+  // The next advert is due at 4414.0625 (1 s after the deadline, not after the early firing);
+  // at 4413.7 its timer has fired early again, and counts.
+  h.clock.advance(1000);
+  assert.ok(h.clock.nowMs() < 4414.0625);
+  assert.equal(adverts(), n + 1, 'advert timer fired early, advert sent');
+});
+
+test('a timer firing earlier than the slack is not due: the instance waits for the deadline', () => {
+  const h = harness(TIMER_SLACK_MS + 2);
+  h.inst.start();
+  h.clock.advance(3414.0625 - TIMER_SLACK_MS - 2);
+  assert.equal(h.inst.state.state, 'BACKUP', 'fired 3 ms early: ignored');
+  h.clock.advance(TIMER_SLACK_MS + 2);
+  assert.equal(h.inst.state.state, 'MASTER', 'the re-armed remainder fires at the deadline');
 });

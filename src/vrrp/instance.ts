@@ -29,6 +29,14 @@ export interface InstancePorts {
   notify(state: NotifyState, priority: number): void;
 }
 
+/**
+ * Node's timers have 1 ms resolution and measure from libuv's cached loop time, so about a
+ * quarter of them fire up to ~1 ms before their deadline (bench/RESULTS.md). A timer that
+ * early is due: otherwise the FSM would ignore it and the re-armed remainder (< 1 ms) would
+ * cost at least another millisecond, on master-down as on every advert.
+ */
+export const TIMER_SLACK_MS = 1;
+
 export class VrrpInstance {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
@@ -109,8 +117,9 @@ export class VrrpInstance {
     return this.fsm;
   }
 
-  private handle(event: FsmEvent): void {
-    const now = this.ports.clock.nowMs();
+  /** `atMs`: the instant the event counts as happening (default: now). */
+  private handle(event: FsmEvent, atMs?: number): void {
+    const now = atMs ?? this.ports.clock.nowMs();
     const { state, actions } = step(this.params, this.fsm, event, now);
     this.fsm = state;
     for (const a of actions) {
@@ -165,7 +174,9 @@ export class VrrpInstance {
     this.timer = this.ports.clock.setTimer(at, () => {
       this.timer = null;
       this.timerAtMs = null;
-      if (!this.stopped) this.handle({ type: 'TimerFired' });
+      if (this.stopped) return;
+      const now = this.ports.clock.nowMs();
+      this.handle({ type: 'TimerFired' }, at > now && at - now <= TIMER_SLACK_MS ? at : now);
     });
   }
 

@@ -28,7 +28,7 @@ import {
   sockaddrIn,
   sockaddrIn6,
 } from '../sys/sockaddr.js';
-import { isLinkLocal6, isMulticast, parseIpv4, parseIpv6 } from '../core/ip.js';
+import { bytesEqual, isLinkLocal6, isMulticast, parseIpv4, parseIpv6 } from '../core/ip.js';
 import { KaError, type SyscallError } from '../core/errors.js';
 import type { Family } from '../core/ip.js';
 import { VRRP_MCAST_GROUP4, VRRP_MCAST_GROUP6, VRRP_PROTO, VRRP_TTL } from './types.js';
@@ -108,6 +108,9 @@ export class VrrpSocket {
   private readonly rx: RawSocket;
   private readonly tx: RawSocket;
   private errorHandler: ((e: VrrpSocketError) => void) | undefined;
+  /** The last destination and its sockaddr: a master sends to the same one every interval. */
+  private lastDst: Uint8Array | null = null;
+  private lastSockaddr: Uint8Array | null = null;
 
   private constructor(family: Family, ifname: string, ifindex: number, rx: RawSocket, tx: RawSocket) {
     this.family = family;
@@ -210,15 +213,27 @@ export class VrrpSocket {
   /** Sends a complete IPv4 packet (header + VRRP) to `dst` (4 bytes). False if not sent (reported). */
   sendV4(packet: Uint8Array, dst: Uint8Array): boolean {
     if (this.family !== 4) throw new KaError('KA_ERR_VRRP_SOCKET', 'sendV4 on an IPv6 VRRP socket');
-    return this.account(this.tx.trySend(packet, sockaddrIn(dst)));
+    return this.account(this.tx.trySend(packet, this.sockaddrFor(dst)));
   }
 
   /** Sends a VRRP payload to `dst` (16 bytes); link-local and link-scope multicast get the interface as scope. */
   sendV6(payload: Uint8Array, dst: Uint8Array): boolean {
     if (this.family !== 6) throw new KaError('KA_ERR_VRRP_SOCKET', 'sendV6 on an IPv4 VRRP socket');
-    const a = { family: 6 as const, bytes: dst };
-    const linkScope = isLinkLocal6(a) || (isMulticast(a) && (dst[1]! & 0x0f) <= 2);
-    return this.account(this.tx.trySend(payload, sockaddrIn6(dst, { scopeId: linkScope ? this.ifindex : 0 })));
+    return this.account(this.tx.trySend(payload, this.sockaddrFor(dst)));
+  }
+
+  private sockaddrFor(dst: Uint8Array): Uint8Array {
+    if (this.lastDst !== null && this.lastSockaddr !== null && bytesEqual(this.lastDst, dst)) return this.lastSockaddr;
+    let sa: Uint8Array;
+    if (this.family === 4) sa = sockaddrIn(dst);
+    else {
+      const a = { family: 6 as const, bytes: dst };
+      const linkScope = isLinkLocal6(a) || (isMulticast(a) && (dst[1]! & 0x0f) <= 2);
+      sa = sockaddrIn6(dst, { scopeId: linkScope ? this.ifindex : 0 });
+    }
+    this.lastDst = dst.slice();
+    this.lastSockaddr = sa;
+    return sa;
   }
 
   close(): void {

@@ -13,6 +13,8 @@ export interface ConfigSummary {
   readonly hasChecker: boolean;
   /** global child_wait_time (s): how long shutdown waits before SIGKILL. */
   readonly childWaitTimeS: number;
+  /** -d/--dump-conf: the effective config in keepalived syntax, logged by the parent at start. */
+  readonly dumpText?: string;
 }
 
 export interface ChildSpec {

@@ -52,6 +52,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     await pl.close();
     return EXIT_FATAL;
   }
+  if (summary.value.dumpText !== undefined) for (const line of summary.value.dumpText.trimEnd().split('\n')) log.info(line);
   let childWaitMs = summary.value.childWaitTimeS * 1000;
   const specs = selectChildren(options, summary.value);
 

@@ -80,6 +80,11 @@ export class Capture {
     }
   }
 
+  /** tcpdump's pid (`ip netns exec` execs it), e.g. to renice the observer. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   first(pred: (f: Frame) => boolean, afterUs = 0): Frame | undefined {
     return this.frames.find((f) => f.tUs >= afterUs && pred(f));
   }

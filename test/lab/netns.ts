@@ -8,6 +8,8 @@
  * and on process exit as a last resort.
  */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { nio } from '../../src/sys/nio.js';
 
 export interface LabHost {
   readonly name: string; // h1, h2 …
@@ -184,4 +186,27 @@ export function createLab(n: number, tag = 'lab', opts: LabOptions = {}): Lab {
     throw e;
   }
   return lab;
+}
+
+/**
+ * Run a synchronous function with the calling thread inside a lab namespace (setns through
+ * the addon), then switch back. Sockets keep the namespace they were created in, so one test
+ * process can hold sockets in several lab hosts while `ip` children it spawns later stay in
+ * the root namespace.
+ */
+export function inNetns<T>(ns: string, fn: () => T): T {
+  const n = nio();
+  const home = openSync('/proc/thread-self/ns/net', 'r');
+  const target = openSync(`/run/netns/${ns}`, 'r');
+  try {
+    n.setns(target, n.constants.CLONE_NEWNET);
+    try {
+      return fn();
+    } finally {
+      n.setns(home, n.constants.CLONE_NEWNET);
+    }
+  } finally {
+    closeSync(target);
+    closeSync(home);
+  }
 }

@@ -54,6 +54,11 @@ export class VipWatcher {
     }
   }
 
+  /** Pids of the `ip monitor` processes, e.g. to renice the observers. */
+  get pids(): number[] {
+    return this.procs.flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+  }
+
   /** First event of `type` for `address` on `host` at or after `afterUs`. */
   first(host: string, address: string, type: 'add' | 'del', afterUs = 0): AddrEvent | undefined {
     return this.events.find((e) => e.host === host && e.address === address && e.type === type && e.tUs >= afterUs);

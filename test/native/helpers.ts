@@ -1,29 +1,6 @@
-/**
- * Helpers for the native netns tests.
- *
- * inNetns runs a synchronous function with the calling thread inside a network namespace
- * (setns through the addon), then switches back. Sockets keep the namespace they were
- * created in, so one test process can hold sockets in several lab hosts at once.
- */
-import { closeSync, openSync } from 'node:fs';
-import { nio } from '../../src/sys/nio.js';
+/** Helpers for the native netns tests (inNetns lives in test/lab/netns.ts). */
 
-export function inNetns<T>(ns: string, fn: () => T): T {
-  const n = nio();
-  const home = openSync('/proc/thread-self/ns/net', 'r');
-  const target = openSync(`/run/netns/${ns}`, 'r');
-  try {
-    n.setns(target, n.constants.CLONE_NEWNET);
-    try {
-      return fn();
-    } finally {
-      n.setns(home, n.constants.CLONE_NEWNET);
-    }
-  } finally {
-    closeSync(target);
-    closeSync(home);
-  }
-}
+export { inNetns } from '../lab/netns.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -133,6 +133,26 @@ test('IPv4 and IPv6 unicast reach only the addressed peer, from a bound IPv6 sou
   for (const s of [tx4, rx4, rx4h3, tx6, rx6, rx6h3]) s.close();
 });
 
+test('alternating unicast destinations each reach their own peer (the per-destination sockaddr is not stale)', async () => {
+  const [h1, h2, h3] = [lab.host(1), lab.host(2), lab.host(3)];
+  const tx4 = open(1, { family: 4, join: false });
+  const tx6 = open(1, { family: 6, join: false, src6: h1.ip6 });
+  const [rx4h2, rx4h3, rx6h2, rx6h3] = [open(2, { family: 4, join: false }), open(3, { family: 4, join: false }), open(2, { family: 6, join: false }), open(3, { family: 6, join: false })];
+  const [g4h2, g4h3, g6h2, g6h3] = [collect(rx4h2), collect(rx4h3), collect(rx6h2), collect(rx6h3)];
+  // A reused buffer rewritten in place between sends, as a unicast peer list might be.
+  const dst4 = v4(h2.ip4);
+  for (const peer of [h2, h3, h2]) {
+    dst4.set(v4(peer.ip4));
+    assert.equal(tx4.sendV4(ipv4Packet(v4(h1.ip4), dst4, Uint8Array.of(peer === h2 ? 2 : 3)), dst4), true);
+    assert.equal(tx6.sendV6(Uint8Array.of(0x31, peer === h2 ? 2 : 3, 0, 0, 0, 0, 0, 0), v6(peer.ip6)), true);
+  }
+  await until(() => g4h2.length === 2 && g4h3.length === 1 && g6h2.length === 2 && g6h3.length === 1);
+  await sleep(200);
+  assert.deepEqual([g4h2.length, g4h3.length, g6h2.length, g6h3.length], [2, 1, 2, 1]);
+  assert.deepEqual([...g4h2.map((d) => d.data[20]), ...g4h3.map((d) => d.data[20])], [2, 2, 3]);
+  assert.deepEqual([...g6h2.map((d) => d.data[1]), ...g6h3.map((d) => d.data[1])], [2, 2, 3]);
+});
+
 test('sending on a downed interface is counted and reported, never thrown', async () => {
   const h1 = lab.host(1);
   const s4 = open(1, { family: 4 });

@@ -1,10 +1,10 @@
 // RtnlClient against the real kernel inside a lab namespace. The client's sockets are
-// created with the main thread switched into host h1's namespace (in-netns.ts), so the
+// created with the main thread switched into host h1's namespace (inNetns in test/lab/netns.ts), so the
 // test process itself stays in the root namespace and checks results with `ip -n`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
-import { inNetns } from './in-netns.js';
+import { inNetns } from '../lab/netns.js';
 import { NetlinkRtnlClient, type RtnlEvent } from '../../src/netlink/rtnl-client.js';
 import { NetlinkRequestError } from '../../src/sys/netlink-socket.js';
 import { KaError } from '../../src/core/errors.js';

@@ -3,6 +3,7 @@ import { formatIp } from '../../core/ip.js';
 import type { GlobalDefsDraft } from '../draft.js';
 import { GLOBAL_DEFS_EXTRA_ROWS } from './global-defs-extra.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
+import { SOURCE_STAGE_GLOBAL_DEFS } from './global-defs-source.js';
 import {
   addressKw,
   boolKw,
@@ -97,4 +98,4 @@ const SUPPORTED: KeywordDef<G>[] = [
   stringKw<G>('status_http', (g, v) => (g.statusHttp = v), { default: 'off (keepalived-ts extension)' }),
 ];
 
-export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...GLOBAL_DEFS_EXTRA_ROWS]);
+export const GLOBAL_DEFS_TABLE = defineTable<G>('global_defs', [...SUPPORTED, ...SOURCE_STAGE_GLOBAL_DEFS, ...GLOBAL_DEFS_EXTRA_ROWS]);

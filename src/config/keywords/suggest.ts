@@ -19,6 +19,10 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    // The edit distance is at least the length difference: such a candidate can neither
+    // be within the limit nor beat the best so far (keeps big tables and fuzzed words cheap).
+    const gap = Math.abs(c.length - word.length);
+    if (gap > limit || gap >= bestD) continue;
     const d = c.toLowerCase() === word.toLowerCase() ? 1 : editDistance(word, c);
     if (d < bestD) {
       bestD = d;

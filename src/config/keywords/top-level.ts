@@ -3,9 +3,10 @@ import { newInstanceDraft, newSyncGroupDraft, type ConfigDraft, type GlobalDefsD
 import { parseAddressLine } from './address.js';
 import { GLOBAL_DEFS_TABLE } from './global-defs.js';
 import { openNamed, TOP_LEVEL_EXTRA_ROWS } from './top-level-extra.js';
-import { blockKw, defineTable, listKw, unsupportedKw, type KeywordDef } from './table.js';
+import { blockKw, defineTable, listKw, type KeywordDef } from './table.js';
 import { VRRP_INSTANCE_TABLE } from './vrrp-instance.js';
 import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group.js';
+import { LVS_TOP_LEVEL_ROWS } from './virtual-server.js';
 
 type C = ConfigDraft;
 
@@ -34,9 +35,4 @@ const SUPPORTED: KeywordDef<C>[] = [
   }),
 ];
 
-/** cfg-lvs's blocks, not part of the VRRP side. */
-const NOT_YET = 'virtual_server_group virtual_server SSL'
-  .split(/\s+/)
-  .map((n) => unsupportedKw<C>(n));
-
-export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...TOP_LEVEL_EXTRA_ROWS, ...NOT_YET]);
+export const TOP_LEVEL_TABLE = defineTable<C>('top level', [...SUPPORTED, ...TOP_LEVEL_EXTRA_ROWS, ...LVS_TOP_LEVEL_ROWS]);

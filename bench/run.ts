@@ -1,0 +1,47 @@
+/**
+ * `npm run bench [-- NAME…]`: runs the benchmarks (all, or the named ones) and prints one
+ * Markdown report (machine line, then each benchmark's tables: keepalived-ts and keepalived
+ * from the same run, and their ratio). Progress goes to stderr. Needs root, iproute2,
+ * tcpdump, python3 and Debian's keepalived (`apt-get install keepalived tcpdump`).
+ * Measurements only: the exit status says whether every benchmark ran, not how fast.
+ */
+import { machineLine } from './common.js';
+import { failoverBench } from './failover.js';
+import { scaleBench } from './scale.js';
+
+const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
+  failover: failoverBench,
+  scale: scaleBench,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    console.log(`usage: node dist/bench/run.js [${Object.keys(BENCHMARKS).join('|')} …]  (default: all)`);
+    return 0;
+  }
+  const names = argv.length > 0 ? [...argv] : Object.keys(BENCHMARKS);
+  const unknown = names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    return 2;
+  }
+  console.log(`# keepalived-ts benchmarks\n\n${machineLine()}\n`);
+  let failed = false;
+  for (const name of names) {
+    try {
+      console.log(await BENCHMARKS[name]!(process.env));
+    } catch (e) {
+      failed = true;
+      console.error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+// keepalived-ts -t --json / -t -d, run as a real process on temporary config files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigTestJson } from './config-test.js';
+
+const CLI = fileURLToPath(new URL('./keepalived-ts.js', import.meta.url));
+const CONF = `global_defs {\n router_id t1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n priority 150\n authentication {\n  auth_type PASS\n  auth_pass s3cret\n }\n virtual_ipaddress {\n  ~SEQ(I,1,2) 192.0.2.\${I}/32\n }\n}\n`;
+
+function run(conf: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
+  try {
+    const path = join(dir, 'k.conf');
+    writeFileSync(path, conf);
+    const r = spawnSync(process.execPath, [CLI, '-f', path, ...args], { encoding: 'utf8', timeout: 20000 });
+    return { status: r.status, stdout: r.stdout.split(path).join('K'), stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('-t --json: exit code and located diagnostics as one JSON document', () => {
+  const r = run(`${CONF}bogus_keyword 1\nincludea /nonexistent/kts/x.conf\n`, ['-t', '--json']);
+  assert.equal(r.status, 6);
+  const doc = JSON.parse(r.stdout) as ConfigTestJson;
+  assert.equal(doc.exitCode, 6);
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.file, d.line, d.col, d.severity, d.code, d.class]),
+    // The source stage (includes) reports before the keyword tables.
+    [
+      ['K', 17, 1, 'error', 'KA_CFG_INCLUDE_CHECK', 'no-config'],
+      ['K', 16, 1, 'warning', 'KA_CFG_UNKNOWN_KEYWORD', 'ignored'],
+    ],
+  );
+  assert.equal(doc.diagnostics[0]!.message, "Config files missing '/nonexistent/kts/x.conf'.");
+  assert.equal(typeof doc.diagnostics[1]!.hint, 'string');
+});
+
+test('--config-test --json on a clean file: exit 0, no diagnostics; -e turns a plain include miss into 6', () => {
+  const clean = run(CONF, ['--config-test', '--json']);
+  assert.equal(clean.status, 0);
+  assert.deepEqual(JSON.parse(clean.stdout), { exitCode: 0, diagnostics: [] });
+  assert.equal(run(`${CONF}include /nonexistent/kts/y.conf\n`, ['-t']).status, 0);
+  assert.equal(run(`${CONF}include /nonexistent/kts/y.conf\n`, ['-t', '-e']).status, 6);
+});
+
+test('-t -d prints the effective config (loops expanded, secret masked) and exits with the test status', () => {
+  const r = run(CONF, ['-t', '-d']);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /configuration OK/);
+  assert.match(r.stdout, /^vrrp_instance VI_1 \{$/m);
+  assert.match(r.stdout, /^ {8}192\.0\.2\.1\/32$/m);
+  assert.match(r.stdout, /^ {8}192\.0\.2\.2\/32$/m);
+  assert.match(r.stdout, /auth_pass \*{8}/);
+  assert.doesNotMatch(r.stdout, /s3cret/);
+});
