@@ -4,23 +4,10 @@
  * names only (never deprecated spellings), so printing then re-parsing gives the same model.
  */
 import type { GlobalDefsExtra, ProcessSettings } from './model-global-extra.js';
-import type { ScriptSpec } from './model.js';
+import { block, quote, scriptLine as script, secsExact as secs } from './printer-format.js';
 import type { KeepalivedVrrpExtra, RouteSpec, RuleSpec, TrackerRef, VrrpInstanceExtra, VrrpSyncGroupExtra } from './model-vrrp-extra.js';
 
-const quote = (s: string): string => (/[\s#!{}"]/.test(s) || s === '' ? `"${s}"` : s);
-const secs = (ms: number): string => String(ms / 1000);
 const MASK = '********';
-
-function block(head: string, body: readonly string[]): string[] {
-  return [`${head} {`, ...body.map((l) => `    ${l}`), '}'];
-}
-
-/** A quoted script word followed by USER [GROUP] (unquoted, a user would read as an argument mistake). */
-function script(kw: string, s: ScriptSpec | undefined): string[] {
-  if (!s) return [];
-  const word = s.user !== undefined ? `"${s.text}"` : quote(s.text);
-  return [[kw, word, ...(s.user !== undefined ? [s.user] : []), ...(s.group !== undefined ? [s.group] : [])].join(' ')];
-}
 
 function trackers(kw: string, refs: readonly TrackerRef[]): string[] {
   if (refs.length === 0) return [];

@@ -3,21 +3,17 @@
  * and round-trip tests). Every effective value is written explicitly, so the output
  * re-parses to the same model; passwords are masked unless asked for.
  */
+import type { GarpSettings, GlobalDefs, IpAddressSpec, KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
+import { block, quote, scriptLine as script } from './printer-format.js';
+import { printLvs } from './printer-lvs.js';
 import { globalExtraLines, instanceExtraLines, syncGroupExtraLines, topExtraBlocks } from './printer-vrrp-extra.js';
-import type { GarpSettings, GlobalDefs, IpAddressSpec, KeepalivedConfig, NotifyScripts, ScriptSpec, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
 
 export interface PrintOptions {
-  /** Print auth_pass in clear (default: masked as `********`). */
+  /** Print auth_pass and the SSL password in clear (default: masked as `********`). */
   readonly showSecrets?: boolean;
 }
 
-const quote = (s: string): string => (/[\s#!{}"]/.test(s) || s === '' ? `"${s}"` : s);
 const secs = (ms: number): string => String(ms / 1000);
-
-function script(kw: string, s: ScriptSpec | undefined): string[] {
-  if (!s) return [];
-  return [[kw, quote(s.text), ...(s.user !== undefined ? [s.user] : []), ...(s.group !== undefined ? [s.group] : [])].join(' ')];
-}
 
 function notifyLines(n: NotifyScripts): string[] {
   return [
@@ -42,10 +38,6 @@ export function formatAddress(a: IpAddressSpec): string {
   if (a.noPrefixRoute === true) w.push('noprefixroute');
   if (a.noTrack === true) w.push('no_track');
   return w.join(' ');
-}
-
-function block(head: string, body: readonly string[]): string[] {
-  return [`${head} {`, ...body.map((l) => `    ${l}`), '}'];
 }
 
 function garpLines(g: GarpSettings, prefix: string): string[] {
@@ -80,11 +72,10 @@ function globalDefs(g: GlobalDefs): string[] {
     `vrrp_higher_prio_send_advert ${g.higherPrioSendAdvert}`,
     `vrrp_skip_check_adv_addr ${g.skipCheckAdvAddr}`,
     `vrrp_check_unicast_src ${g.checkUnicastSrc}`,
-    `vrrp_startup_delay ${secs(g.vrrpStartupDelayMs)}`,
   );
-  for (const [kw, f] of [['notify_fifo', g.notifyFifo], ['vrrp_notify_fifo', g.vrrpNotifyFifo]] as const) {
-    if (f) b.push([kw, quote(f.text), ...(f.user !== undefined ? [f.user] : []), ...(f.group !== undefined ? [f.group] : [])].join(' '));
-  }
+  // keepalived 2.2.7 rejects `vrrp_startup_delay 0` (its minimum is 0.001); 0 is the default.
+  if (g.vrrpStartupDelayMs > 0) b.push(`vrrp_startup_delay ${secs(g.vrrpStartupDelayMs)}`);
+  b.push(...script('notify_fifo', g.notifyFifo), ...script('vrrp_notify_fifo', g.vrrpNotifyFifo));
   if (g.statusHttp !== undefined) b.push(`status_http ${g.statusHttp}`);
   b.push(...globalExtraLines(g.extra));
   return block('global_defs', b);
@@ -135,5 +126,6 @@ export function printConfig(config: KeepalivedConfig, opts: PrintOptions = {}): 
   parts.push(...topExtraBlocks(config.vrrpExtra));
   for (const g of config.vrrpSyncGroups) parts.push(syncGroup(g));
   for (const v of config.vrrpInstances) parts.push(instance(v, opts));
+  parts.push(...printLvs(config, opts));
   return parts.map((p) => p.join('\n')).join('\n\n') + '\n';
 }

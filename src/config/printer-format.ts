@@ -1,0 +1,33 @@
+/**
+ * Formatting helpers shared by the VRRP and LVS halves of the config printer:
+ * quoting, indented blocks, script lines and µs-exact timers.
+ */
+import type { ScriptSpec } from './model.js';
+
+export const quote = (s: string): string => (/[\s#!{}"]/.test(s) || s === '' ? `"${s}"` : s);
+
+export function block(head: string, body: readonly string[]): string[] {
+  return [`${head} {`, ...body.map((l) => `    ${l}`), '}'];
+}
+
+/**
+ * `KW "script" [USER [GROUP]]`. With a user the script is always quoted: an unquoted
+ * script followed by words is the classic mistake the parser warns about.
+ */
+export function scriptLine(kw: string, s: ScriptSpec | undefined, forceQuote = false): string[] {
+  if (!s) return [];
+  const text = forceQuote || s.user !== undefined ? `"${s.text}"` : quote(s.text);
+  return [[kw, text, ...(s.user !== undefined ? [s.user] : []), ...(s.group !== undefined ? [s.group] : [])].join(' ')];
+}
+
+/**
+ * Milliseconds (µs resolution, as the LVS timers store them) as decimal seconds with at
+ * most 6 places, so the re-parse reads back the same value (no float noise like 1.2345670000000001).
+ */
+export function secsExact(ms: number): string {
+  const us = Math.round(ms * 1000);
+  if (!Number.isSafeInteger(us)) return String(Math.round(ms / 1000));
+  const whole = Math.floor(us / 1e6);
+  const frac = us % 1e6;
+  return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+}
