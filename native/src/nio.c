@@ -312,6 +312,23 @@ static napi_value nio_sendmsg(napi_env env, napi_callback_info info) {
   return num(env, r);
 }
 
+/* One recvmsg into `iov`, the peer into `ss`, cmsgs into `control`; retried on EINTR. */
+static ssize_t recv_one(int fd, struct msghdr *msg, struct sockaddr_storage *ss, struct iovec *iov, void *control,
+                        int32_t control_len, int flags) {
+  memset(msg, 0, sizeof *msg);
+  msg->msg_name = ss;
+  msg->msg_namelen = sizeof *ss;
+  msg->msg_iov = iov;
+  msg->msg_iovlen = 1;
+  msg->msg_control = control;
+  msg->msg_controllen = control ? (size_t)control_len : 0;
+  ssize_t r;
+  do {
+    r = recvmsg(fd, msg, flags);
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
 static napi_value nio_recvmsg(napi_env env, napi_callback_info info) {
   ARGS(4);
   int32_t fd, control_len = 0, flags = 0;
@@ -327,21 +344,10 @@ static napi_value nio_recvmsg(napi_env env, napi_callback_info info) {
   struct sockaddr_storage ss;
   struct iovec iov = {.iov_base = buf, .iov_len = buf_len};
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
   memset(&ss, 0, sizeof ss);
-  msg.msg_name = &ss;
-  msg.msg_namelen = sizeof ss;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (control_len > 0) {
-    msg.msg_control = calloc(1, (size_t)control_len);
-    if (!msg.msg_control) return throw_errno(env, "recvmsg", ENOMEM);
-    msg.msg_controllen = (size_t)control_len;
-  }
-  ssize_t r;
-  do {
-    r = recvmsg(fd, &msg, flags);
-  } while (r < 0 && errno == EINTR);
+  void *control = NULL;
+  if (control_len > 0 && !(control = calloc(1, (size_t)control_len))) return throw_errno(env, "recvmsg", ENOMEM);
+  ssize_t r = recv_one(fd, &msg, &ss, &iov, control, control_len, flags);
   if (r < 0) {
     int e = errno;
     free(msg.msg_control);
@@ -415,20 +421,12 @@ static napi_value nio_recvmsg_into(napi_env env, napi_callback_info info) {
   struct sockaddr_storage ss;
   struct iovec iov = {.iov_base = buf, .iov_len = buf_len};
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_name = &ss;
-  msg.msg_namelen = sizeof ss;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
+  void *control = NULL;
   if (control_len > 0) {
-    msg.msg_control = control_len <= RECV_STACK_CONTROL ? stack_control.b : calloc(1, (size_t)control_len);
-    if (!msg.msg_control) return throw_errno(env, "recvmsg", ENOMEM);
-    msg.msg_controllen = (size_t)control_len;
+    control = control_len <= RECV_STACK_CONTROL ? stack_control.b : calloc(1, (size_t)control_len);
+    if (!control) return throw_errno(env, "recvmsg", ENOMEM);
   }
-  ssize_t r;
-  do {
-    r = recvmsg(fd, &msg, flags);
-  } while (r < 0 && errno == EINTR);
+  ssize_t r = recv_one(fd, &msg, &ss, &iov, control, control_len, flags);
   int e = errno;
   int32_t hdr[4] = {0, 0, 0, 0};
   if (r >= 0) {
