@@ -312,6 +312,23 @@ static napi_value nio_sendmsg(napi_env env, napi_callback_info info) {
   return num(env, r);
 }
 
+/* One recvmsg into `iov`, the peer into `ss`, cmsgs into `control`; retried on EINTR. */
+static ssize_t recv_one(int fd, struct msghdr *msg, struct sockaddr_storage *ss, struct iovec *iov, void *control,
+                        int32_t control_len, int flags) {
+  memset(msg, 0, sizeof *msg);
+  msg->msg_name = ss;
+  msg->msg_namelen = sizeof *ss;
+  msg->msg_iov = iov;
+  msg->msg_iovlen = 1;
+  msg->msg_control = control;
+  msg->msg_controllen = control ? (size_t)control_len : 0;
+  ssize_t r;
+  do {
+    r = recvmsg(fd, msg, flags);
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
 static napi_value nio_recvmsg(napi_env env, napi_callback_info info) {
   ARGS(4);
   int32_t fd, control_len = 0, flags = 0;
@@ -327,21 +344,10 @@ static napi_value nio_recvmsg(napi_env env, napi_callback_info info) {
   struct sockaddr_storage ss;
   struct iovec iov = {.iov_base = buf, .iov_len = buf_len};
   struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
   memset(&ss, 0, sizeof ss);
-  msg.msg_name = &ss;
-  msg.msg_namelen = sizeof ss;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (control_len > 0) {
-    msg.msg_control = calloc(1, (size_t)control_len);
-    if (!msg.msg_control) return throw_errno(env, "recvmsg", ENOMEM);
-    msg.msg_controllen = (size_t)control_len;
-  }
-  ssize_t r;
-  do {
-    r = recvmsg(fd, &msg, flags);
-  } while (r < 0 && errno == EINTR);
+  void *control = NULL;
+  if (control_len > 0 && !(control = calloc(1, (size_t)control_len))) return throw_errno(env, "recvmsg", ENOMEM);
+  ssize_t r = recv_one(fd, &msg, &ss, &iov, control, control_len, flags);
   if (r < 0) {
     int e = errno;
     free(msg.msg_control);
@@ -374,6 +380,85 @@ static napi_value nio_recvmsg(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, out, "cmsgs", cmsgs);
   napi_set_named_property(env, out, "flags", num(env, msg.msg_flags));
   return out;
+}
+
+/*
+ * recvmsgInto(fd, buf, meta, controlLen?, flags?): recvmsg without creating a JS object per
+ * datagram (the object, Buffers and property names of nio_recvmsg were most of the VRRP
+ * receive cost at 1000 instances, bench/RESULTS.md). Returns the datagram length, or -1 on
+ * EAGAIN. `meta` receives, as host-order int32s: [0] length, [1] msg_flags, [2] namelen,
+ * [3] number of cmsg records; the sockaddr at RECV_META_NAME; then one record per cmsg at
+ * RECV_META_CMSGS: level, type, data length, the data padded to 4 bytes. A cmsg that does
+ * not fit in `meta` is left out and MSG_CTRUNC set.
+ */
+#define RECV_META_NAME 16
+#define RECV_META_CMSGS (RECV_META_NAME + (int)sizeof(struct sockaddr_storage))
+#define RECV_STACK_CONTROL 1024
+
+static napi_value nio_recvmsg_into(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int32_t fd, control_len = 0, flags = 0;
+  void *buf, *meta_v;
+  size_t buf_len, meta_len;
+  if (!arg_int(env, argv[0], "fd", &fd) || !arg_bytes(env, argv[1], "buf", &buf, &buf_len) ||
+      !arg_bytes(env, argv[2], "meta", &meta_v, &meta_len))
+    return NULL;
+  if (argc > 3 && !is_nullish(env, argv[3]) && !arg_int(env, argv[3], "controlLen", &control_len)) return NULL;
+  if (argc > 4 && !is_nullish(env, argv[4]) && !arg_int(env, argv[4], "flags", &flags)) return NULL;
+  if (control_len < 0 || control_len > MAX_CONTROL) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "controlLen out of range");
+    return NULL;
+  }
+  if (meta_len < (size_t)RECV_META_CMSGS) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "meta buffer too small");
+    return NULL;
+  }
+  unsigned char *meta = meta_v;
+  union {
+    struct cmsghdr align;
+    unsigned char b[RECV_STACK_CONTROL];
+  } stack_control;
+  struct sockaddr_storage ss;
+  struct iovec iov = {.iov_base = buf, .iov_len = buf_len};
+  struct msghdr msg;
+  void *control = NULL;
+  if (control_len > 0) {
+    control = control_len <= RECV_STACK_CONTROL ? stack_control.b : calloc(1, (size_t)control_len);
+    if (!control) return throw_errno(env, "recvmsg", ENOMEM);
+  }
+  ssize_t r = recv_one(fd, &msg, &ss, &iov, control, control_len, flags);
+  int e = errno;
+  int32_t hdr[4] = {0, 0, 0, 0};
+  if (r >= 0) {
+    size_t nlen = msg.msg_namelen < sizeof ss ? msg.msg_namelen : sizeof ss;
+    memcpy(meta + RECV_META_NAME, &ss, nlen);
+    size_t off = RECV_META_CMSGS;
+    int32_t mflags = msg.msg_flags, count = 0;
+    for (struct cmsghdr *c = msg.msg_control ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+      size_t dlen = c->cmsg_len - CMSG_LEN(0);
+      size_t need = 12 + ((dlen + 3) & ~(size_t)3);
+      if (off + need > meta_len) {
+        mflags |= MSG_CTRUNC;
+        break;
+      }
+      int32_t rec[3] = {c->cmsg_level, c->cmsg_type, (int32_t)dlen};
+      memcpy(meta + off, rec, sizeof rec);
+      memcpy(meta + off + 12, CMSG_DATA(c), dlen);
+      off += need;
+      count++;
+    }
+    hdr[0] = (int32_t)r;
+    hdr[1] = mflags;
+    hdr[2] = (int32_t)nlen;
+    hdr[3] = count;
+    memcpy(meta, hdr, sizeof hdr);
+  }
+  if (msg.msg_control != stack_control.b) free(msg.msg_control);
+  if (r < 0) {
+    if (e == EAGAIN || e == EWOULDBLOCK) return num(env, -1);
+    return throw_errno(env, "recvmsg", e);
+  }
+  return num(env, r);
 }
 
 static napi_value nio_if_name_to_index(napi_env env, napi_callback_info info) {
@@ -631,6 +716,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"getsockname", NULL, nio_getsockname, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sendmsg", NULL, nio_sendmsg, NULL, NULL, NULL, napi_enumerable, NULL},
     {"recvmsg", NULL, nio_recvmsg, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"recvmsgInto", NULL, nio_recvmsg_into, NULL, NULL, NULL, napi_enumerable, NULL},
     {"ifNameToIndex", NULL, nio_if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
     {"ifIndexToName", NULL, nio_if_index_to_name, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setns", NULL, nio_setns, NULL, NULL, NULL, napi_enumerable, NULL},

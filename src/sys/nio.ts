@@ -37,6 +37,14 @@ export interface RecvResult {
   flags: number;
 }
 
+/**
+ * Layout of recvmsgInto's `meta` (host-order int32s): length, msg_flags, namelen, cmsg
+ * count; the sockaddr at RECV_META_NAME; cmsg records (level, type, data length, data
+ * padded to 4) from RECV_META_CMSGS.
+ */
+export const RECV_META_NAME = 16;
+export const RECV_META_CMSGS = RECV_META_NAME + 128;
+
 /** uv_poll watcher on Node's loop. Call close() BEFORE closing its fd. */
 export interface Poller {
   /** `events` is constants.POLLIN | constants.POLLOUT (uv_poll bits, not poll(2) values). */
@@ -97,6 +105,12 @@ export interface NioAddon {
   ): number;
   /** Returns null on EAGAIN. `controlLen` (≤ 65536) sizes the cmsg buffer. */
   recvmsg(fd: number, buf: Uint8Array, controlLen?: number, flags?: number): RecvResult | null;
+  /**
+   * recvmsg without a JS object per datagram: returns the length, or -1 on EAGAIN; the
+   * sockaddr, flags and cmsgs go into `meta` (layout: RECV_META_* below, read by
+   * sys/raw-socket.ts RecvMeta). `meta` must hold at least RECV_META_CMSGS bytes.
+   */
+  recvmsgInto(fd: number, buf: Uint8Array, meta: Uint8Array, controlLen?: number, flags?: number): number;
   ifNameToIndex(name: string): number;
   ifIndexToName(ifindex: number): string;
   /** Affects the calling thread only. */

@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { RawSocket } from './raw-socket.js';
-import { nio } from './nio.js';
-import { decodeSockaddr, sockaddrIn } from './sockaddr.js';
+import { nio, type RecvResult } from './nio.js';
+import { decodeInt32, decodeSockaddr, sockaddrIn } from './sockaddr.js';
 
 const K = nio().constants;
 const LO = Uint8Array.of(127, 0, 0, 1);
 
-function udpPair(opts: { maxBatch?: number } = {}): { rx: RawSocket; tx: RawSocket; to: Uint8Array } {
+function udpPair(opts: { maxBatch?: number; controlLen?: number } = {}): { rx: RawSocket; tx: RawSocket; to: Uint8Array } {
   const rx = RawSocket.open(K.AF_INET, K.SOCK_DGRAM, 0, opts);
   rx.bind(sockaddrIn(LO, 0));
   const a = decodeSockaddr(rx.getsockname());
@@ -61,4 +61,41 @@ test('open/receive/close cycles leave the fd count flat', () => {
     s.close();
   }
   assert.ok(count() - before <= 2, `fd count grew from ${before} to ${count()}`);
+});
+
+test('receiveMeta reads the sockaddr and cmsgs in place; receive hands the same as copies', async () => {
+  const { rx, tx, to } = udpPair({ controlLen: 256 });
+  rx.setsockopts([[K.IPPROTO_IP, K.IP_PKTINFO, 1], [K.IPPROTO_IP, K.IP_RECVTTL, 1]]);
+  tx.send(Uint8Array.of(7), to);
+  tx.send(Uint8Array.of(8), to);
+  const seen: { byte: number | undefined; addr: number[]; cmsgs: string[] }[] = [];
+  const addrViews: Uint8Array[] = [];
+  await new Promise<void>((resolve, reject) => {
+    rx.receiveMeta((data, meta) => {
+      const cmsgs: string[] = [];
+      meta.forEachCmsg((level, type, d) => {
+        if (level === K.IPPROTO_IP && type === K.IP_PKTINFO) cmsgs.push(`pktinfo ${[...d.subarray(8, 12)].join('.')}`);
+        else if (level === K.IPPROTO_IP && type === K.IP_TTL) cmsgs.push(`ttl ${decodeInt32(d)}`);
+      });
+      const a = decodeSockaddr(meta.addr());
+      assert.ok(a.ok && a.value.type === 'in');
+      assert.equal(meta.bytes, 1);
+      seen.push({ byte: data[0], addr: [...a.value.addr], cmsgs });
+      addrViews.push(meta.addr());
+      if (seen.length === 2) resolve();
+    }, reject);
+  });
+  assert.deepEqual(seen, [
+    { byte: 7, addr: [127, 0, 0, 1], cmsgs: ['pktinfo 127.0.0.1', 'ttl 64'] },
+    { byte: 8, addr: [127, 0, 0, 1], cmsgs: ['pktinfo 127.0.0.1', 'ttl 64'] },
+  ]);
+  assert.equal(addrViews[0]?.buffer, addrViews[1]?.buffer, 'views into one reused buffer');
+  tx.send(Uint8Array.of(9), to);
+  const info = await new Promise<RecvResult>((resolve, reject) => rx.receive((_d, r) => resolve(r), reject));
+  assert.deepEqual(info.cmsgs.map((c) => [c.level, c.type, c.data.length]), [[K.IPPROTO_IP, K.IP_PKTINFO, 12], [K.IPPROTO_IP, K.IP_TTL, 4]]);
+  assert.deepEqual([...info.addr.subarray(4, 8)], [127, 0, 0, 1]);
+  assert.equal(info.bytes, 1);
+  assert.notEqual(info.addr.buffer, addrViews[0]?.buffer, 'receive copies');
+  rx.close();
+  tx.close();
 });

@@ -8,13 +8,16 @@
  *   `maxBatch` datagrams (bounded, so one busy socket cannot starve the loop; the poll is
  *   level-triggered, so the rest comes on the next turn). Draining stops as soon as a
  *   handler closes the socket.
- * - `data` handed to the handler is a fresh copy, safe to keep.
+ * - `data` handed to the handler is a fresh copy, safe to keep. `receive` also hands fresh
+ *   copies of the sockaddr and cmsgs; `receiveMeta` hands a RecvMeta that reads them from a
+ *   buffer reused for the next datagram (no allocation per datagram for hot receive paths).
  * - `send` returns bytes sent, or -1 on EAGAIN/ENOBUFS; other errors throw (see sys/nio.ts).
  * - `close()` stops the watcher before closing the fd (a reused fd under a live poll would
  *   get another socket's events); it is idempotent.
  */
-import { nio, type Cmsg, type Poller, type RecvResult } from './nio.js';
+import { RECV_META_CMSGS, RECV_META_NAME, nio, type Cmsg, type Poller, type RecvCmsg, type RecvResult } from './nio.js';
 import { isSyscallError, type SyscallError } from '../core/errors.js';
+import { HOST_LE } from './sockaddr.js';
 
 /**
  * Outcome of trySend: `dropped` is EAGAIN/ENOBUFS (queue full), `error` any other syscall
@@ -70,6 +73,50 @@ export type SockOpt = readonly [level: number, name: number, value: number | boo
 
 /** `data` is the datagram (at most bufSize bytes); `info` has the sockaddr, cmsgs and flags. */
 export type DatagramHandler = (data: Uint8Array, info: RecvResult) => void;
+/** Like DatagramHandler, but `meta` (and the views it returns) is valid during the call only. */
+export type DatagramMetaHandler = (data: Uint8Array, meta: RecvMeta) => void;
+
+/** Reader over the `meta` buffer that nio().recvmsgInto fills (layout: sys/nio.ts RECV_META_*). */
+export class RecvMeta {
+  private readonly view: DataView;
+
+  constructor(readonly raw: Uint8Array) {
+    this.view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  }
+
+  /** Datagram length; may exceed the buffer when MSG_TRUNC was passed in flags. */
+  get bytes(): number {
+    return this.view.getInt32(0, HOST_LE);
+  }
+
+  /** msg_flags (MSG_TRUNC, MSG_CTRUNC). */
+  get flags(): number {
+    return this.view.getInt32(4, HOST_LE);
+  }
+
+  /** The peer's raw sockaddr (a view). */
+  addr(): Uint8Array {
+    return this.raw.subarray(RECV_META_NAME, RECV_META_NAME + this.view.getInt32(8, HOST_LE));
+  }
+
+  /** Calls `fn` for each control message, in the kernel's order; `data` is a view. */
+  forEachCmsg(fn: (level: number, type: number, data: Uint8Array) => void): void {
+    const count = this.view.getInt32(12, HOST_LE);
+    let off = RECV_META_CMSGS;
+    for (let i = 0; i < count; i++) {
+      const len = this.view.getInt32(off + 8, HOST_LE);
+      fn(this.view.getInt32(off, HOST_LE), this.view.getInt32(off + 4, HOST_LE), this.raw.subarray(off + 12, off + 12 + len));
+      off += 12 + ((len + 3) & ~3);
+    }
+  }
+
+  /** A RecvResult holding copies, safe to keep. */
+  toResult(): RecvResult {
+    const cmsgs: RecvCmsg[] = [];
+    this.forEachCmsg((level, type, data) => cmsgs.push({ level, type, data: Buffer.from(data) }));
+    return { bytes: this.bytes, addr: Buffer.from(this.addr()), cmsgs, flags: this.flags };
+  }
+}
 export type SocketErrorHandler = (err: Error) => void;
 
 export class RawSocket {
@@ -78,6 +125,7 @@ export class RawSocket {
   private readonly controlLen: number;
   private readonly recvFlags: number;
   private readonly buf: Uint8Array;
+  private readonly meta: RecvMeta;
   private poller: Poller | undefined;
   private isClosed = false;
   private referenced = true;
@@ -89,6 +137,8 @@ export class RawSocket {
     this.controlLen = opts.controlLen ?? 0;
     this.recvFlags = opts.recvFlags ?? 0;
     this.buf = new Uint8Array(opts.bufSize ?? 65536);
+    // Records have 12-byte headers against cmsghdr's 16, so controlLen bytes always fit.
+    this.meta = new RecvMeta(new Uint8Array(RECV_META_CMSGS + this.controlLen));
   }
 
   /** socket(domain, type | NONBLOCK | CLOEXEC, protocol) wrapped in a RawSocket. */
@@ -126,6 +176,11 @@ export class RawSocket {
 
   /** Starts delivering datagrams. Calling it again replaces the handlers. */
   receive(onDatagram: DatagramHandler, onError: SocketErrorHandler): void {
+    this.receiveMeta((data, meta) => onDatagram(data, meta.toResult()), onError);
+  }
+
+  /** receive() for hot paths: the metadata is read in place, nothing is copied but `data`. */
+  receiveMeta(onDatagram: DatagramMetaHandler, onError: SocketErrorHandler): void {
     if (this.isClosed) throw new Error('RawSocket is closed');
     const n = nio();
     this.poller?.close();
@@ -141,18 +196,18 @@ export class RawSocket {
     poller.start(n.constants.POLLIN);
   }
 
-  private drain(onDatagram: DatagramHandler, onError: SocketErrorHandler): void {
+  private drain(onDatagram: DatagramMetaHandler, onError: SocketErrorHandler): void {
     const n = nio();
     for (let i = 0; i < this.maxBatch && !this.isClosed; i++) {
-      let r: RecvResult | null;
+      let bytes: number;
       try {
-        r = n.recvmsg(this.fd, this.buf, this.controlLen, this.recvFlags);
+        bytes = n.recvmsgInto(this.fd, this.buf, this.meta.raw, this.controlLen, this.recvFlags);
       } catch (e) {
         onError(e as Error);
         return;
       }
-      if (!r) return;
-      onDatagram(this.buf.slice(0, Math.min(r.bytes, this.buf.length)), r);
+      if (bytes < 0) return;
+      onDatagram(this.buf.slice(0, Math.min(bytes, this.buf.length)), this.meta);
     }
   }
 

@@ -17,7 +17,8 @@ export const SOCKADDR_IN6_LEN = 28;
 export const SOCKADDR_LL_LEN = 20;
 export const SOCKADDR_NL_LEN = 12;
 
-const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+/** The host's byte order: the addon's int32s and native struct fields use it. */
+export const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export type SockAddr =
   | { readonly type: 'in'; readonly addr: Uint8Array; readonly port: number }

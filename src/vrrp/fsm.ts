@@ -167,8 +167,10 @@ export function forceState(
   return finish(ctx);
 }
 
+/** ctx.s and ctx.c are the step's own copies, so they become the new state as they are. */
 function finish(ctx: Ctx): StepResult {
-  return { state: { ...ctx.s, counters: { ...ctx.c } }, actions: ctx.actions };
+  ctx.s.counters = ctx.c;
+  return { state: ctx.s, actions: ctx.actions };
 }
 
 function log(ctx: Ctx, level: LogLevel, msg: string): void {

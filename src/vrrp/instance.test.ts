@@ -100,3 +100,38 @@ test('a timer firing earlier than the slack is not due: the instance waits for t
   h.clock.advance(TIMER_SLACK_MS + 2);
   assert.equal(h.inst.state.state, 'MASTER', 'the re-armed remainder fires at the deadline');
 });
+
+test('adverts push master-down later without a timer per advert; it still fires a full interval after the last one', () => {
+  const h = harness();
+  let armed = 0;
+  const inner = h.clock;
+  const counting: Clock = { nowMs: () => inner.nowMs(), wallMs: () => inner.wallMs(), setTimer: (at, cb) => (armed++, inner.setTimer(at, cb)) };
+  const { logger } = memoryLogger();
+  const inst = new VrrpInstance(params, DEFAULT_GARP, { clock: counting, log: logger, sendAdvert: () => undefined, addVips: async () => undefined, removeVips: async () => undefined, sendGarps: () => undefined, notify: () => undefined });
+  inst.start();
+  const master = Uint8Array.of(192, 0, 2, 12);
+  // A higher-priority master every second for 20 s: master-down (3414.0625 ms) keeps moving.
+  for (let i = 0; i < 20; i++) {
+    h.clock.advance(1000);
+    inst.advertReceived(200, 100, master);
+  }
+  assert.equal(inst.state.state, 'BACKUP');
+  assert.ok(armed <= 8, `timers armed: ${armed} for 20 adverts`);
+  assert.equal(inner.pending(), 1, 'one pending timer');
+  h.clock.advance(3414);
+  assert.equal(inst.state.state, 'BACKUP', 'not before the interval since the last advert');
+  h.clock.advance(0.1);
+  assert.equal(inst.state.state, 'MASTER');
+});
+
+test('a deadline that moves earlier replaces the pending timer', () => {
+  const h = harness();
+  h.inst.start();
+  h.clock.advance(1000);
+  h.inst.advertReceived(200, 100, Uint8Array.of(192, 0, 2, 12));
+  // Priority 0: master down after skew time only (≈ 414 ms), well before the pending timer.
+  h.clock.advance(10);
+  h.inst.advertReceived(0, 100, Uint8Array.of(192, 0, 2, 12));
+  h.clock.advance(415);
+  assert.equal(h.inst.state.state, 'MASTER');
+});

@@ -40,7 +40,10 @@ export const TIMER_SLACK_MS = 1;
 export class VrrpInstance {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
+  /** The FSM's next deadline (the pending timer may be set for an earlier one). */
   private timerAtMs: number | null = null;
+  /** What the pending timer was set for. */
+  private timerSetForMs = 0;
   private garpTimers: TimerHandle[] = [];
   private refreshTimer: TimerHandle | null = null;
   /** Serialises VIP add/remove and the GARPs that depend on them. */
@@ -164,19 +167,38 @@ export class VrrpInstance {
     if (to !== 'INIT') void this.chain(async () => this.ports.notify(to, priority));
   }
 
+  /**
+   * Lazy re-arm: a BACKUP pushes its master-down deadline later on every advert, and a
+   * clearTimeout + setTimeout per advert was a visible share of the receive path at 1000
+   * instances (bench/RESULTS.md). A later deadline only moves `timerAtMs`; the pending timer
+   * fires early and re-arms for the rest. Only an earlier deadline replaces the timer.
+   */
   private armTimer(): void {
     const at = nextDeadline(this.fsm);
     if (at === this.timerAtMs) return;
+    this.timerAtMs = at;
+    if (this.timer !== null && at !== null && at > this.timerSetForMs) return;
     this.timer?.cancel();
     this.timer = null;
-    this.timerAtMs = at;
-    if (at === null) return;
+    if (at !== null) this.setTimerAt(at);
+  }
+
+  private setTimerAt(at: number): void {
+    this.timerSetForMs = at;
     this.timer = this.ports.clock.setTimer(at, () => {
       this.timer = null;
-      this.timerAtMs = null;
-      if (this.stopped) return;
+      const due = this.timerAtMs;
+      if (this.stopped || due === null) {
+        this.timerAtMs = null;
+        return;
+      }
       const now = this.ports.clock.nowMs();
-      this.handle({ type: 'TimerFired' }, at > now && at - now <= TIMER_SLACK_MS ? at : now);
+      if (due - now > TIMER_SLACK_MS && due > at) {
+        this.setTimerAt(due);
+        return;
+      }
+      this.timerAtMs = null;
+      this.handle({ type: 'TimerFired' }, due > now && due - now <= TIMER_SLACK_MS ? due : now);
     });
   }
 

@@ -16,8 +16,8 @@
  *   checksums on receive; hop limit and destination only exist as cmsgs (P6); hop limits
  *   are set to 255 explicitly (P2).
  */
-import { nio, openFailure, type RecvResult } from '../sys/nio.js';
-import { RawSocket, countSend, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
+import { nio, openFailure } from '../sys/nio.js';
+import { RawSocket, countSend, type RecvMeta, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
 import {
   decodeIn6Pktinfo,
   decodeInPktinfo,
@@ -198,10 +198,10 @@ export class VrrpSocket {
 
   /** Starts receiving; replaces a previous handler. */
   onDatagram(cb: (d: RawVrrpDatagram) => void): void {
-    this.rx.receive(
-      (data, info) => {
+    this.rx.receiveMeta(
+      (data, meta) => {
         this.stats.rxDatagrams++;
-        cb(this.toDatagram(data, info));
+        cb(this.toDatagram(data, meta));
       },
       (err) => {
         this.stats.rxErrors++;
@@ -249,9 +249,9 @@ export class VrrpSocket {
     return countSend(o, this.stats, (code, error) => this.errorHandler?.({ direction: 'send', code, error }));
   }
 
-  private toDatagram(data: Uint8Array, info: RecvResult): RawVrrpDatagram {
+  private toDatagram(data: Uint8Array, meta: RecvMeta): RawVrrpDatagram {
     const K = nio().constants;
-    const from = decodeSockaddr(info.addr);
+    const from = decodeSockaddr(meta.addr());
     let src: Uint8Array = new Uint8Array(this.family === 4 ? 4 : 16);
     let scopeId = 0;
     if (from.ok && (from.value.type === 'in' || from.value.type === 'in6')) {
@@ -261,19 +261,19 @@ export class VrrpSocket {
     let dst: Uint8Array | null = null;
     let ttl: number | null = null;
     let ifindex = this.ifindex;
-    for (const c of info.cmsgs) {
-      if (c.level === K.IPPROTO_IP && c.type === K.IP_PKTINFO) {
-        const p = decodeInPktinfo(c.data);
+    meta.forEachCmsg((level, type, cdata) => {
+      if (level === K.IPPROTO_IP && type === K.IP_PKTINFO) {
+        const p = decodeInPktinfo(cdata);
         if (p) ({ addr: dst, ifindex } = p);
-      } else if (c.level === K.IPPROTO_IP && c.type === K.IP_TTL) {
-        ttl = decodeInt32(c.data);
-      } else if (c.level === K.IPPROTO_IPV6 && c.type === K.IPV6_PKTINFO) {
-        const p = decodeIn6Pktinfo(c.data);
+      } else if (level === K.IPPROTO_IP && type === K.IP_TTL) {
+        ttl = decodeInt32(cdata);
+      } else if (level === K.IPPROTO_IPV6 && type === K.IPV6_PKTINFO) {
+        const p = decodeIn6Pktinfo(cdata);
         if (p) ({ addr: dst, ifindex } = p);
-      } else if (c.level === K.IPPROTO_IPV6 && c.type === K.IPV6_HOPLIMIT) {
-        ttl = decodeInt32(c.data);
+      } else if (level === K.IPPROTO_IPV6 && type === K.IPV6_HOPLIMIT) {
+        ttl = decodeInt32(cdata);
       }
-    }
-    return { family: this.family, data, src, scopeId, dst, ttl, ifindex, truncated: (info.flags & K.MSG_TRUNC) !== 0 };
+    });
+    return { family: this.family, data, src, scopeId, dst, ttl, ifindex, truncated: (meta.flags & K.MSG_TRUNC) !== 0 };
   }
 }
