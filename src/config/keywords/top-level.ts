@@ -11,12 +11,25 @@ import { LVS_TOP_LEVEL_ROWS } from './virtual-server.js';
 
 type C = ConfigDraft;
 
+/** Names of each `existing` list seen so far: a Set kept in step with the (append-only, unique) list, so 100k blocks stay linear. */
+const knownNames = new WeakMap<readonly { name: string }[], Set<string>>();
+
+function alreadyDefined(existing: readonly { name: string }[], name: string): boolean {
+  let names = knownNames.get(existing);
+  if (names === undefined || names.size > existing.length) {
+    names = new Set();
+    knownNames.set(existing, names);
+  }
+  for (let i = names.size; i < existing.length; i++) names.add(existing[i]!.name);
+  return names.has(name);
+}
+
 /** Opens `KIND NAME {`: the name is required and unique among `existing`. */
 function openNamed<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
   const name = requireArg(node, ctx, 'a name');
   noExtraArgs(node, ctx, 1);
   if (name === undefined) return undefined;
-  if (existing.some((e) => e.name === name)) {
+  if (alreadyDefined(existing, name)) {
     ctx.diags.error('KA_CFG_DUPLICATE', `${kind} ${name} already defined`, node.argLocs[0] ?? node.loc, { hint: 'the second definition is ignored' });
     return undefined;
   }
