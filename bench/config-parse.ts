@@ -12,7 +12,7 @@
  *
  * Env: BENCH_CONFIG_COUNTS (1000,10000,100000), BENCH_CONFIG_REPEAT (3),
  * BENCH_CONFIG_TIMEOUT_S (300: a keepalived or keepalived-ts run killed after this counts as
- * "timeout"), BENCH_DAEMONS, BENCH_OUT, KTS_BIN, KEEPALIVED_BIN.
+ * "timeout"; a keepalived run that timed out is not repeated), BENCH_DAEMONS, BENCH_OUT, KTS_BIN, KEEPALIVED_BIN.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -61,14 +61,20 @@ interface Run {
   readonly status: number | 'timeout';
 }
 
-/** One subprocess under GNU time (peak RSS of the process tree it waited for). */
+/**
+ * One subprocess under GNU time (peak RSS of the process tree it waited for). `timeout`
+ * sits between time and the measured program, so the cap kills the program itself (killing
+ * the outer process would leave it running as an orphan).
+ */
 function timedRun(ns: string, argv: readonly string[], timeoutMs: number, scratch: string): Run {
   const timeFile = join(scratch, 'time.out');
   writeFileSync(timeFile, '');
+  const cap = ['timeout', '-s', 'KILL', String(Math.ceil(timeoutMs / 1000))];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', '%M', '-o', timeFile, ...argv], { stdio: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync('ip', ['netns', 'exec', ns, '/usr/bin/time', '-f', '%M', '-o', timeFile, ...cap, ...argv], { stdio: 'ignore', timeout: timeoutMs + 60_000, killSignal: 'SIGKILL' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.error !== undefined || r.signal !== null) return { wallMs, maxRssKb: undefined, status: 'timeout' };
+  // timeout(1) exits 124, or 128+9 when the program died of the KILL it sent.
+  if (r.error !== undefined || r.signal !== null || r.status === 124 || r.status === 137) return { wallMs, maxRssKb: undefined, status: 'timeout' };
   const rss = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
   return { wallMs, maxRssKb: Number.isFinite(rss) ? rss : undefined, status: r.status ?? -1 };
 }
@@ -117,12 +123,10 @@ export async function configParseBench(env: NodeJS.ProcessEnv): Promise<string> 
           ours.push(timedRun(ns, [process.execPath, kts, '-t', '-f', file, '-i', 'bench'], timeoutMs, dir));
           inProc.push(inProcessMs(file));
         }
-        if (wanted.includes(THEIRS)) {
+        // A keepalived run that hit the cap would hit it again: it is not repeated.
+        if (wanted.includes(THEIRS) && !theirs.some((r) => r.status === 'timeout')) {
           console.error(`config-parse: ${n} instances, run ${i + 1}: keepalived -t`);
-          const r = timedRun(ns, [keepalived, '-t', '-f', file, '-i', 'bench'], timeoutMs, dir);
-          theirs.push(r);
-          // A keepalived run that hit the cap will hit it again: do not repeat it.
-          if (r.status === 'timeout') break;
+          theirs.push(timedRun(ns, [keepalived, '-t', '-f', file, '-i', 'bench'], timeoutMs, dir));
         }
       }
       const oMs = summarize(ours.filter((r) => r.status !== 'timeout').map((r) => r.wallMs));
