@@ -6,12 +6,14 @@
  * Measurements only: the exit status says whether every benchmark ran, not how fast.
  */
 import { machineLine } from './common.js';
+import { configParseBench } from './config-parse.js';
 import { failoverBench } from './failover.js';
 import { scaleBench } from './scale.js';
 
 const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
   failover: failoverBench,
   scale: scaleBench,
+  'config-parse': configParseBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

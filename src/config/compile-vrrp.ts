@@ -18,7 +18,7 @@ const V2_MAX_ADVERT_S = 255;
 export interface InstanceContext {
   readonly globals: GlobalDefs;
   readonly globalDraft: GlobalDefsDraft;
-  /** Names listed in some vrrp_sync_group (keepalived skips the AH/MASTER check for them). */
+  /** Names listed in some vrrp_sync_group. */
   readonly syncMembers: ReadonlySet<string>;
 }
 
@@ -60,7 +60,8 @@ export function compileInstance(v: VrrpInstanceDraft, ic: InstanceContext, diags
     else if (strict) diags.warn('KA_CFG_VRRP_STRICT', `${P} Strict mode does not support authentication. Ignoring.`, at('authentication'));
     else auth = { type: v.authType, pass: v.authPass ?? '' };
   }
-  if (auth?.type === 'AH' && state === 'MASTER' && priority !== 255 && !ic.syncMembers.has(v.name)) {
+  // Sync group members too: keepalived 2.2.7 only seemed to exempt them when a member's interface was missing.
+  if (auth?.type === 'AH' && state === 'MASTER' && priority !== 255) {
     diags.warn('KA_CFG_VRRP_AUTH', `${P} Initial state master is incompatible with AH authentication - clearing`, at('state'), { hint: 'using BACKUP' });
     state = 'BACKUP';
   }

@@ -144,7 +144,7 @@ function httpRows(ssl: boolean): KeywordDef<K>[] {
     intKw<K>('nb_get_retry', 0, UINT_MAX, (c, n, node, ctx) => {
       ctx.diags.warn('KA_CFG_DEPRECATED', "nb_get_retry is deprecated - please use 'retry'", node.loc, { hint: "replace 'nb_get_retry' with 'retry'" });
       c.retry = n;
-    }, { default: '(deprecated: retry)' }),
+    }, { default: 'retry', deprecatedFor: 'retry' }),
   ];
   if (ssl) {
     rows.push(

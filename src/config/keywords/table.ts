@@ -27,16 +27,27 @@ export type ArgForm =
   | { readonly type: 'script' }
   | { readonly type: 'words'; readonly syntax: string }
   | { readonly type: 'list'; readonly item: string }
-  | { readonly type: 'block'; readonly table: string }
+  | { readonly type: 'block'; readonly table: string; readonly sub: TableInfo }
   | { readonly type: 'unsupported' };
 
-export interface KeywordDef<B> {
+/** A row without its handler: what docs/configuration.md (config-doc.ts) is generated from. */
+export interface KeywordInfo {
   readonly name: string;
   readonly form: ArgForm;
   /** keepalived's default, for docs and dumps. */
   readonly defaultText?: string;
+  /** Set on a deprecated alias: the keyword to use instead. */
+  readonly deprecatedFor?: string;
   /** A repeated scalar overwrites the previous value (with a warning). */
   readonly scalar: boolean;
+}
+
+export interface TableInfo {
+  readonly block: string;
+  readonly defs: ReadonlyMap<string, KeywordInfo>;
+}
+
+export interface KeywordDef<B> extends KeywordInfo {
   readonly apply: (b: B, node: ConfigNode, ctx: ParseCtx) => void;
 }
 
@@ -96,8 +107,11 @@ export function applyTable<B>(table: KeywordTable<B>, nodes: readonly ConfigNode
 // ---- row constructors -------------------------------------------------------------
 
 type Set<B, T> = (b: B, v: T, node: ConfigNode, ctx: ParseCtx) => void;
-type Opts = { readonly default?: string };
-const dflt = (o: Opts): { defaultText?: string } => (o.default !== undefined ? { defaultText: o.default } : {});
+type Opts = { readonly default?: string; readonly deprecatedFor?: string };
+const dflt = (o: Opts): { defaultText?: string; deprecatedFor?: string } => ({
+  ...(o.default !== undefined ? { defaultText: o.default } : {}),
+  ...(o.deprecatedFor !== undefined ? { deprecatedFor: o.deprecatedFor } : {}),
+});
 
 export function flagKw<B>(name: string, set: (b: B, node: ConfigNode, ctx: ParseCtx) => void, o: Opts = {}): KeywordDef<B> {
   return {
@@ -201,7 +215,7 @@ export function blockKw<B, C>(
 ): KeywordDef<B> {
   return {
     name,
-    form: { type: 'block', table: table.block },
+    form: { type: 'block', table: table.block, sub: table },
     scalar: o.scalar ?? false,
     ...dflt(o),
     apply: (b, node, ctx) => {

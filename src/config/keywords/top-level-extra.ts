@@ -17,11 +17,24 @@ import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_T
 type C = ConfigDraft;
 
 /** `KIND NAME {`: the name is required and unique among `existing` (a second one is ignored). */
+/** Names of each `existing` list seen so far: a Set kept in step with the (append-only, unique) list, so 100k blocks stay linear. */
+const knownNames = new WeakMap<readonly { name: string }[], Set<string>>();
+
+function alreadyDefined(existing: readonly { name: string }[], name: string): boolean {
+  let names = knownNames.get(existing);
+  if (names === undefined || names.size > existing.length) {
+    names = new Set();
+    knownNames.set(existing, names);
+  }
+  for (let i = names.size; i < existing.length; i++) names.add(existing[i]!.name);
+  return names.has(name);
+}
+
 export function openNamed<T>(kind: string, node: ConfigNode, ctx: ParseCtx, existing: readonly { name: string }[], make: (name: string) => T): T | undefined {
   const name = requireArg(node, ctx, 'a name');
   noExtraArgs(node, ctx, 1);
   if (name === undefined) return undefined;
-  if (existing.some((e) => e.name === name)) {
+  if (alreadyDefined(existing, name)) {
     ctx.diags.error('KA_CFG_DUPLICATE', `${kind} ${name} already defined`, argLoc(node, 0), { hint: 'the second definition is ignored' });
     return undefined;
   }

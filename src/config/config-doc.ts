@@ -1,0 +1,143 @@
+/**
+ * Renders docs/configuration.md from the keyword tables (keywords/*.ts): every block reachable
+ * from the top level, every keyword with its argument form, range, default, deprecated alias
+ * and status. Pure and deterministic (no dates, no environment), so the committed file can be
+ * compared with a fresh rendering (config-doc.test.ts) and regenerated after a merge with
+ * `npm run docs` (scripts/gen-config-doc.mjs).
+ */
+import { assertNever } from '../core/result.js';
+import type { ArgForm, KeywordInfo, TableInfo } from './keywords/table.js';
+
+interface Section {
+  readonly table: TableInfo;
+  /** Block paths from the top level, first one used as the heading. */
+  readonly paths: string[];
+}
+
+/** Every table reachable from `root`, breadth-first, each once (tables are shared, e.g. `url`). */
+export function collectTables(root: TableInfo): readonly Section[] {
+  const byTable = new Map<TableInfo, Section>();
+  const rootSection: Section = { table: root, paths: [root.block] };
+  byTable.set(root, rootSection);
+  const queue: Section[] = [rootSection];
+  for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+    const parentPath = s.table === root ? '' : `${s.paths[0] ?? s.table.block} › `;
+    for (const d of sortedDefs(s.table)) {
+      if (d.form.type !== 'block') continue;
+      const path = `${parentPath}${d.name}`;
+      const known = byTable.get(d.form.sub);
+      if (known) {
+        if (!known.paths.includes(path)) known.paths.push(path);
+        continue;
+      }
+      const next: Section = { table: d.form.sub, paths: [path] };
+      byTable.set(d.form.sub, next);
+      queue.push(next);
+    }
+  }
+  return [...byTable.values()];
+}
+
+const sortedDefs = (t: TableInfo): KeywordInfo[] => [...t.defs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+/** A number as keepalived writes it: integers plainly, fractions without exponent or trailing zeros. */
+function num(n: number, decimals = 6): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(decimals).replace(/0+$/, '');
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (s: string): string => (s === '' ? '' : `\`${s.replace(/\|/g, '\\|')}\``);
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to dashes. */
+export function anchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+const heading = (s: Section): string => `\`${s.paths[0] ?? s.table.block}\``;
+
+function argument(f: ArgForm, sections: ReadonlyMap<TableInfo, Section>): { arg: string; range: string } {
+  switch (f.type) {
+    case 'flag':
+      return { arg: '(none)', range: '' };
+    case 'int':
+      return { arg: code('N'), range: `${num(f.min)}..${num(f.max)}` };
+    case 'timer':
+      return { arg: code('SECONDS'), range: `${num(f.min, f.decimals)}..${num(f.max, f.decimals)} s, ≤ ${f.decimals} decimals` };
+    case 'bool':
+      return { arg: code('[BOOL]'), range: 'on/off, true/false, yes/no; none = on' };
+    case 'enum':
+      return { arg: code(f.values.join('|')), range: f.caseSensitive ? 'case-sensitive' : 'case-insensitive' };
+    case 'string':
+      return { arg: code('STRING'), range: '' };
+    case 'address':
+      return { arg: code('IP'), range: 'IPv4 or IPv6' };
+    case 'script':
+      return { arg: code('SCRIPT [ARG …]'), range: 'quoted command line, shell-like re-parse' };
+    case 'words':
+      return { arg: code(f.syntax), range: '' };
+    case 'list':
+      return { arg: `\`{\` ${code(f.item)} per line \`}\``, range: '' };
+    case 'block': {
+      const s = sections.get(f.sub);
+      return { arg: s ? `\`{ … }\` see [${heading(s)}](#${anchor(heading(s))})` : '`{ … }`', range: '' };
+    }
+    case 'unsupported':
+      return { arg: '', range: '' };
+    default:
+      return assertNever(f);
+  }
+}
+
+function status(d: KeywordInfo): string {
+  if (d.form.type === 'unsupported') return 'not supported yet';
+  if (d.deprecatedFor !== undefined) return `deprecated: use ${code(d.deprecatedFor)}`;
+  return 'supported';
+}
+
+function row(d: KeywordInfo, sections: ReadonlyMap<TableInfo, Section>): string {
+  const { arg, range } = argument(d.form, sections);
+  const repeat = d.scalar ? '' : ' (repeatable)';
+  const cols = [code(d.name), arg, cell(range), cell(d.defaultText ?? ''), status(d) + (d.form.type === 'unsupported' ? '' : repeat)];
+  return `| ${cols.join(' | ')} |`;
+}
+
+/** The whole markdown page for the tables reachable from `root`. */
+export function renderConfigDoc(root: TableInfo): string {
+  const sections = collectTables(root);
+  const byTable = new Map(sections.map((s) => [s.table, s]));
+  const rows = sections.flatMap((s) => [...s.table.defs.values()]);
+  const notYet = rows.filter((d) => d.form.type === 'unsupported').length;
+  const out: string[] = [
+    '# keepalived.conf reference',
+    '',
+    '<!-- Generated by `npm run docs` (scripts/gen-config-doc.mjs, src/config/config-doc.ts) from the keyword',
+    '     tables in src/config/keywords/*.ts. Do not edit by hand: src/config/config-doc.test.ts fails when this',
+    '     file differs from the tables. -->',
+    '',
+    'Every block and keyword keepalived-ts knows, as its keyword tables define them. Source-level syntax',
+    '(`include`, `@id`, `$NAME=`, `~SEQ`, comments, quoting) and the deliberate differences from keepalived are',
+    'described in [compatibility.md](compatibility.md).',
+    '',
+    `${sections.length} blocks, ${rows.length - notYet} supported keywords, ${notYet} known keepalived keywords not supported yet`,
+    '(reported as `\'x\' is not supported yet - ignoring`, their `{ }` block skipped).',
+    '',
+    'Columns: **argument** is the argument form (`(none)` = a flag); **range** the accepted values;',
+    '**default** keepalived\'s default when the keyword is absent; **status** is `supported`, `deprecated: use X`',
+    '(accepted with a warning naming X) or `not supported yet`; *(repeatable)* marks keywords that may appear more',
+    'than once and accumulate (a repeated scalar overwrites the previous value with a warning).',
+    '',
+    '## Blocks',
+    '',
+    ...sections.map((s) => `- [${heading(s)}](#${anchor(heading(s))})`),
+  ];
+  for (const s of sections) {
+    out.push('', `## ${heading(s)}`, '');
+    if (s.paths.length > 1) out.push(`Also used as: ${s.paths.slice(1).map((p) => code(p)).join(', ')}.`, '');
+    out.push('| keyword | argument | range | default | status |', '|---|---|---|---|---|');
+    for (const d of sortedDefs(s.table)) out.push(row(d, byTable));
+  }
+  return `${out.join('\n')}\n`;
+}

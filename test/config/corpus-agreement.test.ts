@@ -1,0 +1,89 @@
+// Every keepalived config of the sample corpus (test/fixtures/samples): our config test and
+// Debian's `keepalived -t -f FILE -i low` reach the same outcome class (0 clean, 4 cannot run,
+// 5 errors but runnable, 6 security / not configured). keepalived runs in a throw-away network
+// namespace holding lo plus veth pairs named eth0..eth3 and eth10 (the interfaces the corpus
+// names): keepalived skips some checks (AH with initial MASTER, script security) when an
+// instance's interface is missing, and our compiler never checks interface existence, so
+// the interfaces are provided and any remaining "interface … doesn't exist" lines are set aside.
+// Needs root and the Debian keepalived package.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { walkFiles } from '../../src/test-kit/walk-files.js';
+import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest, withBareNetns } from '../../src/test-kit/keepalived-check.js';
+
+const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
+const INTERFACES = ['eth0', 'eth1', 'eth2', 'eth3', 'eth10'];
+
+interface KnownDifference {
+  readonly keepalived: number;
+  readonly ours: number;
+  /** Keywords we report as "not supported yet" in this file that cause the difference. */
+  readonly notSupported: readonly string[];
+  readonly why: string;
+}
+
+const NET_NAMESPACE = 'keepalived -t with net_namespace checks little beyond syntax (it validates in the namespace it would enter)';
+
+/**
+ * Differences caused by keywords still marked "not supported yet" in the keyword tables. An
+ * entry must still differ exactly as recorded and still report its keywords as unsupported:
+ * when support lands, the test says which entry to remove.
+ */
+const KNOWN: Readonly<Record<string, KnownDifference>> = {
+  'devel-tools/configs/1025.conf': { keepalived: 0, ours: 5, notSupported: ['virtual_routes'], why: 'ignored block' },
+  'devel-tools/configs/1033.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace', 'vrrp_script', 'use_vmac', 'track_script'], why: 'ignored keywords' },
+  'devel-tools/configs/1173.conf': { keepalived: 0, ours: 6, notSupported: ['net_namespace'], why: `${NET_NAMESPACE}; without it keepalived also exits 6 (quorum_up script, no script security)` },
+  'devel-tools/configs/1180.conf': { keepalived: 0, ours: 6, notSupported: ['net_namespace'], why: `${NET_NAMESPACE}; without it keepalived also exits 6` },
+  'devel-tools/configs/1386.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace'], why: 'ignored keyword' },
+  'devel-tools/configs/1502.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace'], why: 'ignored keyword' },
+  'devel-tools/configs/1581.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace'], why: 'ignored keyword' },
+  'devel-tools/configs/1692.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace'], why: 'ignored keyword' },
+  'devel-tools/configs/check_align.conf': {
+    keepalived: 0,
+    ours: 5,
+    notSupported: ['net_namespace'],
+    why: `${NET_NAMESPACE}; NB without it keepalived reports no brace or '#' problems, while we report "Unknown keyword '#'" for lines that \${_HASH} turns into comments (open bug)`,
+  },
+  'devel-tools/configs/use_vmac.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace', 'use_vmac'], why: NET_NAMESPACE },
+  'devel-tools/configs/vsg.conf': { keepalived: 0, ours: 5, notSupported: ['net_namespace'], why: `${NET_NAMESPACE}; without it keepalived exits 5 as well` },
+  'keepalived.conf.conditional_conf': { keepalived: 0, ours: 5, notSupported: ['vrrp_script', 'track_script'], why: 'ignored keywords' },
+  'keepalived.conf.vrrp.localcheck': { keepalived: 6, ours: 5, notSupported: ['vrrp_script'], why: 'keepalived: vrrp_script without enable_script_security; we do not read vrrp_script yet' },
+  'userguide/configuration-synopsis.1.conf': { keepalived: 0, ours: 5, notSupported: ['lvs_sync_daemon'], why: 'ignored keyword' },
+};
+
+const isKeepalivedConfig = (f: string): boolean => !f.endsWith('.md') && !f.includes('/systemd/');
+
+test('corpus: outcome class agrees with Debian keepalived -t, known differences listed', () => {
+  requireDebianKeepalived();
+  const files = walkFiles(root).filter(isKeepalivedConfig).sort();
+  assert.ok(files.length >= 50, `corpus has ${files.length} files`);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  withBareNetns('corpus', (ns) => {
+    for (const i of INTERFACES) {
+      execFileSync('ip', ['-n', ns, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`], { stdio: 'pipe' });
+      execFileSync('ip', ['-n', ns, 'link', 'set', i, 'up'], { stdio: 'pipe' });
+    }
+    for (const file of files) {
+      const rel = file.slice(root.length);
+      const run = runKeepalivedTest(file, { netns: ns });
+      const theirs = keepalivedClass(run);
+      const diags = loadSample(file).diagnostics;
+      const ours = ourClass(diags);
+      const known = KNOWN[rel];
+      if (known === undefined) {
+        if (ours !== theirs) problems.push(`${rel}: keepalived -t ${theirs}, ours ${ours}\n  keepalived: ${run.stderr.trim().split('\n').slice(0, 4).join('\n  keepalived: ')}`);
+        continue;
+      }
+      seen.add(rel);
+      if (ours === theirs) problems.push(`${rel}: now agrees (${ours}); remove it from KNOWN`);
+      else if (ours !== known.ours || theirs !== known.keepalived) problems.push(`${rel}: known difference changed: keepalived ${theirs} (was ${known.keepalived}), ours ${ours} (was ${known.ours})`);
+      const unsupported = new Set(diags.filter((d) => d.code === 'KA_CFG_UNSUPPORTED').map((d) => /'([^']+)'/.exec(d.message)?.[1]));
+      for (const k of known.notSupported) if (!unsupported.has(k)) problems.push(`${rel}: '${k}' is supported now; re-check this KNOWN entry`);
+    }
+  });
+  for (const rel of Object.keys(KNOWN)) if (!seen.has(rel)) problems.push(`${rel}: in KNOWN but not in the corpus`);
+  assert.deepEqual(problems, []);
+});
