@@ -90,6 +90,16 @@ test('built-ins ${_PWD} ${_INSTANCE} ${_HASH} ${_ENV}', () => {
   assert.deepEqual(lines[0]!.tokens.map((t) => t.text), ['a', '/etc/k', 'n7', 'x#y', '/root', '$', '{', '_UNKNOWN', '}']);
 });
 
+test('a parameter expanding to ${_HASH} at the start comments the line out; one expanding to nothing can leave a definition (as keepalived 2.2.7)', () => {
+  const run = (strict: string): string[] => {
+    const diags = new DiagSink();
+    const text = `$STRICT=${strict}\n\${STRICT} $NO_STRICT=\${_HASH}\n$STRICT vrrp_strict\n$NO_STRICT router_id r1\n`;
+    return expandSource('/k.conf', text, { reader: memoryReader({}), configId: 'n' }, diags).lines.map((l) => l.tokens.map((t) => t.text).join(' '));
+  };
+  assert.deepEqual(run('${_HASH}'), ['$NO_STRICT router_id r1']);
+  assert.deepEqual(run(''), ['vrrp_strict']);
+});
+
 test('line too long and NUL bytes are rejected with a location', () => {
   const diags = new DiagSink();
   expandSource('/k.conf', `router_id ${'a'.repeat(1100)}\nx\0y\nok`, { reader: memoryReader({}), configId: 'x' }, diags);

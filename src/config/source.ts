@@ -167,6 +167,15 @@ class SourceExpander {
     // A parameter may expand to an `@id` prefix (`$IF_MAIN=@main`), so test again.
     const substituted = this.condition(this.substitute(text, file));
     if (substituted === null) return;
+    // A parameter that expands to ${_HASH}/${_BANG} at the start of a line comments the line
+    // out (`$FEATURE=${_HASH}` … `$FEATURE keyword`), and one that expands to nothing can
+    // leave a definition behind (`${A} $B=x`): keepalived reads both that way.
+    if (/^\s*[#!]/.test(substituted)) return;
+    const lateDef = DEF_RE.exec(substituted);
+    if (lateDef && lateDef[2]!.trim() !== '\\') {
+      this.defs.set(lateDef[1]!, { lines: [lateDef[2]!.trim()], multiLine: false });
+      return;
+    }
     if (substituted.length > MAX_LINE_LENGTH) {
       this.diags.error('KA_CFG_LINE_TOO_LONG', 'line too long - ignoring', { file, line, col: 1 }, { hint: 'after $parameter substitution' });
       return;
