@@ -97,8 +97,11 @@ export interface NexthopSpec {
 
 export interface RouteMetric {
   readonly name: string;
+  /** Numeric value (RTAX_*); `features ecn` is 1; 0 for `congctl`, whose value is `text`. */
   readonly value: number;
   readonly lock: boolean;
+  /** `congctl NAME`: the congestion control algorithm. */
+  readonly text?: string;
 }
 
 /** One line of `static_routes` / `virtual_routes` (ip-route syntax, reference §1a.2). */
@@ -129,7 +132,8 @@ export interface RouteSpec {
   readonly loc: SourceLoc;
 }
 
-export type RuleAction = 'table' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
+/** `l3mdev`: no explicit action, the lookup is the l3mdev (VRF) table. */
+export type RuleAction = 'table' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit' | 'l3mdev';
 
 /** One line of `static_rules` / `virtual_rules` (ip-rule syntax, reference §1a.2). */
 export interface RuleSpec {

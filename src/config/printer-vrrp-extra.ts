@@ -49,7 +49,7 @@ export function formatRule(r: RuleSpec): string {
   if (r.action === 'table') w.push('table', r.table ?? 'main');
   else if (r.action === 'goto') w.push('goto', String(r.goto));
   else if (r.action === 'nop') w.push('no_table');
-  else w.push(r.action);
+  else if (r.action !== 'l3mdev') w.push(r.action);
   w.push('preference', String(r.preference));
   for (const [k, v] of [['iif', r.iif], ['oif', r.oif], ['tos', r.tos], ['realms', r.realms], ['uidrange', r.uidrange], ['protocol', r.protocol], ['ipproto', r.ipProto], ['sport', r.sport], ['dport', r.dport], ['suppress_prefixlength', r.suppressPrefixLength], ['suppress_ifgroup', r.suppressIfgroup], ['tunnel-id', r.tunnelId]] as const) {
     if (v !== undefined) w.push(k, String(v));

@@ -100,6 +100,14 @@ test('a parameter expanding to ${_HASH} at the start comments the line out; one 
   assert.deepEqual(run(''), ['vrrp_strict']);
 });
 
+test('multi-line definitions: a trailing \\ after a comment continues, a commented-out line keeps the definition going', () => {
+  const diags = new DiagSink();
+  const text = '$BLK= \\\n  a { \\\n    b 1 # note \\\n#   c 2 \\\n    d 3 \\\n  } \\\n\\\n\nx {\n$BLK\n}\n';
+  const { lines } = expandSource('/k.conf', text, { reader: memoryReader({}), configId: 'n' }, diags);
+  assert.deepEqual(lines.map((l) => l.tokens.map((t) => t.text).join(' ')), ['x {', 'a {', 'b 1', 'd 3', '}', '}']);
+  assert.deepEqual(diags.list, []);
+});
+
 test('line too long and NUL bytes are rejected with a location', () => {
   const diags = new DiagSink();
   expandSource('/k.conf', `router_id ${'a'.repeat(1100)}\nx\0y\nok`, { reader: memoryReader({}), configId: 'x' }, diags);

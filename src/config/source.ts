@@ -121,16 +121,20 @@ class SourceExpander {
     const stripped = stripComment(raw);
     if (stripped.unterminatedQuoteCol !== undefined) this.diags.error('KA_CFG_UNTERMINATED_QUOTE', 'Unterminated quote', loc(stripped.unterminatedQuoteCol));
     const text = stripped.text;
-    if (text.trim() === '') return;
     if (this.pending) {
-      const more = text.endsWith('\\');
-      this.pending.lines.push(more ? text.slice(0, -1).trimEnd() : text);
+      // Inside a multi-line definition the continuation `\` counts even after a comment
+      // (`keyword value # note \`), and a commented-out line keeps the definition going,
+      // as keepalived reads it (devel-tools check_align.conf relies on both).
+      const more = raw.trimEnd().endsWith('\\');
+      const content = text.trimEnd().replace(/\\$/, '').trimEnd();
+      if (content.trim() !== '') this.pending.lines.push(content);
       if (!more) {
         this.finishDef(this.pending);
         this.pending = null;
       }
       return;
     }
+    if (text.trim() === '') return;
     const inc = INCLUDE_RE.exec(text);
     if (inc) {
       this.include(inc[1]!, (inc[2] ?? '').trim(), loc(text.search(/\S/) + 1));

@@ -39,7 +39,7 @@ const KNOWN: Readonly<Record<string, KnownDifference>> = {
     keepalived: 0,
     ours: 5,
     notSupported: [],
-    why: `${NET_NAMESPACE}; NB without it keepalived reports no brace or '#' problems, while we still lose the brace count in its multi-line $DEF= \\ definitions that contain comments (open bug)`,
+    why: `${NET_NAMESPACE}; without it both exit 5 (keepalived: quorum reduced, missing interfaces; we also flag route option ttl-propagate and named garp_group, which we do not read yet)`,
   },
   'devel-tools/configs/use_vmac.conf': { keepalived: 0, ours: 5, notSupported: [], why: NET_NAMESPACE },
   'devel-tools/configs/vsg.conf': { keepalived: 0, ours: 5, notSupported: [], why: `${NET_NAMESPACE}; without it keepalived exits 5 as well` },

@@ -163,6 +163,16 @@ export function parseRouteLine(line: ConfigNode, ctx: ParseCtx): RouteSpec | und
         lock = true;
         c.i++;
       }
+      if (kw === 'congctl') {
+        const name = val();
+        if (name !== undefined) metrics.push({ name: kw, value: 0, lock, text: name });
+        continue;
+      }
+      if (kw === 'features' && c.w[c.i]?.text === 'ecn') {
+        c.i++;
+        metrics.push({ name: kw, value: 1, lock }); // RTAX_FEATURE_ECN
+        continue;
+      }
       const n = c.int(w, 0, 4294967295);
       if (n !== undefined) metrics.push({ name: kw, value: n, lock });
     } else if (kw === 'onlink') r.onlink = true;
@@ -332,7 +342,8 @@ export function parseRuleLine(line: ConfigNode, ctx: ParseCtx): RuleDraft | unde
     }
   }
   if (c.failed) return undefined;
-  if (action === undefined) {
+  // `l3mdev` is itself the lookup (the VRF's table), as in ip-rule(8).
+  if (action === undefined && !r.l3mdev) {
     ctx.diags.error('KA_CFG_MISSING_ARG', 'No table, goto or action specified for rule - ignoring', line.loc, { hint: "add 'table N'" });
     return undefined;
   }
@@ -343,5 +354,5 @@ export function parseRuleLine(line: ConfigNode, ctx: ParseCtx): RuleDraft | unde
     ctx.diags.warn('KA_CFG_RULE_PREFERENCE', `Rule has no preference specified - setting to ${pref}. This is probably not what you want.`, line.loc, { hint: "add 'preference N'" });
     preference = pref;
   }
-  return { ...r, preference, family: c.family ?? 4, not: r.not ?? false, action, l3mdev: r.l3mdev ?? false, noTrack: r.noTrack ?? false, text: lineText(line), loc: line.loc };
+  return { ...r, preference, family: c.family ?? 4, not: r.not ?? false, action: action ?? 'l3mdev', l3mdev: r.l3mdev ?? false, noTrack: r.noTrack ?? false, text: lineText(line), loc: line.loc };
 }
