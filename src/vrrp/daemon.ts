@@ -6,7 +6,7 @@
  * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
  */
 import { KaError } from '../core/errors.js';
-import { formatIp, type Family } from '../core/ip.js';
+import { formatIp } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
@@ -462,10 +462,7 @@ export class VrrpDaemon {
     }
   }
 
-  /** Per-instance snapshot for dumps and tests. */
-  snapshot(): { name: string; state: string; priority: number; drops: DropCounters; family: Family }[] {
-    return [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, priority: r.inst.state.effectivePriority, drops: r.drops, family: r.cfg.family }));
-  }
+
 }
 
 export const runVrrpChild: ChildRunner = async (ctx) => {

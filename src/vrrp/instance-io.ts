@@ -3,7 +3,7 @@
  * receive context for the advert checks, VIP add/remove over rtnetlink, GARP/NA bursts and
  * notifications. Everything an instance does to the outside world goes through here.
  */
-import { formatIp, parseIp, type Family } from '../core/ip.js';
+import { formatIp, parseIp } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { IpAddressSpec, VrrpInstanceConfig } from '../config/model.js';
 import type { RtnlClient } from '../netlink/rtnl-client.js';
@@ -182,8 +182,4 @@ export function announceVips(targets: readonly VipTarget[], garpOf: (ifname: str
       log.debug(`(${name}) Sending ${what} on ${t.ifname} for ${t.spec.address}`);
     }
   }
-}
-
-export function familyName(f: Family): string {
-  return f === 4 ? 'IPv4' : 'IPv6';
 }
