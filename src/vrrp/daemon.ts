@@ -98,7 +98,7 @@ export class VrrpDaemon {
       // Tracking depends on link state only. Address events are frequent (each instance's
       // own VIPs: N of them while N instances start), and re-evaluating every instance on
       // each was O(N²) at start-up (bench/RESULTS.md, scale).
-      else if (ev.type === 'link') this.onInterfaceChange(ifindex);
+      else if (ev.type === 'link') this.onInterfaceChange();
     });
     await this.resyncTable();
     this.config = config;
@@ -294,8 +294,7 @@ export class VrrpDaemon {
     const candidates = entry.byVrid.get(dec.value.vrid);
     if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
     for (const r of candidates) {
-      const own = this.table.addresses(r.ifindex, r.cfg.family).map((a) => a.bytes);
-      const chk = checkAdvert({ ...r.rxBase, ownAddresses: own, lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
+      const chk = checkAdvert({ ...r.rxBase, ownAddresses: this.table.addressBytes(r.ifindex, r.cfg.family), lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
       if (!chk.ok) {
         r.drops = countDrop(r.drops, chk.reason);
         if (chk.log) this.log.info(chk.log);
@@ -316,10 +315,10 @@ export class VrrpDaemon {
     const input = this.trackingInput(r);
     const res = evaluateTracking(input, (name) => this.table.linkByName(name)?.running === true);
     for (const src of trackedFaultSources(input)) r.inst.setFault(src, res.faults.includes(src));
-    r.inst.setEffectivePriority(Math.min(254, Math.max(1, res.priority)));
+    r.inst.setEffectivePriority(res.priority);
   }
 
-  private onInterfaceChange(_ifindex: number): void {
+  private onInterfaceChange(): void {
     if (this.stopping) return;
     for (const r of this.instances.values()) this.updateTracking(r);
   }

@@ -10,8 +10,11 @@ import type { AddrInfo, LinkInfo, RtnlEvent } from '../netlink/rtnl-model.js';
 export class InterfaceTable {
   private readonly links = new Map<number, LinkInfo>();
   private readonly addrs = new Map<number, AddrInfo[]>();
+  /** addressBytes() results, per `ifindex/family`; cleared on any address or link change. */
+  private readonly bytesCache = new Map<string, readonly Uint8Array[]>();
 
   reset(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
+    this.bytesCache.clear();
     this.links.clear();
     this.addrs.clear();
     for (const l of links) this.links.set(l.ifindex, l);
@@ -20,6 +23,7 @@ export class InterfaceTable {
 
   /** Applies one notification; returns the ifindex it concerned (or null for resync). */
   apply(ev: RtnlEvent): number | null {
+    this.bytesCache.clear();
     switch (ev.type) {
       case 'link': {
         if (ev.deleted) {
@@ -62,6 +66,20 @@ export class InterfaceTable {
   }
 
   /**
+   * Our addresses on an interface as raw bytes (adverts from them are our own). Called for
+   * every received advert, so the list is built once per change of the table, not per packet.
+   */
+  addressBytes(ifindex: number, family: Family): readonly Uint8Array[] {
+    const key = `${ifindex}/${family}`;
+    let list = this.bytesCache.get(key);
+    if (list === undefined) {
+      list = this.addresses(ifindex, family).map((a) => a.bytes);
+      this.bytesCache.set(key, list);
+    }
+    return list;
+  }
+
+  /**
    * The address adverts are sent from when no mcast_src_ip/unicast_src_ip is configured:
    * the interface's primary IPv4 address, or its IPv6 link-local address (RFC 5798 §5.1.2.1).
    * `exclude` lists addresses that must not be chosen (our own VIPs).
@@ -77,9 +95,6 @@ export class InterfaceTable {
     return ll?.bytes ?? null;
   }
 
-  hasAddress(ifindex: number, bytes: Uint8Array): boolean {
-    return this.addresses(ifindex).some((a) => a.bytes.length === bytes.length && a.bytes.every((b, i) => b === bytes[i]));
-  }
 
   private addAddr(a: AddrInfo): void {
     const list = this.addrs.get(a.ifindex) ?? [];
