@@ -13,7 +13,6 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { printConfig } from '../config/printer.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
-import type { ConfigTester } from './config-seam.js';
 import type { CliOptions } from './options.js';
 
 export function readConfig(path: string, options: Pick<CliOptions, 'configId' | 'allConfig'>): LoadResult {
@@ -53,7 +52,17 @@ export function configTestJson(diagnostics: readonly Diagnostic[]): ConfigTestJs
   };
 }
 
-export const configTester: ConfigTester = async (req) => {
+export interface ConfigTestRequest {
+  readonly configFile: string;
+  /** -tFILE: write the messages there instead of stderr. */
+  readonly logFile?: string;
+  /** --json: one JSON document on stdout instead of the text report. */
+  readonly json?: boolean;
+  readonly options: CliOptions;
+}
+
+/** Resolves with the process exit status. */
+export const configTester = async (req: ConfigTestRequest): Promise<number> => {
   const { config, diagnostics } = readConfig(req.configFile, req.options);
   const status = configTestExitCode(diagnostics);
   if (req.json === true) {
