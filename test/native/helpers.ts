@@ -2,7 +2,7 @@
 
 export { inNetns } from '../lab/netns.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '../lab/proc.js';
 
 /** Polls `cond` every 10 ms; throws after `ms`. */
 export async function until(cond: () => boolean, ms = 2000): Promise<void> {
