@@ -2,7 +2,9 @@
 
 export { inNetns } from '../lab/netns.js';
 
-export { sleep } from '../lab/proc.js';
+import { sleep } from '../lab/proc.js';
+
+export { sleep };
 
 /** Polls `cond` every 10 ms; throws after `ms`. */
 export async function until(cond: () => boolean, ms = 2000): Promise<void> {
