@@ -1,0 +1,35 @@
+/**
+ * The contract between the checker engine (scheduler, retry state machine, RS/VS state)
+ * and the probes that talk to real servers (probes/*.ts). A probe performs ONE attempt
+ * and always resolves: a refused connection, a timeout, garbage or a huge body is a
+ * `failure` outcome, never a rejection and never an unbounded wait.
+ */
+import type { CheckerConfig } from '../config/model-lvs.js';
+
+export type ProbeOutcome =
+  | {
+      readonly type: 'success';
+      /** MISC_CHECK with misc_dynamic: exit status 2..255 ⇒ weight = status − 2. */
+      readonly dynamicWeight?: number;
+    }
+  | {
+      readonly type: 'failure';
+      /** One line for logs and SMTP bodies, e.g. "connection refused", "status code 503". */
+      readonly reason: string;
+    };
+
+export interface ProbeAttempt {
+  /** HTTP_GET/SSL_GET: which url of the checker to test this time (others ignore it). */
+  readonly urlIndex: number;
+  /** Aborts the attempt (reload, shutdown): the probe resolves promptly with a failure. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Probe {
+  run(attempt: ProbeAttempt): Promise<ProbeOutcome>;
+  /** Release sockets/watchers (reload, shutdown). */
+  close(): void;
+}
+
+/** Polled checkers (FILE_CHECK and BFD_CHECK are event driven and have no probe). */
+export type PolledCheckerConfig = Exclude<CheckerConfig, { readonly type: 'FILE_CHECK' | 'BFD_CHECK' }>;
