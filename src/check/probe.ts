@@ -33,3 +33,18 @@ export interface Probe {
 
 /** Polled checkers (FILE_CHECK and BFD_CHECK are event driven and have no probe). */
 export type PolledCheckerConfig = Exclude<CheckerConfig, { readonly type: 'FILE_CHECK' | 'BFD_CHECK' }>;
+
+/** What every probe factory gets besides its checker's config. */
+export interface ProbeEnv {
+  readonly log: import('../core/logger.js').Logger;
+  /** Top-level `SSL { }` block (SSL_GET client context); undefined = defaults. */
+  readonly ssl?: import('../config/model-lvs.js').SslConfig;
+  /** [0, 1): random payloads, DNS ids, ICMP ids (passed in so tests can seed it). */
+  readonly random: () => number;
+}
+
+/**
+ * Each probe module exports one factory of this shape, e.g.
+ * `createTcpProbe(config: TcpCheckConfig, env: ProbeEnv): Probe`.
+ */
+export type ProbeFactory<C extends PolledCheckerConfig> = (config: C, env: ProbeEnv) => Probe;
