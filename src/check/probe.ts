@@ -4,7 +4,8 @@
  * and always resolves: a refused connection, a timeout, garbage or a huge body is a
  * `failure` outcome, never a rejection and never an unbounded wait.
  */
-import type { CheckerConfig } from '../config/model-lvs.js';
+import type { CheckerConfig, SslConfig } from '../config/model-lvs.js';
+import type { Logger } from '../core/logger.js';
 
 export type ProbeOutcome =
   | {
@@ -36,9 +37,9 @@ export type PolledCheckerConfig = Exclude<CheckerConfig, { readonly type: 'FILE_
 
 /** What every probe factory gets besides its checker's config. */
 export interface ProbeEnv {
-  readonly log: import('../core/logger.js').Logger;
+  readonly log: Logger;
   /** Top-level `SSL { }` block (SSL_GET client context); undefined = defaults. */
-  readonly ssl?: import('../config/model-lvs.js').SslConfig;
+  readonly ssl?: SslConfig;
   /** [0, 1): random payloads, DNS ids, ICMP ids (passed in so tests can seed it). */
   readonly random: () => number;
 }
