@@ -14,10 +14,24 @@
 import { formatIp, parseIp } from '../core/ip.js';
 import { IP_VS_CONN_F_TUNNEL, type IpvsDest, type IpvsDestKey, type IpvsOp, type IpvsService, type IpvsServiceKey, type IpvsTable } from './ipvs-types.js';
 
-/** Canonical text of an address (RFC 5952 for IPv6) so '2001:DB8::1' and '2001:db8::1' match. */
+const PLAIN_IPV4 = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
+const canonicalCache = new Map<string, string>();
+
+/**
+ * Canonical text of an address (RFC 5952 for IPv6) so '2001:DB8::1' and '2001:db8::1'
+ * match. Dotted IPv4 without leading zeros is already canonical; other spellings are
+ * parsed once and remembered (tables repeat the same addresses across services).
+ */
 function canonical(address: string): string {
-  const a = parseIp(address);
-  return a ? formatIp(a) : address;
+  if (PLAIN_IPV4.test(address)) return address;
+  let c = canonicalCache.get(address);
+  if (c === undefined) {
+    const a = parseIp(address);
+    c = a ? formatIp(a) : address;
+    if (canonicalCache.size >= 65536) canonicalCache.clear();
+    canonicalCache.set(address, c);
+  }
+  return c;
 }
 
 /** Stable identity of a service: equal for the same kernel service, whatever the spelling. */
@@ -76,6 +90,9 @@ export function reconcile(desired: IpvsTable, current: IpvsTable, opts: Reconcil
   }
   const owned = new Set((opts.owned ?? []).map(serviceKeyId));
 
+  // Each table's destinations are indexed once per service that both tables hold.
+  const wantedDests = new Map<string, Map<string, IpvsDest>>();
+  const currentDests = new Map<string, Map<string, IpvsDest>>();
   const destRemovals: IpvsOp[] = [];
   const serviceRemovals: IpvsOp[] = [];
   for (const [id, cur] of currentById) {
@@ -84,13 +101,12 @@ export function reconcile(desired: IpvsTable, current: IpvsTable, opts: Reconcil
       if (opts.manageAll === true || owned.has(id)) serviceRemovals.push({ type: 'del-service', key: cur.service.key });
       continue;
     }
-    const wanted = new Set(want.dests.map(destKeyId));
-    const seen = new Set<string>();
-    for (const d of cur.dests) {
-      const did = destKeyId(d);
-      if (wanted.has(did) || seen.has(did)) continue;
-      seen.add(did);
-      destRemovals.push({ type: 'del-dest', key: cur.service.key, dest: { family: d.family, address: d.address, port: d.port } });
+    const wanted = indexDests(want.dests);
+    const have = indexDests(cur.dests);
+    wantedDests.set(id, wanted);
+    currentDests.set(id, have);
+    for (const [did, d] of have) {
+      if (!wanted.has(did)) destRemovals.push({ type: 'del-dest', key: cur.service.key, dest: { family: d.family, address: d.address, port: d.port } });
     }
   }
 
@@ -100,8 +116,8 @@ export function reconcile(desired: IpvsTable, current: IpvsTable, opts: Reconcil
     const key = want.service.key;
     if (cur === undefined) additions.push({ type: 'add-service', service: want.service });
     else if (!sameServiceParams(want.service, cur.service)) additions.push({ type: 'edit-service', service: want.service });
-    const curDests = cur === undefined ? new Map<string, IpvsDest>() : indexDests(cur.dests);
-    for (const [did, d] of indexDests(want.dests)) {
+    const curDests = currentDests.get(id) ?? new Map<string, IpvsDest>();
+    for (const [did, d] of wantedDests.get(id) ?? indexDests(want.dests)) {
       const have = curDests.get(did);
       if (have === undefined) additions.push({ type: 'add-dest', key, dest: d });
       else if (!sameDestParams(d, have)) additions.push({ type: 'edit-dest', key, dest: d });
