@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { KaError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Result } from '../core/result.js';
+import type { NlMessage } from '../netlink/message.js';
 import { NetlinkRequestError, NetlinkSocket } from '../sys/netlink-socket.js';
 import { K, openFailure } from '../sys/nio.js';
 import { type GenlFamily, decodeFamily, encodeGetFamily } from './genl-codec.js';
@@ -240,7 +241,7 @@ export class NetlinkIpvsClient implements IpvsClient {
 
 /** The IPVS family, or null when the controller does not know it (ENOENT). */
 async function resolveFamily(sock: NetlinkSocket): Promise<GenlFamily | null> {
-  let msgs;
+  let msgs: NlMessage[];
   try {
     msgs = await sock.query(encodeGetFamily(IPVS_GENL_NAME));
   } catch (e) {

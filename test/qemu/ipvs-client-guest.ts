@@ -158,6 +158,27 @@ async function main(): Promise<void> {
       const line = sh('ipvsadm', ['-L', '-n', '--thresholds']).split('\n').find((l) => l.includes('198.51.100.3:8080'));
       assert.match(line ?? '', /198\.51\.100\.3:8080\s+100\s+10\s/); // columns: Uthreshold Lthreshold ActiveConn InActConn
     });
+    await check('mixed-family TUN dest (IPv6 real server in an IPv4 service) round-trips IPVS_DEST_ATTR_ADDR_FAMILY', async () => {
+      const d6 = dest('2001:db8::5', 0, IP_VS_CONN_F_TUNNEL, 4, { tunType: IP_VS_CONN_F_TUNNEL_TYPE_IPIP });
+      await c.apply({ type: 'add-dest', key: fwm7, dest: d6 });
+      const entry = (await c.dump()).find((e) => serviceKeyId(e.service.key) === serviceKeyId(fwm7));
+      assert.deepEqual(entry?.dests.find((x) => destKeyId(x) === destKeyId(d6)), { ...d6, tunPort: 0, tunFlags: 0 });
+      assert.ok(sh('ipvsadm', ['-S', '-n']).includes('-a -f 7 -r [2001:db8::5]:0 -i -w 4 --tun-type ipip'));
+      // The sync daemon refuses to start while mixed-family dests exist: remove it again.
+      await c.apply({ type: 'del-dest', key: fwm7, dest: d6 });
+    });
+    await check('persistence engine: UDP service with --pe sip round-trips IPVS_SVC_ATTR_PE_NAME', async () => {
+      const sip = svc({ type: 'addr', family: 4, protocol: IPPROTO_UDP, address: '203.0.113.10', port: 5060 }, 'rr', {
+        flags: IP_VS_SVC_F_PERSISTENT,
+        timeoutS: 60,
+        peName: 'sip',
+      });
+      await c.apply({ type: 'add-service', service: sip });
+      const back = (await c.dump()).find((e) => serviceKeyId(e.service.key) === serviceKeyId(sip.key));
+      assert.deepEqual(back?.service, sip);
+      assert.ok(sh('ipvsadm', ['-S', '-n']).includes('-A -u 203.0.113.10:5060 -s rr -p 60 --pe sip'));
+      await c.apply({ type: 'del-service', key: sip.key });
+    });
     await check('EEXIST on add is success (service and dest)', async () => {
       await c.apply({ type: 'add-service', service: desired[0]!.service });
       await c.apply({ type: 'add-dest', key: tcp80, dest: desired[0]!.dests[0]! });
