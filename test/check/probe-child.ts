@@ -7,7 +7,7 @@ import type { CheckerConnection, DnsCheckConfig, PingCheckConfig, SmtpCheckConfi
 import { nullLogger } from '../../src/core/logger.js';
 import type { Probe, ProbeEnv } from '../../src/check/probe.js';
 import { createDnsProbe } from '../../src/check/probes/dns.js';
-import { createPingProbe, type PingSocketKind } from '../../src/check/probes/ping.js';
+import { createPingProbe, openPingSocket, type PingSocketKind } from '../../src/check/probes/ping.js';
 import { createSmtpProbe } from '../../src/check/probes/smtp.js';
 import { createUdpProbe } from '../../src/check/probes/udp.js';
 
@@ -18,6 +18,8 @@ export interface ProbeChildRequest {
   readonly prefer?: PingSocketKind;
   /** Attempts to run back to back (PING sequence numbers); the last outcome is printed. */
   readonly attempts?: number;
+  /** PING_CHECK: print which socket kind openPingSocket gets here instead of probing. */
+  readonly reportPingSocket?: boolean;
 }
 
 const TIMING = { retry: 1, delayBeforeRetryMs: 1000, delayLoopMs: 1000, warmupMs: 0, alpha: false, logAllFailures: false };
@@ -38,6 +40,12 @@ function build(req: ProbeChildRequest, env: ProbeEnv): Probe {
 }
 
 const req = JSON.parse(process.argv[2] ?? '{}') as ProbeChildRequest;
+if (req.reportPingSocket === true) {
+  const { sock, kind } = openPingSocket(req.connection.family, req.prefer);
+  sock.close();
+  process.stdout.write(`${JSON.stringify({ kind })}\n`);
+  process.exit(0);
+}
 const probe = build(req, { log: nullLogger, random: Math.random });
 let outcome;
 for (let i = 0; i < (req.attempts ?? 1); i++) outcome = await probe.run({ urlIndex: 0 });

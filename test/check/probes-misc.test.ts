@@ -25,10 +25,14 @@ let h2: LabHost;
 const procs: ChildProcess[] = [];
 
 function runProbe(req: ProbeChildRequest, host: LabHost = h1): Promise<ProbeOutcome> {
+  return runChild(req, host) as Promise<ProbeOutcome>;
+}
+
+function runChild(req: ProbeChildRequest, host: LabHost): Promise<unknown> {
   return new Promise((resolve, reject) => {
     execFile('ip', ['netns', 'exec', host.ns, process.execPath, CHILD, JSON.stringify(req)], { timeout: 20_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`probe child failed: ${err.message} ${stderr}`));
-      else resolve(JSON.parse(stdout) as ProbeOutcome);
+      else resolve(JSON.parse(stdout));
     });
   });
 }
@@ -106,6 +110,8 @@ describe('DNS_CHECK', () => {
   test('dnsmasq answers A/AAAA for a local name (IPv4 and IPv6)', async () => {
     assert.deepEqual(await runProbe({ kind: 'DNS_CHECK', connection: conn(4, 5300), extra: { queryType: 'A', name: 'example.test' } }), { type: 'success' });
     assert.deepEqual(await runProbe({ kind: 'DNS_CHECK', connection: conn(6, 5300), extra: { queryType: 'AAAA', name: 'example.test' } }), { type: 'success' });
+    // No upstream configured: dnsmasq refuses other names (RCODE 5).
+    assertFailure(await runProbe({ kind: 'DNS_CHECK', connection: conn(4, 5300), extra: { queryType: 'A', name: 'elsewhere.invalid' } }), /RCODE [1-9]/);
   });
   test('node responder: RCODE 0 passes; NXDOMAIN, QR unset, wrong id, closed port fail', async () => {
     assert.deepEqual(await runProbe({ kind: 'DNS_CHECK', connection: conn(4, 5301) }), { type: 'success' });
@@ -139,11 +145,13 @@ describe('UDP_CHECK', () => {
 describe('PING_CHECK', () => {
   test('raw socket (default ping_group_range) and ping socket, IPv4 and IPv6', async () => {
     for (const family of [4, 6] as const) {
+      assert.deepEqual(await runChild({ kind: 'PING_CHECK', connection: conn(family, 0), reportPingSocket: true }, h1), { kind: 'raw' }, 'fresh netns: ping sockets not allowed');
       assert.deepEqual(await runProbe({ kind: 'PING_CHECK', connection: conn(family, 0), attempts: 2 }), { type: 'success' }, `raw v${family}`);
     }
     lab.exec(h1, ['sysctl', '-qw', 'net.ipv4.ping_group_range=0 2147483647']);
     try {
       for (const family of [4, 6] as const) {
+        assert.deepEqual(await runChild({ kind: 'PING_CHECK', connection: conn(family, 0), reportPingSocket: true }, h1), { kind: 'dgram' });
         assert.deepEqual(await runProbe({ kind: 'PING_CHECK', connection: conn(family, 0), attempts: 2, prefer: 'dgram' }), { type: 'success' }, `dgram v${family}`);
       }
     } finally {
