@@ -17,6 +17,7 @@ import { RawSocket } from '../../sys/raw-socket.js';
 import { decodeSockaddr, sockaddrIn, sockaddrIn6 } from '../../sys/sockaddr.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { decodeEchoReply, encodeEchoRequest } from './ping-codec.js';
+import { guardAttempt } from './attempt-guard.js';
 
 export type PingSocketKind = 'dgram' | 'raw';
 
@@ -55,25 +56,19 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
         const mySeq = seq;
         const payload = Uint8Array.from({ length: PING_PAYLOAD_LEN }, () => Math.floor(env.random() * 256));
         let sock: RawSocket | undefined;
-        let finished = false;
-        const finish = (o: ProbeOutcome): void => {
-          if (finished) return;
-          finished = true;
-          clearTimeout(timer);
-          attempt.signal?.removeEventListener('abort', onAbort);
-          if (sock) {
-            live.delete(sock);
-            sock.close();
-          }
-          resolve(o);
-        };
-        const onAbort = (): void => finish({ type: 'failure', reason: 'aborted' });
-        const timer = setTimeout(() => finish({ type: 'failure', reason: 'timeout' }), c.connectTimeoutMs);
-        if (attempt.signal?.aborted === true) {
-          onAbort();
-          return;
-        }
-        attempt.signal?.addEventListener('abort', onAbort, { once: true });
+        const guard = guardAttempt(resolve, {
+          timeoutMs: c.connectTimeoutMs,
+          onTimeout: () => ({ type: 'failure', reason: 'timeout' }),
+          signal: attempt.signal,
+          release: () => {
+            if (sock) {
+              live.delete(sock);
+              sock.close();
+            }
+          },
+        });
+        const finish = guard.finish;
+        if (guard.finished) return;
         try {
           const opened = openPingSocket(family, opts.prefer);
           const s = opened.sock;

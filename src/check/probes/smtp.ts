@@ -9,6 +9,7 @@ import type { SmtpCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { SmtpDialog } from './smtp-dialog.js';
 import { errorReason } from './udp-exchange.js';
+import { guardAttempt } from './attempt-guard.js';
 
 export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe {
   const c = config.connection;
@@ -17,26 +18,20 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
     run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
       return new Promise((resolve) => {
         const dialog = new SmtpDialog(config.heloName);
-        let finished = false;
         let sock: Socket | undefined;
-        const finish = (o: ProbeOutcome): void => {
-          if (finished) return;
-          finished = true;
-          clearTimeout(timer);
-          attempt.signal?.removeEventListener('abort', onAbort);
-          if (sock) {
-            live.delete(sock);
-            sock.destroy();
-          }
-          resolve(o);
-        };
-        const onAbort = (): void => finish({ type: 'failure', reason: 'aborted' });
-        const timer = setTimeout(() => finish({ type: 'failure', reason: `timeout waiting for ${dialog.waitingFor}` }), c.connectTimeoutMs);
-        if (attempt.signal?.aborted === true) {
-          onAbort();
-          return;
-        }
-        attempt.signal?.addEventListener('abort', onAbort, { once: true });
+        const guard = guardAttempt(resolve, {
+          timeoutMs: c.connectTimeoutMs,
+          onTimeout: () => ({ type: 'failure', reason: `timeout waiting for ${dialog.waitingFor}` }),
+          signal: attempt.signal,
+          release: () => {
+            if (sock) {
+              live.delete(sock);
+              sock.destroy();
+            }
+          },
+        });
+        const finish = guard.finish;
+        if (guard.finished) return;
         try {
           const s = connect({
             host: c.connectIp,

@@ -7,6 +7,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { CheckerConnection } from '../../config/model-lvs.js';
 import type { ProbeOutcome } from '../probe.js';
+import { guardAttempt } from './attempt-guard.js';
 
 /** What a received datagram means: keep waiting (stray), or the attempt's outcome. */
 export type ReplyVerdict = { readonly type: 'wait' } | ProbeOutcome;
@@ -39,26 +40,20 @@ export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
   const c = opts.connection;
   return new Promise((resolve) => {
     let sock: Socket | undefined;
-    let finished = false;
-    const finish = (o: ProbeOutcome): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      try {
-        sock?.close();
-      } catch {
-        /* already closed */
-      }
-      resolve(o);
-    };
-    const onAbort = (): void => finish({ type: 'failure', reason: 'aborted' });
-    const timer = setTimeout(() => finish(opts.onTimeout()), c.connectTimeoutMs);
-    if (opts.signal?.aborted === true) {
-      onAbort();
-      return;
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const guard = guardAttempt(resolve, {
+      timeoutMs: c.connectTimeoutMs,
+      onTimeout: opts.onTimeout,
+      signal: opts.signal,
+      release: () => {
+        try {
+          sock?.close();
+        } catch {
+          /* already closed */
+        }
+      },
+    });
+    const finish = guard.finish;
+    if (guard.finished) return;
     try {
       const s = createSocket({ type: c.family === 6 ? 'udp6' : 'udp4' });
       sock = s;
@@ -69,7 +64,7 @@ export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
       });
       const connect = (): void => {
         s.connect(c.connectPort, c.connectIp, () => {
-          if (finished) return;
+          if (guard.finished) return;
           s.send(opts.payload, (err) => {
             if (err) finish({ type: 'failure', reason: errorReason(err) });
           });
