@@ -42,3 +42,21 @@ export function guardAttempt(resolve: (o: ProbeOutcome) => void, opts: AttemptGu
     },
   };
 }
+
+/**
+ * A probe's lifetime: close() aborts every attempt in flight (each then resolves 'aborted'
+ * and releases its socket) and every later one.
+ */
+export interface ProbeLifetime {
+  /** The signal an attempt should obey: its own (if any) or the probe being closed. */
+  signal(attempt?: AbortSignal): AbortSignal;
+  close(): void;
+}
+
+export function probeLifetime(): ProbeLifetime {
+  const closing = new AbortController();
+  return {
+    signal: (attempt) => (attempt === undefined ? closing.signal : AbortSignal.any([attempt, closing.signal])),
+    close: () => closing.abort(),
+  };
+}

@@ -8,8 +8,10 @@ import type { DnsCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { checkDnsReply, encodeDnsQuery } from './dns-codec.js';
 import { udpExchange } from './udp-exchange.js';
+import { probeLifetime } from './attempt-guard.js';
 
 export function createDnsProbe(config: DnsCheckConfig, env: ProbeEnv): Probe {
+  const lifetime = probeLifetime();
   return {
     async run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
       const id = Math.floor(env.random() * 0x10000) & 0xffff;
@@ -18,7 +20,7 @@ export function createDnsProbe(config: DnsCheckConfig, env: ProbeEnv): Probe {
       return udpExchange({
         connection: config.connection,
         payload: query.value,
-        ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
+        signal: lifetime.signal(attempt.signal),
         onReply: (data) => {
           if (data.length >= 2 && data.readUInt16BE(0) !== id) return { type: 'wait' };
           const r = checkDnsReply(data, id);
@@ -28,7 +30,7 @@ export function createDnsProbe(config: DnsCheckConfig, env: ProbeEnv): Probe {
       });
     },
     close(): void {
-      /* one socket per attempt, closed when it ends */
+      lifetime.close();
     },
   };
 }

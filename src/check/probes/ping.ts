@@ -17,7 +17,7 @@ import { RawSocket } from '../../sys/raw-socket.js';
 import { decodeSockaddr, sockaddrIn, sockaddrIn6 } from '../../sys/sockaddr.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { decodeEchoReply, encodeEchoRequest } from './ping-codec.js';
-import { guardAttempt } from './attempt-guard.js';
+import { guardAttempt, probeLifetime } from './attempt-guard.js';
 
 export type PingSocketKind = 'dgram' | 'raw';
 
@@ -44,7 +44,7 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
   const target = parseIp(c.connectIp);
   const id = Math.floor(env.random() * 0x10000) & 0xffff;
   let seq = Math.floor(env.random() * 0x10000) & 0xffff;
-  const live = new Set<RawSocket>();
+  const lifetime = probeLifetime();
   return {
     run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
       return new Promise((resolve) => {
@@ -59,13 +59,8 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
         const guard = guardAttempt(resolve, {
           timeoutMs: c.connectTimeoutMs,
           onTimeout: () => ({ type: 'failure', reason: 'timeout' }),
-          signal: attempt.signal,
-          release: () => {
-            if (sock) {
-              live.delete(sock);
-              sock.close();
-            }
-          },
+          signal: lifetime.signal(attempt.signal),
+          release: () => sock?.close(),
         });
         const finish = guard.finish;
         if (guard.finished) return;
@@ -73,7 +68,6 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
           const opened = openPingSocket(family, opts.prefer);
           const s = opened.sock;
           sock = s;
-          live.add(s);
           const k = K();
           if (c.fwmark !== undefined) s.setsockopt(k.SOL_SOCKET, k.SO_MARK, c.fwmark);
           if (c.bindIf !== undefined) s.setsockopt(k.SOL_SOCKET, k.SO_BINDTODEVICE, Buffer.from(`${c.bindIf}\0`));
@@ -102,8 +96,7 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
       });
     },
     close(): void {
-      for (const s of live) s.close();
-      live.clear();
+      lifetime.close();
     },
   };
 }

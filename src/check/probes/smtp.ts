@@ -9,11 +9,11 @@ import type { SmtpCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { SmtpDialog } from './smtp-dialog.js';
 import { errorReason } from './udp-exchange.js';
-import { guardAttempt } from './attempt-guard.js';
+import { guardAttempt, probeLifetime } from './attempt-guard.js';
 
 export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe {
   const c = config.connection;
-  const live = new Set<Socket>();
+  const lifetime = probeLifetime();
   return {
     run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
       return new Promise((resolve) => {
@@ -22,13 +22,8 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
         const guard = guardAttempt(resolve, {
           timeoutMs: c.connectTimeoutMs,
           onTimeout: () => ({ type: 'failure', reason: `timeout waiting for ${dialog.waitingFor}` }),
-          signal: attempt.signal,
-          release: () => {
-            if (sock) {
-              live.delete(sock);
-              sock.destroy();
-            }
-          },
+          signal: lifetime.signal(attempt.signal),
+          release: () => sock?.destroy(),
         });
         const finish = guard.finish;
         if (guard.finished) return;
@@ -41,7 +36,6 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
             ...(c.bindPort === undefined ? {} : { localPort: c.bindPort }),
           });
           sock = s;
-          live.add(s);
           s.setEncoding('latin1');
           s.on('error', (e) => finish({ type: 'failure', reason: errorReason(e, true) }));
           s.on('close', () => finish({ type: 'failure', reason: `connection closed while waiting for ${dialog.waitingFor}` }));
@@ -67,8 +61,7 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
       });
     },
     close(): void {
-      for (const s of live) s.destroy();
-      live.clear();
+      lifetime.close();
     },
   };
 }

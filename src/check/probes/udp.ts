@@ -9,6 +9,7 @@
 import type { UdpCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { udpExchange } from './udp-exchange.js';
+import { probeLifetime } from './attempt-guard.js';
 
 /** Random payload length when none is configured. */
 export const UDP_RANDOM_PAYLOAD_LEN = 16;
@@ -57,13 +58,14 @@ export function hexToBytes(hex: string): Uint8Array {
 export function createUdpProbe(config: UdpCheckConfig, env: ProbeEnv): Probe {
   const pattern = config.replyPattern === undefined ? undefined : compileReplyPattern(config.replyPattern);
   const fixed = config.payload === undefined ? undefined : hexToBytes(config.payload);
+  const lifetime = probeLifetime();
   return {
     async run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
       const payload = fixed ?? Uint8Array.from({ length: UDP_RANDOM_PAYLOAD_LEN }, () => Math.floor(env.random() * 256));
       return udpExchange({
         connection: config.connection,
         payload,
-        ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
+        signal: lifetime.signal(attempt.signal),
         onReply: (data) => {
           if (!config.requireReply) return { type: 'success' };
           const bad = checkUdpReply(data, config, pattern);
@@ -73,7 +75,7 @@ export function createUdpProbe(config: UdpCheckConfig, env: ProbeEnv): Probe {
       });
     },
     close(): void {
-      /* one socket per attempt, closed when it ends */
+      lifetime.close();
     },
   };
 }
