@@ -1,11 +1,12 @@
 /**
  * Notify FIFOs (notify_fifo, vrrp_notify_fifo, lvs_notify_fifo; reference §1e), run by
- * the VRRP and checker children. Like keepalived: create the FIFO (mode 0644) if it
- * does not exist and remember that we did, start the `*_fifo_script` with the FIFO path
+ * the VRRP and checker children. Like keepalived: create the FIFO (0644 less keepalived's
+ * umask, 0177 by default: 0600) if it does not exist and remember that we did, start the `*_fifo_script` with the FIFO path
  * appended, then open it O_RDWR|O_NONBLOCK|O_NOFOLLOW. Holding both ends means opening
  * never blocks and writing never raises EPIPE; a full FIFO (slow or absent reader)
  * makes the write fail with EAGAIN and the line is dropped and counted. At close the
- * FIFO is unlinked first (only if we created it) so a looping reader cannot reopen it.
+ * FIFO is unlinked first (only if we created it) so a looping reader cannot reopen it,
+ * and the fifo script's process group gets SIGTERM, as keepalived 2.2.7 does (checked).
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
@@ -33,17 +34,27 @@ export interface FifoStats {
 export interface FifoDeps {
   readonly log: Logger;
   readonly runner: ScriptRunner;
-  /** Mode for a FIFO we create (keepalived: 0644). */
+  /** Mode for a FIFO we create; default fifoMode(undefined) = 0600. */
   readonly mode?: number;
 }
 
 const OPEN_FLAGS = constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** keepalived's default umask (global_defs `umask`, `-u`): IXUSR|IRWXG|IRWXO. */
+const KEEPALIVED_UMASK = 0o177;
+
+/** keepalived mkfifo()s with 0644 under its umask. */
+export function fifoMode(umask: number | undefined): number {
+  return 0o644 & ~(umask ?? KEEPALIVED_UMASK);
+}
 
 export class NotifyFifo {
   private fd: number | null;
   private written = 0;
   private dropped = 0;
   private errors = 0;
+  /** The fifo script's process (group) id, to stop it at close. */
+  scriptPid: number | null = null;
 
   private constructor(
     readonly path: string,
@@ -60,7 +71,7 @@ export class NotifyFifo {
     const { log } = deps;
     let created = false;
     if (!exists(spec.path)) {
-      const err = await mkfifo(spec.path, deps.mode ?? 0o644);
+      const err = await mkfifo(spec.path, deps.mode ?? fifoMode(undefined));
       if (err === null) {
         created = true;
         const owner = ownerOf(spec.fifo);
@@ -70,7 +81,8 @@ export class NotifyFifo {
         return null;
       }
     }
-    if (spec.script) void deps.runner.run([...spec.script.argv, spec.path]);
+    let scriptPid: number | null = null;
+    if (spec.script) void deps.runner.run([...spec.script.argv, spec.path], { onSpawn: (pid) => (scriptPid = pid) });
     let fd: number;
     try {
       fd = openSync(spec.path, OPEN_FLAGS);
@@ -79,7 +91,9 @@ export class NotifyFifo {
       if (created) removeQuietly(spec.path);
       return null;
     }
-    return new NotifyFifo(spec.path, fd, created, log);
+    const fifo = new NotifyFifo(spec.path, fd, created, log);
+    fifo.scriptPid = scriptPid;
+    return fifo;
   }
 
   /** Write one line; never blocks, never throws. True when the whole line went in. */
@@ -123,6 +137,14 @@ export class NotifyFifo {
       /* already gone */
     }
     this.fd = null;
+    if (this.scriptPid !== null) {
+      try {
+        process.kill(-this.scriptPid, 'SIGTERM');
+      } catch {
+        /* exited already */
+      }
+      this.scriptPid = null;
+    }
   }
 }
 
@@ -158,7 +180,7 @@ export class NotifyFifoSet {
     const fifos: NotifyFifo[] = [];
     for (const s of fifoSpecsFor(side, g)) {
       const kind = s.path === g.notifyFifo?.argv[0] ? '' : side === 'vrrp' ? 'vrrp ' : 'lvs ';
-      const f = await NotifyFifo.open(s, deps, kind);
+      const f = await NotifyFifo.open(s, { mode: fifoMode(g.extra?.umask), ...deps }, kind);
       if (f) fifos.push(f);
     }
     return new NotifyFifoSet(side, fifos);

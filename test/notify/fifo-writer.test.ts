@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { NotifyFifo, NotifyFifoSet, fifoSpecsFor } from '../../src/notify/fifo-writer.js';
+import { NotifyFifo, NotifyFifoSet, fifoMode, fifoSpecsFor } from '../../src/notify/fifo-writer.js';
+import { isAlive } from '../lab/proc.js';
 import { createScriptRunner } from '../../src/notify/runner.js';
 import type { GlobalDefs } from '../../src/config/model.js';
 import { captureLogger, tempDir, waitFor } from './helpers.js';
@@ -21,7 +22,7 @@ test('creates a missing FIFO, a reader process receives exact lines, close remov
   assert.ok(fifo);
   assert.equal(fifo.created, true);
   assert.ok(statSync(path).isFIFO());
-  assert.equal(statSync(path).mode & 0o777, 0o644);
+  assert.equal(statSync(path).mode & 0o777, 0o600, "0644 under keepalived's default umask 0177");
   const reader = spawn('head', ['-n', '3', path], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   reader.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
@@ -76,6 +77,30 @@ test('an existing FIFO is used and left in place; the fifo script gets the path 
   assert.equal(readFileSync(out, 'utf8'), `args: extra ${path}\nGROUP "SG1" BACKUP 0\n`);
   fifo.close();
   assert.ok(statSync(path).isFIFO(), 'a FIFO we did not create stays');
+});
+
+test('close terminates the fifo script (its process group)', async (t) => {
+  const tmp = tempDir('fifo');
+  t.after(tmp.remove);
+  const { log } = captureLogger();
+  const path = tmp.path('s.fifo');
+  const script = tmp.path('reader.sh');
+  writeFileSync(script, `#!/bin/sh\necho $$ > "$1.pid"\ncat "$1" > /dev/null\n`);
+  chmodSync(script, 0o755);
+  const fifo = await NotifyFifo.open({ path, script: { argv: [script], text: script } }, { log, runner: createScriptRunner(log) });
+  assert.ok(fifo);
+  await waitFor(() => existsSync(`${path}.pid`) && readFileSync(`${path}.pid`, 'utf8').trim() !== '', 5000, 'the script to start');
+  const pid = Number(readFileSync(`${path}.pid`, 'utf8'));
+  assert.equal(fifo.scriptPid, pid);
+  assert.ok(isAlive(pid));
+  fifo.close();
+  await waitFor(() => !isAlive(pid), 5000, 'the script to be terminated');
+});
+
+test('fifoMode: 0644 under the umask, keepalived default 0177', () => {
+  assert.equal(fifoMode(undefined), 0o600);
+  assert.equal(fifoMode(0o022), 0o644);
+  assert.equal(fifoMode(0o077), 0o600);
 });
 
 test('an unusable path is logged and yields null, never a throw', async (t) => {
