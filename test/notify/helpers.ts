@@ -1,5 +1,7 @@
 /** Test helpers for the notify tests: a capturing logger and a temp directory. */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type LogRecord, type Logger } from '../../src/core/logger.js';
@@ -22,4 +24,20 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** test/notify/smtp-recorder.py (Python smtpd recording what clients send). */
+export const SMTP_RECORDER = fileURLToPath(new URL('../../../test/notify/smtp-recorder.py', import.meta.url));
+
+/** Resolves with the port once smtp-recorder.py prints `READY <port>`; rejects if it exits first. */
+export function recorderReady(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (c) => reject(new Error(`smtp recorder exited ${c}`)));
+  });
 }

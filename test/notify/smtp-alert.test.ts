@@ -9,13 +9,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { SmtpAlerter, sendSmtpAlert, type SmtpSettings } from '../../src/notify/smtp-alert.js';
 import { quorumAlert, realServerAlert, checkerAlertBody, vrrpInstanceAlert } from '../../src/notify/smtp-message.js';
 import { createLab } from '../lab/netns.js';
-import { captureLogger, tempDir, waitFor } from './helpers.js';
-
-const RECORDER = fileURLToPath(new URL('../../../test/notify/smtp-recorder.py', import.meta.url));
+import { SMTP_RECORDER, captureLogger, recorderReady, tempDir, waitFor } from './helpers.js';
 
 function requirePythonSmtpd(): void {
   const r = spawnSync('python3', ['-W', 'ignore', '-c', 'import smtpd'], { encoding: 'utf8' });
@@ -24,16 +21,8 @@ function requirePythonSmtpd(): void {
 
 async function startRecorder(dir: string): Promise<{ port: number; proc: ChildProcess }> {
   requirePythonSmtpd();
-  const proc = spawn('python3', [RECORDER, dir, '127.0.0.1', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.on('exit', (c) => reject(new Error(`smtp recorder exited ${c}`)));
-  });
+  const proc = spawn('python3', [SMTP_RECORDER, dir, '127.0.0.1', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await recorderReady(proc);
   return { port, proc };
 }
 

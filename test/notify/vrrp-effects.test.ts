@@ -12,13 +12,11 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import { E2e, waitUntil } from '../e2e/kit.js';
 import { isAlive } from '../lab/proc.js';
-
-const RECORDER = fileURLToPath(new URL('../../../test/notify/smtp-recorder.py', import.meta.url));
+import { SMTP_RECORDER, recorderReady } from './helpers.js';
 
 let e: E2e;
 let d: LabDaemon;
@@ -31,16 +29,9 @@ before(async () => {
   e = E2e.create(1, 'nfy');
   mailDir = join(e.runDir, 'mail');
   e.lab.exec(e.host(1), ['mkdir', '-p', mailDir]);
-  smtpd = e.lab.spawn(e.host(1), ['python3', RECORDER, mailDir, '127.0.0.1', '2525']);
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    smtpd.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('READY')) resolve();
-    });
-    smtpd.on('exit', (c) => reject(new Error(`smtp recorder exited ${c}`)));
-  });
   e.lab.exec(e.host(1), ['ip', 'link', 'set', 'lo', 'up']);
+  smtpd = e.lab.spawn(e.host(1), ['python3', SMTP_RECORDER, mailDir, '127.0.0.1', '2525']);
+  await recorderReady(smtpd);
   const reader = join(e.runDir, 'fifo-reader.sh');
   writeFileSync(reader, '#!/bin/sh\necho $$ > "$1.pid"\nexec cat "$1" >> "$1.log"\n');
   chmodSync(reader, 0o755);
