@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endpointTrio, fifoEventLine, fifoEventSide } from './fifo-lines.js';
+import { fileURLToPath } from 'node:url';
+import { readConfigFile } from '../config/read-config.js';
+import { endpointTrio, fifoEventLine, fifoEventSide, realServerName } from './fifo-lines.js';
 
 const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
 
@@ -31,4 +33,19 @@ test('endpoint trio: lowercase protocol, brackets for both families, none withou
 test('events are routed to the VRRP or the LVS side', () => {
   assert.equal(fifoEventSide({ type: 'group', name: 'G', state: 'MASTER' }), 'vrrp');
   assert.equal(fifoEventSide({ type: 'rs', rs: 'a', vs: 'b', up: true }), 'lvs');
+});
+
+test('realServerName and VirtualServerConfig.name give the names keepalived 2.2.7 put in its mails', () => {
+  const conf = fileURLToPath(new URL('../../../test/fixtures/smtp/capture/checker.conf', import.meta.url));
+  const { config } = readConfigFile(conf);
+  const names = config.virtualServers.flatMap((vs) => vs.realServers.map((rs) => `${realServerName(rs, vs)} of virtual server ${vs.name}`));
+  // Subjects of test/fixtures/smtp/rs-*.raw (captured from keepalived with this config).
+  assert.deepEqual(names, [
+    '[198.51.100.2]:tcp:8080 of virtual server [198.51.100.100]:tcp:80',
+    '[198.51.100.2]:tcp:8080 of virtual server [198.51.100.101]:tcp:80',
+    '[198.51.100.3]:none:0 of virtual server FWM 5',
+    '[198.51.100.2]:udp:53 of virtual server [198.51.100.102]:udp:53',
+    '[198.51.100.4]:udp:53 of virtual server [198.51.100.102]:udp:53',
+    '[198.51.100.2]:tcp:2526 of virtual server [198.51.100.103]:tcp:25',
+  ]);
 });
