@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 
 export interface ScriptRunner {
   /** Start the script; resolves with its exit status (or null on spawn error / timeout). */
-  run(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<number | null>;
+  run(argv: readonly string[], opts?: { timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<number | null>;
 }
 
 const CLEAN_ENV_DROP = ['IFS', 'LD_PRELOAD', 'LD_LIBRARY_PATH'];
@@ -150,6 +150,7 @@ export function createScriptRunner(log: Logger): ScriptRunner {
           log.warn(`Failed to exec notify script ${file}: ${e.message}`);
           done(null);
         });
+        if (child.pid !== undefined) opts.onSpawn?.(child.pid);
         let timer: NodeJS.Timeout | undefined;
         child.on('exit', (code, signal) => {
           if (timer) clearTimeout(timer);
