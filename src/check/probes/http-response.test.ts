@@ -87,9 +87,11 @@ test('limits: header, body, regex window', () => {
   assert.equal(res.value.md5, md5('0123456789abcdef'));
 });
 
-test('onBody sees exactly the body bytes', () => {
+test('hooks: onHead once, then onBody sees exactly the body bytes', () => {
   const seen: Buffer[] = [];
-  const r = new HttpResponseReader(undefined, (c) => seen.push(Buffer.from(c)));
+  const heads: string[] = [];
+  const r = new HttpResponseReader(undefined, { onHead: (h) => heads.push(h.raw.toString()), onBody: (c) => seen.push(Buffer.from(c)) });
   feed(r, RESPONSE, [30, 5]);
   assert.equal(Buffer.concat(seen).toString(), 'hello world');
+  assert.deepEqual(heads, ['HTTP/1.0 200 OK\r\nContent-Length: 11\r\n\r\n']);
 });

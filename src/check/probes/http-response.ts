@@ -38,6 +38,11 @@ export interface HttpResponse {
   readonly regexWindow: Buffer;
 }
 
+export interface HttpResponseHooks {
+  readonly onHead?: (head: HttpResponseHead) => void;
+  readonly onBody?: (chunk: Buffer) => void;
+}
+
 export type PushResult = { readonly type: 'more' } | { readonly type: 'error'; readonly reason: string };
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
@@ -63,8 +68,8 @@ export class HttpResponseReader {
 
   constructor(
     private readonly limits: HttpResponseLimits = DEFAULT_HTTP_LIMITS,
-    /** Sees every body chunk (genhash -v dumps them). */
-    private readonly onBody?: (chunk: Buffer) => void,
+    /** genhash -v: sees the header block once complete, then every body chunk. */
+    private readonly hooks: HttpResponseHooks = {},
   ) {}
 
   get headerReceived(): HttpResponseHead | undefined {
@@ -93,6 +98,7 @@ export class HttpResponseReader {
     const raw = all.subarray(0, end + HEADER_END.length);
     if (raw.length > this.limits.maxHeaderBytes) return this.fail(`header block too large (> ${this.limits.maxHeaderBytes} bytes)`);
     this.head = { raw, statusCode: parseStatusLine(raw) };
+    this.hooks.onHead?.(this.head);
     this.headParts = [];
     this.headLen = raw.length;
     const rest = all.subarray(raw.length);
@@ -122,7 +128,7 @@ export class HttpResponseReader {
       this.regexParts.push(Buffer.from(take)); // copy: the socket may reuse its buffer
       this.regexLen += take.length;
     }
-    this.onBody?.(buf);
+    this.hooks.onBody?.(buf);
     return MORE;
   }
 

@@ -44,8 +44,10 @@ function exchange(tcp: Socket, p: HttpGetParams, timeoutMs: number): Promise<Res
   return new Promise((resolve) => {
     let stream: Socket | TLSSocket = tcp;
     let done = false;
-    let headSeen = false;
-    const reader = new HttpResponseReader(p.limits ?? DEFAULT_HTTP_LIMITS, p.onBody);
+    const reader = new HttpResponseReader(p.limits ?? DEFAULT_HTTP_LIMITS, {
+      ...(p.onHead !== undefined ? { onHead: p.onHead } : {}),
+      ...(p.onBody !== undefined ? { onBody: p.onBody } : {}),
+    });
     const settle = (r: Result<HttpResponse, string>): void => {
       if (done) return;
       done = true;
@@ -83,14 +85,7 @@ function exchange(tcp: Socket, p: HttpGetParams, timeoutMs: number): Promise<Res
     stream.on('data', (chunk: Buffer) => {
       if (done) return;
       const r = reader.push(chunk);
-      if (r.type === 'error') {
-        settle(fail(r.reason));
-        return;
-      }
-      if (!headSeen && reader.headerReceived !== undefined) {
-        headSeen = true;
-        p.onHead?.(reader.headerReceived);
-      }
+      if (r.type === 'error') settle(fail(r.reason));
     });
     stream.once('end', () => settle(reader.finish()));
     stream.once('error', (e: Error) => {
