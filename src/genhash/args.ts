@@ -82,50 +82,46 @@ interface Draft {
 
 const isUint = (v: string): boolean => /^\d+$/.test(v);
 
+const FLAGS: Readonly<Partial<Record<Key, 'ssl' | 'sni' | 'verbose' | 'help'>>> = { S: 'ssl', I: 'sni', v: 'verbose', h: 'help' };
+
 /** Apply one option; a string is an error message. */
 function apply(d: Draft, key: Key, v: string): string | undefined {
+  const flag = FLAGS[key];
+  if (flag !== undefined) {
+    d[flag] = true;
+    return undefined;
+  }
   switch (key) {
-    case 'S':
-      d.ssl = true;
-      return undefined;
-    case 'I':
-      d.sni = true;
-      return undefined;
-    case 'v':
-      d.verbose = true;
-      return undefined;
-    case 'h':
-      d.help = true;
-      return undefined;
     case 's':
       if (isIP(v) === 0) return `server should be an IP, not ${v}`;
       d.server = v;
-      return undefined;
+      break;
     case 'p':
       if (!isUint(v) || Number(v) < 1 || Number(v) > 65535) return `invalid port number '${v}'`;
       d.port = Number(v);
-      return undefined;
+      break;
     case 'u':
       d.url = v;
-      return undefined;
+      break;
     case 'V':
       d.virtualhost = v;
-      return undefined;
+      break;
     case 'P': {
       const p = PROTOCOLS[v];
       if (p === undefined) return `invalid HTTP protocol version '${v}'`;
       d.protocol = p;
-      return undefined;
+      break;
     }
     case 't':
       if (!isUint(v) || Number(v) < 1 || Number(v) > 86400) return `invalid timeout '${v}'`;
       d.timeoutMs = Number(v) * 1000;
-      return undefined;
+      break;
     case 'm':
       if (!isUint(v) || Number(v) > 0xffffffff) return `invalid fwmark '${v}'`;
       d.fwmark = Number(v);
-      return undefined;
+      break;
   }
+  return undefined;
 }
 
 /** Arguments after the program name (after `--genhash`/`-T` for keepalived-ts). */
@@ -148,7 +144,7 @@ export function parseGenhashArgs(argv: readonly string[]): Result<GenhashCommand
     } else if (word.startsWith('-') && word.length > 1) {
       for (let j = 1; j < word.length; j++) {
         const key = word[j] as Key;
-        if (!(key in { S: 1, I: 1, s: 1, p: 1, u: 1, V: 1, v: 1, h: 1, m: 1, P: 1, t: 1 })) return fail(`Unknown option -${word[j]}`);
+        if (!Object.values(LONG).includes(key)) return fail(`Unknown option -${word[j]}`);
         if (TAKES_VALUE.has(key)) {
           const v = j + 1 < word.length ? word.slice(j + 1) : next();
           if (v === undefined) return fail(`Missing parameter for option -${key}`);

@@ -7,18 +7,18 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLab, requireCommands, type Lab } from '../lab/netns.js';
+import type { Lab } from '../lab/netns.js';
 import { PAGES } from './http-test-server.js';
-import { startTestServer, type TestServer } from './test-server-proc.js';
+import { startServerLab, type ServerLab, type TestServer } from './test-server-proc.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OURS = join(HERE, '..', '..', 'src', 'cli', 'keepalived-ts.js');
 const md5 = (s: string): string => createHash('md5').update(s, 'latin1').digest('hex');
 
+let fx: ServerLab;
 let lab: Lab;
 let server: TestServer;
 let dir: string;
@@ -49,17 +49,11 @@ async function same(args: readonly string[]): Promise<Run> {
 }
 
 before(() => {
-  requireCommands({ genhash: 'keepalived', openssl: 'openssl' });
-  lab = createLab(2, 'gnh');
-  dir = mkdtempSync(join(tmpdir(), 'kts-genhash-'));
-  server = startTestServer(lab, lab.host(1), dir);
+  fx = startServerLab('gnh', { genhash: 'keepalived' });
+  ({ lab, server, dir } = fx);
 });
 
-after(() => {
-  server?.stop();
-  lab?.down();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
+after(() => fx?.down());
 
 test('HTTP digests equal Debian genhash and the MD5 of the body', async () => {
   await server.ready;

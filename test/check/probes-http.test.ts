@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckerConnection, HttpCheckConfig, HttpUrlConfig, TcpCheckConfig } from '../../src/config/model-lvs.js';
-import { createLab, requireCommands, type Lab } from '../lab/netns.js';
+import type { Lab } from '../lab/netns.js';
 import type { ProbeJob, ProbeJobResult } from './probe-driver.js';
 import { PAGES } from './http-test-server.js';
-import { startTestServer, type TestServer } from './test-server-proc.js';
+import { startServerLab, type ServerLab, type TestServer } from './test-server-proc.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const md5 = (s: string): string => createHash('md5').update(s, 'latin1').digest('hex');
@@ -25,6 +23,7 @@ const LOC = { file: 'test.conf', line: 1, col: 1 };
 const TIMING = { retry: 1, delayBeforeRetryMs: 1000, delayLoopMs: 1000, warmupMs: 0, alpha: false, logAllFailures: false };
 const TIMEOUT_MS = 1500;
 
+let fx: ServerLab;
 let lab: Lab;
 let server: TestServer;
 let dir: string;
@@ -84,21 +83,15 @@ function expectOutcome(results: Map<string, ProbeJobResult>, name: string, expec
 }
 
 before(() => {
-  requireCommands({ openssl: 'openssl' });
-  lab = createLab(2, 'prh');
+  fx = startServerLab('prh');
+  ({ lab, server, dir } = fx);
   SERVER4 = lab.host(1).ip4;
   SERVER6 = lab.host(1).ip6;
   lab.exec(lab.host(2), ['ip', 'route', 'add', '203.0.113.0/24', 'via', SERVER4]);
   lab.exec(lab.host(1), ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
-  dir = mkdtempSync(join(tmpdir(), 'kts-probes-'));
-  server = startTestServer(lab, lab.host(1), dir);
 });
 
-after(() => {
-  server?.stop();
-  lab?.down();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
+after(() => fx?.down());
 
 test('TCP_CHECK: connect, refused, timeout, bind, IPv6', async () => {
   await server.ready;

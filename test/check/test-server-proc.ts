@@ -3,9 +3,11 @@
  * with a self-signed certificate made by openssl now) and collects the requests it echoes.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lab, LabHost } from '../lab/netns.js';
+import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -60,4 +62,32 @@ export function startTestServer(lab: Lab, host: LabHost, dir: string): TestServe
       if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
     },
   };
+}
+
+export interface ServerLab {
+  readonly lab: Lab;
+  readonly server: TestServer;
+  /** A scratch directory removed by down(). */
+  readonly dir: string;
+  down(): void;
+}
+
+/** A 2-host lab with the test server on h1 (the client side is h2). */
+export function startServerLab(tag: string, needs: Readonly<Record<string, string>> = {}): ServerLab {
+  requireCommands({ openssl: 'openssl', ...needs });
+  const lab = createLab(2, tag);
+  const dir = mkdtempSync(join(tmpdir(), `kts-${tag}-`));
+  let server: TestServer | undefined;
+  const down = (): void => {
+    server?.stop();
+    lab.down();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    server = startTestServer(lab, lab.host(1), dir);
+  } catch (e) {
+    down();
+    throw e;
+  }
+  return { lab, server, dir, down };
 }
