@@ -4,7 +4,7 @@
  * genhash 2.2.7: the digest alone, or with -v the header/body hexdumps and the response
  * time; "Connection failed" / "Timeout WEB read" on stdout and exit status 0 when the
  * server misbehaves; usage errors on stderr with status 1. Runs as `keepalived-ts
- * --genhash …` (or a binary named genhash). fwmark (-m) is accepted but not applied.
+ * --genhash …` (or a binary named genhash).
  */
 import { createHash } from 'node:crypto';
 import type { CheckerConnection } from '../config/model-lvs.js';
@@ -77,7 +77,6 @@ export async function runGenhash(argv: readonly string[], io: GenhashIo): Promis
     return 1;
   }
   const o = parsed.value.options;
-  if (o.fwmark !== undefined) io.stderr('genhash: fwmark (SO_MARK) is not supported by keepalived-ts - ignoring\n');
   const nowUs = io.nowUs ?? ((): number => Math.round(performance.now() * 1000));
   const started = nowUs();
   const trailer = (): string => (o.verbose ? `\nGlobal response time for [${o.url}] = ${nowUs() - started} usecs\n` : '');

@@ -22,6 +22,7 @@ const md5 = (s: string): string => createHash('md5').update(s, 'latin1').digest(
 const LOC = { file: 'test.conf', line: 1, col: 1 };
 const TIMING = { retry: 1, delayBeforeRetryMs: 1000, delayLoopMs: 1000, warmupMs: 0, alpha: false, logAllFailures: false };
 const TIMEOUT_MS = 1500;
+const MARKED_IP = '198.51.100.1';
 
 let fx: ServerLab;
 let lab: Lab;
@@ -89,9 +90,31 @@ before(() => {
   SERVER6 = lab.host(1).ip6;
   lab.exec(lab.host(2), ['ip', 'route', 'add', '203.0.113.0/24', 'via', SERVER4]);
   lab.exec(lab.host(1), ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+  // 198.51.100.1 lives on h1 but h2 reaches it only with fwmark 7 (policy routing).
+  lab.exec(lab.host(1), ['ip', 'addr', 'add', `${MARKED_IP}/32`, 'dev', 'lo']);
+  lab.exec(lab.host(2), ['ip', 'route', 'add', `${MARKED_IP}/32`, 'via', SERVER4, 'table', '100']);
+  lab.exec(lab.host(2), ['ip', 'rule', 'add', 'fwmark', '7', 'table', '100']);
 });
 
 after(() => fx?.down());
+
+test('fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE)', async () => {
+  await server.ready;
+  const r = await runJobs([
+    { name: 'marked', config: tcp({ connectIp: MARKED_IP, fwmark: 7 }) },
+    { name: 'unmarked', config: tcp({ connectIp: MARKED_IP }) },
+    { name: 'http-marked', config: http([url('/ok', { digest: md5(PAGES.ok) })], {}, { connectIp: MARKED_IP, fwmark: 7 }) },
+    { name: 'bind-if', config: tcp({ bindIf: 'eth0' }) },
+    { name: 'bind-if-lo', config: tcp({ bindIf: 'lo' }) },
+    { name: 'bind-if-missing', config: tcp({ bindIf: 'nosuch0' }) },
+  ]);
+  expectOutcome(r, 'marked', 'success');
+  expectOutcome(r, 'unmarked', /^network unreachable$/);
+  expectOutcome(r, 'http-marked', 'success');
+  expectOutcome(r, 'bind-if', 'success');
+  expectOutcome(r, 'bind-if-lo', /unreachable|timeout|refused/);
+  expectOutcome(r, 'bind-if-missing', /^cannot set bind_if nosuch0: /);
+});
 
 test('TCP_CHECK: connect, refused, timeout, bind, IPv6', async () => {
   await server.ready;

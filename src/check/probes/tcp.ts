@@ -4,10 +4,12 @@
  * socket is closed at once. Runs in the checker child. `connectTcp` is also the connect
  * step of HTTP_GET/SSL_GET and genhash.
  *
- * Not done (Node cannot set them on its sockets): `fwmark` (SO_MARK) and `bind_if`
- * (SO_BINDTODEVICE) — bind_if is only used as the scope of a link-local connect_ip.
+ * `fwmark` (SO_MARK) and `bind_if` (SO_BINDTODEVICE) cannot be set on a socket Node
+ * creates, so with either one the socket is opened by the native addon, configured, and
+ * handed to net.Socket, which connects it as usual.
  */
-import { connect, type Socket } from 'node:net';
+import { Socket, connect } from 'node:net';
+import { K, nio } from '../../sys/nio.js';
 import type { CheckerConnection, TcpCheckConfig } from '../../config/model-lvs.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
@@ -30,6 +32,27 @@ export function socketErrorReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A not yet connected TCP socket carrying SO_MARK / SO_BINDTODEVICE. */
+function markedSocket(conn: CheckerConnection): Result<Socket, string> {
+  const n = nio();
+  const k = K();
+  let fd: number;
+  try {
+    fd = n.socket(conn.family === 6 ? k.AF_INET6 : k.AF_INET, k.SOCK_STREAM, 0);
+  } catch (e) {
+    return fail(`cannot open a socket: ${socketErrorReason(e)}`);
+  }
+  try {
+    if (conn.fwmark !== undefined) n.setsockopt(fd, k.SOL_SOCKET, k.SO_MARK, conn.fwmark);
+    if (conn.bindIf !== undefined) n.setsockopt(fd, k.SOL_SOCKET, k.SO_BINDTODEVICE, Buffer.from(`${conn.bindIf}\0`));
+  } catch (e) {
+    n.close(fd);
+    const what = conn.fwmark !== undefined ? `fwmark ${conn.fwmark}` : '';
+    return fail(`cannot set ${[what, conn.bindIf !== undefined ? `bind_if ${conn.bindIf}` : ''].filter(Boolean).join('/')}: ${socketErrorReason(e)}`);
+  }
+  return ok(new Socket({ fd, readable: true, writable: true }));
+}
+
 function remoteHost(conn: CheckerConnection): string {
   const linkLocal = conn.family === 6 && /^fe[89ab]/i.test(conn.connectIp);
   return linkLocal && conn.bindIf !== undefined && !conn.connectIp.includes('%') ? `${conn.connectIp}%${conn.bindIf}` : conn.connectIp;
@@ -42,19 +65,25 @@ function remoteHost(conn: CheckerConnection): string {
 export function connectTcp(conn: CheckerConnection, signal?: AbortSignal, timeoutMs = conn.connectTimeoutMs): Promise<Result<Socket, string>> {
   if (signal?.aborted === true) return Promise.resolve(fail('aborted'));
   if (conn.connectPort <= 0 || conn.connectPort > 65535) return Promise.resolve(fail(`cannot connect to port ${conn.connectPort}`));
+  let marked: Socket | undefined;
+  if (conn.fwmark !== undefined || conn.bindIf !== undefined) {
+    const m = markedSocket(conn);
+    if (!m.ok) return Promise.resolve(m);
+    marked = m.value;
+  }
+  const target = {
+    host: remoteHost(conn),
+    port: conn.connectPort,
+    family: conn.family,
+    ...(conn.bindTo !== undefined || conn.bindPort !== undefined ? { localAddress: conn.bindTo ?? (conn.family === 6 ? '::' : '0.0.0.0') } : {}),
+    ...(conn.bindPort !== undefined ? { localPort: conn.bindPort } : {}),
+  };
   return new Promise((resolve) => {
     let sock: Socket;
     try {
-      sock = connect({
-        host: remoteHost(conn),
-        port: conn.connectPort,
-        family: conn.family,
-        ...(conn.bindTo !== undefined || conn.bindPort !== undefined
-          ? { localAddress: conn.bindTo ?? (conn.family === 6 ? '::' : '0.0.0.0') }
-          : {}),
-        ...(conn.bindPort !== undefined ? { localPort: conn.bindPort } : {}),
-      });
+      sock = marked !== undefined ? marked.connect(target) : connect(target);
     } catch (e) {
+      marked?.destroy();
       resolve(fail(socketErrorReason(e)));
       return;
     }
