@@ -6,11 +6,13 @@
  * unless -n (re-executes itself detached with --dont-fork and exits).
  */
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.js';
 import { configSummaryLoader, configTester } from './config-test.js';
 import { helpText, versionText } from './usage.js';
 import { assertNever } from '../core/result.js';
+import { runGenhash } from '../genhash/genhash.js';
 import { runChildProcess } from '../watchdog/child-entry.js';
 import { CHILD_RUNNERS } from '../watchdog/child-runners.js';
 import { runParent } from '../watchdog/parent.js';
@@ -35,9 +37,12 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'signum':
       process.stdout.write(`${cmd.signal}\n`);
       return 0;
-    case 'genhash':
-      process.stderr.write('genhash mode is not implemented yet\n');
-      return 1;
+    case 'genhash': {
+      const status = await runGenhash(cmd.argv, { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) });
+      // process.exit would cut a piped -v dump at the pipe buffer size: drain stdout first.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      return status;
+    }
     case 'config-test':
       return configTester({
         configFile: cmd.options.configFile,
@@ -63,7 +68,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// Installed (or linked) under the name genhash, the binary is genhash(1).
+const invokedAsGenhash = basename(process.argv[1] ?? '').replace(/\.js$/, '') === 'genhash';
+main(invokedAsGenhash ? ['--genhash', ...process.argv.slice(2)] : process.argv.slice(2)).then(
   (status) => process.exit(status),
   (e: unknown) => {
     process.stderr.write(`keepalived-ts: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
