@@ -17,8 +17,6 @@ import { diffTables } from './table-diff.js';
 
 export interface CheckerSlot {
   readonly cfg: CheckerConfig;
-  /** Type + canonical config (reload identity). */
-  readonly key: string;
   readonly params: CheckerFsmParams;
   fsm: CheckerFsmState;
   /** Weight delta from misc_dynamic / FILE_CHECK dynamic (0 otherwise). */
@@ -62,9 +60,30 @@ export interface LvsConfig {
 
 const MAX_WEIGHT = 2 ** 31 - 1;
 
-/** Canonical identity of a checker: its type and every setting except the source location. */
-export function checkerKey(c: CheckerConfig): string {
-  return JSON.stringify(c, (k, v: unknown) => (k === 'loc' ? undefined : v));
+/**
+ * Whether two checker configs are the same checker for reload: every setting equal, source
+ * locations ignored. A structural walk, no strings: 30,000 RSs compare in milliseconds.
+ */
+export function sameChecker(a: CheckerConfig, b: CheckerConfig): boolean {
+  return sameData(a, b);
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let na = 0;
+  for (const k in ra) {
+    if (k === 'loc') continue;
+    na++;
+    if (!(k in rb) || !sameData(ra[k], rb[k])) return false;
+  }
+  let nb = 0;
+  for (const k in rb) if (k !== 'loc') nb++;
+  return na === nb;
 }
 
 function paramsOf(c: CheckerConfig): CheckerFsmParams {
@@ -77,7 +96,7 @@ function paramsOf(c: CheckerConfig): CheckerFsmParams {
 export function newRsState(cfg: RealServerConfig, vs: VirtualServerConfig): RsState {
   const checkers = cfg.checkers.map((c): CheckerSlot => {
     const params = paramsOf(c);
-    return { cfg: c, key: checkerKey(c), params, fsm: initialCheckerState(params), weightDelta: 0 };
+    return { cfg: c, params, fsm: initialCheckerState(params), weightDelta: 0 };
   });
   const failed = checkers.filter((c) => !c.fsm.up).length;
   return { cfg, key: rsKey(cfg), name: formatRs(cfg, vs), checkers, failed, alive: failed === 0 };

@@ -7,7 +7,7 @@
  * O(VS + RS + checkers), so 30,000 real servers migrate in milliseconds.
  */
 import type { CheckerFsmState } from './checker-fsm.js';
-import { buildState, type CheckerSlot, type EngineState, type LvsConfig, type VsState } from './lvs-state.js';
+import { buildState, sameChecker, type CheckerSlot, type EngineState, type LvsConfig, type VsState } from './lvs-state.js';
 
 export interface Migration {
   readonly state: EngineState;
@@ -32,16 +32,12 @@ export function migrateState(old: EngineState, config: LvsConfig): Migration {
     for (const rs of vs.rss) {
       const prev = oldRs.get(rs.key);
       if (!prev) continue;
-      // Identical checkers may repeat inside one RS: match them in order.
-      const pool = new Map<string, CheckerSlot[]>();
-      for (const c of prev.checkers) {
-        const list = pool.get(c.key);
-        if (list) list.push(c);
-        else pool.set(c.key, [c]);
-      }
+      // A handful of checkers per RS: match each new one with the first equal unmatched old one.
+      const used = new Set<CheckerSlot>();
       for (const c of rs.checkers) {
-        const match = pool.get(c.key)?.shift();
+        const match = prev.checkers.find((o) => !used.has(o) && o.cfg.type === c.cfg.type && sameChecker(o.cfg, c.cfg));
         if (!match) continue;
+        used.add(match);
         c.fsm = carried(match.fsm);
         c.weightDelta = match.weightDelta;
         carriedCheckers++;
