@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_OPTIONS, type CliOptions } from '../cli/options.js';
@@ -169,5 +169,40 @@ test('daemon: SIGHUP reload keeps a failed RS failed and applies only the differ
     await r.d.handle().shutdown();
   } finally {
     r.done();
+  }
+});
+
+test('daemon: event-driven checker events (FILE_CHECK/BFD seam) move RSs and weights', async () => {
+  const r = await rig(CONF());
+  try {
+    r.d.checkerEvent({ vs: 0, rs: 1, checker: 0 }, { up: false, reason: 'file says down' });
+    await r.d.idle();
+    assert.deepEqual(r.ipvs.summary(), ['192.0.2.1:80 192.0.2.10:8080=1']);
+    r.d.checkerEvent({ vs: 0, rs: 0, checker: 0 }, { weightDelta: 4 });
+    await r.d.idle();
+    assert.deepEqual(r.ipvs.summary(), ['192.0.2.1:80 192.0.2.10:8080=5']);
+    await r.d.handle().shutdown();
+  } finally {
+    r.done();
+  }
+});
+
+test('daemon: SIGUSR1 writes keepalived_check.data with VS/RS/checker state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-dump-'));
+  const old = process.env['TMPDIR'];
+  process.env['TMPDIR'] = dir;
+  const r = await rig(CONF());
+  try {
+    r.d.checkerEvent({ vs: 0, rs: 1, checker: 0 }, { up: false });
+    r.d.handle().dumpData?.();
+    const text = readFileSync(join(dir, 'keepalived_check.data'), 'utf8');
+    assert.match(text, /Virtual Server = \[192\.0\.2\.1\]:tcp:80\n\s+Quorum = 1, hysteresis = 0, state = UP, live weight = 1/);
+    assert.match(text, /Real Server = \[192\.0\.2\.11\]:tcp:8080\n\s+Alive = no, weight = 1, failed checkers = 1/);
+    await r.d.handle().shutdown();
+  } finally {
+    if (old === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = old;
+    r.done();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

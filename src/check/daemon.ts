@@ -20,7 +20,7 @@ import { writeDumpFile } from '../sys/dump-file.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
-import { buildState, desiredTable, evaluateQuorum, shutdownStep, startStep, type EngineState } from './lvs-state.js';
+import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
 import { migrateState } from './migrate.js';
 import { PROBE_FACTORIES, probeFromRegistry, type CreateProbe } from './probe-registry.js';
 import { CheckerScheduler } from './scheduler.js';
@@ -83,7 +83,17 @@ export class CheckerDaemon {
     return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump() };
   }
 
-  /** For tests: the live state and IPVS queue. */
+  /**
+   * Event-driven checkers (FILE_CHECK watcher, BFD): set a checker up/down or its weight
+   * delta; `ref` indexes engineState (vs, rs, checker). Ignored while stopping.
+   */
+  checkerEvent(ref: CheckerRef, ev: { readonly up: boolean; readonly reason?: string } | { readonly weightDelta: number }): void {
+    const state = this.state;
+    if (!state || this.stopping) return;
+    this.applyStep('weightDelta' in ev ? setWeightDelta(state, ref, ev.weightDelta) : setCheckerState(state, ref, ev.up, ev.reason));
+  }
+
+  /** For tests and integration: the live state and IPVS queue. */
   get engineState(): EngineState | null {
     return this.state;
   }
