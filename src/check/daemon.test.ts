@@ -52,7 +52,7 @@ interface Rig {
   done(): void;
 }
 
-async function rig(conf: string, opts: { options?: Partial<CliOptions>; ipvs?: FakeIpvs | 'unavailable' } = {}): Promise<Rig> {
+async function rig(conf: string, opts: { options?: Partial<CliOptions>; ipvs?: FakeIpvs | 'unavailable'; local?: Set<string> } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'kts-chk-'));
   const path = join(dir, 'k.conf');
   writeFileSync(path, conf);
@@ -70,6 +70,7 @@ async function rig(conf: string, opts: { options?: Partial<CliOptions>; ipvs?: F
     scripts: runner,
     sink: { onEffect: (e) => effects.push(e) },
     createProbe: (cfg) => probes.probe('connection' in cfg ? `${cfg.connection.connectIp}:${cfg.connection.connectPort}` : 'x'),
+    watchAddresses: () => Promise.resolve({ has: (a: string) => opts.local?.has(a) ?? true, close: () => undefined }),
     openIpvs: opts.ipvs === 'unavailable' ? () => Promise.reject(Object.assign(new Error('Generic netlink family IPVS not found'), { code: 'KA_ERR_IPVS_UNAVAILABLE' })) : () => Promise.resolve(ipvs),
   };
   const d = new CheckerDaemon(ctx, deps);
@@ -204,5 +205,20 @@ test('daemon: SIGUSR1 writes keepalived_check.data with VS/RS/checker state', as
     else process.env['TMPDIR'] = old;
     r.done();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('daemon: ha_suspend runs the checkers of a VS only while its address is local', async () => {
+  const local = new Set<string>();
+  const r = await rig(CONF().replace(' delay_loop 5', ' delay_loop 5\n ha_suspend'), { local });
+  try {
+    await runUntil(r.clock, 30_000);
+    assert.equal(r.probes.runs.length, 0, 'suspended: no probe ran');
+    local.add('192.0.2.1');
+    await runUntil(r.clock, 40_000);
+    assert.ok(r.probes.runs.length >= 2, `resumed: ${r.probes.runs.length} runs`);
+    await r.d.handle().shutdown();
+  } finally {
+    r.done();
   }
 });

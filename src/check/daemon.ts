@@ -20,6 +20,7 @@ import { writeDumpFile } from '../sys/dump-file.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
+import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
 import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
 import { migrateState } from './migrate.js';
 import { PROBE_FACTORIES, probeFromRegistry, type CreateProbe } from './probe-registry.js';
@@ -39,6 +40,8 @@ export interface CheckerChildDeps {
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly scripts?: ScriptRunner;
+  /** ha_suspend: local address watch, opened only when some VS has ha_suspend; default rtnetlink. */
+  readonly watchAddresses?: WatchLocalAddresses;
 }
 
 /** omega scripts at shutdown get this long (keepalived's STOP-script budget). */
@@ -52,6 +55,7 @@ export class CheckerDaemon {
   private readonly scripts: ScriptRunner;
   private readonly createProbe: CreateProbe;
   private stopping = false;
+  private addresses: LocalAddresses | null = null;
 
   constructor(
     private readonly ctx: ChildContext,
@@ -72,6 +76,7 @@ export class CheckerDaemon {
     const state = buildState(config);
     this.state = state;
     await this.ipvs.open(this.deps.openIpvs ?? openNetlinkIpvs);
+    await this.watchForHaSuspend(config);
     // Quorum first: it decides whether sorry servers are in the first table.
     const first = startStep(state);
     await this.ipvs.initial(desiredTable(state), config.globalDefs.extra?.lvsFlush === true);
@@ -110,6 +115,21 @@ export class CheckerDaemon {
     return config;
   }
 
+  private async watchForHaSuspend(config: KeepalivedConfig): Promise<void> {
+    if (this.addresses || !config.virtualServers.some((v) => v.haSuspend && v.address.type === 'ip')) return;
+    try {
+      this.addresses = await (this.deps.watchAddresses ?? watchRtnlAddresses)(this.log);
+    } catch (e) {
+      this.log.error(`ha_suspend: cannot watch local addresses (${e instanceof Error ? e.message : String(e)}): checkers run unsuspended`);
+    }
+  }
+
+  /** ha_suspend VS whose address is not configured here (we are not the VRRP master). */
+  private suspended(state: EngineState, vsIndex: number): boolean {
+    const vs = state.vss[vsIndex]?.cfg;
+    return vs !== undefined && vs.haSuspend && vs.address.type === 'ip' && this.addresses !== null && !this.addresses.has(vs.address.address);
+  }
+
   private startScheduler(state: EngineState, config: KeepalivedConfig): void {
     const random = this.deps.random ?? Math.random;
     const env = { log: this.log, random, ...(config.ssl ? { ssl: config.ssl } : {}) };
@@ -119,6 +139,7 @@ export class CheckerDaemon {
       log: this.log,
       createProbe: (cfg) => this.createProbe(cfg, env),
       onStep: (step) => this.applyStep(step),
+      suspended: (vi) => this.suspended(state, vi),
     });
     this.scheduler.start();
   }
@@ -148,6 +169,7 @@ export class CheckerDaemon {
     if (!old || this.stopping) return;
     this.log.info('Reloading');
     const config = this.loadConfig();
+    await this.watchForHaSuspend(config);
     const t0 = performance.now();
     const m = migrateState(old, config);
     this.scheduler?.stop();
@@ -174,6 +196,7 @@ export class CheckerDaemon {
     if (release && flushOnStop === 'vs') for (const e of desiredTable(state)) ops.push({ type: 'del-service', key: e.service.key });
     this.ipvs.apply(ops);
     const runs = this.dispatch(step.effects, SHUTDOWN_SCRIPT_MS);
+    this.addresses?.close();
     await Promise.all([this.ipvs.close(), ...runs]);
   }
 

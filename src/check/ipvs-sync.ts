@@ -46,6 +46,7 @@ export class IpvsSync {
 
   /** Open IPVS; false (after one error line) when the kernel or build has none. */
   async open(factory: OpenIpvs): Promise<boolean> {
+    this.log.info('Initializing ipvs');
     try {
       this.client = await factory(this.log);
       return true;

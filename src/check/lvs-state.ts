@@ -240,7 +240,10 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
   const { vs, rs, c } = slotAt(state, ref);
   const ok = outcome.type === 'success';
   const next = applyResult(c.params, c.fsm, ok);
-  const step = changeVs(vs, (out) => {
+  const dynamic = ok && c.cfg.type === 'MISC_CHECK' && c.cfg.dynamic;
+  // The common case (a steady checker) touches neither the RS nor IPVS: skip the table diff.
+  const quiet = !next.transition && next.state.up === c.fsm.up && !dynamic;
+  const apply = (out: CheckerEffect[]): void => {
     const chk = formatChecker(c.cfg, rs.cfg, vs.cfg);
     if (!ok && 'logAllFailures' in c.cfg && c.cfg.logAllFailures) {
       out.push({ type: 'log', level: 'info', msg: `${chk}: check failed: ${outcome.type === 'failure' ? outcome.reason : ''}` });
@@ -249,7 +252,7 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
       const url = c.cfg.urls[next.urlPassed];
       if (url) out.push({ type: 'log', level: 'info', msg: urlPassedLine(chk, url.path, url.digest !== undefined) });
     }
-    if (ok && c.cfg.type === 'MISC_CHECK' && c.cfg.dynamic) {
+    if (dynamic && c.cfg.type === 'MISC_CHECK') {
       const delta = outcome.dynamicWeight === undefined ? 0 : outcome.dynamicWeight - rs.cfg.weight;
       changeWeight(vs, rs, c, delta, out);
     }
@@ -258,7 +261,12 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
     const wasUp = c.fsm.up;
     if (t || wasUp !== next.state.up) setCheckerUp(vs, rs, c, next.state.up, outcome.type === 'failure' ? outcome.reason : undefined, out);
     c.fsm = next.state;
-  });
+  };
+  let step: Step;
+  if (quiet) {
+    step = emptyStep();
+    apply(step.effects);
+  } else step = changeVs(vs, apply);
   return { step, delayMs: next.delayMs, next };
 }
 

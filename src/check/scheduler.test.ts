@@ -32,7 +32,7 @@ function sim(conf: string, seed = 1): Sim {
     log: nullLogger,
     createProbe: (cfg) => probes.probe('connection' in cfg ? `${cfg.connection.connectIp}:${cfg.connection.connectPort}` : 'misc'),
     onStep: (step) => {
-      table = applyOps(table, step.ops);
+      if (step.ops.length > 0) table = applyOps(table, step.ops);
       for (const e of step.effects) if (e.type === 'log') lines.push({ t: clock.nowMs(), msg: e.msg });
     },
   });
@@ -131,4 +131,31 @@ test('sim: stop() drops late probe results and cancels timers', async () => {
   await runUntil(s.clock, 60_000);
   assert.equal(s.probes.runs.length, runs);
   assert.equal(s.clock.pending(), 0);
+});
+
+test('sim: 1,000 checkers with seeded random outages: IPVS always equals the desired table, every DOWN needs retry+1 failures', async () => {
+  const rnd = mulberry32(4242);
+  const vss = Array.from({ length: 50 }, (_, v) => {
+    const rss = Array.from({ length: 20 }, (_, r) => ` real_server 10.1.${v}.${r + 1} 80 {\n${r % 3 === 0 ? ' inhibit_on_failure\n' : ''} TCP_CHECK {\n retry ${r % 3}\n delay_before_retry 1\n }\n }\n`).join('');
+    return `virtual_server 10.0.${v >> 8}.${v & 255} 80 {\n lb_algo rr\n protocol TCP\n delay_loop 3\n quorum ${1 + (v % 5)}\n${v % 2 ? ' sorry_server 10.9.9.9 80\n' : ''}${rss}}\n`;
+  }).join('');
+  const s = sim(vss, 7);
+  const down = new Set<string>();
+  for (let round = 0; round < 20; round++) {
+    for (let k = 0; k < 100; k++) {
+      const t = `10.1.${rnd.int(0, 49)}.${rnd.int(1, 20)}:80`;
+      if (rnd.chance(0.5)) down.add(t);
+      else down.delete(t);
+      s.probes.set(t, !down.has(t));
+    }
+    await runUntil(s.clock, (round + 1) * 10_000, 50);
+    assert.deepEqual(sortedSummary(s.table()), sortedSummary(desiredTable(s.state)), `round ${round}`);
+  }
+  // After a quiet period longer than (retry+1) × spacing every RS reflects its probe.
+  await runUntil(s.clock, 260_000, 50);
+  let mismatches = 0;
+  s.state.vss.forEach((vs) => vs.rss.forEach((rs) => (mismatches += rs.alive === down.has(`${rs.cfg.address}:80`) ? 1 : 0)));
+  assert.equal(mismatches, 0);
+  assert.ok(s.sched.runs > 1000 * 60, `probe runs ${s.sched.runs}`);
+  s.sched.stop();
 });

@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   /** undefined = no probe for this checker type (it keeps its initial state). */
   readonly createProbe: (config: PolledCheckerConfig, ref: CheckerRef) => Probe | undefined;
   readonly onStep: (step: Step, ref: CheckerRef) => void;
+  /** ha_suspend: true while this VS's checkers must not run (its address is not local). */
+  readonly suspended?: (vsIndex: number) => boolean;
 }
 
 interface Running {
@@ -86,6 +88,10 @@ export class CheckerScheduler {
     if (this.stopped) return;
     const slot = this.state.vss[r.ref.vs]?.rss[r.ref.rs]?.checkers[r.ref.checker];
     if (!slot) return;
+    if (this.deps.suspended?.(r.ref.vs)) {
+      this.schedule(r, slot.params.delayLoopMs);
+      return;
+    }
     const abort = new AbortController();
     r.abort = abort;
     this.runs++;
