@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns.js';
-import { isAlive, sleep } from '../lab/proc.js';
+import { isAlive, nowUs, sleep } from '../lab/proc.js';
 
 /** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
 class CheckerDaemon extends LabDaemon {
@@ -43,7 +43,7 @@ async function stopListener(p: ChildProcess): Promise<void> {
   await new Promise((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(null) : p.once('exit', resolve)));
 }
 
-test('checker child: TCP_CHECK DOWN after retry+1 failures, UP on recovery, notify scripts, no IPVS', { timeout: 60_000 }, async () => {
+test('checker child: TCP_CHECK DOWN after retry+1 failures, kept DOWN across SIGHUP, UP on recovery, notify scripts, no IPVS', { timeout: 60_000 }, async () => {
   requireCommands({ python3: 'python3', ip: 'iproute2' });
   const lab = createLab(1, 'chk');
   const dir = mkdtempSync(join(tmpdir(), 'kts-chk-e2e-'));
@@ -96,6 +96,13 @@ virtual_server 198.51.100.1 80 {
     assert.ok(removed.text.includes(vs));
     await d.waitLine(/Lost quorum 1-0=1 > 0 for VS \[198\.51\.100\.1\]:tcp:80/, downLine.tUs, 5000);
     await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('down'), 5000, 'notify_down ran');
+
+    // SIGHUP: the failed RS stays failed (its checker state is carried, #2318), no flap.
+    const tHup = nowUs();
+    d.signal('SIGHUP');
+    await d.waitLine(/Reload complete: 1 virtual servers and 1 checkers kept their state/, downLine.tUs, 10_000);
+    await sleep(1500);
+    assert.deepEqual(d.lines.filter((l) => l.tUs >= tHup && /success\.|Adding service|Gained quorum/.test(l.text)).map((l) => l.text), [], 'no flap on reload');
 
     listeners.push(await startListener(lab, h, port));
     const up = await d.waitLine(new RegExp(`TCP connection to \\[${h.ip4}\\]:tcp:${port} success\\.`), downLine.tUs, 10_000);
