@@ -167,6 +167,7 @@ test('daemon: SIGHUP reload keeps a failed RS failed and applies only the differ
     assert.deepEqual(r.ipvs.ops.slice(before).map((o) => o.type).sort(), ['add-dest', 'del-dest']);
     assert.ok(r.lines.some((l) => /Reload complete: 1 virtual servers and 1 checkers kept their state/.test(l)), r.lines.join('\n'));
     assert.equal(linesOf(r, /Gained quorum/).length, 1, 'no second Gained quorum on reload');
+    assert.deepEqual(r.effects.flatMap((e) => (e.type === 'rs-down' && e.removed === true ? [e.rs] : [])), ['[192.0.2.11]:tcp:8080'], 'alive RS removed by the reload');
     await r.d.handle().shutdown();
   } finally {
     r.done();

@@ -176,6 +176,10 @@ export class CheckerDaemon {
     this.config = config;
     this.state = m.state;
     const step = evaluateQuorum(m.state);
+    for (const { vs, rs } of m.removedAlive) {
+      const checkerType = rs.checkers[0]?.cfg.type ?? 'TCP_CHECK';
+      step.effects.unshift({ type: 'rs-down', vs: vs.name, vsIdentity: vs.cfg.identity, smtpAlert: vs.cfg.smtpAlert, rs: rs.name, rsSmtpAlert: rs.cfg.smtpAlert, checkerType, removed: true });
+    }
     this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(desiredTable(m.state), desiredTable(old)) : []);
     this.dispatch(step.effects);
     this.startScheduler(m.state, config);

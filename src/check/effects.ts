@@ -33,6 +33,22 @@ export type CheckerEffect =
       readonly reason?: string;
       /** Emitted at shutdown because of `omega`. */
       readonly shutdown?: boolean;
+      /** An alive RS that a reload removed from the config (keepalived's "=> Removing <=" mail). */
+      readonly removed?: boolean;
+    })
+  /**
+   * One checker flipped (keepalived mails per checker, after the RS FIFO line and the quorum
+   * re-evaluation): `rsAlive` is the RS's resulting state, `rsChanged` whether it changed
+   * (without it keepalived mails only when no_checker_emails is off).
+   */
+  | (VsRef & {
+      readonly type: 'checker-up' | 'checker-down';
+      readonly rs: string;
+      readonly rsSmtpAlert: boolean;
+      readonly checkerType: CheckerType;
+      readonly reason?: string;
+      readonly rsAlive: boolean;
+      readonly rsChanged: boolean;
     })
   | (VsRef & {
       readonly type: 'vs-quorum-up' | 'vs-quorum-down';
@@ -42,6 +58,8 @@ export type CheckerEffect =
       readonly threshold: number;
       /** Sum of the effective weights of the alive RSs. */
       readonly live: number;
+      /** The quorum state set at start-up (keepalived's "starting up/down" mails), not a change. */
+      readonly startup?: boolean;
       readonly shutdown?: boolean;
     });
 

@@ -53,7 +53,9 @@ test('start: non-alpha RSs are in IPVS and quorum is gained with keepalived word
   const s = startStep(st);
   assert.deepEqual(logs(s).slice(0, 1), ['Gained quorum 1+0=1 <= 2 for VS [192.0.2.1]:tcp:80']);
   assert.ok(logs(s).includes('Activating healthchecker for service [192.0.2.12]:tcp:8080 for VS [192.0.2.2]:tcp:80'));
-  assert.deepEqual(kinds(s), ['script:/bin/qup', 'vs-quorum-up']);
+  // The alpha VS starts without quorum: no line or script, but a start-up DOWN for FIFO/mail.
+  assert.deepEqual(kinds(s), ['script:/bin/qup', 'vs-quorum-up', 'vs-quorum-down']);
+  assert.deepEqual(s.effects.flatMap((e) => (e.type === 'vs-quorum-down' || e.type === 'vs-quorum-up' ? [`${e.vs} ${e.startup}`] : [])), ['[192.0.2.1]:tcp:80 true', '[192.0.2.2]:tcp:80 true']);
   assert.deepEqual(sortedSummary(desiredTable(st)), ['192.0.2.1:80 192.0.2.10:8080=1 192.0.2.11:8080=1', '192.0.2.2:80']);
 });
 
@@ -62,13 +64,13 @@ test('RS down/up: Removing/Adding service lines, notify scripts, rs events, del-
   startStep(st);
   const d = down(st, 0, 0);
   assert.deepEqual(logs(d), ['Removing service [192.0.2.10]:tcp:8080 from VS [192.0.2.1]:tcp:80']);
-  assert.deepEqual(kinds(d), ['script:/bin/down', 'rs-down']);
+  assert.deepEqual(kinds(d), ['script:/bin/down', 'rs-down', 'checker-down']);
   const ev = d.effects.find((e) => e.type === 'rs-down');
   assert.deepEqual(ev && ev.type === 'rs-down' ? [ev.rs, ev.vs, ev.checkerType, ev.reason] : [], ['[192.0.2.10]:tcp:8080', '[192.0.2.1]:tcp:80', 'TCP_CHECK', 'connection refused']);
   assert.deepEqual(d.ops, [{ type: 'del-dest', key: { type: 'addr', family: 4, protocol: 6, address: '192.0.2.1', port: 80 }, dest: { family: 4, address: '192.0.2.10', port: 8080 } }]);
   const u = up(st, 0, 0);
   assert.deepEqual(logs(u), ['Adding service [192.0.2.10]:tcp:8080 to VS [192.0.2.1]:tcp:80']);
-  assert.deepEqual(kinds(u), ['script:/bin/up x', 'rs-up']);
+  assert.deepEqual(kinds(u), ['script:/bin/up x', 'rs-up', 'checker-up']);
   assert.deepEqual(u.ops.map((o) => o.type), ['add-dest']);
 });
 
@@ -113,7 +115,8 @@ test('sorry server: swapped in when quorum is lost (alive RSs removed, inhibited
     'Adding sorry server [192.0.2.99]:tcp:8081 to VS [192.0.2.1]:tcp:80',
     'Removing alive servers from the pool for VS [192.0.2.1]:tcp:80',
   ]);
-  assert.deepEqual(kinds(d), ['rs-down', 'script:/bin/qd', 'vs-quorum-down']);
+  // keepalived's order: RS FIFO line, quorum (script, VS line/mail), then the checker's mail.
+  assert.deepEqual(kinds(d), ['rs-down', 'script:/bin/qd', 'vs-quorum-down', 'checker-down']);
   table = applyOps(table, d.ops);
   // keepalived 2.2.7 (qemu): the inhibited RS stays at weight 0 next to the sorry server.
   assert.deepEqual(sortedSummary(table), ['192.0.2.1:80 192.0.2.11:8080=0 192.0.2.99:8081=1']);
@@ -175,4 +178,16 @@ test('shutdown: removes dests and services unless -I; omega runs notify_down and
   const plain = buildState(lvsConfig(vs(rs('192.0.2.10', 'notify_down "/bin/nd"'))));
   startStep(plain);
   assert.deepEqual(kinds(shutdownStep(plain, { releaseIpvs: true })), [], 'no scripts without omega');
+});
+
+test('checker events: one per checker flip, with the RS resulting state (two checkers, one failing keeps the RS down)', () => {
+  const two = 'TCP_CHECK {\n connect_port 8080\n }\n TCP_CHECK {\n connect_port 8081\n }';
+  const st = buildState(lvsConfig(vs(rs('192.0.2.10', '', two) + rs('192.0.2.11'))));
+  startStep(st);
+  const ev = (s: Step): string[] => s.effects.flatMap((e) => (e.type === 'checker-up' || e.type === 'checker-down' ? [`${e.type} alive=${e.rsAlive} changed=${e.rsChanged}`] : []));
+  assert.deepEqual(ev(setCheckerState(st, { vs: 0, rs: 0, checker: 0 }, false)), ['checker-down alive=false changed=true']);
+  assert.deepEqual(ev(setCheckerState(st, { vs: 0, rs: 0, checker: 1 }, false)), ['checker-down alive=false changed=false']);
+  assert.deepEqual(ev(setCheckerState(st, { vs: 0, rs: 0, checker: 0 }, true)), ['checker-up alive=false changed=false']);
+  assert.deepEqual(ev(setCheckerState(st, { vs: 0, rs: 0, checker: 1 }, true)), ['checker-up alive=true changed=true']);
+  assert.deepEqual(ev(setCheckerState(st, { vs: 0, rs: 0, checker: 1 }, true)), [], 'no flip, no event');
 });

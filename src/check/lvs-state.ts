@@ -153,8 +153,8 @@ export function desiredTable(state: EngineState): IpvsTable {
 
 const vsRef = (vs: VsState): { vs: string; vsIdentity: string; smtpAlert: boolean } => ({ vs: vs.name, vsIdentity: vs.cfg.identity, smtpAlert: vs.cfg.smtpAlert });
 
-/** Re-evaluate quorum (keepalived's update_quorum_state). */
-function updateQuorum(vs: VsState, out: CheckerEffect[]): void {
+/** Re-evaluate quorum (keepalived's update_quorum_state); `startup` marks the first evaluation. */
+function updateQuorum(vs: VsState, out: CheckerEffect[], startup = false): void {
   const { quorum: q, hysteresis: h } = vs.cfg;
   const live = liveWeight(vs);
   const sorry = vs.cfg.sorryServer;
@@ -164,7 +164,10 @@ function updateQuorum(vs: VsState, out: CheckerEffect[]): void {
     out.push({ type: 'log', level: 'info', msg: LINES.gained(q, h, live, vs.name) });
     if (sorry) out.push({ type: 'log', level: 'info', msg: LINES.sorryRemove(sorryName, vs.name) }, { type: 'log', level: 'info', msg: LINES.poolAdd(vs.name) });
     if (vs.cfg.quorumUp) out.push({ type: 'run-script', script: vs.cfg.quorumUp, why: 'quorum_up' });
-    out.push({ type: 'vs-quorum-up', ...vsRef(vs), quorum: q, hysteresis: h, threshold: q + h, live });
+    out.push({ type: 'vs-quorum-up', ...vsRef(vs), quorum: q, hysteresis: h, threshold: q + h, live, ...(startup ? { startup } : {}) });
+  } else if (startup && !vs.quorumUp) {
+    // Starting without quorum (alpha): no log line or script in 2.2.7, but FIFO/mail say DOWN.
+    out.push({ type: 'vs-quorum-down', ...vsRef(vs), quorum: q, hysteresis: h, threshold: q + h, live, startup });
   } else if (vs.quorumUp && (live < q - h || live === 0)) {
     vs.quorumUp = false;
     out.push({ type: 'log', level: 'info', msg: LINES.lost(q, h, live, vs.name) });
@@ -174,7 +177,7 @@ function updateQuorum(vs: VsState, out: CheckerEffect[]): void {
   }
 }
 
-/** Quorum of every VS (start-up, reload): effects only, the table comes from desiredTable. */
+/** Quorum of every VS (reload): effects only, the table comes from desiredTable. */
 export function evaluateQuorum(state: EngineState): Step {
   const step = emptyStep();
   for (const vs of state.vss) updateQuorum(vs, step.effects);
@@ -183,7 +186,8 @@ export function evaluateQuorum(state: EngineState): Step {
 
 /** Start-up: quorum of every VS, then keepalived's "Activating healthchecker" lines. */
 export function startStep(state: EngineState): Step {
-  const step = evaluateQuorum(state);
+  const step = emptyStep();
+  for (const vs of state.vss) updateQuorum(vs, step.effects, true);
   for (const vs of state.vss) {
     for (const rs of vs.rss) {
       if (rs.checkers.length > 0) step.effects.push({ type: 'log', level: 'info', msg: LINES.activating(rs.name, vs.name) });
@@ -192,12 +196,13 @@ export function startStep(state: EngineState): Step {
   return step;
 }
 
-/** Run `mutate`, then emit RS/quorum consequences and the IPVS ops of this VS. */
-function changeVs(vs: VsState, mutate: (out: CheckerEffect[]) => void): Step {
+/** Run `mutate`, then emit RS/quorum consequences, `mutate`'s tail effects, and the IPVS ops of this VS. */
+function changeVs(vs: VsState, mutate: (out: CheckerEffect[]) => CheckerEffect | null | void): Step {
   const before = vsEntries(vs);
   const effects: CheckerEffect[] = [];
-  mutate(effects);
+  const tail = mutate(effects);
   updateQuorum(vs, effects);
+  if (tail) effects.push(tail);
   return { effects, ops: diffTables(vsEntries(vs), before) };
 }
 
@@ -217,11 +222,26 @@ function rsTransition(vs: VsState, rs: RsState, alive: boolean, cause: CheckerCo
   });
 }
 
-/** Set one checker's up/down flag and the RS's failed count; emits the RS transition if any. */
-function setCheckerUp(vs: VsState, rs: RsState, c: CheckerSlot, up: boolean, reason: string | undefined, out: CheckerEffect[]): void {
-  if (c.fsm.up !== up) rs.failed += up ? -1 : 1;
+/**
+ * Set one checker's up/down flag and the RS's failed count; emits the RS transition if any.
+ * Returns the checker's own event (mail), which goes after the quorum re-evaluation.
+ */
+function setCheckerUp(vs: VsState, rs: RsState, c: CheckerSlot, up: boolean, reason: string | undefined, out: CheckerEffect[]): CheckerEffect | null {
+  if (c.fsm.up === up) return null;
+  rs.failed += up ? -1 : 1;
   const alive = rs.failed === 0;
-  if (alive !== rs.alive) rsTransition(vs, rs, alive, c.cfg, reason, out);
+  const changed = alive !== rs.alive;
+  if (changed) rsTransition(vs, rs, alive, c.cfg, reason, out);
+  return {
+    type: up ? 'checker-up' : 'checker-down',
+    ...vsRef(vs),
+    rs: rs.name,
+    rsSmtpAlert: rs.cfg.smtpAlert,
+    checkerType: c.cfg.type,
+    ...(reason !== undefined ? { reason } : {}),
+    rsAlive: alive,
+    rsChanged: changed,
+  };
 }
 
 function slotAt(state: EngineState, ref: CheckerRef): { vs: VsState; rs: RsState; c: CheckerSlot } {
@@ -243,7 +263,7 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
   const dynamic = ok && c.cfg.type === 'MISC_CHECK' && c.cfg.dynamic;
   // The common case (a steady checker) touches neither the RS nor IPVS: skip the table diff.
   const quiet = !next.transition && next.state.up === c.fsm.up && !dynamic;
-  const apply = (out: CheckerEffect[]): void => {
+  const apply = (out: CheckerEffect[]): CheckerEffect | null => {
     const chk = formatChecker(c.cfg, rs.cfg, vs.cfg);
     if (!ok && 'logAllFailures' in c.cfg && c.cfg.logAllFailures) {
       out.push({ type: 'log', level: 'info', msg: `${chk}: check failed: ${outcome.type === 'failure' ? outcome.reason : ''}` });
@@ -258,9 +278,9 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
     }
     const t = next.transition;
     if (t) out.push({ type: 'log', level: 'info', msg: t.type === 'up' ? checkerUpLine(c.cfg, chk) : checkerDownLine(c.cfg, chk, t.retries) });
-    const wasUp = c.fsm.up;
-    if (t || wasUp !== next.state.up) setCheckerUp(vs, rs, c, next.state.up, outcome.type === 'failure' ? outcome.reason : undefined, out);
+    const tail = setCheckerUp(vs, rs, c, next.state.up, outcome.type === 'failure' ? outcome.reason : undefined, out);
     c.fsm = next.state;
+    return tail;
   };
   let step: Step;
   if (quiet) {
@@ -282,8 +302,9 @@ function changeWeight(vs: VsState, rs: RsState, c: CheckerSlot, delta: number, o
 export function setCheckerState(state: EngineState, ref: CheckerRef, up: boolean, reason?: string): Step {
   const { vs, rs, c } = slotAt(state, ref);
   return changeVs(vs, (out) => {
-    setCheckerUp(vs, rs, c, up, reason, out);
+    const tail = setCheckerUp(vs, rs, c, up, reason, out);
     c.fsm = { ...c.fsm, up, hasRun: true };
+    return tail;
   });
 }
 

@@ -25,6 +25,7 @@ test('reload keeps checker/RS state by identity, not position; changed checker c
   // The IPVS difference is exactly: .10 gone, .11 stays out, .12/.13 in.
   const ops = diffTables(desiredTable(m.state), desiredTable(old)).map((o) => (o.type === 'add-dest' || o.type === 'del-dest' ? `${o.type} ${o.dest.address}` : o.type));
   assert.deepEqual(ops.sort(), ['add-dest 192.0.2.12', 'add-dest 192.0.2.13', 'del-dest 192.0.2.10']);
+  assert.deepEqual(m.removedAlive.map((x) => `${x.vs.name} ${x.rs.name}`), ['[192.0.2.1]:tcp:80 [192.0.2.10]:tcp:8080']);
 });
 
 test('reload keeps a failed checker failed (#2318: no flap back into IPVS) and a removed VS is deleted', () => {

@@ -7,7 +7,7 @@
  * O(VS + RS + checkers), so 30,000 real servers migrate in milliseconds.
  */
 import type { CheckerFsmState } from './checker-fsm.js';
-import { buildState, sameChecker, type CheckerSlot, type EngineState, type LvsConfig, type VsState } from './lvs-state.js';
+import { buildState, sameChecker, type CheckerSlot, type EngineState, type LvsConfig, type RsState, type VsState } from './lvs-state.js';
 
 export interface Migration {
   readonly state: EngineState;
@@ -15,6 +15,8 @@ export interface Migration {
   readonly carriedCheckers: number;
   /** Virtual servers matched in the old state. */
   readonly carriedVs: number;
+  /** Alive RSs of the old state that the new config no longer has (their VS may be gone too). */
+  readonly removedAlive: readonly { readonly vs: VsState; readonly rs: RsState }[];
 }
 
 export function migrateState(old: EngineState, config: LvsConfig): Migration {
@@ -46,7 +48,14 @@ export function migrateState(old: EngineState, config: LvsConfig): Migration {
       rs.alive = rs.failed === 0;
     }
   }
-  return { state: next, carriedCheckers, carriedVs };
+  const newVs = new Map(next.vss.map((v) => [v.cfg.identity, v]));
+  const removedAlive: { vs: VsState; rs: RsState }[] = [];
+  for (const vs of old.vss) {
+    const n = newVs.get(vs.cfg.identity);
+    const keep = new Set(n ? n.rss.map((r) => r.key) : []);
+    for (const rs of vs.rss) if (rs.alive && !keep.has(rs.key)) removedAlive.push({ vs, rs });
+  }
+  return { state: next, carriedCheckers, carriedVs, removedAlive };
 }
 
 const carried = (s: CheckerFsmState): CheckerFsmState => ({ ...s });
