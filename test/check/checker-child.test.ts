@@ -83,7 +83,7 @@ virtual_server 198.51.100.1 80 {
     const vs = '[198.51.100.1]:tcp:80';
     await d.waitLine(/IPVS not available/, 0, 20_000);
     const first = await d.waitLine(new RegExp(`TCP connection to \\[${h.ip4}\\]:tcp:${port} success\\.`), 0, 20_000);
-    assert.equal(d.lines.filter((l) => /IPVS/.test(l.text)).length, 1, 'one IPVS line');
+    assert.equal(d.lines.filter((l) => /Can't initialize ipvs/.test(l.text)).length, 1, 'one IPVS error line');
 
     await stopListener(listeners.pop()!);
     const tStop = Date.now();
@@ -110,6 +110,7 @@ virtual_server 198.51.100.1 80 {
     await d.waitLine(/Gained quorum 1\+0=1 <= 1 for VS \[198\.51\.100\.1\]:tcp:80/, up.tUs, 5000);
     await waitFor(() => readFileSync(log, 'utf8').split('\n').filter(Boolean).join(',') === 'down,up', 5000, 'notify_up ran after notify_down');
     assert.equal(d.lines.filter((l) => /failed after/.test(l.text)).length, 1, 'one DOWN transition');
+    assert.deepEqual(d.lines.filter((l) => /IPVS: [a-z-]+ failed:/.test(l.text)).map((l) => l.text), [], 'no per-transition IPVS errors');
 
     await d.stop(10_000);
     assert.equal(d.running, false);
