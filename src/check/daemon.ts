@@ -1,0 +1,226 @@
+/**
+ * The checker child (keepalived's Keepalived_healthcheckers process): loads the config,
+ * builds the health state of every virtual/real server, runs every checker on its own
+ * timer, and keeps IPVS, notify scripts and the effect sink (FIFO, SMTP) in step with each
+ * transition. SIGHUP reloads keeping checker/RS states by identity; SIGTERM removes what we
+ * put in IPVS (unless -I; a flush with lvs_flush_on_stop) and runs omega scripts
+ * (reference §1d, §1h, §1i, §1e).
+ */
+import { KaError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { realClock } from '../core/real-clock.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import { readConfigFile } from '../config/read-config.js';
+import type { IpvsOp } from '../ipvs/ipvs-types.js';
+import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
+import { writeDumpFile } from '../sys/dump-file.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
+import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
+import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
+import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
+import { migrateState } from './migrate.js';
+import { PROBE_FACTORIES, probeFromRegistry, type CreateProbe } from './probe-registry.js';
+import { CheckerScheduler } from './scheduler.js';
+import { diffTables, type TableDiff } from './table-diff.js';
+
+/** The seams the integrator (and tests) fill. */
+export interface CheckerChildDeps {
+  /** Probe per polled checker; default: PROBE_FACTORIES (+ the fallback TCP probe). */
+  readonly createProbe?: CreateProbe;
+  /** Default: dynamic import of ../ipvs/ipvs-client.js → NetlinkIpvsClient.open(log). */
+  readonly openIpvs?: OpenIpvs;
+  /** desired/current → ops; default diffTables (the ipvs module's reconcile fits). */
+  readonly reconcile?: TableDiff;
+  /** FIFO/SMTP writers; gets every effect after logs and scripts are dispatched. */
+  readonly sink?: CheckerEffectSink;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly scripts?: ScriptRunner;
+  /** ha_suspend: local address watch, opened only when some VS has ha_suspend; default rtnetlink. */
+  readonly watchAddresses?: WatchLocalAddresses;
+}
+
+/** omega scripts at shutdown get this long (keepalived's STOP-script budget). */
+const SHUTDOWN_SCRIPT_MS = 1000;
+
+export class CheckerDaemon {
+  private state: EngineState | null = null;
+  private config: KeepalivedConfig | null = null;
+  private scheduler: CheckerScheduler | null = null;
+  private readonly ipvs: IpvsSync;
+  private readonly scripts: ScriptRunner;
+  private readonly createProbe: CreateProbe;
+  private stopping = false;
+  private addresses: LocalAddresses | null = null;
+
+  constructor(
+    private readonly ctx: ChildContext,
+    private readonly deps: CheckerChildDeps = {},
+  ) {
+    this.scripts = deps.scripts ?? createScriptRunner(ctx.log);
+    this.createProbe = deps.createProbe ?? probeFromRegistry(PROBE_FACTORIES);
+    this.ipvs = new IpvsSync(ctx.log, deps.reconcile ?? diffTables);
+  }
+
+  private get log(): Logger {
+    return this.ctx.log;
+  }
+
+  async start(): Promise<void> {
+    const config = this.loadConfig();
+    this.config = config;
+    const state = buildState(config);
+    this.state = state;
+    await this.ipvs.open(this.deps.openIpvs ?? openNetlinkIpvs);
+    await this.watchForHaSuspend(config);
+    // Quorum first: it decides whether sorry servers are in the first table.
+    const first = startStep(state);
+    await this.ipvs.initial(desiredTable(state), config.globalDefs.extra?.lvsFlush === true);
+    this.dispatch(first.effects);
+    this.startScheduler(state, config);
+  }
+
+  handle(): ChildHandle {
+    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump() };
+  }
+
+  /**
+   * Event-driven checkers (FILE_CHECK watcher, BFD): set a checker up/down or its weight
+   * delta; `ref` indexes engineState (vs, rs, checker). Ignored while stopping.
+   */
+  checkerEvent(ref: CheckerRef, ev: { readonly up: boolean; readonly reason?: string } | { readonly weightDelta: number }): void {
+    const state = this.state;
+    if (!state || this.stopping) return;
+    this.applyStep('weightDelta' in ev ? setWeightDelta(state, ref, ev.weightDelta) : setCheckerState(state, ref, ev.up, ev.reason));
+  }
+
+  /** For tests and integration: the live state and IPVS queue. */
+  get engineState(): EngineState | null {
+    return this.state;
+  }
+
+  idle(): Promise<void> {
+    return this.ipvs.idle();
+  }
+
+  private loadConfig(): KeepalivedConfig {
+    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId, { allConfig: this.ctx.options.allConfig });
+    for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+    const fatal = diagnostics.filter((d) => d.class === 'fatal');
+    if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
+    return config;
+  }
+
+  private async watchForHaSuspend(config: KeepalivedConfig): Promise<void> {
+    if (this.addresses || !config.virtualServers.some((v) => v.haSuspend && v.address.type === 'ip')) return;
+    try {
+      this.addresses = await (this.deps.watchAddresses ?? watchRtnlAddresses)(this.log);
+    } catch (e) {
+      this.log.error(`ha_suspend: cannot watch local addresses (${e instanceof Error ? e.message : String(e)}): checkers run unsuspended`);
+    }
+  }
+
+  /** ha_suspend VS whose address is not configured here (we are not the VRRP master). */
+  private suspended(state: EngineState, vsIndex: number): boolean {
+    const vs = state.vss[vsIndex]?.cfg;
+    return vs !== undefined && vs.haSuspend && vs.address.type === 'ip' && this.addresses !== null && !this.addresses.has(vs.address.address);
+  }
+
+  private startScheduler(state: EngineState, config: KeepalivedConfig): void {
+    const random = this.deps.random ?? Math.random;
+    const env = { log: this.log, random, ...(config.ssl ? { ssl: config.ssl } : {}) };
+    this.scheduler = new CheckerScheduler(state, {
+      clock: this.deps.clock ?? realClock,
+      random,
+      log: this.log,
+      createProbe: (cfg) => this.createProbe(cfg, env),
+      onStep: (step) => this.applyStep(step),
+      suspended: (vi) => this.suspended(state, vi),
+    });
+    this.scheduler.start();
+  }
+
+  private applyStep(step: Step): void {
+    if (this.stopping) return;
+    this.ipvs.apply(step.ops);
+    this.dispatch(step.effects);
+  }
+
+  private dispatch(effects: readonly CheckerEffect[], scriptTimeoutMs?: number): Promise<unknown>[] {
+    const runs: Promise<unknown>[] = [];
+    for (const e of effects) {
+      if (e.type === 'log') this.log[e.level](e.msg);
+      else if (e.type === 'run-script') runs.push(this.scripts.run(e.script.argv, scriptTimeoutMs !== undefined ? { timeoutMs: scriptTimeoutMs } : {}));
+      try {
+        this.deps.sink?.onEffect(e);
+      } catch (err) {
+        this.log.error(`checker effect sink failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return runs;
+  }
+
+  private async reload(): Promise<void> {
+    const old = this.state;
+    if (!old || this.stopping) return;
+    this.log.info('Reloading');
+    const config = this.loadConfig();
+    await this.watchForHaSuspend(config);
+    const t0 = performance.now();
+    const m = migrateState(old, config);
+    this.scheduler?.stop();
+    this.config = config;
+    this.state = m.state;
+    const step = evaluateQuorum(m.state);
+    for (const { vs, rs } of m.removedAlive) {
+      const checkerType = rs.checkers[0]?.cfg.type ?? 'TCP_CHECK';
+      step.effects.unshift({ type: 'rs-down', vs: vs.name, vsIdentity: vs.cfg.identity, smtpAlert: vs.cfg.smtpAlert, rs: rs.name, rsSmtpAlert: rs.cfg.smtpAlert, checkerType, removed: true });
+    }
+    this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(desiredTable(m.state), desiredTable(old)) : []);
+    this.dispatch(step.effects);
+    this.startScheduler(m.state, config);
+    this.log.info(`Reload complete: ${m.carriedVs} virtual servers and ${m.carriedCheckers} checkers kept their state (${Math.round(performance.now() - t0)} ms)`);
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.scheduler?.stop();
+    const state = this.state;
+    if (!state) return;
+    const flushOnStop = this.config?.globalDefs.extra?.lvsFlushOnStop;
+    const release = !this.ctx.options.dontReleaseIpvs;
+    const step = shutdownStep(state, { releaseIpvs: release && flushOnStop === undefined });
+    const ops: IpvsOp[] = [...step.ops];
+    if (release && flushOnStop === 'all') ops.push({ type: 'flush' });
+    if (release && flushOnStop === 'vs') for (const e of desiredTable(state)) ops.push({ type: 'del-service', key: e.service.key });
+    this.ipvs.apply(ops);
+    const runs = this.dispatch(step.effects, SHUTDOWN_SCRIPT_MS);
+    this.addresses?.close();
+    await Promise.all([this.ipvs.close(), ...runs]);
+  }
+
+  private writeDump(): void {
+    this.log.info(`Printing checker data for process(${process.pid}) on signal`);
+    try {
+      if (this.state) writeDumpFile(DATA_FILE_CHECK, formatCheckerDump(this.state, { ipvs: this.ipvs.available, runs: this.scheduler?.runs ?? 0 }));
+    } catch (e) {
+      this.log.error(`Cannot write the checker data dump: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** A runner with seams filled (integration, tests). */
+export function createCheckerChildRunner(deps: CheckerChildDeps = {}): ChildRunner {
+  return async (ctx) => {
+    const d = new CheckerDaemon(ctx, deps);
+    await d.start();
+    return d.handle();
+  };
+}
+
+export const runCheckerChild: ChildRunner = createCheckerChildRunner();

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { VirtualServerConfig } from '../config/model-lvs.js';
+import { lvsConfig } from '../test-kit/lvs-sim.js';
+import { buildState, checkerResult, desiredTable, evaluateQuorum, setCheckerState, startStep } from './lvs-state.js';
+import { migrateState } from './migrate.js';
+import { diffTables } from './table-diff.js';
+
+const conf = (rss: string, extra = ''): string => `virtual_server 192.0.2.1 80 {\n lb_algo rr\n protocol TCP\n ${extra}\n${rss}}\nvirtual_server 192.0.2.2 80 {\n lb_algo rr\n protocol TCP\n real_server 192.0.2.30 80 {\n TCP_CHECK {\n }\n }\n}\n`;
+const rs = (ip: string, check = 'TCP_CHECK {\n connect_timeout 2\n }'): string => ` real_server ${ip} 8080 {\n ${check}\n }\n`;
+
+test('reload keeps checker/RS state by identity, not position; changed checker config starts fresh', () => {
+  const old = buildState(lvsConfig(conf(rs('192.0.2.10') + rs('192.0.2.11') + rs('192.0.2.12'))));
+  startStep(old);
+  setCheckerState(old, { vs: 0, rs: 1, checker: 0 }, false); // .11 failed
+  setCheckerState(old, { vs: 0, rs: 2, checker: 0 }, false); // .12 failed
+  // New order (.11 first, .10 removed), .12's checker changed, .13 new.
+  const m = migrateState(old, lvsConfig(conf(rs('192.0.2.11') + rs('192.0.2.12', 'TCP_CHECK {\n connect_timeout 3\n }') + rs('192.0.2.13'))));
+  const alive = m.state.vss[0]!.rss.map((r) => `${r.cfg.address}:${r.alive}`);
+  assert.deepEqual(alive, ['192.0.2.11:false', '192.0.2.12:true', '192.0.2.13:true']);
+  assert.equal(m.carriedCheckers, 2, '.11 and the second VS’s checker');
+  assert.equal(m.carriedVs, 2);
+  assert.equal(m.state.vss[0]!.quorumUp, true, 'quorum state carried: no spurious Gained quorum');
+  assert.deepEqual(evaluateQuorum(m.state).effects, []);
+  // The IPVS difference is exactly: .10 gone, .11 stays out, .12/.13 in.
+  const ops = diffTables(desiredTable(m.state), desiredTable(old)).map((o) => (o.type === 'add-dest' || o.type === 'del-dest' ? `${o.type} ${o.dest.address}` : o.type));
+  assert.deepEqual(ops.sort(), ['add-dest 192.0.2.12', 'add-dest 192.0.2.13', 'del-dest 192.0.2.10']);
+  assert.deepEqual(m.removedAlive.map((x) => `${x.vs.name} ${x.rs.name}`), ['[192.0.2.1]:tcp:80 [192.0.2.10]:tcp:8080']);
+});
+
+test('reload keeps a failed checker failed (#2318: no flap back into IPVS) and a removed VS is deleted', () => {
+  const old = buildState(lvsConfig(conf(rs('192.0.2.10'))));
+  startStep(old);
+  checkerResult(old, { vs: 0, rs: 0, checker: 0 }, { type: 'failure', reason: 'x' });
+  assert.equal(old.vss[0]!.rss[0]!.alive, false);
+  const only = lvsConfig(`virtual_server 192.0.2.1 80 {\n lb_algo rr\n protocol TCP\n${rs('192.0.2.10')}}\n`);
+  const m = migrateState(old, only);
+  assert.equal(m.state.vss[0]!.rss[0]!.alive, false);
+  const ops = diffTables(desiredTable(m.state), desiredTable(old));
+  assert.deepEqual(ops.map((o) => o.type), ['del-service']);
+});
+
+test('reload of 2,000 VS × 15 RS (30,000 RS) migrates in O(n)', () => {
+  const base = lvsConfig(conf(rs('192.0.2.10'))).virtualServers[0]!;
+  const r0 = base.realServers[0]!;
+  const mk = (weight: number, nVs = 2000): VirtualServerConfig[] => {
+    return Array.from({ length: nVs }, (_, v) => ({
+      ...base,
+      identity: `ip|[10.${v >> 8}.${v & 255}.1]:TCP:80`,
+      name: `[10.${v >> 8}.${v & 255}.1]:tcp:80`,
+      address: { type: 'ip' as const, family: 4 as const, address: `10.${v >> 8}.${v & 255}.1`, port: 80 },
+      realServers: Array.from({ length: 15 }, (_, r) => ({ ...r0, address: `172.16.${v & 255}.${r + 1}`, port: 8080 + (v >> 8), weight })),
+    }));
+  };
+  const old = buildState({ virtualServers: mk(1), virtualServerGroups: [] });
+  for (let v = 0; v < 2000; v += 7) setCheckerState(old, { vs: v, rs: v % 15, checker: 0 }, false);
+  const t0 = performance.now();
+  const m = migrateState(old, { virtualServers: mk(2).reverse(), virtualServerGroups: [] });
+  const ms = performance.now() - t0;
+  console.log(`# migrated 30,000 RS in ${ms.toFixed(1)} ms`);
+  assert.equal(m.carriedCheckers, 30_000);
+  const failed = m.state.vss.reduce((n, vs) => n + vs.rss.filter((r) => !r.alive).length, 0);
+  assert.equal(failed, Math.ceil(2000 / 7));
+  // Linear, not quadratic: a tenth of the servers takes about a tenth of the time (a
+  // quadratic migration, #2318's 130 s, would take ~100×). Wall-clock bound is loose: CI is shared.
+  let small = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const o = buildState({ virtualServers: mk(1, 200), virtualServerGroups: [] });
+    const t1 = performance.now();
+    migrateState(o, { virtualServers: mk(2, 200), virtualServerGroups: [] });
+    small = Math.min(small, performance.now() - t1);
+  }
+  console.log(`# migrated 3,000 RS in ${small.toFixed(1)} ms (ratio ${(ms / small).toFixed(1)})`);
+  assert.ok(ms / small < 40, `30,000 RS took ${ms.toFixed(0)} ms vs ${small.toFixed(1)} ms for 3,000: not linear`);
+  assert.ok(ms < 10_000, `migration took ${ms} ms`);
+});
