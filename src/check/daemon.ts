@@ -23,13 +23,13 @@ import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
 import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
 import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
 import { migrateState } from './migrate.js';
-import { PROBE_FACTORIES, probeFromRegistry, type CreateProbe } from './probe-registry.js';
+import { createProbe, type CreateProbe } from './probe-registry.js';
 import { CheckerScheduler } from './scheduler.js';
 import { diffTables, type TableDiff } from './table-diff.js';
 
 /** The seams the integrator (and tests) fill. */
 export interface CheckerChildDeps {
-  /** Probe per polled checker; default: PROBE_FACTORIES (+ the fallback TCP probe). */
+  /** Probe per polled checker; default: the real probes (probe-registry.ts). */
   readonly createProbe?: CreateProbe;
   /** Default: dynamic import of ../ipvs/ipvs-client.js → NetlinkIpvsClient.open(log). */
   readonly openIpvs?: OpenIpvs;
@@ -62,7 +62,7 @@ export class CheckerDaemon {
     private readonly deps: CheckerChildDeps = {},
   ) {
     this.scripts = deps.scripts ?? createScriptRunner(ctx.log);
-    this.createProbe = deps.createProbe ?? probeFromRegistry(PROBE_FACTORIES);
+    this.createProbe = deps.createProbe ?? createProbe;
     this.ipvs = new IpvsSync(ctx.log, deps.reconcile ?? diffTables);
   }
 
