@@ -3,7 +3,7 @@
  * with a self-signed certificate made by openssl now) and collects the requests it echoes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,11 @@ export interface TestServer {
   stop(): void;
 }
 
-export function startTestServer(lab: Lab, host: LabHost, dir: string): TestServer {
+/** `reuseCert`: keep the certificate already in `dir` (a restart: no blocking openssl run). */
+export function startTestServer(lab: Lab, host: LabHost, dir: string, reuseCert = false): TestServer {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=www.example.test'], {
+  if (!reuseCert || !existsSync(certFile)) execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=www.example.test'], {
     stdio: 'ignore',
   });
   const child = lab.spawn(host, [process.execPath, join(HERE, 'http-test-server.js'), '8080', '8443', certFile, keyFile]);

@@ -1,0 +1,186 @@
+/**
+ * Shared pieces of the checker-matrix tests (the real checker child `-C` in a lab host,
+ * real backends on a second host): TCP listeners that close or hold connections, a notify
+ * script that records its calls, and the DOWN/UP cycle that every checker type goes
+ * through, asserted from the daemon's receive-timestamped log lines:
+ *   - away: exactly retry+1 failed attempts (log_all_failures lines), spaced
+ *     delay_before_retry + the attempt's own duration, then "… failed after N retries.",
+ *     "Removing service …" and notify_down;
+ *   - back: the first attempt after the backend is ready succeeds ("… success." /
+ *     "… succeed …"), within delay_loop + tolerance, then "Adding service …" and notify_up.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabDaemon, LogLine } from '../lab/lab-daemon.js';
+import type { Lab, LabHost } from '../lab/netns.js';
+import { isAlive, nowUs } from '../lab/proc.js';
+import { waitFor } from '../notify/helpers.js';
+import { LINES } from '../../src/check/format.js';
+
+const LISTENER = `
+import socket, sys, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
+hold = sys.argv[3] == "hold"
+held = []
+print("listening", flush=True)
+while True:
+    c, _ = s.accept()
+    if hold: held.append(c)
+    else: c.close()
+`;
+
+/**
+ * A TCP listener in `host`: `close` accepts and closes at once (enough for TCP_CHECK),
+ * `hold` accepts and never answers (an HTTP server that hangs). Resolves once listening.
+ */
+export function startListener(lab: Lab, host: LabHost, port: number, mode: 'close' | 'hold' = 'close'): Promise<ChildProcess> {
+  return startReady(lab, host, ['python3', '-c', LISTENER, host.ip4, String(port), mode], /listening/);
+}
+
+/** Spawn in `host` and resolve once stdout matches `ready`. */
+export function startReady(lab: Lab, host: LabHost, argv: readonly string[], ready: RegExp): Promise<ChildProcess> {
+  const p = lab.spawn(host, argv);
+  p.stderr?.on('data', () => undefined);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(p);
+    });
+    p.once('exit', (code) => reject(new Error(`${argv.join(' ').slice(0, 80)} exited (${code})`)));
+  });
+}
+
+/** SIGKILL a process we started and wait for its exit. */
+export async function stopProc(p: ChildProcess): Promise<void> {
+  if (p.pid !== undefined && isAlive(p.pid)) p.kill('SIGKILL');
+  await new Promise((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(null) : p.once('exit', resolve)));
+}
+
+/** Waits until `ss` in the host lists a listening socket on port (tcp or udp). */
+export async function waitListening(lab: Lab, host: LabHost, proto: 't' | 'u', port: number): Promise<void> {
+  await waitFor(() => lab.exec(host, ['ss', `-Hln${proto}`, `sport = :${port}`]).trim() !== '', 5000, `${proto === 't' ? 'tcp' : 'udp'} port ${port} listening in ${host.name}`);
+}
+
+export interface NotifyCall {
+  readonly args: string;
+  readonly tMs: number;
+}
+
+/** A notify script appending `ARGS EPOCH_MS` per call; `calls()` reads them back. */
+export function notifyRecorder(dir: string): { script: string; calls: () => NotifyCall[] } {
+  const log = join(dir, 'notify.log');
+  const script = join(dir, 'notify.sh');
+  writeFileSync(script, `#!/bin/sh\necho "$* $(date +%s%3N)" >> ${log}\n`);
+  chmodSync(script, 0o755);
+  return {
+    script,
+    calls: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => {
+              const i = l.lastIndexOf(' ');
+              return { args: l.slice(0, i), tMs: Number(l.slice(i + 1)) };
+            })
+        : [],
+  };
+}
+
+/** One virtual server with one real server and one checker of the type under test. */
+export interface MatrixCase {
+  readonly tag: string;
+  /** FMT_VS / FMT_RS / FMT_CHK of the case. */
+  readonly vs: string;
+  readonly rs: string;
+  readonly chk: string;
+  /** checkerUpLine / checkerDownLine of the type (format.ts). */
+  readonly upLine: string;
+  readonly downLine: string;
+  /** How long one failed attempt takes while the backend is away (0 = refused at once). */
+  readonly attemptMs: number;
+  away(): Promise<void> | void;
+  /** Resolves once the backend serves again. */
+  back(): Promise<void>;
+}
+
+export interface CycleTiming {
+  readonly retry: number;
+  readonly delayBeforeRetryMs: number;
+  readonly delayLoopMs: number;
+}
+
+/** Slack for a loaded machine: scheduling, process start of scripts, log pipe. */
+const TOL_MS = 700;
+
+const ms = (us: number): number => us / 1000;
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The log_all_failures line of a checker: `<FMT_CHK>: check failed: <reason>`. */
+export const failedAttempt = (chk: string): RegExp => new RegExp(`(?:^|: )${esc(chk)}: check failed: `);
+
+export async function lineAfter(d: LabDaemon, text: string, afterUs: number, timeoutMs: number): Promise<LogLine> {
+  return d.waitLine(new RegExp(`${esc(text)}$`), afterUs, timeoutMs);
+}
+
+/**
+ * Take every case's backend away at once, assert the DOWN timing and effects per case,
+ * bring them back, assert the UP timing and effects. Returns the per-case DOWN/UP lines.
+ */
+export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t: CycleTiming, notify: () => NotifyCall[]): Promise<Map<string, { down: LogLine; up: LogLine }>> {
+  const out = new Map<string, { down: LogLine; up: LogLine }>();
+  const tAway = nowUs();
+  await Promise.all(cases.map((c) => c.away()));
+  const downs = await Promise.all(
+    cases.map(async (c) => {
+      const worst = t.delayLoopMs + (t.retry + 1) * (c.attemptMs + t.delayBeforeRetryMs);
+      return [c, await lineAfter(d, c.downLine, tAway, worst + 5000)] as const;
+    }),
+  );
+  for (const [c, down] of downs) {
+    const fails = d.lines.filter((l) => l.tUs >= tAway && l.tUs <= down.tUs && failedAttempt(c.chk).test(l.text));
+    assert.equal(fails.length, t.retry + 1, `${c.tag}: ${t.retry + 1} failed attempts before DOWN, got ${fails.map((f) => f.text).join(' | ')}`);
+    const first = fails[0]!;
+    assert.ok(ms(first.tUs - tAway) <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: first failure ${ms(first.tUs - tAway)} ms after the backend went away`);
+    for (let i = 1; i < fails.length; i++) {
+      const gap = ms(fails[i]!.tUs - fails[i - 1]!.tUs);
+      const want = t.delayBeforeRetryMs + c.attemptMs;
+      assert.ok(gap >= want - 60 && gap <= want + TOL_MS, `${c.tag}: retry ${i} came ${gap} ms after the previous failure (want ≈ ${want})`);
+    }
+    const span = ms(down.tUs - first.tUs);
+    const want = t.retry * (t.delayBeforeRetryMs + c.attemptMs);
+    assert.ok(span >= want - 100 && span <= want + TOL_MS * 2, `${c.tag}: DOWN ${span} ms after the first failure (want ≈ ${want})`);
+    await lineAfter(d, LINES.rsRemove(c.rs, c.vs, false), down.tUs, 2000);
+  }
+  await waitFor(() => cases.every((c) => notify().some((n) => n.args === `down ${c.tag}`)), 5000, 'notify_down of every case');
+
+  const ready = await Promise.all(
+    cases.map(async (c) => {
+      await c.back();
+      return [c, nowUs()] as const;
+    }),
+  );
+  for (const [c, tReady] of ready) {
+    const down = downs.find(([x]) => x === c)![1];
+    const up = await lineAfter(d, c.upLine, down.tUs + 1, t.delayLoopMs + c.attemptMs + 8000);
+    assert.ok(ms(up.tUs - tReady) <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: UP ${ms(up.tUs - tReady)} ms after the backend came back`);
+    // The first attempt that started after the backend was ready succeeded.
+    const late = d.lines.filter((l) => l.tUs > tReady + (c.attemptMs + 100) * 1000 && l.tUs < up.tUs && failedAttempt(c.chk).test(l.text));
+    assert.deepEqual(late.map((l) => l.text), [], `${c.tag}: no failure after the backend was back`);
+    await lineAfter(d, LINES.rsAdd(c.rs, c.vs, false), up.tUs, 2000);
+    out.set(c.tag, { down: downs.find(([x]) => x === c)![1], up });
+  }
+  await waitFor(() => cases.every((c) => notify().some((n) => n.args === `up ${c.tag}`)), 5000, 'notify_up of every case');
+  for (const c of cases) {
+    const mine = notify().filter((n) => n.args.endsWith(` ${c.tag}`)).map((n) => n.args);
+    assert.deepEqual(mine, [`down ${c.tag}`, `up ${c.tag}`], `${c.tag}: notify_down then notify_up, once each`);
+  }
+  return out;
+}
+
+/** `real_server` notify lines for a case tag. */
+export const notifyLines = (script: string, tag: string): string => `    notify_up "${script} up ${tag}"\n    notify_down "${script} down ${tag}"\n`;
