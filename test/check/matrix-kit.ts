@@ -116,6 +116,8 @@ export interface CycleTiming {
 
 /** Slack for a loaded machine: scheduling, process start of scripts, log pipe. */
 const TOL_MS = 700;
+/** Slack on the retry spacing itself: tight enough to tell 0.5 s from 0.3 s or 0.7 s. */
+const GAP_TOL_MS = 200;
 
 const ms = (us: number): number => us / 1000;
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -149,11 +151,11 @@ export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t:
     for (let i = 1; i < fails.length; i++) {
       const gap = ms(fails[i]!.tUs - fails[i - 1]!.tUs);
       const want = t.delayBeforeRetryMs + c.attemptMs;
-      assert.ok(gap >= want - 60 && gap <= want + TOL_MS, `${c.tag}: retry ${i} came ${gap} ms after the previous failure (want ≈ ${want})`);
+      assert.ok(gap >= want - 60 && gap <= want + GAP_TOL_MS, `${c.tag}: retry ${i} came ${gap} ms after the previous failure (want ≈ ${want})`);
     }
     const span = ms(down.tUs - first.tUs);
     const want = t.retry * (t.delayBeforeRetryMs + c.attemptMs);
-    assert.ok(span >= want - 100 && span <= want + TOL_MS * 2, `${c.tag}: DOWN ${span} ms after the first failure (want ≈ ${want})`);
+    assert.ok(span >= want - 100 && span <= want + 2 * GAP_TOL_MS, `${c.tag}: DOWN ${span} ms after the first failure (want ≈ ${want})`);
     await lineAfter(d, LINES.rsRemove(c.rs, c.vs, false), down.tUs, 2000);
   }
   await waitFor(() => cases.every((c) => notify().some((n) => n.args === `down ${c.tag}`)), 5000, 'notify_down of every case');
