@@ -10,11 +10,38 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckerLabDaemon as CheckerDaemon, keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
-import { createLab, requireCommands } from '../lab/netns.js';
-import { nowUs, sleep } from '../lab/proc.js';
-import { waitFor } from '../notify/helpers.js';
-import { startListener, stopProc } from './matrix-kit.js';
+import { keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
+import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns.js';
+import { isAlive, nowUs, sleep } from '../lab/proc.js';
+
+/** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
+class CheckerDaemon extends LabDaemon {
+  override argv(): string[] {
+    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
+  }
+}
+
+const LISTENER = `
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
+print("listening", flush=True)
+while True:
+    c, _ = s.accept(); c.close()
+`;
+
+function startListener(lab: Lab, host: LabHost, port: number): Promise<ChildProcess> {
+  const p = lab.spawn(host, ['python3', '-c', LISTENER, host.ip4, String(port)]);
+  return new Promise((resolve, reject) => {
+    p.stdout?.once('data', () => resolve(p));
+    p.once('exit', (code) => reject(new Error(`listener exited (${code})`)));
+  });
+}
+
+async function stopListener(p: ChildProcess): Promise<void> {
+  if (p.pid !== undefined && isAlive(p.pid)) p.kill('SIGKILL');
+  await new Promise((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(null) : p.once('exit', resolve)));
+}
 
 test('checker child: TCP_CHECK DOWN after retry+1 failures, kept DOWN across SIGHUP, UP on recovery, notify scripts, no IPVS', { timeout: 60_000 }, async () => {
   requireCommands({ python3: 'python3', ip: 'iproute2' });
@@ -58,7 +85,7 @@ virtual_server 198.51.100.1 80 {
     const first = await d.waitLine(new RegExp(`TCP connection to \\[${h.ip4}\\]:tcp:${port} success\\.`), 0, 20_000);
     assert.equal(d.lines.filter((l) => /Can't initialize ipvs/.test(l.text)).length, 1, 'one IPVS error line');
 
-    await stopProc(listeners.pop()!);
+    await stopListener(listeners.pop()!);
     const tStop = Date.now();
     const downLine = await d.waitLine(/failed after 2 retries\./, first.tUs, 15_000);
     const downMs = Date.now() - tStop;
@@ -90,8 +117,16 @@ virtual_server 198.51.100.1 80 {
     assert.ok(d.lines.some((l) => /Shutting down service/.test(l.text)), 'releases its RS at stop');
   } finally {
     await d?.stop(3000);
-    for (const p of listeners) await stopProc(p);
+    for (const p of listeners) await stopListener(p);
     lab.down();
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out: ${what}`);
+    await sleep(20);
+  }
+}

@@ -13,9 +13,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CheckerLabDaemon, keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
+import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands, type LabHost } from '../lab/netns.js';
-import { downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, type MatrixCase } from './matrix-kit.js';
+import { CheckerLabDaemon, downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, type MatrixCase } from './matrix-kit.js';
 
 const SERVERS = join(dirname(fileURLToPath(import.meta.url)), 'probe-servers.js');
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };

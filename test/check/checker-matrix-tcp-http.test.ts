@@ -14,11 +14,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckerLabDaemon, keepalivedTsCommand, type LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import { keepalivedTsCommand, type LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, requireCommands } from '../lab/netns.js';
 import { waitFor } from '../notify/helpers.js';
 import { LINES } from '../../src/check/format.js';
-import { downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, type MatrixCase } from './matrix-kit.js';
+import { CheckerLabDaemon, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, type MatrixCase } from './matrix-kit.js';
 import { startTestServer, type TestServer } from './test-server-proc.js';
 
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };

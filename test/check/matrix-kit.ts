@@ -13,11 +13,18 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabDaemon, LogLine } from '../lab/lab-daemon.js';
+import { LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import type { Lab, LabHost } from '../lab/netns.js';
 import { isAlive, nowUs } from '../lab/proc.js';
 import { waitFor } from '../notify/helpers.js';
 import { LINES } from '../../src/check/format.js';
+
+/** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
+export class CheckerLabDaemon extends LabDaemon {
+  override argv(): string[] {
+    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
+  }
+}
 
 const LISTENER = `
 import socket, sys, threading

@@ -158,10 +158,3 @@ export class LabDaemon {
     while (w !== undefined && isAlive(w) && Date.now() < deadline) await sleep(10);
   }
 }
-
-/** The checker child alone: the same contract with `-C` instead of `--vrrp`. */
-export class CheckerLabDaemon extends LabDaemon {
-  override argv(): string[] {
-    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
-  }
-}
