@@ -24,6 +24,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS } from './common.js';
 import { DETECTION_TIMING, detectionBoundMs } from './checker-conf.js';
@@ -99,7 +100,7 @@ async function inGuest<T>(mode: Mode, daemons: readonly ScenarioDaemon[], out: s
     const plan = basePlan(mode, share, daemons, true, env);
     writeFileSync(join(share, 'plan.json'), JSON.stringify(plan));
     const caps = mode === 'reload' ? 600 + plan.reloadCapS : 240 + 3 * plan.detectCapS;
-    const timeoutMs = (120 + daemons.length * (plan.warmupS + plan.windowS + caps)) * 1000;
+    const timeoutMs = (300 + daemons.length * (plan.warmupS + plan.windowS + caps)) * 1000;
     process.stderr.write(`${mode}: qemu guest (TCG), ${daemons.map((d) => d.label).join(' then ')}, timeout ${timeoutMs / 1000} s\n`);
     const stop = tailProgress(join(share, 'progress.log'), `${mode} [guest] `);
     const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: envNumber('BENCH_QEMU_MEM', 4096, env) }, env).finally(stop);
@@ -142,6 +143,8 @@ function where(env: NodeJS.ProcessEnv): Where[] {
 }
 
 interface Columns<T> {
+  /** Host load averages (1 min) before/after each run: other work on the machine slows the TCG guest. */
+  readonly load: string;
   readonly ours?: T;
   readonly theirs?: T;
   readonly host?: T;
@@ -152,13 +155,19 @@ async function collect<T extends { label: string }>(mode: Mode, name: string, en
   const daemons: ScenarioDaemon[] = benchDaemons(env).map((d) => ({ label: d.label, prefix: d.prefix }));
   const out = outDir(name, env);
   const w = where(env);
+  const load: string[] = [];
+  const la = (): string => loadavg()[0]!.toFixed(1);
+  const l0 = la();
   const guest = w.includes('guest') ? await inGuest<T>(mode, daemons, out, env) : [];
+  if (w.includes('guest')) load.push(`guest run ${l0} → ${la()}`);
   const oursCmd = daemons.find((d) => d.label === OURS);
+  const l1 = la();
   const host = w.includes('host') && oursCmd ? await inNetns<T>(mode, oursCmd, out, env) : [];
+  if (w.includes('host') && oursCmd) load.push(`host run ${l1} → ${la()}`);
   writeFileSync(join(out, 'results.json'), `${JSON.stringify({ guest, host }, null, 2)}\n`);
   if (w.includes('host') && oursCmd && host.length === 0) process.stderr.write(`${mode}: no result from the host netns run (see ${join(out, 'host', 'progress.log')})\n`);
   const pick = (xs: readonly T[], label: string): T | undefined => xs.find((x) => x.label === label);
-  const cols: { ours?: T; theirs?: T; host?: T } = {};
+  const cols: { load: string; ours?: T; theirs?: T; host?: T } = { load: `host load average (1 min): ${load.join(', ')}` };
   const o = pick(guest, OURS);
   const t = pick(guest, THEIRS);
   const h = pick(host, OURS);
@@ -192,7 +201,7 @@ const HEADER = ['figure', `${OURS} (guest)`, `${THEIRS} (guest)`, 'ratio', `${OU
 
 function errors(c: Columns<{ label: string; error?: string }>): string {
   const lines: string[] = [];
-  for (const [k, r] of Object.entries(c) as Array<[string, { label: string; error?: string } | undefined]>) {
+  for (const [k, r] of [['ours', c.ours], ['theirs', c.theirs], ['host', c.host]] as const) {
     if (r?.error !== undefined) lines.push(`- ${r.label} (${k === 'host' ? 'host netns' : 'guest'}): ${r.error}`);
   }
   return lines.length > 0 ? `\nerrors:\n${lines.join('\n')}\n` : '';
@@ -236,7 +245,7 @@ export async function checkersBench(env: NodeJS.ProcessEnv = process.env): Promi
   return [
     `### checkers — ${plan.tcp} TCP_CHECK + ${plan.http} HTTP_GET real servers, delay_loop 1, connect_timeout 1, retry 1, delay_before_retry 1`,
     '',
-    `warm-up ${plan.warmupS} s, window ${plan.windowS} s; guest: qemu TCG (both daemons in one boot, same backends); host: ${OURS} alone in a netns without IPVS`,
+    `warm-up ${plan.warmupS} s, window ${plan.windowS} s; guest: qemu TCG (both daemons in one boot, same backends); host: ${OURS} alone in a netns without IPVS; ${c.load}`,
     '',
     markdownTable(HEADER, rows),
     '',
@@ -264,7 +273,7 @@ export async function checkerReloadBench(env: NodeJS.ProcessEnv = process.env): 
   return [
     `### checker-reload — ${plan.reloadVs} virtual servers × ${plan.reloadRsPerVs} real servers (${plan.reloadVs * plan.reloadRsPerVs}) with TCP_CHECK, SIGHUP with the same config`,
     '',
-    `delay_loop ${plan.reloadDelayLoopS}; done line /${plan.reloadDoneRe}/; reload cap ${plan.reloadCapS} s (keepalived 2.3 reloads this in ~0.25 s; 2.2.7 has the O(n²) reload of keepalived #2318)`,
+    `delay_loop ${plan.reloadDelayLoopS}; done line /${plan.reloadDoneRe}/; reload cap ${plan.reloadCapS} s (keepalived 2.3 reloads this in ~0.25 s; 2.2.7 has the O(n²) reload of keepalived #2318); ${c.load}`,
     '',
     markdownTable(HEADER, rows),
     errors(c),
