@@ -38,6 +38,8 @@ export interface ScenarioPlan {
   readonly tcp: number;
   readonly http: number;
   readonly perVs: number;
+  /** After launch, wait (up to rampCapS) until the backends see ≥ 90 % of the nominal check rate, then warmupS. */
+  readonly rampCapS: number;
   readonly warmupS: number;
   readonly windowS: number;
   readonly failTcp: number;
@@ -64,6 +66,8 @@ export interface DetectionTimes {
 export interface CheckersResult {
   readonly label: string;
   readonly error?: string;
+  /** launch → backends see ≥ 90 % of the nominal check rate (undefined: not within the cap). */
+  readonly rampMs?: number;
   /** launch → the checker child's pid file, ms. */
   readonly childUpMs?: number;
   readonly tcpPerS?: number;
@@ -83,6 +87,7 @@ export interface CheckersResult {
 export interface ReloadResult {
   readonly label: string;
   readonly error?: string;
+  readonly rampMs?: number;
   readonly childUpMs?: number;
   /** SIGHUP → the reload-done line, ms (undefined with `capped`). */
   readonly reloadMs?: number;
@@ -259,13 +264,40 @@ function firstPerPort(lines: readonly Line[], re: RegExp, ports: readonly number
   return ports.map((p) => first.get(p));
 }
 
+/**
+ * Waits until the backends count ≥ 90 % of `nominalPerS` checks per second for 3 s in a row
+ * (keepalived activates its checkers one by one, logging each, which takes a minute for
+ * 12,000 under TCG). Returns launch → that moment, ms, or undefined after `capS`.
+ */
+async function waitRamp(be: Backends, daemon: Daemon, nominalPerS: number, capS: number, label: string): Promise<number | undefined> {
+  let prev = await be.accepted();
+  let good = 0;
+  let lastLog = 0;
+  while (Date.now() - daemon.startMs < capS * 1000) {
+    await sleep(1000);
+    if (!daemon.running) throw new Error('daemon exited during the ramp');
+    const cur = await be.accepted();
+    const rate = (cur.tcp + cur.http - prev.tcp - prev.http) / ((cur.tMs - prev.tMs) / 1000);
+    prev = cur;
+    good = rate >= 0.9 * nominalPerS ? good + 1 : 0;
+    if (good >= 3) return Date.now() - daemon.startMs;
+    if (Date.now() - lastLog > 15_000) {
+      lastLog = Date.now();
+      progress(`${label}: ramp: ${rate.toFixed(0)} of ${nominalPerS.toFixed(0)} checks/s`);
+    }
+  }
+  progress(`${label}: nominal check rate not reached within ${capS} s`);
+  return undefined;
+}
+
 async function runCheckers(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, conf: string): Promise<CheckersResult> {
   const r: Record<string, unknown> = { label: d.label };
   const daemon = new Daemon(d, conf, plan.dir);
   try {
     const pid = await daemon.childPid(120_000);
     r['childUpMs'] = Date.now() - daemon.startMs;
-    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms; warm-up ${plan.warmupS} s`);
+    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms`);
+    r['rampMs'] = await waitRamp(be, daemon, (plan.tcp + plan.http) / DETECTION_TIMING.delayLoopS, plan.rampCapS, d.label);
     await sleep(plan.warmupS * 1000);
     const a0 = await be.accepted();
     const p0 = procFigures(pid);
@@ -340,7 +372,8 @@ async function runReload(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, co
   try {
     const pid = await daemon.childPid(300_000);
     r['childUpMs'] = Date.now() - daemon.startMs;
-    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms; warm-up ${plan.warmupS} s`);
+    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms`);
+    r['rampMs'] = await waitRamp(be, daemon, (plan.reloadVs * plan.reloadRsPerVs) / plan.reloadDelayLoopS, plan.rampCapS, d.label);
     await sleep(plan.warmupS * 1000);
     const a0 = await be.accepted();
     const p0 = procFigures(pid);

@@ -14,7 +14,7 @@
  * gives undistorted figures for ours only. The in-place work is bench/checker-scenario.ts.
  *
  * Env: BENCH_CHECKERS_TCP (10000), BENCH_CHECKERS_HTTP (2000), BENCH_CHECKERS_PER_VS (100),
- * BENCH_CHECKERS_WARMUP_S (15), BENCH_CHECKERS_WINDOW_S (10), BENCH_CHECKERS_FAIL_TCP (100),
+ * BENCH_CHECKERS_WARMUP_S (10, after the ramp), BENCH_CHECKERS_WINDOW_S (10), BENCH_CHECKERS_FAIL_TCP (100),
  * BENCH_CHECKERS_FAIL_HTTP (100), BENCH_CHECKERS_CAP_S (20: detection/recovery cap),
  * BENCH_CHECKERS_WHERE (guest,host), BENCH_RELOAD_VS (2000), BENCH_RELOAD_RS_PER_VS (15),
  * BENCH_RELOAD_DELAY_LOOP_S (10), BENCH_RELOAD_CAP_S (120), BENCH_RELOAD_DONE_RE
@@ -53,7 +53,8 @@ function basePlan(mode: Mode, dir: string, daemons: readonly ScenarioDaemon[], i
     tcp: envNumber('BENCH_CHECKERS_TCP', 10_000, env),
     http: envCount('BENCH_CHECKERS_HTTP', 2000, env),
     perVs: envNumber('BENCH_CHECKERS_PER_VS', 100, env),
-    warmupS: envNumber('BENCH_CHECKERS_WARMUP_S', 15, env),
+    rampCapS: envNumber('BENCH_CHECKERS_RAMP_CAP_S', 240, env),
+    warmupS: envNumber('BENCH_CHECKERS_WARMUP_S', 10, env),
     windowS: envNumber('BENCH_CHECKERS_WINDOW_S', 10, env),
     failTcp: envCount('BENCH_CHECKERS_FAIL_TCP', 100, env),
     failHttp: envCount('BENCH_CHECKERS_FAIL_HTTP', 100, env),
@@ -100,7 +101,7 @@ async function inGuest<T>(mode: Mode, daemons: readonly ScenarioDaemon[], out: s
     const plan = basePlan(mode, share, daemons, true, env);
     writeFileSync(join(share, 'plan.json'), JSON.stringify(plan));
     const caps = mode === 'reload' ? 600 + plan.reloadCapS : 240 + 3 * plan.detectCapS;
-    const timeoutMs = (300 + daemons.length * (plan.warmupS + plan.windowS + caps)) * 1000;
+    const timeoutMs = (300 + daemons.length * (plan.rampCapS + plan.warmupS + plan.windowS + caps)) * 1000;
     process.stderr.write(`${mode}: qemu guest (TCG), ${daemons.map((d) => d.label).join(' then ')}, timeout ${timeoutMs / 1000} s\n`);
     const stop = tailProgress(join(share, 'progress.log'), `${mode} [guest] `);
     const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: envNumber('BENCH_QEMU_MEM', 4096, env) }, env).finally(stop);
@@ -232,6 +233,7 @@ export async function checkersBench(env: NodeJS.ProcessEnv = process.env): Promi
     row('checker child VmHWM, MB', c, (r) => r.hwmMb),
     row('parent VmRSS, MB', c, (r) => r.parentRssMb),
     row('launch → checker child pid file, ms', c, (r) => r.childUpMs, 0),
+    row('launch → backends see ≥ 90 % of the nominal check rate, ms', c, (r) => r.rampMs, 0),
     row('real servers in IPVS after the window', c, (r) => r.ipvsDests, 0),
     row('"Removing service" before the failures (expect 0)', c, (r) => r.removedBeforeT0, 0),
     ...detectionRows(c, 'tcp', `${plan.failTcp} TCP closed (RST)`),
@@ -245,7 +247,7 @@ export async function checkersBench(env: NodeJS.ProcessEnv = process.env): Promi
   return [
     `### checkers — ${plan.tcp} TCP_CHECK + ${plan.http} HTTP_GET real servers, delay_loop 1, connect_timeout 1, retry 1, delay_before_retry 1`,
     '',
-    `warm-up ${plan.warmupS} s, window ${plan.windowS} s; guest: qemu TCG (both daemons in one boot, same backends); host: ${OURS} alone in a netns without IPVS; ${c.load}`,
+    `ramp (≥ 90 % of nominal checks/s, cap ${plan.rampCapS} s) + warm-up ${plan.warmupS} s, window ${plan.windowS} s; guest: qemu TCG (both daemons in one boot, same backends); host: ${OURS} alone in a netns without IPVS; ${c.load}`,
     '',
     markdownTable(HEADER, rows),
     '',
@@ -269,6 +271,7 @@ export async function checkerReloadBench(env: NodeJS.ProcessEnv = process.env): 
     row('real servers in IPVS before', c, (r) => r.ipvsDestsBefore, 0),
     row('real servers in IPVS after', c, (r) => r.ipvsDestsAfter, 0),
     row('launch → checker child pid file, ms', c, (r) => r.childUpMs, 0),
+    row('launch → backends see ≥ 90 % of the nominal check rate, ms', c, (r) => r.rampMs, 0),
   ];
   return [
     `### checker-reload — ${plan.reloadVs} virtual servers × ${plan.reloadRsPerVs} real servers (${plan.reloadVs * plan.reloadRsPerVs}) with TCP_CHECK, SIGHUP with the same config`,
