@@ -291,26 +291,42 @@ async function waitRamp(be: Backends, daemon: Daemon, nominalPerS: number, capS:
   return undefined;
 }
 
+interface Window {
+  readonly pid: number;
+  readonly childUpMs: number;
+  readonly rampMs: number | undefined;
+  readonly tcpPerS: number;
+  readonly httpPerS: number;
+  readonly cpuPct: number;
+  /** The checker child at the end of the window. */
+  readonly end: ProcFigures;
+}
+
+/** Checker child up → ramp → warm-up → the measuring window (backend counters, child CPU). */
+async function steadyWindow(plan: ScenarioPlan, label: string, daemon: Daemon, be: Backends, nominalPerS: number, upMs: number): Promise<Window> {
+  const pid = await daemon.childPid(upMs);
+  const childUpMs = Date.now() - daemon.startMs;
+  progress(`${label}: checker child ${pid} up after ${childUpMs} ms`);
+  const rampMs = await waitRamp(be, daemon, nominalPerS, plan.rampCapS, label);
+  await sleep(plan.warmupS * 1000);
+  const a0 = await be.accepted();
+  const p0 = procFigures(pid);
+  await sleep(plan.windowS * 1000);
+  const a1 = await be.accepted();
+  const p1 = procFigures(pid);
+  const s = (a1.tMs - a0.tMs) / 1000;
+  const cpuPct = ((p1.ticks - p0.ticks) / TICKS_PER_S / s) * 100;
+  return { pid, childUpMs, rampMs, tcpPerS: (a1.tcp - a0.tcp) / s, httpPerS: (a1.http - a0.http) / s, cpuPct, end: p1 };
+}
+
 async function runCheckers(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, conf: string): Promise<CheckersResult> {
   const r: Record<string, unknown> = { label: d.label };
   const daemon = new Daemon(d, conf, plan.dir);
   try {
-    const pid = await daemon.childPid(120_000);
-    r['childUpMs'] = Date.now() - daemon.startMs;
-    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms`);
-    r['rampMs'] = await waitRamp(be, daemon, (plan.tcp + plan.http) / DETECTION_TIMING.delayLoopS, plan.rampCapS, d.label);
-    await sleep(plan.warmupS * 1000);
-    const a0 = await be.accepted();
-    const p0 = procFigures(pid);
-    await sleep(plan.windowS * 1000);
-    const a1 = await be.accepted();
-    const p1 = procFigures(pid);
-    const s = (a1.tMs - a0.tMs) / 1000;
-    r['tcpPerS'] = (a1.tcp - a0.tcp) / s;
-    r['httpPerS'] = (a1.http - a0.http) / s;
-    r['cpuPct'] = ((p1.ticks - p0.ticks) / TICKS_PER_S / s) * 100;
-    r['rssMb'] = p1.rssKb / 1024;
-    r['hwmMb'] = p1.hwmKb / 1024;
+    const w = await steadyWindow(plan, d.label, daemon, be, (plan.tcp + plan.http) / DETECTION_TIMING.delayLoopS, 120_000);
+    Object.assign(r, { childUpMs: w.childUpMs, rampMs: w.rampMs, tcpPerS: w.tcpPerS, httpPerS: w.httpPerS, cpuPct: w.cpuPct });
+    r['rssMb'] = w.end.rssKb / 1024;
+    r['hwmMb'] = w.end.hwmKb / 1024;
     const main = Number(readFileSync(daemon.pidFile, 'utf8').trim());
     if (main > 0 && isAlive(main)) r['parentRssMb'] = procFigures(main).rssKb / 1024;
     if (plan.ipvs) r['ipvsDests'] = readIpvs().count;
@@ -371,19 +387,10 @@ async function runReload(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, co
   const r: Record<string, unknown> = { label: d.label };
   const daemon = new Daemon(d, conf, plan.dir);
   try {
-    const pid = await daemon.childPid(300_000);
-    r['childUpMs'] = Date.now() - daemon.startMs;
-    progress(`${d.label}: checker child ${pid} up after ${String(r['childUpMs'])} ms`);
-    r['rampMs'] = await waitRamp(be, daemon, (plan.reloadVs * plan.reloadRsPerVs) / plan.reloadDelayLoopS, plan.rampCapS, d.label);
-    await sleep(plan.warmupS * 1000);
-    const a0 = await be.accepted();
-    const p0 = procFigures(pid);
-    await sleep(plan.windowS * 1000);
-    const a1 = await be.accepted();
-    const p1 = procFigures(pid);
-    const s = (a1.tMs - a0.tMs) / 1000;
-    r['tcpPerS'] = (a1.tcp - a0.tcp) / s;
-    r['cpuPctSteady'] = ((p1.ticks - p0.ticks) / TICKS_PER_S / s) * 100;
+    const w = await steadyWindow(plan, d.label, daemon, be, (plan.reloadVs * plan.reloadRsPerVs) / plan.reloadDelayLoopS, 300_000);
+    const pid = w.pid;
+    const p1 = w.end;
+    Object.assign(r, { childUpMs: w.childUpMs, rampMs: w.rampMs, tcpPerS: w.tcpPerS, cpuPctSteady: w.cpuPct });
     r['rssMbBefore'] = p1.rssKb / 1024;
     if (plan.ipvs) r['ipvsDestsBefore'] = readIpvs().count;
     const done = new RegExp(plan.reloadDoneRe);
