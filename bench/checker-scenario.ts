@@ -265,23 +265,24 @@ function firstPerPort(lines: readonly Line[], re: RegExp, ports: readonly number
 }
 
 /**
- * Waits until the backends count ≥ 80 % of `nominalPerS` checks per second for 3 s in a row
+ * Waits until the backends count ≥ 80 % of `nominalPerS` checks per second over 3 s
  * (delay_loop runs from the end of a check, so the sustained rate is a little below nominal)
  * (keepalived activates its checkers one by one, logging each, which takes a minute for
  * 12,000 under TCG). Returns launch → that moment, ms, or undefined after `capS`.
  */
 async function waitRamp(be: Backends, daemon: Daemon, nominalPerS: number, capS: number, label: string): Promise<number | undefined> {
-  let prev = await be.accepted();
-  let good = 0;
+  // The rate over the last 3 s (checks may come in bursts, a 1 s sample can read 0).
+  const samples = [await be.accepted()];
   let lastLog = 0;
   while (Date.now() - daemon.startMs < capS * 1000) {
     await sleep(1000);
     if (!daemon.running) throw new Error('daemon exited during the ramp');
-    const cur = await be.accepted();
-    const rate = (cur.tcp + cur.http - prev.tcp - prev.http) / ((cur.tMs - prev.tMs) / 1000);
-    prev = cur;
-    good = rate >= 0.8 * nominalPerS ? good + 1 : 0;
-    if (good >= 3) return Date.now() - daemon.startMs;
+    samples.push(await be.accepted());
+    if (samples.length > 4) samples.shift();
+    const a = samples[0]!;
+    const b = samples[samples.length - 1]!;
+    const rate = (b.tcp + b.http - a.tcp - a.http) / ((b.tMs - a.tMs) / 1000);
+    if (samples.length === 4 && rate >= 0.8 * nominalPerS) return Date.now() - daemon.startMs;
     if (Date.now() - lastLog > 15_000) {
       lastLog = Date.now();
       progress(`${label}: ramp: ${rate.toFixed(0)} of ${nominalPerS.toFixed(0)} checks/s`);
