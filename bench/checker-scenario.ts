@@ -73,6 +73,8 @@ export interface CheckersResult {
   readonly tcpPerS?: number;
   readonly httpPerS?: number;
   readonly cpuPct?: number;
+  /** CPU of the busiest backend process over the window, % of one core. */
+  readonly backendCpuPct?: number;
   readonly rssMb?: number;
   readonly hwmMb?: number;
   readonly parentRssMb?: number;
@@ -146,6 +148,11 @@ class Backends {
     const o = await this.command('stats');
     const a = o['accepted'] as { tcp: number; http: number };
     return { tMs: o['tMs'] as number, tcp: a.tcp, http: a.http };
+  }
+
+  /** The backend processes' pids (their CPU shows whether they, not the checker, were the limit). */
+  pids(): number[] {
+    return this.proc.pid === undefined ? [] : [this.proc.pid];
   }
 
   stop(): void {
@@ -299,6 +306,8 @@ interface Window {
   readonly tcpPerS: number;
   readonly httpPerS: number;
   readonly cpuPct: number;
+  /** CPU of the busiest backend process, % of one core. */
+  readonly backendCpuPct: number;
   /** The checker child at the end of the window. */
   readonly end: ProcFigures;
 }
@@ -312,12 +321,15 @@ async function steadyWindow(plan: ScenarioPlan, label: string, daemon: Daemon, b
   await sleep(plan.warmupS * 1000);
   const a0 = await be.accepted();
   const p0 = procFigures(pid);
+  const b0 = be.pids().map((b) => procFigures(b).ticks);
   await sleep(plan.windowS * 1000);
   const a1 = await be.accepted();
   const p1 = procFigures(pid);
+  const b1 = be.pids().map((b) => procFigures(b).ticks);
   const s = (a1.tMs - a0.tMs) / 1000;
-  const cpuPct = ((p1.ticks - p0.ticks) / TICKS_PER_S / s) * 100;
-  return { pid, childUpMs, rampMs, tcpPerS: (a1.tcp - a0.tcp) / s, httpPerS: (a1.http - a0.http) / s, cpuPct, end: p1 };
+  const pct = (ticks: number): number => (ticks / TICKS_PER_S / s) * 100;
+  const backendCpuPct = Math.max(0, ...b1.map((t, i) => pct(t - (b0[i] ?? t))));
+  return { pid, childUpMs, rampMs, tcpPerS: (a1.tcp - a0.tcp) / s, httpPerS: (a1.http - a0.http) / s, cpuPct: pct(p1.ticks - p0.ticks), backendCpuPct, end: p1 };
 }
 
 async function runCheckers(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, conf: string): Promise<CheckersResult> {
@@ -325,7 +337,7 @@ async function runCheckers(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, 
   const daemon = new Daemon(d, conf, plan.dir);
   try {
     const w = await steadyWindow(plan, d.label, daemon, be, (plan.tcp + plan.http) / DETECTION_TIMING.delayLoopS, 120_000);
-    Object.assign(r, { childUpMs: w.childUpMs, rampMs: w.rampMs, tcpPerS: w.tcpPerS, httpPerS: w.httpPerS, cpuPct: w.cpuPct });
+    Object.assign(r, { childUpMs: w.childUpMs, rampMs: w.rampMs, tcpPerS: w.tcpPerS, httpPerS: w.httpPerS, cpuPct: w.cpuPct, backendCpuPct: w.backendCpuPct });
     r['rssMb'] = w.end.rssKb / 1024;
     r['hwmMb'] = w.end.hwmKb / 1024;
     const main = Number(readFileSync(daemon.pidFile, 'utf8').trim());
@@ -460,6 +472,7 @@ async function main(planPath: string): Promise<void> {
 function combine(bs: readonly Backends[]): Backends {
   const facade = Object.create(Backends.prototype) as Backends;
   facade.command = async (cmd: string) => (await Promise.all(bs.map((b) => b.command(cmd))))[0]!;
+  facade.pids = () => bs.flatMap((b) => b.pids());
   facade.accepted = async () => {
     const xs = await Promise.all(bs.map((b) => b.accepted()));
     return { tMs: Math.max(...xs.map((x) => x.tMs)), tcp: xs.reduce((n, x) => n + x.tcp, 0), http: xs.reduce((n, x) => n + x.http, 0) };

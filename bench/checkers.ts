@@ -229,6 +229,7 @@ export async function checkersBench(env: NodeJS.ProcessEnv = process.env): Promi
     row('TCP_CHECK checks/s (backend accepts)', c, (r) => r.tcpPerS),
     row('HTTP_GET checks/s (backend requests)', c, (r) => r.httpPerS),
     row('checker child CPU, % of one core', c, (r) => r.cpuPct),
+    row('busiest backend process CPU, % of one core (≈ 100: the backends are the limit)', c, (r) => r.backendCpuPct),
     row('checker child VmRSS, MB', c, (r) => r.rssMb),
     row('checker child VmHWM, MB', c, (r) => r.hwmMb),
     row('parent VmRSS, MB', c, (r) => r.parentRssMb),
