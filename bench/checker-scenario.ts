@@ -38,6 +38,8 @@ export interface ScenarioPlan {
   readonly tcp: number;
   readonly http: number;
   readonly perVs: number;
+  /** Backend processes for the TCP ports (one event loop accepting 10,000 connections/s can be the limit). */
+  readonly tcpBackends: number;
   /** After launch, wait (up to rampCapS) until the backends see ≥ 80 % of the nominal check rate, then warmupS. */
   readonly rampCapS: number;
   readonly warmupS: number;
@@ -450,8 +452,8 @@ async function main(planPath: string): Promise<void> {
   const layout = reload ? reloadLayout(plan.reloadVs, plan.reloadRsPerVs) : checkersLayout(plan.tcp, plan.http, plan.perVs);
   const conf = join(plan.dir, `${plan.mode}.conf`);
   writeFileSync(conf, checkerConf(layout, reload ? { ...DETECTION_TIMING, delayLoopS: plan.reloadDelayLoopS } : DETECTION_TIMING));
-  const ranges = reload ? [`tcp:${TCP_FIRST_PORT}:${plan.reloadRsPerVs}`] : [`tcp:${TCP_FIRST_PORT}:${plan.tcp}`, ...(plan.http > 0 ? [`http:${HTTP_FIRST_PORT}:${plan.http}`] : [])];
-  // Two backend processes when there are two kinds, so they can use both guest CPUs.
+  const ranges = reload ? [`tcp:${TCP_FIRST_PORT}:${plan.reloadRsPerVs}`] : [...splitRange('tcp', TCP_FIRST_PORT, plan.tcp, plan.tcpBackends ?? 1), ...(plan.http > 0 ? [`http:${HTTP_FIRST_PORT}:${plan.http}`] : [])];
+  // One process per range: the TCP ports are split over `tcpBackends` event loops, HTTP has its own.
   const backends = ranges.map((rg) => new Backends([rg]));
   await Promise.all(backends.map((b) => b.ready));
   const be = combine(backends);
@@ -466,6 +468,14 @@ async function main(planPath: string): Promise<void> {
   } finally {
     for (const b of backends) b.stop();
   }
+}
+
+function splitRange(kind: string, first: number, count: number, parts: number): string[] {
+  const n = Math.max(1, Math.min(parts, count));
+  const size = Math.ceil(count / n);
+  const out: string[] = [];
+  for (let i = 0; i < count; i += size) out.push(`${kind}:${first + i}:${Math.min(size, count - i)}`);
+  return out;
 }
 
 /** One façade over the backend processes: commands go to all, counters are summed. */

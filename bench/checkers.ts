@@ -15,7 +15,7 @@
  *
  * Env: BENCH_CHECKERS_TCP (10000), BENCH_CHECKERS_HTTP (2000), BENCH_CHECKERS_PER_VS (100),
  * BENCH_CHECKERS_WARMUP_S (10, after the ramp), BENCH_CHECKERS_WINDOW_S (10), BENCH_CHECKERS_FAIL_TCP (100),
- * BENCH_CHECKERS_FAIL_HTTP (100), BENCH_CHECKERS_CAP_S (20: detection/recovery cap),
+ * BENCH_CHECKERS_FAIL_HTTP (100), BENCH_CHECKERS_TCP_BACKENDS (2: processes serving the TCP ports), BENCH_CHECKERS_CAP_S (20: detection/recovery cap),
  * BENCH_CHECKERS_WHERE (guest,host), BENCH_RELOAD_VS (2000), BENCH_RELOAD_RS_PER_VS (15),
  * BENCH_RELOAD_DELAY_LOOP_S (10), BENCH_RELOAD_CAP_S (120), BENCH_RELOAD_DONE_RE
  * (`Reload complete|Reload finished`), BENCH_QEMU_MEM (4096 MiB), BENCH_DAEMONS, BENCH_OUT,
@@ -53,6 +53,7 @@ function basePlan(mode: Mode, dir: string, daemons: readonly ScenarioDaemon[], i
     tcp: envNumber('BENCH_CHECKERS_TCP', 10_000, env),
     http: envCount('BENCH_CHECKERS_HTTP', 2000, env),
     perVs: envNumber('BENCH_CHECKERS_PER_VS', 100, env),
+    tcpBackends: envNumber('BENCH_CHECKERS_TCP_BACKENDS', 2, env),
     rampCapS: envNumber('BENCH_CHECKERS_RAMP_CAP_S', 240, env),
     warmupS: envNumber('BENCH_CHECKERS_WARMUP_S', 10, env),
     windowS: envNumber('BENCH_CHECKERS_WINDOW_S', 10, env),
