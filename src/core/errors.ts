@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'KA_ERR_NL_PROTOCOL'
   | 'KA_ERR_VRRP_SOCKET'
   | 'KA_ERR_VRRP_CONFIG'
-  | 'KA_ERR_IPC_PROTOCOL';
+  | 'KA_ERR_IPC_PROTOCOL'
+  | 'KA_ERR_IPVS_UNAVAILABLE'
+  | 'KA_ERR_IPVS_REQUEST';
 
 export class KaError extends Error {
   readonly code: ErrorCode;

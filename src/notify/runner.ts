@@ -1,21 +1,135 @@
 /**
- * Runs notify scripts for the VRRP child: fire-and-forget, each in its own process
- * group, never blocking the event loop; a failing or missing script is logged, never
- * thrown (reference §1e). STOP scripts at shutdown get a bounded wait.
+ * Runs scripts for the VRRP and checker children: notify scripts fire-and-forget, timed
+ * scripts (MISC_CHECK, STOP scripts) with a bounded wait. Each script runs in its own
+ * process group with a cleaned environment, never blocking the event loop; a failing or
+ * missing script is reported, never thrown (reference §1e, §1i MISC_CHECK).
  */
 import { spawn } from 'node:child_process';
 import type { Logger } from '../core/logger.js';
 
 export interface ScriptRunner {
   /** Start the script; resolves with its exit status (or null on spawn error / timeout). */
-  run(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<number | null>;
+  run(argv: readonly string[], opts?: { timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<number | null>;
 }
 
 const CLEAN_ENV_DROP = ['IFS', 'LD_PRELOAD', 'LD_LIBRARY_PATH'];
 
-export function createScriptRunner(log: Logger): ScriptRunner {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+/** The environment scripts get: ours minus the variables keepalived removes (§1e). */
+export function scriptEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
   for (const k of CLEAN_ENV_DROP) delete env[k];
+  return env;
+}
+
+/** How a timed script ended. */
+export type ScriptExit =
+  | { readonly type: 'exited'; readonly status: number }
+  | { readonly type: 'signaled'; readonly signal: NodeJS.Signals }
+  | { readonly type: 'timeout' }
+  | { readonly type: 'aborted' }
+  | { readonly type: 'spawn-error'; readonly message: string };
+
+export interface TimedScriptOptions {
+  readonly timeoutMs: number;
+  /** SIGTERM → SIGKILL delay for the process group (keepalived: 2 s). */
+  readonly killGraceMs?: number;
+  readonly signal?: AbortSignal;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+export interface TimedScript {
+  /** Resolves once: at exit, at the timeout/abort (the kill goes on in the background) or on a spawn error. */
+  readonly done: Promise<ScriptExit>;
+  /** Process group id (= the child's pid) once spawned. */
+  readonly pgid: number | undefined;
+  /** SIGTERM the group now, SIGKILL after the grace period if the leader is still there. */
+  kill(): void;
+}
+
+export const DEFAULT_KILL_GRACE_MS = 2000;
+
+function killGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    /* group gone */
+  }
+}
+
+/**
+ * Spawns argv (no shell) as the leader of a new process group, stdio to /dev/null (no
+ * buffering of its output), and bounds it by `timeoutMs`.
+ */
+export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions): TimedScript {
+  const [file, ...args] = argv;
+  if (file === undefined) {
+    return { done: Promise.resolve({ type: 'spawn-error', message: 'empty command' }), pgid: undefined, kill: () => undefined };
+  }
+  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  let settle: (e: ScriptExit) => void = () => undefined;
+  const done = new Promise<ScriptExit>((resolve) => {
+    let settled = false;
+    settle = (e) => {
+      if (!settled) {
+        settled = true;
+        resolve(e);
+      }
+    };
+  });
+  let exited = false;
+  let timer: NodeJS.Timeout | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const child = spawn(file, args, {
+    detached: true,
+    stdio: 'ignore',
+    env: opts.env ?? scriptEnv(),
+    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+  });
+  const pgid = child.pid;
+  const cleanup = (): void => {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  };
+  const kill = (): void => {
+    if (pgid === undefined || exited || killTimer) return;
+    killGroup(pgid, 'SIGTERM');
+    killTimer = setTimeout(() => {
+      if (!exited) killGroup(pgid, 'SIGKILL');
+    }, grace);
+  };
+  const onAbort = (): void => {
+    kill();
+    cleanup();
+    settle({ type: 'aborted' });
+  };
+  child.on('error', (e) => {
+    exited = true;
+    cleanup();
+    settle({ type: 'spawn-error', message: e.message });
+  });
+  child.on('exit', (code, signal) => {
+    exited = true;
+    cleanup();
+    if (killTimer) clearTimeout(killTimer);
+    settle(code !== null ? { type: 'exited', status: code } : { type: 'signaled', signal: signal ?? 'SIGKILL' });
+  });
+  if (pgid !== undefined) {
+    timer = setTimeout(() => {
+      kill();
+      cleanup();
+      settle({ type: 'timeout' });
+    }, opts.timeoutMs);
+    if (opts.signal?.aborted === true) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  }
+  return { done, pgid, kill };
+}
+
+export function createScriptRunner(log: Logger): ScriptRunner {
+  const env = scriptEnv();
   return {
     run(argv, opts = {}) {
       return new Promise((resolve) => {
@@ -36,6 +150,7 @@ export function createScriptRunner(log: Logger): ScriptRunner {
           log.warn(`Failed to exec notify script ${file}: ${e.message}`);
           done(null);
         });
+        if (child.pid !== undefined) opts.onSpawn?.(child.pid);
         let timer: NodeJS.Timeout | undefined;
         child.on('exit', (code, signal) => {
           if (timer) clearTimeout(timer);
@@ -44,11 +159,7 @@ export function createScriptRunner(log: Logger): ScriptRunner {
         if (opts.timeoutMs !== undefined && child.pid !== undefined) {
           const pgid = child.pid;
           timer = setTimeout(() => {
-            try {
-              process.kill(-pgid, 'SIGTERM');
-            } catch {
-              /* gone */
-            }
+            killGroup(pgid, 'SIGTERM');
             done(null);
           }, opts.timeoutMs);
         }

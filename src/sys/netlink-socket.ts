@@ -121,6 +121,14 @@ export class NetlinkSocket {
     await this.send(msg, false);
   }
 
+  /**
+   * Send a non-dump GET (generic netlink GETFAMILY, IPVS GET_INFO); resolves with its
+   * single-part answer. With NLM_F_ACK the ack that follows is ignored; errors reject.
+   */
+  async query(msg: Uint8Array): Promise<NlMessage[]> {
+    return (await this.send(msg, false)).msgs;
+  }
+
   /** Send an NLM_F_DUMP request; resolves with every message before NLMSG_DONE. Retries an interrupted dump. */
   /**
    * The kernel runs one dump per socket at a time (a second one gets EBUSY), so dumps are

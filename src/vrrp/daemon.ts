@@ -15,6 +15,7 @@ import { readConfigFile } from '../config/read-config.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
 import { checkAdvert, type ReceiveContext } from './advert-check.js';
@@ -76,6 +77,8 @@ export class VrrpDaemon {
   private instances = new Map<string, Running>();
   private rtnl: RtnlClient | null = null;
   private readonly runner: ScriptRunner;
+  /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
+  private effects: VrrpNotifyEffects | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
   private statusQueued = false;
@@ -102,6 +105,7 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
+    this.effects = await VrrpNotifyEffects.open(config.globalDefs, { log: this.log, runner: this.runner });
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await applyVips('add', this.staticTargets(config), rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
@@ -179,6 +183,7 @@ export class VrrpDaemon {
         sendGarps: (repeat) => this.garpBurst(cfg, vips, repeat, () => inst.state.state === 'MASTER', log),
         notify: (state, priority) => {
           for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
+          this.effects?.instance(cfg, state, priority);
           this.publishStatus();
         },
       },
@@ -433,6 +438,9 @@ export class VrrpDaemon {
     this.rtnl = null;
     const rest = lingerUntil - Date.now();
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    // After the linger, so STOP mails already in flight can finish.
+    this.effects?.close();
+    this.effects = null;
   }
 
   private writeDump(kind: 'stats' | 'data'): void {
