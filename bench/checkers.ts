@@ -19,7 +19,7 @@
  * BENCH_CHECKERS_WHERE (guest,host), BENCH_RELOAD_VS (2000), BENCH_RELOAD_RS_PER_VS (15),
  * BENCH_RELOAD_DELAY_LOOP_S (10), BENCH_RELOAD_CAP_S (120), BENCH_RELOAD_DONE_RE
  * (`Reload complete|Reload finished`), BENCH_QEMU_MEM (4096 MiB), BENCH_DAEMONS, BENCH_OUT,
- * KTS_BIN, KEEPALIVED_BIN, QEMU_IPVS_SH (until test/qemu/qemu-vm.ts exists).
+ * KTS_BIN, KEEPALIVED_BIN.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -105,7 +105,7 @@ async function inGuest<T>(mode: Mode, daemons: readonly ScenarioDaemon[], out: s
     const timeoutMs = (300 + daemons.length * (plan.rampCapS + plan.warmupS + plan.windowS + caps)) * 1000;
     process.stderr.write(`${mode}: qemu guest (TCG), ${daemons.map((d) => d.label).join(' then ')}, timeout ${timeoutMs / 1000} s\n`);
     const stop = tailProgress(join(share, 'progress.log'), `${mode} [guest] `);
-    const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: envNumber('BENCH_QEMU_MEM', 4096, env) }, env).finally(stop);
+    const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: envNumber('BENCH_QEMU_MEM', 4096, env) }).finally(stop);
     writeFileSync(join(share, 'guest-output.txt'), r.output);
     process.stderr.write(`${mode}: guest exited ${r.rc} after ${(r.wallMs / 1000).toFixed(0)} s\n`);
     const results = readResults<T>(share);
