@@ -6,6 +6,7 @@
  * Measurements only: the exit status says whether every benchmark ran, not how fast.
  */
 import { machineLine } from './common.js';
+import { checkerReloadBench, checkersBench } from './checkers.js';
 import { configParseBench } from './config-parse.js';
 import { failoverBench } from './failover.js';
 import { scaleBench } from './scale.js';
@@ -14,6 +15,8 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   failover: failoverBench,
   scale: scaleBench,
   'config-parse': configParseBench,
+  checkers: checkersBench,
+  'checker-reload': checkerReloadBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -250,11 +250,21 @@ test('monitor: ENOBUFS becomes a resync event, and the monitor keeps working', a
     while (!events.some((e) => e.type === 'resync') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const resync = events.find((e) => e.type === 'resync');
     assert.ok(resync && resync.type === 'resync' && /ENOBUFS/.test(resync.reason), `resync event seen (${events.length} events)`);
-    // After the overrun the socket still delivers.
-    lab.exec(h1, ['ip', 'addr', 'add', '192.0.2.202/32', 'dev', 'eth0']);
-    const deadline2 = Date.now() + 2000;
-    while (!events.some((e) => e.type === 'addr' && e.address === '192.0.2.202') && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(events.some((e) => e.type === 'addr' && e.address === '192.0.2.202'));
+    // After the overrun the socket still delivers. Let the backlog drain first (quiet for
+    // 300 ms): on a loaded machine the 4 KiB buffer can overrun again while it drains, and a
+    // second overrun is a resync, not a failure. Up to 3 tries (add, delete, add).
+    const seen202 = (): boolean => events.some((e) => e.type === 'addr' && e.address === '192.0.2.202');
+    for (let quiet = 0, last = events.length; quiet < 3; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      quiet = events.length === last ? quiet + 1 : 0;
+      last = events.length;
+    }
+    for (let attempt = 0; attempt < 3 && !seen202(); attempt++) {
+      lab.exec(h1, ['ip', 'addr', attempt % 2 === 0 ? 'add' : 'del', '192.0.2.202/32', 'dev', 'eth0']);
+      const deadline2 = Date.now() + 2000;
+      while (!seen202() && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(seen202(), 'an address event arrives after the overrun');
   } finally {
     sub.close();
     small.close();

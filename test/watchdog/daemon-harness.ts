@@ -1,8 +1,9 @@
 /**
  * Runs the compiled keepalived-ts binary as a foreground daemon for process tests:
- * captures its console log, waits for lines, reads its pid files. No network: the stub
- * VRRP child (or, once integrated, the real one with a config it cannot start) is enough
- * for the watchdog's behaviour.
+ * captures its console log, waits for lines, reads its pid files. The daemon runs the real
+ * VRRP child, so it always runs inside a lab namespace of its own (one host, eth0 on a
+ * private switch): nothing it does can reach the root namespace (`ip netns exec` execs,
+ * so the spawned pid is the daemon's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, sleep } from '../lab/proc.js';
+import { createLab, type Lab } from '../lab/netns.js';
 
 export { isAlive, parentOf, sleep } from '../lab/proc.js';
 
@@ -39,13 +41,20 @@ export function stdArgs(f: DaemonFiles): string[] {
   return ['-n', '-l', '-D', '--vrrp', '-f', f.conf, '-p', f.pid, '-r', f.vrrpPid, '-c', f.checkPid];
 }
 
+let lab: Lab | undefined;
+/** The namespace every Daemon of this process runs in (created on first use, removed at exit). */
+export function daemonNetns(): string {
+  lab ??= createLab(1, 'wd');
+  return lab.host(1).ns;
+}
+
 export class Daemon {
   readonly proc: ChildProcess;
   log = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.proc = spawn('ip', ['netns', 'exec', daemonNetns(), process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const add = (d: Buffer): void => void (this.log += d.toString());
     this.proc.stdout?.on('data', add);
     this.proc.stderr?.on('data', add);

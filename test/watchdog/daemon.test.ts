@@ -154,3 +154,33 @@ test('CLI texts: -v, -h, --signum, usage error', async () => {
   assert.equal((await u.waitExit(5000)).code, 1);
   assert.equal(u.log, 'Unknown option --bogus\n');
 });
+
+test('-C runs only the checker child: -c pid file, SIGKILL respawn with the backoff, SIGTERM removes the pid files', async () => {
+  const f = makeFiles(
+    'virtual_server 192.0.2.10 80 {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n  real_server 192.0.2.50 80 {\n    TCP_CHECK {\n      connect_timeout 1\n    }\n  }\n}\n',
+  );
+  const d = new Daemon(stdArgs(f).map((a) => (a === '--vrrp' ? '-C' : a)));
+  try {
+    const c1 = await waitPidFile(f.checkPid);
+    assert.equal(parentOf(c1), d.pid, '-c names a child of the parent');
+    assert.equal(existsSync(f.vrrpPid), false, 'no VRRP child with -C');
+    await d.waitFor(/Healthcheck child process\(\d+\) ready/, 10_000);
+    process.kill(c1, 'SIGKILL');
+    await d.waitFor(new RegExp(`Healthcheck child process\\(${c1}\\) died: Respawning`));
+    const c2 = await waitPidFile(f.checkPid, 5000, c1);
+    assert.equal(parentOf(c2), d.pid);
+    await d.waitFor(new RegExp(`Healthcheck child process\\(${c2}\\) ready`), 10_000);
+    process.kill(c2, 'SIGKILL');
+    await d.waitFor(/Restart of Healthcheck process delayed 1 seconds to limit respawn rate/);
+    const c3 = await waitPidFile(f.checkPid, 5000, c2);
+    assert.ok(isAlive(c3));
+    await stopOk(d);
+    assert.equal(existsSync(f.checkPid), false, 'checker pid file removed');
+    assert.equal(isAlive(c3), false);
+  } finally {
+    const c = readPid(f.checkPid);
+    if (c !== undefined && isAlive(c)) process.kill(c, 'SIGKILL');
+    d.kill(f);
+    removeFiles(f);
+  }
+});
