@@ -82,6 +82,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     const cases: MatrixCase[] = [
       {
         tag: 'smtp',
+        mailLabel: 'SMTP',
         vs: '[203.0.113.11]:tcp:25',
         rs: rsOf('tcp', 2525),
         chk: rsOf('tcp', 2525),
@@ -93,6 +94,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'dns',
+        mailLabel: 'DNS',
         vs: '[203.0.113.12]:udp:53',
         rs: rsOf('udp', 5300),
         chk: rsOf('udp', 5300),
@@ -104,6 +106,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'udp',
+        mailLabel: 'UDP',
         vs: '[203.0.113.13]:udp:7',
         rs: rsOf('udp', 7007),
         chk: rsOf('udp', 7007),
@@ -115,6 +118,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'ping',
+        mailLabel: 'PING',
         vs: '[203.0.113.14]:tcp:80',
         rs: rsOf('tcp', 80),
         chk: rsOf('tcp', 80),
@@ -127,6 +131,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'misc',
+        mailLabel: 'MISC',
         vs: '[203.0.113.15]:tcp:80',
         rs: rsOf('tcp', 9100),
         chk: rsOf('tcp', 9100),

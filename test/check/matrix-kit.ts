@@ -10,13 +10,13 @@
  *     "… succeed …"), within delay_loop + tolerance, then "Adding service …" and notify_up.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import type { Lab, LabHost } from '../lab/netns.js';
 import { isAlive, nowUs } from '../lab/proc.js';
-import { waitFor } from '../notify/helpers.js';
+import { recorderReady, SMTP_RECORDER, waitFor } from '../notify/helpers.js';
 import { LINES } from '../../src/check/format.js';
 
 /** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
@@ -108,6 +108,8 @@ export interface MatrixCase {
   /** checkerUpLine / checkerDownLine of the type (format.ts). */
   readonly upLine: string;
   readonly downLine: string;
+  /** The checker's word in SMTP bodies (`=> TCP CHECK failed on service <=`). */
+  readonly mailLabel: string;
   /** How long one failed attempt takes while the backend is away (0 = refused at once). */
   readonly attemptMs: number;
   away(): Promise<void> | void;
@@ -193,3 +195,75 @@ export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t:
 
 /** `real_server` notify lines for a case tag. */
 export const notifyLines = (script: string, tag: string): string => `    notify_up "${script} up ${tag}"\n    notify_down "${script} down ${tag}"\n`;
+
+/** The checker child's FIFO and SMTP side effects, observed: an lvs_notify_fifo read by `cat`, mails to smtp-recorder.py. */
+export interface EffectsWatch {
+  /** global_defs lines that point the daemon at the FIFO and the SMTP recorder. */
+  readonly globalDefs: string;
+  /** Everything read from the FIFO so far. */
+  fifo(): string;
+  /** `Subject | body` of every mail received so far, in arrival order. */
+  mails(): string[];
+  stop(): void;
+}
+
+export async function watchEffects(lab: Lab, smtpHost: LabHost, dir: string): Promise<EffectsWatch> {
+  const mailDir = join(dir, 'mail');
+  mkdirSync(mailDir);
+  const smtpd = lab.spawn(smtpHost, ['python3', SMTP_RECORDER, mailDir, smtpHost.ip4, '0']);
+  const port = await recorderReady(smtpd);
+  const fifo = join(dir, 'lvs.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let text = '';
+  reader.stdout.on('data', (b: Buffer) => (text += b.toString()));
+  return {
+    globalDefs:
+      `  notification_email {\n    admin@example.com\n  }\n  notification_email_from ka@example.com\n` +
+      `  smtp_server ${smtpHost.ip4} ${port}\n  smtp_connect_timeout 5\n  lvs_notify_fifo ${fifo}\n`,
+    fifo: () => text,
+    mails: () =>
+      readdirSync(mailDir)
+        .map((n) => /^conn-(\d+)\.json$/.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .sort((a, b) => Number(a[1]) - Number(b[1]))
+        .map((m) => (JSON.parse(readFileSync(join(mailDir, m[0]), 'utf8')) as { data: string }).data)
+        .map((data) => `${/^Subject: (.*)$/m.exec(data)?.[1]?.trim() ?? ''} | ${data.split(/\r?\n\r?\n/)[1]?.trim() ?? ''}`),
+    stop: () => {
+      for (const p of [smtpd, reader]) if (p.exitCode === null && p.pid !== undefined) p.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * After a downUpCycle with lvs_notify_fifo and smtp_alert: per case, the FIFO has exactly
+ * `RS <rs> <vs> DOWN`, `VS <vs> DOWN`, `RS <rs> <vs> UP`, `VS <vs> UP` after its start-up
+ * `VS <vs> UP` line (one RS per VS, quorum 1), and the mails say the same (quorum mails,
+ * then the checker's mail, keepalived's order).
+ */
+export async function assertCycleEffects(fx: EffectsWatch, cases: readonly MatrixCase[], routerId: string): Promise<void> {
+  const fifoLines = (vs: string): string[] => fx.fifo().split('\n').filter((l) => l.includes(` ${vs}`) || l === `VS ${vs} UP` || l === `VS ${vs} DOWN`);
+  await waitFor(() => cases.every((c) => fifoLines(c.vs).length >= 5), 5000, 'FIFO lines of every case');
+  for (const c of cases) {
+    assert.deepEqual(fifoLines(c.vs), [`VS ${c.vs} UP`, `RS ${c.rs} ${c.vs} DOWN`, `VS ${c.vs} DOWN`, `RS ${c.rs} ${c.vs} UP`, `VS ${c.vs} UP`], `${c.tag}: FIFO`);
+  }
+  const mine = (c: MatrixCase): string[] => fx.mails().filter((m) => m.includes(` ${c.vs} - `) || m.includes(`virtual server ${c.vs} - `));
+  await waitFor(() => cases.every((c) => mine(c).length >= 5), 10_000, 'mails of every case');
+  for (const c of cases) {
+    const subjects = mine(c).map((m) => m.slice(0, m.indexOf(' | ')));
+    assert.deepEqual(
+      subjects,
+      [
+        `[${routerId}] Virtualserver ${c.vs} - UP`,
+        `[${routerId}] Virtualserver ${c.vs} - DOWN`,
+        `[${routerId}] Realserver ${c.rs} of virtual server ${c.vs} - DOWN`,
+        `[${routerId}] Virtualserver ${c.vs} - UP`,
+        `[${routerId}] Realserver ${c.rs} of virtual server ${c.vs} - UP`,
+      ],
+      `${c.tag}: mail subjects`,
+    );
+    const bodies = mine(c).map((m) => m.slice(m.indexOf(' | ') + 3));
+    assert.match(bodies[2]!, new RegExp(`^=> ${c.mailLabel} CHECK failed on service`), `${c.tag}: DOWN mail body`);
+    assert.match(bodies[4]!, new RegExp(`^=> ${c.mailLabel} CHECK succeed`), `${c.tag}: UP mail body`);
+  }
+}
