@@ -6,13 +6,11 @@
  * put in IPVS (unless -I; a flush with lvs_flush_on_stop) and runs omega scripts
  * (reference §1d, §1h, §1i, §1e).
  */
-import { KaError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
-import { formatDiagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { readConfigFile } from '../config/read-config.js';
+import { readRunnableConfig } from '../config/read-config.js';
 import type { IpvsOp } from '../ipvs/ipvs-types.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
@@ -20,6 +18,9 @@ import { writeDumpFile } from '../sys/dump-file.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
+import { LvsGlobals } from './lvs-sync-daemon.js';
+import { notifySettingsKey, openNotifySink, type OpenNotifySink, type OpenedNotifySink } from './notify-sink.js';
+import { watchFileCheckers, type FileCheckWatches, type WatchTrackFile } from './track-files.js';
 import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
 import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
 import { migrateState } from './migrate.js';
@@ -35,8 +36,12 @@ export interface CheckerChildDeps {
   readonly openIpvs?: OpenIpvs;
   /** desired/current → ops; default diffTables (the ipvs module's reconcile fits). */
   readonly reconcile?: TableDiff;
-  /** FIFO/SMTP writers; gets every effect after logs and scripts are dispatched. */
+  /** Gets every effect after logs and scripts are dispatched (tests); replaces the opened sink. */
   readonly sink?: CheckerEffectSink;
+  /** FIFO/SMTP writers from global_defs; default notify-sink.ts openNotifySink. */
+  readonly openSink?: OpenNotifySink;
+  /** FILE_CHECK watcher; default file-watch.ts watchTrackFile. */
+  readonly watchTrackFile?: WatchTrackFile;
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly scripts?: ScriptRunner;
@@ -46,6 +51,8 @@ export interface CheckerChildDeps {
 
 /** omega scripts at shutdown get this long (keepalived's STOP-script budget). */
 const SHUTDOWN_SCRIPT_MS = 1000;
+/** Pending SMTP alerts (omega's "Shutting down" mails) get this long before we exit. */
+const SHUTDOWN_MAIL_MS = 5000;
 
 export class CheckerDaemon {
   private state: EngineState | null = null;
@@ -56,6 +63,9 @@ export class CheckerDaemon {
   private readonly createProbe: CreateProbe;
   private stopping = false;
   private addresses: LocalAddresses | null = null;
+  private notify: OpenedNotifySink | null = null;
+  private files: FileCheckWatches | null = null;
+  private lvsGlobals: LvsGlobals | null = null;
 
   constructor(
     private readonly ctx: ChildContext,
@@ -75,8 +85,11 @@ export class CheckerDaemon {
     this.config = config;
     const state = buildState(config);
     this.state = state;
-    await this.ipvs.open(this.deps.openIpvs ?? openNetlinkIpvs);
+    this.files = this.watchFiles(state, config, true);
+    await this.ipvs.open(this.captureIpvs(this.deps.openIpvs ?? openNetlinkIpvs));
+    await this.lvsGlobals?.apply(config.globalDefs);
     await this.watchForHaSuspend(config);
+    await this.openNotify(config);
     // Quorum first: it decides whether sorry servers are in the first table.
     const first = startStep(state);
     await this.ipvs.initial(desiredTable(state), config.globalDefs.extra?.lvsFlush === true);
@@ -108,11 +121,34 @@ export class CheckerDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId, { allConfig: this.ctx.options.allConfig });
-    for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
-    const fatal = diagnostics.filter((d) => d.class === 'fatal');
-    if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
-    return config;
+    return readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+  }
+
+  /** The IpvsSync owns the client; lvs_timeouts / lvs_sync_daemon use it too. */
+  private captureIpvs(open: OpenIpvs): OpenIpvs {
+    return async (log) => {
+      const client = await open(log);
+      this.lvsGlobals = new LvsGlobals(client, log);
+      return client;
+    };
+  }
+
+  private watchFiles(state: EngineState, config: KeepalivedConfig, prime: boolean): FileCheckWatches {
+    const deps = { log: this.log, logDetail: this.ctx.options.logDetail, ...(this.deps.watchTrackFile ? { watch: this.deps.watchTrackFile } : {}) };
+    return watchFileCheckers(state, config.vrrpExtra?.trackFiles ?? [], (ref, ev) => this.checkerEvent(ref, ev), deps, prime);
+  }
+
+  /** The FIFO/SMTP sink; on reload reopened only when its global_defs changed. */
+  private async openNotify(config: KeepalivedConfig, prev?: KeepalivedConfig): Promise<void> {
+    if (this.deps.sink) return;
+    if (this.notify && prev && notifySettingsKey(prev.globalDefs) === notifySettingsKey(config.globalDefs)) return;
+    this.notify?.close();
+    this.notify = null;
+    try {
+      this.notify = await (this.deps.openSink ?? openNotifySink)(config.globalDefs, { log: this.log, runner: this.scripts });
+    } catch (e) {
+      this.log.error(`Cannot open the checker notify FIFO/SMTP sink: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private async watchForHaSuspend(config: KeepalivedConfig): Promise<void> {
@@ -156,7 +192,7 @@ export class CheckerDaemon {
       if (e.type === 'log') this.log[e.level](e.msg);
       else if (e.type === 'run-script') runs.push(this.scripts.run(e.script.argv, scriptTimeoutMs !== undefined ? { timeoutMs: scriptTimeoutMs } : {}));
       try {
-        this.deps.sink?.onEffect(e);
+        (this.deps.sink ?? this.notify)?.onEffect(e);
       } catch (err) {
         this.log.error(`checker effect sink failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -169,10 +205,14 @@ export class CheckerDaemon {
     if (!old || this.stopping) return;
     this.log.info('Reloading');
     const config = this.loadConfig();
+    const prev = this.config;
     await this.watchForHaSuspend(config);
+    if (prev) await this.lvsGlobals?.apply(config.globalDefs, prev.globalDefs);
+    await this.openNotify(config, prev ?? undefined);
     const t0 = performance.now();
     const m = migrateState(old, config);
     this.scheduler?.stop();
+    this.files?.close();
     this.config = config;
     this.state = m.state;
     const step = evaluateQuorum(m.state);
@@ -182,6 +222,7 @@ export class CheckerDaemon {
     }
     this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(desiredTable(m.state), desiredTable(old)) : []);
     this.dispatch(step.effects);
+    this.files = this.watchFiles(m.state, config, false);
     this.startScheduler(m.state, config);
     this.log.info(`Reload complete: ${m.carriedVs} virtual servers and ${m.carriedCheckers} checkers kept their state (${Math.round(performance.now() - t0)} ms)`);
   }
@@ -190,6 +231,7 @@ export class CheckerDaemon {
     if (this.stopping) return;
     this.stopping = true;
     this.scheduler?.stop();
+    this.files?.close();
     const state = this.state;
     if (!state) return;
     const flushOnStop = this.config?.globalDefs.extra?.lvsFlushOnStop;
@@ -201,7 +243,10 @@ export class CheckerDaemon {
     this.ipvs.apply(ops);
     const runs = this.dispatch(step.effects, SHUTDOWN_SCRIPT_MS);
     this.addresses?.close();
-    await Promise.all([this.ipvs.close(), ...runs]);
+    const mails = this.notify ? Promise.race([this.notify.idle(), new Promise<void>((r) => setTimeout(r, SHUTDOWN_MAIL_MS).unref())]) : undefined;
+    await Promise.all([this.ipvs.idle().then(() => this.lvsGlobals?.stop()), ...runs, mails]);
+    this.notify?.close();
+    await this.ipvs.close();
   }
 
   private writeDump(): void {

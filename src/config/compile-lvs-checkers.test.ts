@@ -102,6 +102,7 @@ const rows: readonly Row[] = [
   },
   { name: 'MISC_CHECK without misc_path dropped', checker: 'MISC_CHECK {\n}\n', expect: undefined, diags: ['No script path has been specified for MISC_CHECKER - skipping'] },
   { name: 'FILE_CHECK', checker: 'FILE_CHECK {\ntrack_file TF\nweight -5 reverse\ndynamic\n}\n', expect: { type: 'FILE_CHECK', trackFile: 'TF', weight: -5, reverse: true, dynamic: true }, diags: [] },
+  { name: 'FILE_CHECK without weight leaves it unset (track_file block decides)', checker: 'FILE_CHECK {\ntrack_file TF\n}\n', expect: { type: 'FILE_CHECK', trackFile: 'TF', weight: undefined, reverse: false }, diags: [] },
   { name: 'FILE_CHECK without track_file dropped', checker: 'FILE_CHECK {\n}\n', expect: undefined, diags: ['FILE_CHECK has no track_file specified - ignoring'] },
   { name: 'BFD_CHECK', checker: 'BFD_CHECK {\nname B1\n}\n', rs: 'alpha\n', expect: { type: 'BFD_CHECK', name: 'B1', alpha: true }, diags: [] },
   { name: 'BFD_CHECK without name dropped', checker: 'BFD_CHECK {\n}\n', expect: undefined, diags: ['([192.0.2.20]:tcp:8080) No name has been specified for BFD_CHECKER - skipping'] },

@@ -164,7 +164,7 @@ export function compileChecker(c: CheckerDraft, x: CheckerContext, diags: DiagSi
         diags.warn('KA_CFG_FILE_CHECK_NO_FILE', 'FILE_CHECK has no track_file specified - ignoring', loc, { hint: "add 'track_file NAME' naming a top-level track_file block" });
         return [];
       }
-      return [{ type: 'FILE_CHECK', loc, trackFile: c.trackFile, weight: c.weight ?? 1, reverse: c.reverse ?? false, dynamic: c.dynamic ?? false }];
+      return [{ type: 'FILE_CHECK', loc, trackFile: c.trackFile, ...(c.weight !== undefined ? { weight: c.weight } : {}), reverse: c.reverse ?? false, dynamic: c.dynamic ?? false }];
     case 'BFD_CHECK':
       if (c.name === undefined) {
         diags.warn('KA_CFG_BFD_CHECK_NO_NAME', `(${x.rsName}) No name has been specified for BFD_CHECKER - skipping`, loc, { hint: "add 'name BFD_INSTANCE'" });

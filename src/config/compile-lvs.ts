@@ -207,7 +207,8 @@ function compileVirtualServer(v: VirtualServerDraft, groups: readonly VirtualSer
 
   let vsForwarding = v.forwarding;
   const vsWeight = v.weight ?? 1;
-  const smtpAlert = v.smtpAlert ?? lc.globals.smtpAlert ?? false;
+  // smtp_alert_checker outranks smtp_alert for virtual and real servers (keepalived's check_data.c).
+  const smtpAlert = v.smtpAlert ?? lc.globals.extra?.smtpAlertChecker ?? lc.globals.smtpAlert ?? false;
   const rsProto = protoText();
   const fwmarkVs = a.type === 'fwmark';
   const vsPort = a.type === 'ip' ? (a.endpoint.port ?? 0) : 0;
@@ -247,7 +248,7 @@ function compileVirtualServer(v: VirtualServerDraft, groups: readonly VirtualSer
       ...(r.notifyDown ? { notifyDown: r.notifyDown } : {}),
       alpha: r.alpha ?? v.alpha ?? false,
       // keepalived keeps RS alerts on by default for backwards compatibility.
-      smtpAlert: r.smtpAlert ?? lc.globals.smtpAlert ?? true,
+      smtpAlert: r.smtpAlert ?? lc.globals.extra?.smtpAlertChecker ?? lc.globals.smtpAlert ?? true,
       ...(vhost !== undefined ? { virtualhost: vhost } : {}),
       checkers,
     });

@@ -126,7 +126,7 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
   }
   checkDuplicateVrids(vrrpInstances, diags);
   const extra = compileVrrpExtra(draft, globalDefs, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), vrrpInstances, compileSyncGroups(draft.syncGroups, vrrpInstances, diags), diags);
-  const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
+  const lvs = compileLvs(draft.lvs, { globals: { ...globalDefs, extra: draft.globalDefs.x }, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
     globalDefs: { ...globalDefs, extra: draft.globalDefs.x },
     vrrpInstances: extra.instances,

@@ -197,7 +197,11 @@ export interface FileCheckConfig {
   readonly loc: SourceLoc;
   /** Name of a top-level track_file block (resolved by the VRRP-side model). */
   readonly trackFile: string;
-  readonly weight: number;
+  /**
+   * `weight N [reverse]` as written; unset when absent. keepalived uses the track_file
+   * block's own weight and reverse when this is unset or 0 (resolveFileCheckWeight).
+   */
+  readonly weight?: number;
   readonly reverse: boolean;
   readonly dynamic: boolean;
 }

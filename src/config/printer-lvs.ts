@@ -148,7 +148,7 @@ function checker(k: CheckerConfig, rs: RealServerConfig): string[] {
       return block('MISC_CHECK', b);
     }
     case 'FILE_CHECK':
-      return block('FILE_CHECK', [`track_file ${quote(k.trackFile)}`, `weight ${k.weight}${k.reverse ? ' reverse' : ''}`, ...(k.dynamic ? ['dynamic'] : [])]);
+      return block('FILE_CHECK', [`track_file ${quote(k.trackFile)}`, ...(k.weight !== undefined ? [`weight ${k.weight}${k.reverse ? ' reverse' : ''}`] : []), ...(k.dynamic ? ['dynamic'] : [])]);
     case 'BFD_CHECK':
       return block('BFD_CHECK', [`name ${quote(k.name)}`, ...flagVs('alpha', k.alpha, rs.alpha)]);
     default:

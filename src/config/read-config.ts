@@ -7,7 +7,11 @@
 import { randomInt } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
+import { KaError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { formatDiagnostic } from './diagnostics.js';
 import { INCLUDE_ALL } from './include-check.js';
+import type { KeepalivedConfig } from './model.js';
 import { loadConfig, type LoadResult } from './load.js';
 import { fsSourceReader } from './read-source.js';
 
@@ -35,6 +39,19 @@ export function readConfigFile(path: string, configId?: string, more: ReadConfig
     includeCheck: more.allConfig === true ? INCLUDE_ALL : 0,
     randomSeed: more.randomSeed ?? randomInt(0x7fffffff),
   });
+}
+
+/**
+ * The children's config read (VRRP and checker, start-up and reload): every diagnostic
+ * goes to the log, and a fatal one throws KA_ERR_CFG_INVALID (the child then exits 2 at
+ * start-up; a reload keeps the running configuration).
+ */
+export function readRunnableConfig(path: string, opts: { readonly configId?: string | undefined; readonly allConfig?: boolean }, log: Logger): KeepalivedConfig {
+  const { config, diagnostics } = readConfigFile(path, opts.configId, { allConfig: opts.allConfig === true });
+  for (const d of diagnostics) log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+  const fatal = diagnostics.filter((d) => d.class === 'fatal');
+  if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
+  return config;
 }
 
 /** keepalived resolves a script and skips missing ones before its security check. */

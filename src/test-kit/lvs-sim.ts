@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { parseConfigText } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import type { IpvsClient, IpvsOp, IpvsServiceEntry, IpvsTable } from '../ipvs/ipvs-types.js';
+import type { IpvsClient, IpvsOp, IpvsServiceEntry, IpvsSyncDaemonSpec, IpvsTable } from '../ipvs/ipvs-types.js';
 import type { Probe, ProbeAttempt, ProbeOutcome } from '../check/probe.js';
 import { applyOps } from '../check/table-diff.js';
 import type { FakeClock } from './fake-clock.js';
@@ -40,15 +40,24 @@ export class FakeIpvs implements IpvsClient {
     return Promise.resolve(this.table.map((e) => ({ service: e.service, dests: [...e.dests] })));
   }
 
-  startDaemon(): Promise<void> {
+  /** Sync-daemon and timeout calls, in order: `start <spec json>`, `stop master`, `timeouts tcp/tcpfin/udp`. */
+  readonly control: string[] = [];
+
+  startDaemon(spec: IpvsSyncDaemonSpec): Promise<void> {
+    this.control.push(`start ${JSON.stringify(spec)}`);
     return Promise.resolve();
   }
 
-  stopDaemon(): Promise<void> {
-    return Promise.resolve();
+  /** Rejects like the kernel (ESRCH) when no daemon of that state was started. */
+  stopDaemon(state: 'master' | 'backup'): Promise<void> {
+    this.control.push(`stop ${state}`);
+    const started = this.control.filter((c) => c.startsWith(`start {"state":"${state}"`)).length;
+    const stopped = this.control.filter((c) => c === `stop ${state}`).length - 1;
+    return started > stopped ? Promise.resolve() : Promise.reject(new Error('No such process'));
   }
 
-  setTimeouts(): Promise<void> {
+  setTimeouts(t: { readonly tcpS: number; readonly tcpfinS: number; readonly udpS: number }): Promise<void> {
+    this.control.push(`timeouts ${t.tcpS}/${t.tcpfinS}/${t.udpS}`);
     return Promise.resolve();
   }
 

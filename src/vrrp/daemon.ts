@@ -9,9 +9,8 @@ import { KaError } from '../core/errors.js';
 import { formatIp } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
-import { formatDiagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
-import { readConfigFile } from '../config/read-config.js';
+import { readRunnableConfig } from '../config/read-config.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
@@ -129,11 +128,7 @@ export class VrrpDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    const { config, diagnostics } = readConfigFile(this.ctx.configPath, this.ctx.options.configId, { allConfig: this.ctx.options.allConfig });
-    for (const d of diagnostics) this.log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
-    const fatal = diagnostics.filter((d) => d.class === 'fatal');
-    if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
-    return config;
+    return readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
   }
 
   private async resyncTable(): Promise<void> {

@@ -10,38 +10,10 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
-import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns.js';
-import { isAlive, nowUs, sleep } from '../lab/proc.js';
-
-/** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
-class CheckerDaemon extends LabDaemon {
-  override argv(): string[] {
-    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
-  }
-}
-
-const LISTENER = `
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
-print("listening", flush=True)
-while True:
-    c, _ = s.accept(); c.close()
-`;
-
-function startListener(lab: Lab, host: LabHost, port: number): Promise<ChildProcess> {
-  const p = lab.spawn(host, ['python3', '-c', LISTENER, host.ip4, String(port)]);
-  return new Promise((resolve, reject) => {
-    p.stdout?.once('data', () => resolve(p));
-    p.once('exit', (code) => reject(new Error(`listener exited (${code})`)));
-  });
-}
-
-async function stopListener(p: ChildProcess): Promise<void> {
-  if (p.pid !== undefined && isAlive(p.pid)) p.kill('SIGKILL');
-  await new Promise((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(null) : p.once('exit', resolve)));
-}
+import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
+import { createLab, requireCommands } from '../lab/netns.js';
+import { nowUs, sleep } from '../lab/proc.js';
+import { CheckerLabDaemon, startListener, stopListener } from './checker-lab.js';
 
 test('checker child: TCP_CHECK DOWN after retry+1 failures, kept DOWN across SIGHUP, UP on recovery, notify scripts, no IPVS', { timeout: 60_000 }, async () => {
   requireCommands({ python3: 'python3', ip: 'iproute2' });
@@ -77,7 +49,7 @@ virtual_server 198.51.100.1 80 {
 }
 `;
     listeners.push(await startListener(lab, h, port));
-    d = new CheckerDaemon(lab, h, dir, keepalivedTsCommand(), conf);
+    d = new CheckerLabDaemon(lab, h, dir, keepalivedTsCommand(), conf);
     d.start();
     const rs = `[${h.ip4}]:tcp:${port}`;
     const vs = '[198.51.100.1]:tcp:80';
