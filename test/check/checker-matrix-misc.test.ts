@@ -5,9 +5,12 @@
  * service of probe-servers.ts), PING_CHECK (h2 stops answering with icmp_echo_ignore_all)
  * and MISC_CHECK (a script whose exit status a file decides). Each goes DOWN after retry+1
  * failures spaced delay_before_retry (+ the attempt's own time: 1 s per unanswered ping)
- * and UP on the first success, with notify_down/notify_up (matrix-kit.ts downUpCycle).
+ * and UP on the first success, with notify_down/notify_up (matrix-kit.ts downUpCycle);
+ * then FILE_CHECK (event driven: a track_file the test writes). The lvs_notify_fifo lines
+ * (`RS …`/`VS …`) and SMTP alerts (smtp-recorder.py) of every transition are asserted exactly.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands, type LabHost } from '../lab/netns.js';
-import { CheckerLabDaemon, downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, type MatrixCase } from './matrix-kit.js';
+import { nowUs } from '../lab/proc.js';
+import { waitFor } from '../notify/helpers.js';
+import { LINES } from '../../src/check/format.js';
+import { assertCycleEffects, CheckerLabDaemon, downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
 
 const SERVERS = join(dirname(fileURLToPath(import.meta.url)), 'probe-servers.js');
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };
@@ -23,15 +29,16 @@ const TIMING_KW = `      retry 2\n      delay_before_retry 0.5\n      warmup 0\n
 const CHECK_TIMING = `      connect_timeout 1\n${TIMING_KW}`;
 
 function vsBlock(addr: string, port: number, proto: 'TCP' | 'UDP', body: string): string {
-  return `virtual_server ${addr} ${port} {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol ${proto}\n${body}}\n`;
+  return `virtual_server ${addr} ${port} {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  smtp_alert\n  protocol ${proto}\n${body}}\n`;
 }
 
-test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK in one checker child', { timeout: 120_000 }, async () => {
+test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, FILE_CHECK with FIFO lines and SMTP alerts in one checker child', { timeout: 120_000 }, async () => {
   requireCommands({ python3: 'python3', dnsmasq: 'dnsmasq-base', ss: 'iproute2', sysctl: 'procps' });
   const lab = createLab(2, 'mx2');
   const dir = mkdtempSync(join(tmpdir(), 'kts-mx2-'));
   const procs = new Set<ChildProcess>();
   let d: LabDaemon | undefined;
+  let fx: EffectsWatch | undefined;
   try {
     const h1 = lab.host(1);
     const h2 = lab.host(2);
@@ -39,6 +46,8 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     // Closed UDP ports must answer every attempt with ICMP port unreachable, not rate-limited.
     lab.exec(h2, ['sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0']);
     const notify = notifyRecorder(dir);
+    fx = await watchEffects(lab, h2, dir);
+    const effects = fx;
     const n = (tag: string): string => notifyLines(notify.script, tag);
     const track = (p: ChildProcess): ChildProcess => (procs.add(p), p);
 
@@ -63,14 +72,18 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     writeFileSync(miscState, 'up\n');
     writeFileSync(miscScript, `#!/bin/sh\n[ "$(cat ${miscState})" = up ]\n`);
     chmodSync(miscScript, 0o755);
+    const trackFile = join(dir, 'track');
+    writeFileSync(trackFile, '0\n');
 
     const conf =
-      `global_defs {\n  router_id matrix2\n  enable_script_security\n  script_user root\n}\n` +
+      `global_defs {\n  router_id matrix2\n  enable_script_security\n  script_user root\n${fx.globalDefs}}\n` +
+      `track_file TF {\n  file "${trackFile}"\n  weight 0\n}\n` +
       vsBlock('203.0.113.11', 25, 'TCP', `  real_server ${b} 2525 {\n${n('smtp')}    SMTP_CHECK {\n      helo_name matrix.example\n${CHECK_TIMING}    }\n  }\n`) +
       vsBlock('203.0.113.12', 53, 'UDP', `  real_server ${b} 5300 {\n${n('dns')}    DNS_CHECK {\n      type A\n      name example.test\n${CHECK_TIMING}    }\n  }\n`) +
       vsBlock('203.0.113.13', 7, 'UDP', `  real_server ${b} 7007 {\n${n('udp')}    UDP_CHECK {\n      payload deadbeef01\n      require_reply deadbeef01\n${CHECK_TIMING}    }\n  }\n`) +
       vsBlock('203.0.113.14', 80, 'TCP', `  real_server ${b} 80 {\n${n('ping')}    PING_CHECK {\n${CHECK_TIMING}    }\n  }\n`) +
-      vsBlock('203.0.113.15', 80, 'TCP', `  real_server ${b} 9100 {\n${n('misc')}    MISC_CHECK {\n      misc_path "${miscScript}"\n      misc_timeout 1\n${TIMING_KW}    }\n  }\n`);
+      vsBlock('203.0.113.15', 80, 'TCP', `  real_server ${b} 9100 {\n${n('misc')}    MISC_CHECK {\n      misc_path "${miscScript}"\n      misc_timeout 1\n${TIMING_KW}    }\n  }\n`) +
+      vsBlock('203.0.113.16', 80, 'TCP', `  real_server ${b} 9200 {\n${n('file')}    FILE_CHECK {\n      track_file TF\n    }\n  }\n`);
 
     d = new CheckerLabDaemon(lab, h1, dir, keepalivedTsCommand(), conf);
     d.start();
@@ -82,7 +95,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     const cases: MatrixCase[] = [
       {
         tag: 'smtp',
-        mailLabel: 'SMTP',
+        mail: { down: '=> CHECK failed on service : connection refused <=', up: '=> CHECK succeed on service <=' },
         vs: '[203.0.113.11]:tcp:25',
         rs: rsOf('tcp', 2525),
         chk: rsOf('tcp', 2525),
@@ -94,7 +107,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'dns',
-        mailLabel: 'DNS',
+        mail: { down: '=> DNS_CHECK: failed on service <=', up: '=> DNS_CHECK: succeed on service <=' },
         vs: '[203.0.113.12]:udp:53',
         rs: rsOf('udp', 5300),
         chk: rsOf('udp', 5300),
@@ -106,7 +119,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'udp',
-        mailLabel: 'UDP',
+        mail: { down: '=> UDP CHECK failed on service <=', up: '=> UDP CHECK succeed on service <=' },
         vs: '[203.0.113.13]:udp:7',
         rs: rsOf('udp', 7007),
         chk: rsOf('udp', 7007),
@@ -118,7 +131,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'ping',
-        mailLabel: 'PING',
+        mail: { down: '=> ICMP CHECK failed on service <=', up: '=> ICMP CHECK succeed on service <=' },
         vs: '[203.0.113.14]:tcp:80',
         rs: rsOf('tcp', 80),
         chk: rsOf('tcp', 80),
@@ -131,7 +144,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
       },
       {
         tag: 'misc',
-        mailLabel: 'MISC',
+        mail: { down: '=> MISC CHECK failed on service <=', up: '=> MISC CHECK succeeded on service <=' },
         vs: '[203.0.113.15]:tcp:80',
         rs: rsOf('tcp', 9100),
         chk: rsOf('tcp', 9100),
@@ -144,6 +157,34 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     ];
     for (const c of cases) await lineAfter(daemon, c.upLine, 0, 10_000);
     await downUpCycle(daemon, cases, TIMING, notify.calls);
+    await assertCycleEffects(effects, cases, 'matrix2');
+
+    // FILE_CHECK is event driven (no retries): weight 0, so a non-zero value is a failure at once.
+    const fileRs = rsOf('tcp', 9200);
+    const fileVs = '[203.0.113.16]:tcp:80';
+    const tFault = nowUs();
+    writeFileSync(trackFile, '1\n');
+    const fault = await lineAfter(daemon, `(${fileRs}): tracked file TF now FAULT state`, tFault, 5000);
+    assert.ok(fault.tUs - tFault < 500_000, `FILE_CHECK down ${(fault.tUs - tFault) / 1000} ms after the write`);
+    const removed = await lineAfter(daemon, LINES.rsRemove(fileRs, fileVs, false), fault.tUs, 1000);
+    await lineAfter(daemon, LINES.lost(1, 0, 0, fileVs), removed.tUs, 1000);
+    const tOk = nowUs();
+    writeFileSync(trackFile, '0\n');
+    const ok = await lineAfter(daemon, `(${fileRs}): tracked file TF leaving FAULT state`, tOk, 5000);
+    assert.ok(ok.tUs - tOk < 500_000, `FILE_CHECK up ${(ok.tUs - tOk) / 1000} ms after the write`);
+    await lineAfter(daemon, LINES.rsAdd(fileRs, fileVs, false), ok.tUs, 1000);
+    await waitFor(() => notify.calls().filter((c) => c.args.endsWith(' file')).length >= 2, 5000, 'FILE_CHECK notify scripts');
+    assert.deepEqual(notify.calls().filter((c) => c.args.endsWith(' file')).map((c) => c.args), ['down file', 'up file']);
+    await waitFor(() => effects.fifo().endsWith(`RS ${fileRs} ${fileVs} UP\nVS ${fileVs} UP\n`), 5000, 'FILE_CHECK FIFO lines');
+    assert.deepEqual(
+      effects.fifo().split('\n').filter((l) => l.includes(fileVs)),
+      [`VS ${fileVs} UP`, `RS ${fileRs} ${fileVs} DOWN`, `VS ${fileVs} DOWN`, `RS ${fileRs} ${fileVs} UP`, `VS ${fileVs} UP`],
+    );
+    await waitFor(() => effects.mails().filter((m) => m.includes(`virtual server ${fileVs} - `)).length >= 2, 10_000, 'FILE_CHECK mails');
+    assert.deepEqual(effects.mails().filter((m) => m.includes(`virtual server ${fileVs} - `)), [
+      `[matrix2] Realserver ${fileRs} of virtual server ${fileVs} - DOWN | => FILE CHECK failed on service <=`,
+      `[matrix2] Realserver ${fileRs} of virtual server ${fileVs} - UP | => FILE CHECK succeeded on service <=`,
+    ]);
     await d.stop(10_000);
   } catch (e) {
     // The daemon's log is the evidence: show it with the failure.
@@ -151,6 +192,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK i
     throw e;
   } finally {
     await d?.stop(3000);
+    fx?.stop();
     for (const p of procs) await stopProc(p);
     lab.down();
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@
  * accepts and never answers), alpha start with the backend up and down, and quorum 2 with a
  * sorry server. Every polled case goes DOWN after retry+1 failures spaced
  * delay_before_retry and UP on the first success (matrix-kit.ts downUpCycle), with its
- * notify scripts. The host kernel has no ip_vs: everything is asserted from log lines.
+ * notify scripts, exact lvs_notify_fifo lines and SMTP alerts (smtp-recorder.py). The host
+ * kernel has no ip_vs: everything is asserted from log lines, the FIFO and the mails.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ import { keepalivedTsCommand, type LabDaemon, type LogLine } from '../lab/lab-da
 import { createLab, requireCommands } from '../lab/netns.js';
 import { waitFor } from '../notify/helpers.js';
 import { LINES } from '../../src/check/format.js';
-import { CheckerLabDaemon, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, type MatrixCase } from './matrix-kit.js';
+import { assertCycleEffects, CheckerLabDaemon, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
 import { startTestServer, type TestServer } from './test-server-proc.js';
 
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };
@@ -27,21 +28,24 @@ const CHECK_TIMING = `      connect_timeout 1\n      retry 2\n      delay_before
 const OK_DIGEST = '6f5902ac237024bdd0c176cb93063dc4';
 
 function vsBlock(addr: string, port: number, body: string, extra = ''): string {
-  return `virtual_server ${addr} ${port} {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n${extra}${body}}\n`;
+  return `virtual_server ${addr} ${port} {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  smtp_alert\n  protocol TCP\n${extra}${body}}\n`;
 }
 
-test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum + sorry server in one checker child', { timeout: 120_000 }, async () => {
+test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum + sorry server, FIFO and SMTP in one checker child', { timeout: 120_000 }, async () => {
   requireCommands({ python3: 'python3', openssl: 'openssl', ss: 'iproute2' });
   const lab = createLab(2, 'mx1');
   const dir = mkdtempSync(join(tmpdir(), 'kts-mx1-'));
   const procs = new Set<ChildProcess>();
   let web: TestServer | undefined;
   let d: LabDaemon | undefined;
+  let fx: EffectsWatch | undefined;
   try {
     const h1 = lab.host(1);
     const h2 = lab.host(2);
     const b = h2.ip4;
     const notify = notifyRecorder(dir);
+    fx = await watchEffects(lab, h2, dir);
+    const effects = fx;
     const n = (tag: string): string => notifyLines(notify.script, tag);
     const listen = async (port: number, mode: 'close' | 'hold' = 'close'): Promise<ChildProcess> => {
       const p = await startListener(lab, h2, port, mode);
@@ -55,7 +59,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
     await web.ready;
 
     const conf =
-      `global_defs {\n  router_id matrix1\n  enable_script_security\n  script_user root\n}\n` +
+      `global_defs {\n  router_id matrix1\n  enable_script_security\n  script_user root\n${fx.globalDefs}}\n` +
       vsBlock('203.0.113.1', 80, `  real_server ${b} 9001 {\n${n('tcp')}    TCP_CHECK {\n${CHECK_TIMING}    }\n  }\n`) +
       vsBlock('203.0.113.2', 80, `  real_server ${b} 8080 {\n${n('http')}    HTTP_GET {\n      url {\n        path /ok\n        digest ${OK_DIGEST}\n      }\n${CHECK_TIMING}    }\n  }\n`) +
       vsBlock('203.0.113.3', 443, `  real_server ${b} 8443 {\n${n('ssl')}    SSL_GET {\n      url {\n        path /ok\n        status_code 200\n      }\n${CHECK_TIMING}    }\n  }\n`) +
@@ -80,7 +84,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
         rs,
         chk: rs,
         upLine: `TCP connection to ${rs} success.`,
-        mailLabel: 'TCP',
+        mail: { down: '=> TCP CHECK failed on service <=', up: '=> TCP CHECK succeed on service <=' },
         downLine: `TCP_CHECK on service ${rs} failed after 2 retries.`,
         attemptMs: 0,
         away: () => stopProc(listeners.get(port)!),
@@ -100,7 +104,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
         rs,
         chk: rs,
         upLine: `Remote Web server ${rs} succeed on service.`,
-        mailLabel: 'HTTP',
+        mail: { down: '=> CHECK failed on service : HTTP request failed <=', up: '=> CHECK succeed on service <=' },
         downLine: `HTTP_CHECK on service ${rs} failed after 2 retries.`,
         attemptMs: 0,
         away: () => web?.stop(),
@@ -121,6 +125,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
     const activated = await lineAfter(daemon, LINES.activating(`[${b}]:tcp:9004`, '[203.0.113.4]:tcp:80'), 0, 1000);
 
     await downUpCycle(daemon, cases, TIMING, notify.calls);
+    await assertCycleEffects(effects, cases, 'matrix1');
 
     // Timeout: a server that accepts and never answers fails each attempt after connect_timeout.
     const hungChk = `[${b}]:tcp:9004`;
@@ -175,6 +180,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
     throw e;
   } finally {
     await d?.stop(3000);
+    fx?.stop();
     web?.stop();
     for (const p of procs) await stopProc(p);
     lab.down();

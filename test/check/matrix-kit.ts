@@ -108,8 +108,8 @@ export interface MatrixCase {
   /** checkerUpLine / checkerDownLine of the type (format.ts). */
   readonly upLine: string;
   readonly downLine: string;
-  /** The checker's word in SMTP bodies (`=> TCP CHECK failed on service <=`). */
-  readonly mailLabel: string;
+  /** The checker's SMTP bodies, keepalived's per-type wording (`=> TCP CHECK failed on service <=`). */
+  readonly mail: { readonly down: string; readonly up: string };
   /** How long one failed attempt takes while the backend is away (0 = refused at once). */
   readonly attemptMs: number;
   away(): Promise<void> | void;
@@ -263,7 +263,8 @@ export async function assertCycleEffects(fx: EffectsWatch, cases: readonly Matri
       `${c.tag}: mail subjects`,
     );
     const bodies = mine(c).map((m) => m.slice(m.indexOf(' | ') + 3));
-    assert.match(bodies[2]!, new RegExp(`^=> ${c.mailLabel} CHECK failed on service`), `${c.tag}: DOWN mail body`);
-    assert.match(bodies[4]!, new RegExp(`^=> ${c.mailLabel} CHECK succeed`), `${c.tag}: UP mail body`);
+    assert.deepEqual([bodies[2], bodies[4]], [c.mail.down, c.mail.up], `${c.tag}: checker mail bodies`);
+    assert.match(bodies[1]!, /^=> Lost quorum /, `${c.tag}: quorum mail body`);
+    assert.match(bodies[3]!, /^=> Gained quorum /, `${c.tag}: quorum mail body`);
   }
 }
