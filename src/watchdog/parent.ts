@@ -118,10 +118,12 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       () => {
         if (terminating) return;
         log.info('Reloading ...');
+        // The children re-read the file themselves: forward first, so a big config is not
+        // parsed twice in a row (parent, then child); the parent only needs child_wait_time.
+        forward({ type: 'cfg-reload' });
         void deps.loadConfigSummary(options.configFile).then((r) => {
           if (r.ok) childWaitMs = r.value.childWaitTimeS * 1000;
           else log.error(r.reason);
-          forward({ type: 'cfg-reload' });
         });
       },
     ],
