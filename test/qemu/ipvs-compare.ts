@@ -1,8 +1,8 @@
 /**
  * "Ours vs Debian keepalived" IPVS comparison: one qemu guest boot runs the same scenario
  * (test/qemu/ipvs-scenario.sh: real servers in a guest netns, start, RS death and return,
- * SIGHUP reload with an edited config, SIGTERM, -I and lvs_flush variants) for each daemon in
- * turn and records `ipvsadm -S -n` (sorted) after each phase. Snapshots of two runs are
+ * SIGHUP reload with an edited config, SIGTERM, -I and lvs_flush variants) for each daemon, side
+ * by side in separate network namespaces, and records `ipvsadm -S -n` (sorted) after each phase. Snapshots of two runs are
  * compared line by line per IPVS service and destination.
  *   node dist/test/qemu/ipvs-compare.js keepalived|ours [keepalived|ours] [--out FILE] [--no-variants]
  */
@@ -53,8 +53,8 @@ function keepalivedVersion(output: string): string | undefined {
 }
 
 /**
- * Run the scenario for each daemon, one after the other, in ONE guest boot (the boot, the
- * network and the real servers are shared; the table is reset between daemons).
+ * Run the scenario for every daemon in ONE guest boot, concurrently: each daemon has its own
+ * network namespace (hence its own IPVS table) and its own real servers.
  */
 export async function runCompareScenarios(
   daemons: readonly CompareDaemon[],
@@ -72,13 +72,12 @@ export async function runCompareScenarios(
     writeFileSync(join(job, 'conf-flush'), confs.flush);
     const env = cmds.map((c) => `DAEMON_${c.d}='${c.prefix}'`).join(' ');
     const command = [
-      // Also warms the page cache with our modules before the first timed start.
       ...cmds.map((c) => `echo "version ${c.d}: $(${c.prefix} -v 2>&1 | head -1)"`),
       `JOB="$KTS_JOB_DIR" HERE='${SCENARIO_DIR}' DAEMONS='${daemons.join(' ')}' ${env} VARIANTS=${opts.variants === false ? 0 : 1} ` +
         `sh '${join(SCENARIO_DIR, 'ipvs-scenario.sh')}'`,
     ].join('\n');
     const r = await runInGuest({ command, jobDir: job, timeoutMs: opts.timeoutMs ?? 300_000 });
-    const shared = ['--- scenario', tail(r.output, 80), `--- rs-servers.log\n${tail(safeRead(join(job, 'rs-servers.log')), 20)}`, '--- console', tail(r.consoleLog, 30)];
+    const shared = ['--- scenario', tail(r.output, 80), '--- console', tail(r.consoleLog, 30)];
     return cmds.map((c): CompareRunDetail => {
       const dir = join(job, c.d);
       const phases = readLines(join(dir, 'phases')).map((l) => l.split(' '));
@@ -90,7 +89,7 @@ export async function runCompareScenarios(
       }));
       const version = c.d === 'keepalived' ? keepalivedVersion(r.output) : undefined;
       const logs = safeReaddir(dir)
-        .filter((f) => f.startsWith('daemon-'))
+        .filter((f) => f.startsWith('daemon-') || f === 'rs-servers.log')
         .map((f) => `--- ${c.d}/${f}\n${tail(safeRead(join(dir, f)), 40)}`);
       return {
         daemon: version === undefined ? c.label : `${c.label} ${version}`,

@@ -1,9 +1,10 @@
 #!/bin/sh
 # IPVS comparison scenario, run INSIDE the qemu guest (test/qemu/ipvs-compare.ts): the same
-# steps for each keepalived-compatible daemon, one daemon after the other in one boot (the
-# table is reset to the foreign service in between). Per daemon LABEL, snapshots of
-# `ipvsadm -S -n | sort` go to $JOB/LABEL/snap/<NN>-<phase>.txt, the waits to $JOB/LABEL/phases,
-# the daemon's output to $JOB/LABEL/daemon-*.log.
+# steps for each keepalived-compatible daemon. Every daemon gets its own network namespace
+# ("d-LABEL": VS addresses on a dummy, its own IPVS table) wired to its own real servers
+# (netns "rs-LABEL"), so the daemons run at the same time in one boot without seeing each
+# other. Per LABEL, snapshots of `ipvsadm -S -n | sort` go to $JOB/LABEL/snap/<NN>-<phase>.txt,
+# the waits to $JOB/LABEL/phases, the daemon's output to $JOB/LABEL/daemon-*.log.
 #   env: DAEMONS  labels, blank-separated; DAEMON_<label> is that daemon's command prefix
 #                 (flags -n -l -D -C -f -p -c are appended)
 #        JOB      job directory (conf-initial, conf-reload, conf-flush; outputs)
@@ -19,27 +20,47 @@ set -u
 DELAY_MIN_S="${DELAY_MIN_S:-3}"
 STABLE_MS="${STABLE_MS:-2500}"
 VARIANTS="${VARIANTS:-1}"
-RUN=/run/kts-compare
-HITS="$RUN/rs-hits"
-mkdir -p "$RUN"
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-table() { ipvsadm -S -n | LC_ALL=C sort; }
 log() { echo "scenario: [$(cut -d" " -f1 /proc/uptime)] $*"; }
 
-# --- network: VS addresses on a dummy, real servers in netns "rs" behind a veth pair -------
+# --- outer level: one namespace pair per daemon, then every daemon's phases concurrently ---
+if [ "${1:-}" != --one ]; then
+  pids=
+  for d in $DAEMONS; do
+    ip netns add "d-$d" && ip netns add "rs-$d" &&
+      ip -n "d-$d" link add rsveth type veth peer name eth0 netns "rs-$d" || { log "$d: cannot build its namespaces"; exit 3; }
+    ip netns exec "d-$d" sh "$0" --one "$d" &
+    pids="$pids $!"
+  done
+  rc=0
+  for p in $pids; do wait "$p" || rc=$?; done
+  log "done (rc $rc)"
+  exit "$rc"
+fi
+
+# --- one daemon, inside its namespace "d-$LABEL" --------------------------------------------
+LABEL=$2
+eval "DAEMON=\${DAEMON_$LABEL:?}"
+RS_NS="rs-$LABEL"
+RUN="/run/kts-compare/$LABEL"
+OUT="$JOB/$LABEL"
+HITS="$RUN/rs-hits"
+mkdir -p "$RUN" "$OUT/snap"
+: >"$OUT/phases"
+n=0
+table() { ipvsadm -S -n | LC_ALL=C sort; }
+
 ip -b - <<'NET'
 link set lo up
 link add vip0 type dummy
 addr add 203.0.113.1/24 dev vip0
 addr add 2001:db8:203::1/64 dev vip0 nodad
 link set vip0 up
-netns add rs
-link add rsveth type veth peer name eth0 netns rs
 addr add 198.51.100.1/24 dev rsveth
 addr add 2001:db8:198::1/64 dev rsveth nodad
 link set rsveth up
 NET
-ip -n rs -b - <<'NET'
+ip -n "$RS_NS" -b - <<'NET'
 link set lo up
 addr add 198.51.100.11/24 dev eth0
 addr add 198.51.100.12/24 dev eth0
@@ -55,19 +76,19 @@ link set eth0 up
 route add default via 198.51.100.1
 route add ::/0 via 2001:db8:198::1
 NET
-log "network ready"
+log "$LABEL: network ready"
 
 : >"$RUN/rs-down"
 : >"$HITS"
-RS_HITS="$HITS" ip netns exec rs python3 "$HERE/rs-servers.py" "$RUN/rs-down" "$RUN/rs-ready" \
+RS_HITS="$HITS" ip netns exec "$RS_NS" python3 "$HERE/rs-servers.py" "$RUN/rs-down" "$RUN/rs-ready" \
   198.51.100.11:8080 198.51.100.12:8080 198.51.100.13:80 198.51.100.14:80 198.51.100.15:443 \
   198.51.100.16:443 198.51.100.17:80 198.51.100.18:80 198.51.100.11:80 198.51.100.12:80 \
-  198.51.100.19:80 198.51.100.16:80 '[2001:db8:198::11]:80' >"$JOB/rs-servers.log" 2>&1 &
+  198.51.100.19:80 198.51.100.16:80 '[2001:db8:198::11]:80' >"$OUT/rs-servers.log" 2>&1 &
 RS_PID=$!
 i=0
 while [ ! -s "$RUN/rs-ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$RUN/rs-ready" ] || { log "real servers did not start"; cat "$JOB/rs-servers.log"; exit 3; }
-log "real servers ready"
+[ -s "$RUN/rs-ready" ] || { log "$LABEL: real servers did not start"; cat "$OUT/rs-servers.log"; exit 3; }
+log "$LABEL: real servers ready"
 
 # Real servers with a checker in conf-initial/conf-flush (.19:80 is the sorry server).
 CHECKED="198.51.100.11 8080|198.51.100.12 8080|198.51.100.13 80|198.51.100.14 80|198.51.100.15 443|\
@@ -152,15 +173,8 @@ stop() {
 
 rs_down() { printf '%s\n' "$@" >"$RUN/rs-down"; }
 
-# scenario LABEL: every phase for DAEMON, from a table holding only a foreign service.
+# Every phase, from a table holding only a foreign service.
 scenario() {
-  LABEL=$1
-  OUT="$JOB/$LABEL"
-  mkdir -p "$OUT/snap"
-  : >"$OUT/phases"
-  n=0
-  rs_down
-  ipvsadm -C
   # A service the daemon did not create: it must be left alone (unless lvs_flush*).
   ipvsadm -A -t 203.0.113.99:80 -s rr
 
@@ -196,10 +210,6 @@ scenario() {
   fi
 }
 
-for d in $DAEMONS; do
-  eval "DAEMON=\${DAEMON_$d:?}"
-  scenario "$d"
-done
-
+scenario
 kill "$RS_PID" 2>/dev/null
-log done
+log "$LABEL: done"
