@@ -6,7 +6,8 @@
  */
 import type { CheckerConfig, CheckerType, LvsEndpoint, VirtualServerConfig } from '../config/model-lvs.js';
 
-const protoName = (vs: Pick<VirtualServerConfig, 'protocol'>): string => (vs.protocol ?? 'UDP').toLowerCase();
+/** A fwmark VS has no protocol (the model leaves it undefined): keepalived prints `none`. */
+const protoName = (vs: Pick<VirtualServerConfig, 'protocol'>): string => vs.protocol?.toLowerCase() ?? 'none';
 
 /** FMT_VS: the model already carries keepalived's name (`[IP]:tcp:PORT`, `FWM N`, `[GROUP]:0`). */
 export function formatVs(vs: Pick<VirtualServerConfig, 'name'>): string {

@@ -59,6 +59,21 @@ test('start: non-alpha RSs are in IPVS and quorum is gained with keepalived word
   assert.deepEqual(sortedSummary(desiredTable(st)), ['192.0.2.1:80 192.0.2.10:8080=1 192.0.2.11:8080=1', '192.0.2.2:80']);
 });
 
+test('start with a sorry server and quorum: only "Gained quorum" (no sorry-server or pool lines, as keepalived 2.2.7)', () => {
+  const st = buildState(lvsConfig(vs(' quorum 2\n sorry_server 192.0.2.19 80\n' + rs('192.0.2.10') + rs('192.0.2.11'))));
+  const s = startStep(st);
+  assert.deepEqual(logs(s).filter((l) => !l.startsWith('Activating')), ['Gained quorum 2+0=2 <= 2 for VS [192.0.2.1]:tcp:80']);
+  assert.deepEqual(sortedSummary(desiredTable(st)), ['192.0.2.1:80 192.0.2.10:8080=1 192.0.2.11:8080=1']);
+  // Later gains do swap the sorry server back out, with both lines.
+  down(st, 0, 0);
+  const u = up(st, 0, 0);
+  assert.deepEqual(logs(u).slice(1), [
+    'Gained quorum 2+0=2 <= 2 for VS [192.0.2.1]:tcp:80',
+    'Removing sorry server [192.0.2.19]:tcp:80 from VS [192.0.2.1]:tcp:80',
+    'Adding alive servers to the pool for VS [192.0.2.1]:tcp:80',
+  ]);
+});
+
 test('RS down/up: Removing/Adding service lines, notify scripts, rs events, del-dest/add-dest', () => {
   const st = buildState(lvsConfig(vs(rs('192.0.2.10', 'notify_up "/bin/up x"\n notify_down "/bin/down"') + rs('192.0.2.11'))));
   startStep(st);

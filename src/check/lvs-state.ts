@@ -162,7 +162,8 @@ function updateQuorum(vs: VsState, out: CheckerEffect[], startup = false): void 
   if (!vs.quorumUp && live >= q + h) {
     vs.quorumUp = true;
     out.push({ type: 'log', level: 'info', msg: LINES.gained(q, h, live, vs.name) });
-    if (sorry) out.push({ type: 'log', level: 'info', msg: LINES.sorryRemove(sorryName, vs.name) }, { type: 'log', level: 'info', msg: LINES.poolAdd(vs.name) });
+    // At start-up the sorry server was never added, so keepalived has nothing to remove or re-add.
+    if (sorry && !startup) out.push({ type: 'log', level: 'info', msg: LINES.sorryRemove(sorryName, vs.name) }, { type: 'log', level: 'info', msg: LINES.poolAdd(vs.name) });
     if (vs.cfg.quorumUp) out.push({ type: 'run-script', script: vs.cfg.quorumUp, why: 'quorum_up' });
     out.push({ type: 'vs-quorum-up', ...vsRef(vs), quorum: q, hysteresis: h, threshold: q + h, live, ...(startup ? { startup } : {}) });
   } else if (startup && !vs.quorumUp) {

@@ -3,19 +3,16 @@
  * The keepalived-ts executable (keepalived(8) command line, reference §1c). Dispatches to:
  * help/version/--signum texts; --config-test (config pipeline seam); a watchdog child
  * (--child=KIND, only ever started by the parent); or the parent, which daemonises first
- * unless -n (re-executes itself detached with --dont-fork and exits).
+ * unless -n (re-executes itself detached with --dont-fork and exits). Each branch imports its
+ * modules on demand: a child loads only its own subsystem, the parent no child code (start-up
+ * time is module loading, which matters on slow hosts and in emulated guests).
  */
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.js';
-import { configSummaryLoader, configTester } from './config-test.js';
 import { helpText, versionText } from './usage.js';
 import { assertNever } from '../core/result.js';
-import { runGenhash } from '../genhash/genhash.js';
-import { runChildProcess } from '../watchdog/child-entry.js';
-import { CHILD_RUNNERS } from '../watchdog/child-runners.js';
-import { runParent } from '../watchdog/parent.js';
 
 const ENTRY = fileURLToPath(import.meta.url);
 
@@ -38,21 +35,25 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${cmd.signal}\n`);
       return 0;
     case 'genhash': {
+      const { runGenhash } = await import('../genhash/genhash.js');
       const status = await runGenhash(cmd.argv, { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) });
       // process.exit would cut a piped -v dump at the pipe buffer size: drain stdout first.
       await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
       return status;
     }
-    case 'config-test':
+    case 'config-test': {
+      const { configTester } = await import('./config-test.js');
       return configTester({
         configFile: cmd.options.configFile,
         options: cmd.options,
         ...(cmd.logFile !== undefined ? { logFile: cmd.logFile } : {}),
         ...(cmd.json === true ? { json: true } : {}),
       });
+    }
     case 'run': {
       const o = cmd.options;
       if (o.child !== undefined) {
+        const [{ runChildProcess }, { CHILD_RUNNERS }] = await Promise.all([import('../watchdog/child-entry.js'), import('../watchdog/child-runners.js')]);
         await runChildProcess(o.child, CHILD_RUNNERS);
         return new Promise<number>(() => undefined); // the child exits from inside
       }
@@ -61,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
         bg.unref();
         return 0;
       }
+      const [{ runParent }, { configSummaryLoader }] = await Promise.all([import('../watchdog/parent.js'), import('./config-test.js')]);
       return runParent({ options: o, argv, entryScript: ENTRY, loadConfigSummary: (path) => configSummaryLoader(path, o) });
     }
     default:

@@ -1,12 +1,11 @@
 /**
  * Which runtime each child process runs (the rows of the watchdog's child table point here).
+ * Loaded on demand: a child process imports only its own subsystem.
  */
 import type { ChildKind } from '../cli/options.js';
-import { runCheckerChild } from '../check/daemon.js';
-import { runVrrpChild } from '../vrrp/daemon.js';
 import type { ChildRunner } from './child-api.js';
 
 export const CHILD_RUNNERS: Readonly<Record<ChildKind, ChildRunner>> = {
-  vrrp: runVrrpChild,
-  checker: runCheckerChild,
+  vrrp: async (ctx) => (await import('../vrrp/daemon.js')).runVrrpChild(ctx),
+  checker: async (ctx) => (await import('../check/daemon.js')).runCheckerChild(ctx),
 };

@@ -1,10 +1,10 @@
 /**
- * "Ours vs Debian keepalived" IPVS comparison: one qemu guest boot per daemon runs the same
- * scenario (test/qemu/ipvs-scenario.sh: real servers in a guest netns, start, RS death and
- * return, SIGHUP reload with an edited config, SIGTERM, -I and lvs_flush variants) and records
- * `ipvsadm -S -n` (sorted) after each phase. Snapshots of two daemons are compared line by line
- * per IPVS service and destination.
- *   node dist/test/qemu/ipvs-compare.js keepalived|ours [--out FILE]
+ * "Ours vs Debian keepalived" IPVS comparison: one qemu guest boot runs the same scenario
+ * (test/qemu/ipvs-scenario.sh: real servers in a guest netns, start, RS death and return,
+ * SIGHUP reload with an edited config, SIGTERM, -I and lvs_flush variants) for each daemon, side
+ * by side in separate network namespaces, and records `ipvsadm -S -n` (sorted) after each phase. Snapshots of two runs are
+ * compared line by line per IPVS service and destination.
+ *   node dist/test/qemu/ipvs-compare.js keepalived|ours [keepalived|ours] [--out FILE] [--no-variants]
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -52,48 +52,74 @@ function keepalivedVersion(output: string): string | undefined {
   return /Keepalived v(\d+\.\d+\.\d+)/.exec(output)?.[1];
 }
 
-/** Run the scenario for one daemon in one guest boot. */
-export async function runCompareScenario(
-  d: CompareDaemon,
+/**
+ * Run the scenario for every daemon in ONE guest boot, concurrently: each daemon has its own
+ * network namespace (hence its own IPVS table) and its own real servers.
+ */
+export async function runCompareScenarios(
+  daemons: readonly CompareDaemon[],
   opts: { readonly variants?: boolean; readonly timeoutMs?: number } = {},
-): Promise<CompareRunDetail> {
-  const cmd = daemonCommand(d);
-  if (/\s/.test(SCENARIO_DIR) || /'/.test(cmd.prefix)) throw new Error(`ipvs-compare: paths with blanks/quotes are not supported: ${cmd.prefix}`);
+): Promise<CompareRunDetail[]> {
+  if (daemons.length === 0 || new Set(daemons).size !== daemons.length) throw new Error(`ipvs-compare: bad daemon list: ${daemons.join(' ')}`);
+  const cmds = daemons.map((d) => ({ d, ...daemonCommand(d) }));
+  if (/\s/.test(SCENARIO_DIR) || cmds.some((c) => /'/.test(c.prefix))) throw new Error('ipvs-compare: paths with blanks/quotes are not supported');
   mkdirSync(join(cacheDir(), 'jobs'), { recursive: true });
-  const job = mkdtempSync(join(cacheDir(), 'jobs', `compare-${d}-`));
+  const job = mkdtempSync(join(cacheDir(), 'jobs', `compare-${daemons.join('-')}-`));
   try {
     const confs = compareConfigs();
     writeFileSync(join(job, 'conf-initial'), confs.initial);
     writeFileSync(join(job, 'conf-reload'), confs.reload);
     writeFileSync(join(job, 'conf-flush'), confs.flush);
+    const env = cmds.map((c) => `DAEMON_${c.d}='${c.prefix}'`).join(' ');
     const command = [
-      `${cmd.prefix} -v 2>&1 | head -1`,
-      `JOB="$KTS_JOB_DIR" HERE='${SCENARIO_DIR}' DAEMON='${cmd.prefix}' VARIANTS=${opts.variants === false ? 0 : 1} ` +
+      ...cmds.map((c) => `echo "version ${c.d}: $(${c.prefix} -v 2>&1 | head -1)"`),
+      `JOB="$KTS_JOB_DIR" HERE='${SCENARIO_DIR}' DAEMONS='${daemons.join(' ')}' ${env} VARIANTS=${opts.variants === false ? 0 : 1} ` +
         `sh '${join(SCENARIO_DIR, 'ipvs-scenario.sh')}'`,
     ].join('\n');
-    const r = await runInGuest({ command, jobDir: job, timeoutMs: opts.timeoutMs ?? 240_000 });
-    const phases = readLines(join(job, 'phases')).map((l) => l.split(' '));
-    const snapDir = join(job, 'snap');
-    const files = safeReaddir(snapDir).sort();
-    const snapshots = files.map((f, i): IpvsSnapshot => ({
-      phase: f.replace(/^\d+-/, '').replace(/\.txt$/, ''),
-      table: readLines(join(snapDir, f)),
-      waitedMs: Number(phases[i]?.[1] ?? 0),
-    }));
-    const version = d === 'keepalived' ? keepalivedVersion(r.output) : undefined;
-    const logs = safeReaddir(job)
-      .filter((f) => f.startsWith('daemon-') || f === 'rs-servers.log')
-      .map((f) => `--- ${f}\n${tail(readFileSync(join(job, f), 'utf8'), 40)}`);
-    return {
-      daemon: version === undefined ? cmd.label : `${cmd.label} ${version}`,
-      kernel: pickKernel() ?? 'unknown',
-      snapshots,
-      wallMs: r.wallMs,
-      rc: r.rc,
-      diagnostics: [`rc=${r.rc} wall=${r.wallMs} ms`, '--- scenario', tail(r.output, 60), ...logs, '--- console', tail(r.consoleLog, 30)].join('\n'),
-    };
+    const r = await runInGuest({ command, jobDir: job, timeoutMs: opts.timeoutMs ?? 300_000 });
+    const shared = ['--- scenario', tail(r.output, 80), '--- console', tail(r.consoleLog, 30)];
+    return cmds.map((c): CompareRunDetail => {
+      const dir = join(job, c.d);
+      const phases = readLines(join(dir, 'phases')).map((l) => l.split(' '));
+      const snapDir = join(dir, 'snap');
+      const snapshots = safeReaddir(snapDir).sort().map((f, i): IpvsSnapshot => ({
+        phase: f.replace(/^\d+-/, '').replace(/\.txt$/, ''),
+        table: readLines(join(snapDir, f)),
+        waitedMs: Number(phases[i]?.[1] ?? 0),
+      }));
+      const version = c.d === 'keepalived' ? keepalivedVersion(r.output) : undefined;
+      const logs = safeReaddir(dir)
+        .filter((f) => f.startsWith('daemon-') || f === 'rs-servers.log')
+        .map((f) => `--- ${c.d}/${f}\n${tail(safeRead(join(dir, f)), 40)}`);
+      return {
+        daemon: version === undefined ? c.label : `${c.label} ${version}`,
+        kernel: pickKernel() ?? 'unknown',
+        snapshots,
+        wallMs: r.wallMs,
+        rc: r.rc,
+        diagnostics: [`rc=${r.rc} wall=${r.wallMs} ms`, ...logs, ...shared].join('\n'),
+      };
+    });
   } finally {
     if (process.env['KTS_KEEP_JOB'] === undefined) rmSync(job, { recursive: true, force: true });
+  }
+}
+
+/** The scenario for one daemon in its own guest boot. */
+export async function runCompareScenario(
+  d: CompareDaemon,
+  opts: { readonly variants?: boolean; readonly timeoutMs?: number } = {},
+): Promise<CompareRunDetail> {
+  const [run] = await runCompareScenarios([d], opts);
+  if (!run) throw new Error('ipvs-compare: no run');
+  return run;
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }
 
@@ -184,17 +210,26 @@ export function readFixture(path = fixturePath()): CompareRun {
   return JSON.parse(readFileSync(path, 'utf8')) as CompareRun;
 }
 
+const isDaemon = (x: string): x is CompareDaemon => x === 'keepalived' || x === 'ours';
+
 async function main(argv: readonly string[]): Promise<number> {
-  const d = argv[0];
-  if (d !== 'keepalived' && d !== 'ours') {
-    console.error('usage: ipvs-compare.js keepalived|ours [--out FILE] [--no-variants]');
+  const outIdx = argv.indexOf('--out');
+  const daemons = argv.filter((x, i) => !x.startsWith('--') && i !== outIdx + 1);
+  if (daemons.length === 0 || !daemons.every(isDaemon)) {
+    console.error('usage: ipvs-compare.js keepalived|ours [keepalived|ours] [--out FILE] [--no-variants]');
     return 2;
   }
-  const outIdx = argv.indexOf('--out');
-  const run = await runCompareScenario(d, { variants: !argv.includes('--no-variants') });
-  console.error(run.diagnostics);
-  const doc: CompareRun = { daemon: run.daemon, kernel: run.kernel, snapshots: run.snapshots };
-  const json = JSON.stringify(doc, null, 2) + '\n';
+  const runs = await runCompareScenarios(daemons, { variants: !argv.includes('--no-variants') });
+  const fixture = readFixture();
+  for (const run of runs) {
+    console.error(run.diagnostics);
+    const diffs = diffRuns(fixture, run);
+    console.error(`ipvs-compare: ${run.daemon}: ${run.snapshots.length} snapshots, guest wall ${run.wallMs} ms, rc ${run.rc}; ` +
+      `vs ${fixture.daemon} reference: ${diffs.length === 0 ? 'equal' : `${diffs.length} difference(s)\n${diffs.join('\n')}`}`);
+  }
+  const docs = runs.map((run): CompareRun => ({ daemon: run.daemon, kernel: run.kernel, snapshots: run.snapshots }));
+  // One daemon: a CompareRun (the fixture's format); several: an array of them.
+  const json = JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n';
   const out = outIdx >= 0 ? argv[outIdx + 1] : undefined;
   if (out !== undefined) {
     mkdirSync(dirname(resolve(out)), { recursive: true });
@@ -202,8 +237,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } else {
     process.stdout.write(json);
   }
-  console.error(`ipvs-compare: ${run.daemon}: ${run.snapshots.length} snapshots, guest wall ${run.wallMs} ms, rc ${run.rc}`);
-  return run.rc === 0 ? 0 : 1;
+  return runs.every((r) => r.rc === 0) ? 0 : 1;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

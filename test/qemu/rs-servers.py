@@ -3,7 +3,9 @@
 guest's "rs" network namespace: one process listens on every ADDR:PORT given and answers each
 connection with a minimal HTTP 200. The file DOWN_FILE lists "ADDR PORT" lines that must be
 down; it is re-read every 100 ms, a listed listener is closed (connects get RST) and reopened
-once unlisted. READY_FILE is written after the first pass of binds.
+once unlisted. READY_FILE is written after the first pass of binds. With RS_HITS set, every
+accepted connection appends "ADDR PORT" (the listener's) to that file, so the scenario can
+wait until a daemon's checkers have reached given real servers.
 
 usage: rs-servers.py DOWN_FILE READY_FILE ADDR:PORT|[ADDR6]:PORT ...
 """
@@ -47,6 +49,7 @@ def main():
     sel = selectors.DefaultSelector()
     open_socks = {}
     first = True
+    hits = os.environ.get("RS_HITS")
     while True:
         down = read_down(down_file)
         for t in targets:
@@ -57,7 +60,7 @@ def main():
             elif key not in down and t not in open_socks:
                 try:
                     open_socks[t] = listen(*t)
-                    sel.register(open_socks[t], selectors.EVENT_READ)
+                    sel.register(open_socks[t], selectors.EVENT_READ, t)
                 except OSError as e:
                     print(f"rs-servers: bind {t}: {e}", file=sys.stderr, flush=True)
         if first:
@@ -71,6 +74,9 @@ def main():
                     conn, _ = key.fileobj.accept()
                 except OSError:
                     continue
+                if hits:
+                    with open(hits, "a") as f:
+                        f.write(f"{key.data[0]} {key.data[1]}\n")
                 try:
                     conn.settimeout(0.5)
                     try:
