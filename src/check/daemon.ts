@@ -23,6 +23,7 @@ import { notifySettingsKey, openNotifySink, type OpenNotifySink, type OpenedNoti
 import { watchFileCheckers, type FileCheckWatches, type WatchTrackFile } from './track-files.js';
 import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
 import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
+import { LINES } from './format.js';
 import { migrateState } from './migrate.js';
 import { createProbe, type CreateProbe } from './probe-registry.js';
 import { CheckerScheduler } from './scheduler.js';
@@ -216,10 +217,17 @@ export class CheckerDaemon {
     this.config = config;
     this.state = m.state;
     const step = evaluateQuorum(m.state);
+    // keepalived 2.2.7's reload lines: removed alive servers, weight changes of active ones,
+    // then every checked server's "Activating healthchecker" again.
+    const lines: CheckerEffect[] = [];
     for (const { vs, rs } of m.removedAlive) {
       const checkerType = rs.checkers[0]?.cfg.type ?? 'TCP_CHECK';
+      lines.push({ type: 'log', level: 'info', msg: LINES.rsRemove(rs.name, vs.name, false) });
       step.effects.unshift({ type: 'rs-down', vs: vs.name, vsIdentity: vs.cfg.identity, smtpAlert: vs.cfg.smtpAlert, rs: rs.name, rsSmtpAlert: rs.cfg.smtpAlert, checkerType, removed: true });
     }
+    for (const { vs, rs, fromWeight } of m.weightChanges) lines.push({ type: 'log', level: 'info', msg: LINES.weightChange(fromWeight, rs.cfg.weight, rs.name, vs.name) });
+    for (const vs of m.state.vss) for (const rs of vs.rss) if (rs.checkers.length > 0) lines.push({ type: 'log', level: 'info', msg: LINES.activating(rs.name, vs.name) });
+    step.effects.unshift(...lines);
     this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(desiredTable(m.state), desiredTable(old)) : []);
     this.dispatch(step.effects);
     this.files = this.watchFiles(m.state, config, false);

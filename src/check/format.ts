@@ -85,6 +85,7 @@ export const LINES = {
   rsAdd: (rs: string, vs: string, inhibit: boolean) => (inhibit ? `Enabling service ${rs} of VS ${vs}` : `Adding service ${rs} to VS ${vs}`),
   rsRemove: (rs: string, vs: string, inhibit: boolean) => (inhibit ? `Disabling service ${rs} of VS ${vs}` : `Removing service ${rs} from VS ${vs}`),
   rsShutdown: (rs: string, vs: string) => `Shutting down service ${rs} from VS ${vs}`,
+  weightChange: (from: number, to: number, rs: string, vs: string) => `Changing weight from ${from} to ${to} for active service ${rs} of VS ${vs}`,
   gained: (q: number, h: number, live: number, vs: string) => `Gained quorum ${q}+${h}=${q + h} <= ${live} for VS ${vs}`,
   lost: (q: number, h: number, live: number, vs: string) => `Lost quorum ${q}-${h}=${q - h} > ${live} for VS ${vs}`,
   sorryAdd: (s: string, vs: string) => `Adding sorry server ${s} to VS ${vs}`,

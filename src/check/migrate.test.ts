@@ -74,3 +74,15 @@ test('reload of 2,000 VS × 15 RS (30,000 RS) migrates in O(n)', () => {
   assert.ok(ms / small < 40, `30,000 RS took ${ms.toFixed(0)} ms vs ${small.toFixed(1)} ms for 3,000: not linear`);
   assert.ok(ms < 10_000, `migration took ${ms} ms`);
 });
+
+test('reload reports weight changes of servers alive on both sides (keepalived logs "Changing weight …")', () => {
+  const w = (ip: string, weight: number): string => ` real_server ${ip} 8080 {\n weight ${weight}\n TCP_CHECK {\n }\n }\n`;
+  const old = buildState(lvsConfig(conf(w('192.0.2.10', 3) + w('192.0.2.11', 3))));
+  startStep(old);
+  setCheckerState(old, { vs: 0, rs: 1, checker: 0 }, false); // .11 down: no "active service" line for it
+  const m = migrateState(old, lvsConfig(conf(w('192.0.2.10', 5) + w('192.0.2.11', 5))));
+  assert.deepEqual(
+    m.weightChanges.map((c) => `${c.rs.name} ${c.fromWeight}->${c.rs.cfg.weight}`),
+    ['[192.0.2.10]:tcp:8080 3->5'],
+  );
+});

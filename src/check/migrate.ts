@@ -17,6 +17,8 @@ export interface Migration {
   readonly carriedVs: number;
   /** Alive RSs of the old state that the new config no longer has (their VS may be gone too). */
   readonly removedAlive: readonly { readonly vs: VsState; readonly rs: RsState }[];
+  /** Carried RSs that are alive on both sides and whose configured weight changed. */
+  readonly weightChanges: readonly { readonly vs: VsState; readonly rs: RsState; readonly fromWeight: number }[];
 }
 
 export function migrateState(old: EngineState, config: LvsConfig): Migration {
@@ -25,6 +27,7 @@ export function migrateState(old: EngineState, config: LvsConfig): Migration {
   for (const vs of old.vss) oldVs.set(vs.cfg.identity, vs);
   let carriedCheckers = 0;
   let carriedVs = 0;
+  const weightChanges: { vs: VsState; rs: RsState; fromWeight: number }[] = [];
   for (const vs of next.vss) {
     const o = oldVs.get(vs.cfg.identity);
     if (!o) continue;
@@ -46,6 +49,7 @@ export function migrateState(old: EngineState, config: LvsConfig): Migration {
       }
       rs.failed = rs.checkers.filter((c) => !c.fsm.up).length;
       rs.alive = rs.failed === 0;
+      if (rs.alive && prev.alive && rs.cfg.weight !== prev.cfg.weight) weightChanges.push({ vs, rs, fromWeight: prev.cfg.weight });
     }
   }
   const newVs = new Map(next.vss.map((v) => [v.cfg.identity, v]));
@@ -55,7 +59,7 @@ export function migrateState(old: EngineState, config: LvsConfig): Migration {
     const keep = new Set(n ? n.rss.map((r) => r.key) : []);
     for (const rs of vs.rss) if (rs.alive && !keep.has(rs.key)) removedAlive.push({ vs, rs });
   }
-  return { state: next, carriedCheckers, carriedVs, removedAlive };
+  return { state: next, carriedCheckers, carriedVs, removedAlive, weightChanges };
 }
 
 const carried = (s: CheckerFsmState): CheckerFsmState => ({ ...s });
