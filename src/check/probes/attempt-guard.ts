@@ -4,6 +4,21 @@
  */
 import type { ProbeOutcome } from '../probe.js';
 
+/**
+ * Starts a probe deadline that lets pending I/O go first: Node runs expired timers before
+ * it polls sockets, so when the event loop lags (thousands of checks at once) a deadline
+ * would otherwise fail an attempt whose answer already sits in the kernel. The expiry is
+ * moved to setImmediate, which runs after the poll phase of the same loop iteration.
+ * clearTimeout() cancels it only before it fires: `onExpire` must be settle-once.
+ */
+export function ioDeadline(timeoutMs: number, onExpire: () => void): NodeJS.Timeout {
+  return setTimeout(deferExpiry, timeoutMs, onExpire);
+}
+
+function deferExpiry(onExpire: () => void): void {
+  setImmediate(onExpire);
+}
+
 export interface AttemptGuard {
   /** Resolves the attempt (first call wins) and releases its resources. */
   finish(o: ProbeOutcome): void;
@@ -21,7 +36,7 @@ export interface AttemptGuardOptions {
 export function guardAttempt(resolve: (o: ProbeOutcome) => void, opts: AttemptGuardOptions): AttemptGuard {
   let done = false;
   const onAbort = (): void => finish({ type: 'failure', reason: 'aborted' });
-  const timer = setTimeout(() => finish(opts.onTimeout()), opts.timeoutMs);
+  const timer = ioDeadline(opts.timeoutMs, () => finish(opts.onTimeout()));
   function finish(o: ProbeOutcome): void {
     if (done) return;
     done = true;
