@@ -7,8 +7,9 @@ import type { ProbeOutcome } from '../probe.js';
 /**
  * Starts a probe deadline that lets pending I/O go first: Node runs expired timers before
  * it polls sockets, so when the event loop lags (thousands of checks at once) a deadline
- * would otherwise fail an attempt whose answer already sits in the kernel. The expiry is
- * moved to setImmediate, which runs after the poll phase of the same loop iteration.
+ * would otherwise fail an attempt whose answer already sits in the kernel. The expiry waits
+ * for two poll phases (setImmediate twice): libuv stops reading a socket after a short read,
+ * so a response and its EOF that arrived together are seen in two successive polls.
  * clearTimeout() cancels it only before it fires: `onExpire` must be settle-once.
  */
 export function ioDeadline(timeoutMs: number, onExpire: () => void): NodeJS.Timeout {
@@ -16,7 +17,8 @@ export function ioDeadline(timeoutMs: number, onExpire: () => void): NodeJS.Time
 }
 
 function deferExpiry(onExpire: () => void): void {
-  setImmediate(onExpire);
+  // An immediate queued from an immediate runs in the next loop iteration, after its poll.
+  setImmediate(setImmediate, onExpire);
 }
 
 export interface AttemptGuard {

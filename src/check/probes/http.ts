@@ -21,7 +21,8 @@ import { AttemptTracker, connectTcp, socketErrorReason } from './tcp.js';
 
 export interface HttpGetParams {
   readonly connection: CheckerConnection;
-  readonly request: string;
+  /** The request bytes (HTTP_GET encodes each url's once). */
+  readonly request: string | Uint8Array;
   /** Present = SSL_GET. */
   readonly tls?: TlsClientSettings;
   /** Deadline for everything after the TCP connect; default connection.connectTimeoutMs. */
@@ -114,11 +115,13 @@ export function createHttpProbe(config: HttpCheckConfig, env: ProbeEnv): Probe {
   const attempts = new AttemptTracker();
   // The request of each url never changes: built once, not per check.
   const requests = config.urls.map((url) =>
-    buildHttpRequest({
-      path: url.path,
-      protocol: config.httpProtocol,
-      host: hostHeader(url.effectiveVirtualhost, config.connection.connectIp, config.connection.connectPort, config.connection.family),
-    }),
+    Buffer.from(
+      buildHttpRequest({
+        path: url.path,
+        protocol: config.httpProtocol,
+        host: hostHeader(url.effectiveVirtualhost, config.connection.connectIp, config.connection.connectPort, config.connection.family),
+      }),
+    ),
   );
   return {
     run: (attempt: ProbeAttempt): Promise<ProbeOutcome> => {
@@ -128,7 +131,7 @@ export function createHttpProbe(config: HttpCheckConfig, env: ProbeEnv): Probe {
       if (re !== undefined && !re.ok) return Promise.resolve({ type: 'failure', reason: re.reason });
       if (material !== undefined && !material.ok) return Promise.resolve({ type: 'failure', reason: material.reason });
       const conn = config.connection;
-      const request = requests[attempt.urlIndex] ?? '';
+      const request = requests[attempt.urlIndex] ?? Buffer.alloc(0);
       const sni = sniServername(config, url);
       const tls = material?.ok === true ? { tls: { ...material.value, ...(sni !== undefined ? { servername: sni } : {}) } } : {};
       return attempts.run(attempt, async (signal): Promise<ProbeOutcome> => {
