@@ -5,6 +5,7 @@ import { nullLogger } from '../../core/logger.js';
 import type { TcpCheckConfig } from '../../config/model-lvs.js';
 import { lvsConfig } from '../../test-kit/lvs-sim.js';
 import { connectTcp, createTcpProbe } from './tcp.js';
+import { nativeTcpConnector } from './tcp-native.js';
 
 // Loopback only: a listener of this process, or a port nobody listens on (RST).
 function listen(): Promise<{ server: Server; port: number }> {
@@ -74,4 +75,31 @@ test('TCP probe: a deadline that expires while the event loop is busy lets the c
   } finally {
     server.close();
   }
+});
+
+test('native connect: the addon has connect(); success, "connection refused", cancel, and the probe uses it', async () => {
+  const { server, port } = await listen();
+  let accepted = 0;
+  server.on('connection', () => accepted++);
+  const cfg = tcpConfig(port);
+  const connector = nativeTcpConnector(cfg.connection);
+  assert.ok(connector, 'the native addon must be built with connect() (node scripts/build-native.mjs)');
+  const run = (ms = 1000): Promise<string | null> => new Promise((resolve) => connector(ms, resolve));
+  try {
+    assert.equal(await run(), null);
+    const cancelled = new Promise<string | null>((resolve) => connector(1000, resolve)());
+    assert.equal(await cancelled, 'aborted');
+    // Busy loop past the deadline: the completed connect still wins (ioDeadline).
+    const late = run(50);
+    busyWait(150);
+    assert.equal(await late, null);
+    assert.deepEqual(await createTcpProbe(cfg, env).run({ urlIndex: 0 }), { type: 'success' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(accepted >= 3, `backend saw ${accepted} connections`);
+  } finally {
+    server.close();
+  }
+  assert.equal(await run(), 'connection refused');
+  // bind_if stays on the net.Socket path.
+  assert.equal(nativeTcpConnector({ ...cfg.connection, bindIf: 'lo' }), null);
 });

@@ -14,24 +14,10 @@ import type { CheckerConnection, TcpCheckConfig } from '../../config/model-lvs.j
 import { fail, ok, type Result } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { ioDeadline } from './attempt-guard.js';
+import { nativeTcpConnector } from './tcp-native.js';
+import { socketErrorReason } from './socket-error.js';
 
-const ERRNO_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EADDRNOTAVAIL: 'cannot bind the local address',
-  EADDRINUSE: 'local address in use',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'broken pipe',
-};
-
-/** One short line for an I/O error ("connection refused", "EACCES …"). */
-export function socketErrorReason(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return ERRNO_REASONS[code] ?? code.toLowerCase().replace(/^e/, '') + ` (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
+export { socketErrorReason } from './socket-error.js';
 
 /** A not yet connected TCP socket carrying SO_MARK / SO_BINDTODEVICE. */
 function markedSocket(conn: CheckerConnection): Result<Socket, string> {
@@ -186,6 +172,7 @@ export class AttemptTracker {
   }
 }
 
+const CONNECTED: Result<null, string> = ok(null);
 const SUCCESS: ProbeOutcome = Object.freeze({ type: 'success' });
 const ABORTED: ProbeOutcome = Object.freeze({ type: 'failure', reason: 'aborted' });
 
@@ -193,6 +180,10 @@ export function createTcpProbe(config: TcpCheckConfig, _env: ProbeEnv): Probe {
   const inFlight = new Set<() => void>();
   let closed = false;
   const conn = config.connection;
+  // No net.Socket per check where the native addon can do the connect (tcp-native.ts).
+  const native = nativeTcpConnector(conn);
+  const start = (done: (r: Result<Socket | null, string>) => void): (() => void) =>
+    native !== null ? native(conn.connectTimeoutMs, (reason) => done(reason === null ? CONNECTED : fail(reason))) : startConnect(conn, conn.connectTimeoutMs, done);
   return {
     run: (attempt: ProbeAttempt): Promise<ProbeOutcome> => {
       const signal = attempt.signal;
@@ -200,7 +191,7 @@ export function createTcpProbe(config: TcpCheckConfig, _env: ProbeEnv): Probe {
       return new Promise((resolve) => {
         let finished = false;
         let registered = false;
-        const cancel = startConnect(conn, conn.connectTimeoutMs, (r) => {
+        const cancel = start((r) => {
           finished = true;
           // A connect that fails at once calls back before `cancel` exists (nothing registered yet).
           if (registered) {
@@ -211,7 +202,7 @@ export function createTcpProbe(config: TcpCheckConfig, _env: ProbeEnv): Probe {
             resolve({ type: 'failure', reason: r.reason });
             return;
           }
-          r.value.destroy();
+          r.value?.destroy();
           resolve(SUCCESS);
         });
         if (finished) return;
