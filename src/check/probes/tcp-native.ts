@@ -70,6 +70,12 @@ export function nativeTcpConnector(conn: CheckerConnection): NativeConnect | nul
     let pending: number;
     try {
       if (conn.fwmark !== undefined) n.setsockopt(fd, k.SOL_SOCKET, k.SO_MARK, conn.fwmark);
+    } catch (e) {
+      n.close(fd);
+      done(`cannot set fwmark ${conn.fwmark}: ${socketErrorReason(e)}`);
+      return noop;
+    }
+    try {
       if (local !== undefined) n.bind(fd, local);
       pending = connect(fd, remote);
     } catch (e) {

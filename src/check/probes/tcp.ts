@@ -4,9 +4,10 @@
  * socket is closed at once. Runs in the checker child. `connectTcp` is also the connect
  * step of HTTP_GET/SSL_GET and genhash.
  *
- * `fwmark` (SO_MARK) and `bind_if` (SO_BINDTODEVICE) cannot be set on a socket Node
- * creates, so with either one the socket is opened by the native addon, configured, and
- * handed to net.Socket, which connects it as usual.
+ * TCP_CHECK itself connects through the native addon where it can (tcp-native.ts: no
+ * net.Socket per check). On the net.Socket path, `fwmark` (SO_MARK) and `bind_if`
+ * (SO_BINDTODEVICE) cannot be set on a socket Node creates, so with either one the socket
+ * is opened by the native addon, configured, and handed to net.Socket, which connects it.
  */
 import { Socket, connect, type TcpSocketConnectOpts } from 'node:net';
 import { K, nio } from '../../sys/nio.js';
