@@ -201,6 +201,18 @@ static napi_value nio_bind(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Non-blocking connect: 0 = connected, 1 = in progress (wait for POLLOUT, then SO_ERROR). */
+static napi_value nio_connect(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t fd;
+  void *sa;
+  size_t len;
+  if (!arg_int(env, argv[0], "fd", &fd) || !arg_bytes(env, argv[1], "sockaddr", &sa, &len)) return NULL;
+  if (connect(fd, (const struct sockaddr *)sa, (socklen_t)len) == 0) return num(env, 0);
+  if (errno == EINPROGRESS) return num(env, 1);
+  return throw_errno(env, "connect", errno);
+}
+
 static napi_value nio_getsockname(napi_env env, napi_callback_info info) {
   ARGS(1);
   int32_t fd;
@@ -713,6 +725,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"setsockopt", NULL, nio_setsockopt, NULL, NULL, NULL, napi_enumerable, NULL},
     {"getsockopt", NULL, nio_getsockopt, NULL, NULL, NULL, napi_enumerable, NULL},
     {"bind", NULL, nio_bind, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"connect", NULL, nio_connect, NULL, NULL, NULL, napi_enumerable, NULL},
     {"getsockname", NULL, nio_getsockname, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sendmsg", NULL, nio_sendmsg, NULL, NULL, NULL, napi_enumerable, NULL},
     {"recvmsg", NULL, nio_recvmsg, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -262,11 +262,20 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
   const ok = outcome.type === 'success';
   const next = applyResult(c.params, c.fsm, ok);
   const dynamic = ok && c.cfg.type === 'MISC_CHECK' && c.cfg.dynamic;
-  // The common case (a steady checker) touches neither the RS nor IPVS: skip the table diff.
-  const quiet = !next.transition && next.state.up === c.fsm.up && !dynamic;
+  const logFailure = !ok && 'logAllFailures' in c.cfg && c.cfg.logAllFailures;
+  // Steady results, and transitions that leave the RS's alive state as it was (a first
+  // success, one of several checkers failing), touch neither the weights nor IPVS: skip
+  // the table diff (and the quorum, which depends on nothing else).
+  const flips = next.state.up !== c.fsm.up;
+  const aliveAfter = rs.failed + (flips ? (next.state.up ? -1 : 1) : 0) === 0;
+  const quiet = aliveAfter === rs.alive && !dynamic;
+  if (quiet && !flips && !next.transition && next.urlPassed === undefined && !logFailure) {
+    c.fsm = next.state;
+    return { step: emptyStep(), delayMs: next.delayMs, next };
+  }
   const apply = (out: CheckerEffect[]): CheckerEffect | null => {
     const chk = formatChecker(c.cfg, rs.cfg, vs.cfg);
-    if (!ok && 'logAllFailures' in c.cfg && c.cfg.logAllFailures) {
+    if (logFailure) {
       out.push({ type: 'log', level: 'info', msg: `${chk}: check failed: ${outcome.type === 'failure' ? outcome.reason : ''}` });
     }
     if (next.urlPassed !== undefined && (c.cfg.type === 'HTTP_GET' || c.cfg.type === 'SSL_GET')) {
@@ -286,7 +295,8 @@ export function checkerResult(state: EngineState, ref: CheckerRef, outcome: Prob
   let step: Step;
   if (quiet) {
     step = emptyStep();
-    apply(step.effects);
+    const tail = apply(step.effects);
+    if (tail) step.effects.push(tail);
   } else step = changeVs(vs, apply);
   return { step, delayMs: next.delayMs, next };
 }

@@ -1,15 +1,17 @@
 /**
- * Drives the polled checkers of an EngineState with one timer each (Clock injected, so a
- * simulation runs on a FakeClock): first run at random in [0, warmup], then whatever delay
- * the checker FSM asks for. Probe runs are promises, never awaited in a loop, so thousands
- * run concurrently; a result that arrives after stop() (reload, shutdown) is dropped.
+ * Drives the polled checkers of an EngineState (Clock injected, so a simulation runs on a
+ * FakeClock): first run at random in [0, warmup], then whatever delay the checker FSM asks
+ * for. Every deadline sits in one TimerQueue (one armed timer for all checkers). Probe runs
+ * are promises, never awaited in a loop, so thousands run concurrently; stop() closes the
+ * probes (which ends their attempts) and a result that arrives after it is dropped.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { firstRunDelayMs, nextUrl } from './checker-fsm.js';
 import type { Step } from './effects.js';
 import { checkerResult, type CheckerRef, type EngineState } from './lvs-state.js';
 import type { PolledCheckerConfig, Probe, ProbeOutcome } from './probe.js';
+import { TimerQueue } from './timer-queue.js';
 
 export interface SchedulerDeps {
   readonly clock: Clock;
@@ -26,14 +28,16 @@ export interface SchedulerDeps {
 interface Running {
   readonly ref: CheckerRef;
   readonly probe: Probe;
-  timer: TimerHandle | null;
-  abort: AbortController | null;
+  /** Bound once: a run allocates no closures of its own. */
+  readonly onOutcome: (o: ProbeOutcome) => void;
+  readonly onError: (e: unknown) => void;
 }
 
 const isPolled = (c: { type: string }): c is PolledCheckerConfig => c.type !== 'FILE_CHECK' && c.type !== 'BFD_CHECK';
 
 export class CheckerScheduler {
   private readonly running: Running[] = [];
+  private readonly queue: TimerQueue<Running>;
   private stopped = false;
   /** Probe runs started (for tests and the data dump). */
   runs = 0;
@@ -41,7 +45,9 @@ export class CheckerScheduler {
   constructor(
     private readonly state: EngineState,
     private readonly deps: SchedulerDeps,
-  ) {}
+  ) {
+    this.queue = new TimerQueue(deps.clock, (r) => this.fire(r));
+  }
 
   start(): void {
     const missing = new Set<string>();
@@ -55,7 +61,7 @@ export class CheckerScheduler {
             missing.add(c.cfg.type);
             return;
           }
-          const r: Running = { ref, probe, timer: null, abort: null };
+          const r: Running = { ref, probe, onOutcome: (o) => this.done(r, o), onError: (e) => this.done(r, failureOf(e)) };
           this.running.push(r);
           this.schedule(r, firstRunDelayMs(c.params, this.deps.random));
         }),
@@ -64,15 +70,12 @@ export class CheckerScheduler {
     for (const t of missing) this.deps.log.warn(`${t} is not supported by this build: such checkers keep their initial state`);
   }
 
-  /** Cancel timers, abort in-flight probes, close them. Idempotent. */
+  /** Cancel the deadlines, close the probes (ending their attempts). Idempotent. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    for (const r of this.running) {
-      r.timer?.cancel();
-      r.abort?.abort();
-      r.probe.close();
-    }
+    this.queue.clear();
+    for (const r of this.running) r.probe.close();
   }
 
   get checkerCount(): number {
@@ -80,11 +83,10 @@ export class CheckerScheduler {
   }
 
   private schedule(r: Running, delayMs: number): void {
-    r.timer = this.deps.clock.setTimer(this.deps.clock.nowMs() + delayMs, () => this.fire(r));
+    this.queue.add(r, this.deps.clock.nowMs() + delayMs);
   }
 
   private fire(r: Running): void {
-    r.timer = null;
     if (this.stopped) return;
     const slot = this.state.vss[r.ref.vs]?.rss[r.ref.rs]?.checkers[r.ref.checker];
     if (!slot) return;
@@ -92,22 +94,21 @@ export class CheckerScheduler {
       this.schedule(r, slot.params.delayLoopMs);
       return;
     }
-    const abort = new AbortController();
-    r.abort = abort;
     this.runs++;
     let p: Promise<ProbeOutcome>;
     try {
-      p = r.probe.run({ urlIndex: nextUrl(slot.fsm), signal: abort.signal });
+      p = r.probe.run({ urlIndex: nextUrl(slot.fsm) });
     } catch (e) {
       p = Promise.resolve(failureOf(e));
     }
-    p.catch(failureOf).then((outcome) => {
-      r.abort = null;
-      if (this.stopped) return;
-      const res = checkerResult(this.state, r.ref, outcome);
-      this.schedule(r, res.delayMs);
-      this.deps.onStep(res.step, r.ref);
-    });
+    p.then(r.onOutcome, r.onError);
+  }
+
+  private done(r: Running, outcome: ProbeOutcome): void {
+    if (this.stopped) return;
+    const res = checkerResult(this.state, r.ref, outcome);
+    this.schedule(r, res.delayMs);
+    this.deps.onStep(res.step, r.ref);
   }
 }
 

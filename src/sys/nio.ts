@@ -93,6 +93,11 @@ export interface NioAddon {
   /** `inout` carries the request in and the answer out; returns the kernel's optlen. */
   getsockopt(fd: number, level: number, name: number, inout: Uint8Array): number;
   bind(fd: number, sockaddr: Uint8Array): void;
+  /**
+   * Non-blocking connect: 0 = connected, 1 = in progress (poll POLLOUT, then SO_ERROR).
+   * Optional: an addon built before it was added lacks it (callers fall back).
+   */
+  connect?(fd: number, sockaddr: Uint8Array): number;
   /** AF_PACKET: sockaddr_ll with the interface MAC; AF_NETLINK: sockaddr_nl with the port id. */
   getsockname(fd: number): Buffer;
   /** Returns bytes sent, or -1 on EAGAIN/ENOBUFS (retry later). Other errors throw. */

@@ -4,6 +4,23 @@
  */
 import type { ProbeOutcome } from '../probe.js';
 
+/**
+ * Starts a probe deadline that lets pending I/O go first: Node runs expired timers before
+ * it polls sockets, so when the event loop lags (thousands of checks at once) a deadline
+ * would otherwise fail an attempt whose answer already sits in the kernel. The expiry waits
+ * for two poll phases (setImmediate twice): libuv stops reading a socket after a short read,
+ * so a response and its EOF that arrived together are seen in two successive polls.
+ * clearTimeout() cancels it only before it fires: `onExpire` must be settle-once.
+ */
+export function ioDeadline(timeoutMs: number, onExpire: () => void): NodeJS.Timeout {
+  return setTimeout(deferExpiry, timeoutMs, onExpire);
+}
+
+function deferExpiry(onExpire: () => void): void {
+  // An immediate queued from an immediate runs in the next loop iteration, after its poll.
+  setImmediate(setImmediate, onExpire);
+}
+
 export interface AttemptGuard {
   /** Resolves the attempt (first call wins) and releases its resources. */
   finish(o: ProbeOutcome): void;
@@ -21,7 +38,7 @@ export interface AttemptGuardOptions {
 export function guardAttempt(resolve: (o: ProbeOutcome) => void, opts: AttemptGuardOptions): AttemptGuard {
   let done = false;
   const onAbort = (): void => finish({ type: 'failure', reason: 'aborted' });
-  const timer = setTimeout(() => finish(opts.onTimeout()), opts.timeoutMs);
+  const timer = ioDeadline(opts.timeoutMs, () => finish(opts.onTimeout()));
   function finish(o: ProbeOutcome): void {
     if (done) return;
     done = true;

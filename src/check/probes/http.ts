@@ -16,11 +16,13 @@ import { buildHttpRequest, hostHeader } from './http-request.js';
 import { DEFAULT_HTTP_LIMITS, HttpResponseReader, type HttpResponse, type HttpResponseHead, type HttpResponseLimits } from './http-response.js';
 import { compileUrlRegex, judgeHttpResponse } from './http-match.js';
 import { loadTlsMaterial, sniServername, type TlsClientMaterial, type TlsClientSettings } from './ssl.js';
+import { ioDeadline } from './attempt-guard.js';
 import { AttemptTracker, connectTcp, socketErrorReason } from './tcp.js';
 
 export interface HttpGetParams {
   readonly connection: CheckerConnection;
-  readonly request: string;
+  /** The request bytes (HTTP_GET encodes each url's once). */
+  readonly request: string | Uint8Array;
   /** Present = SSL_GET. */
   readonly tls?: TlsClientSettings;
   /** Deadline for everything after the TCP connect; default connection.connectTimeoutMs. */
@@ -58,10 +60,10 @@ function exchange(tcp: Socket, p: HttpGetParams, timeoutMs: number): Promise<Res
       resolve(r);
     };
     const onAbort = (): void => settle(fail('aborted'));
-    const timer = setTimeout(() => {
+    const timer = ioDeadline(timeoutMs, () => {
       const what = reader.headerReceived === undefined ? 'the HTTP header' : 'the end of the response';
       settle(fail(`timeout after ${timeoutMs} ms waiting for ${what} (${reader.received} bytes received)`));
-    }, timeoutMs);
+    });
     p.signal?.addEventListener('abort', onAbort, { once: true });
     const send = (): void => {
       stream.write(p.request);
@@ -111,6 +113,16 @@ export function createHttpProbe(config: HttpCheckConfig, env: ProbeEnv): Probe {
     if (!material.ok) env.log.error(material.reason);
   }
   const attempts = new AttemptTracker();
+  // The request of each url never changes: built once, not per check.
+  const requests = config.urls.map((url) =>
+    Buffer.from(
+      buildHttpRequest({
+        path: url.path,
+        protocol: config.httpProtocol,
+        host: hostHeader(url.effectiveVirtualhost, config.connection.connectIp, config.connection.connectPort, config.connection.family),
+      }),
+    ),
+  );
   return {
     run: (attempt: ProbeAttempt): Promise<ProbeOutcome> => {
       const url = config.urls[attempt.urlIndex];
@@ -119,11 +131,7 @@ export function createHttpProbe(config: HttpCheckConfig, env: ProbeEnv): Probe {
       if (re !== undefined && !re.ok) return Promise.resolve({ type: 'failure', reason: re.reason });
       if (material !== undefined && !material.ok) return Promise.resolve({ type: 'failure', reason: material.reason });
       const conn = config.connection;
-      const request = buildHttpRequest({
-        path: url.path,
-        protocol: config.httpProtocol,
-        host: hostHeader(url.effectiveVirtualhost, conn.connectIp, conn.connectPort, conn.family),
-      });
+      const request = requests[attempt.urlIndex] ?? Buffer.alloc(0);
       const sni = sniServername(config, url);
       const tls = material?.ok === true ? { tls: { ...material.value, ...(sni !== undefined ? { servername: sni } : {}) } } : {};
       return attempts.run(attempt, async (signal): Promise<ProbeOutcome> => {

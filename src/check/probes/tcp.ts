@@ -4,33 +4,21 @@
  * socket is closed at once. Runs in the checker child. `connectTcp` is also the connect
  * step of HTTP_GET/SSL_GET and genhash.
  *
- * `fwmark` (SO_MARK) and `bind_if` (SO_BINDTODEVICE) cannot be set on a socket Node
- * creates, so with either one the socket is opened by the native addon, configured, and
- * handed to net.Socket, which connects it as usual.
+ * TCP_CHECK itself connects through the native addon where it can (tcp-native.ts: no
+ * net.Socket per check). On the net.Socket path, `fwmark` (SO_MARK) and `bind_if`
+ * (SO_BINDTODEVICE) cannot be set on a socket Node creates, so with either one the socket
+ * is opened by the native addon, configured, and handed to net.Socket, which connects it.
  */
-import { Socket, connect } from 'node:net';
+import { Socket, connect, type TcpSocketConnectOpts } from 'node:net';
 import { K, nio } from '../../sys/nio.js';
 import type { CheckerConnection, TcpCheckConfig } from '../../config/model-lvs.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
+import { ioDeadline } from './attempt-guard.js';
+import { nativeTcpConnector } from './tcp-native.js';
+import { socketErrorReason } from './socket-error.js';
 
-const ERRNO_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EADDRNOTAVAIL: 'cannot bind the local address',
-  EADDRINUSE: 'local address in use',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'broken pipe',
-};
-
-/** One short line for an I/O error ("connection refused", "EACCES …"). */
-export function socketErrorReason(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return ERRNO_REASONS[code] ?? code.toLowerCase().replace(/^e/, '') + ` (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
+export { socketErrorReason } from './socket-error.js';
 
 /** A not yet connected TCP socket carrying SO_MARK / SO_BINDTODEVICE. */
 function markedSocket(conn: CheckerConnection): Result<Socket, string> {
@@ -58,90 +46,176 @@ function remoteHost(conn: CheckerConnection): string {
   return linkLocal && conn.bindIf !== undefined && !conn.connectIp.includes('%') ? `${conn.connectIp}%${conn.bindIf}` : conn.connectIp;
 }
 
+/** Called once with the connected socket (the caller owns it) or the failure reason. */
+type ConnectDone = (r: Result<Socket, string>) => void;
+
+/**
+ * The connect without promises or AbortSignals (a TCP_CHECK is thousands of these a
+ * second): `done` is called exactly once; the returned function cancels ('aborted').
+ */
+function startConnect(conn: CheckerConnection, timeoutMs: number, done: ConnectDone): () => void {
+  let settled = false;
+  const settleOnce = (r: Result<Socket, string>): void => {
+    if (settled) return;
+    settled = true;
+    done(r);
+  };
+  if (conn.connectPort <= 0 || conn.connectPort > 65535) {
+    settleOnce(fail(`cannot connect to port ${conn.connectPort}`));
+    return () => undefined;
+  }
+  let marked: Socket | undefined;
+  if (conn.fwmark !== undefined || conn.bindIf !== undefined) {
+    const m = markedSocket(conn);
+    if (!m.ok) {
+      settleOnce(m);
+      return () => undefined;
+    }
+    marked = m.value;
+  }
+  const target = connectTarget(conn);
+  let sock: Socket;
+  try {
+    sock = marked !== undefined ? marked.connect(target) : connect(target);
+  } catch (e) {
+    marked?.destroy();
+    settleOnce(fail(socketErrorReason(e)));
+    return () => undefined;
+  }
+  const settle = (r: Result<Socket, string>): void => {
+    if (settled) return;
+    clearTimeout(timer);
+    sock.removeListener('error', onError);
+    sock.removeListener('connect', onConnect);
+    if (!r.ok) sock.destroy();
+    settleOnce(r);
+  };
+  const onError = (e: Error): void => settle(fail(socketErrorReason(e)));
+  const onConnect = (): void => settle(ok(sock));
+  const timer = ioDeadline(timeoutMs, () => settle(fail(`timeout after ${timeoutMs} ms (connect)`)));
+  sock.once('error', onError);
+  sock.once('connect', onConnect);
+  return () => settle(fail('aborted'));
+}
+
+/** net.connect options; built per attempt only for the (rare) bound or marked checkers. */
+const targets = new WeakMap<CheckerConnection, TcpSocketConnectOpts>();
+
+function connectTarget(conn: CheckerConnection): TcpSocketConnectOpts {
+  let t = targets.get(conn);
+  if (t === undefined) {
+    t = {
+      host: remoteHost(conn),
+      port: conn.connectPort,
+      family: conn.family,
+      ...(conn.bindTo !== undefined || conn.bindPort !== undefined ? { localAddress: conn.bindTo ?? (conn.family === 6 ? '::' : '0.0.0.0') } : {}),
+      ...(conn.bindPort !== undefined ? { localPort: conn.bindPort } : {}),
+    };
+    targets.set(conn, t);
+  }
+  return t;
+}
+
 /**
  * Connect within `timeoutMs` (default connect_timeout). Always settles; on failure the
  * socket is already destroyed.
  */
 export function connectTcp(conn: CheckerConnection, signal?: AbortSignal, timeoutMs = conn.connectTimeoutMs): Promise<Result<Socket, string>> {
   if (signal?.aborted === true) return Promise.resolve(fail('aborted'));
-  if (conn.connectPort <= 0 || conn.connectPort > 65535) return Promise.resolve(fail(`cannot connect to port ${conn.connectPort}`));
-  let marked: Socket | undefined;
-  if (conn.fwmark !== undefined || conn.bindIf !== undefined) {
-    const m = markedSocket(conn);
-    if (!m.ok) return Promise.resolve(m);
-    marked = m.value;
-  }
-  const target = {
-    host: remoteHost(conn),
-    port: conn.connectPort,
-    family: conn.family,
-    ...(conn.bindTo !== undefined || conn.bindPort !== undefined ? { localAddress: conn.bindTo ?? (conn.family === 6 ? '::' : '0.0.0.0') } : {}),
-    ...(conn.bindPort !== undefined ? { localPort: conn.bindPort } : {}),
-  };
   return new Promise((resolve) => {
-    let sock: Socket;
-    try {
-      sock = marked !== undefined ? marked.connect(target) : connect(target);
-    } catch (e) {
-      marked?.destroy();
-      resolve(fail(socketErrorReason(e)));
+    if (signal === undefined) {
+      startConnect(conn, timeoutMs, resolve);
       return;
     }
-    const settle = (r: Result<Socket, string>): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      sock.removeListener('error', onError);
-      sock.removeListener('connect', onConnect);
-      if (!r.ok) sock.destroy();
+    let finished = false;
+    const cancel = startConnect(conn, timeoutMs, (r) => {
+      finished = true;
+      // Deferred: a connect that fails at once calls back before `cancel` is assigned.
+      queueMicrotask(() => signal.removeEventListener('abort', cancel));
       resolve(r);
-    };
-    const onAbort = (): void => settle(fail('aborted'));
-    const onError = (e: Error): void => settle(fail(socketErrorReason(e)));
-    const onConnect = (): void => settle(ok(sock));
-    const timer = setTimeout(() => settle(fail(`timeout after ${timeoutMs} ms (connect)`)), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    sock.once('error', onError);
-    sock.once('connect', onConnect);
+    });
+    if (!finished) signal.addEventListener('abort', cancel, { once: true });
   });
 }
 
 /**
- * Runs attempts with an AbortController per attempt, so that both the engine's signal and
- * Probe.close() end them promptly.
+ * Runs attempts so that both the engine's signal and Probe.close() end them promptly.
+ * Attempts without a signal of their own share the tracker's (one AbortController per
+ * probe, not per attempt); close() aborts it, and with it every later attempt.
  */
 export class AttemptTracker {
   private readonly open = new Set<AbortController>();
+  private closing: AbortController | null = null;
 
   async run<T>(attempt: ProbeAttempt, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (attempt.signal === undefined) {
+      this.closing ??= new AbortController();
+      return fn(this.closing.signal);
+    }
     const ac = new AbortController();
     const relay = (): void => ac.abort();
-    attempt.signal?.addEventListener('abort', relay, { once: true });
-    if (attempt.signal?.aborted === true) ac.abort();
+    attempt.signal.addEventListener('abort', relay, { once: true });
+    if (attempt.signal.aborted) ac.abort();
     this.open.add(ac);
     try {
       return await fn(ac.signal);
     } finally {
       this.open.delete(ac);
-      attempt.signal?.removeEventListener('abort', relay);
+      attempt.signal.removeEventListener('abort', relay);
     }
   }
 
   abortAll(): void {
+    this.closing ??= new AbortController();
+    this.closing.abort();
     for (const ac of this.open) ac.abort();
     this.open.clear();
   }
 }
 
+const CONNECTED: Result<null, string> = ok(null);
+const SUCCESS: ProbeOutcome = Object.freeze({ type: 'success' });
+const ABORTED: ProbeOutcome = Object.freeze({ type: 'failure', reason: 'aborted' });
+
 export function createTcpProbe(config: TcpCheckConfig, _env: ProbeEnv): Probe {
-  const attempts = new AttemptTracker();
+  const inFlight = new Set<() => void>();
+  let closed = false;
+  const conn = config.connection;
+  // No net.Socket per check where the native addon can do the connect (tcp-native.ts).
+  const native = nativeTcpConnector(conn);
+  const start = (done: (r: Result<Socket | null, string>) => void): (() => void) =>
+    native !== null ? native(conn.connectTimeoutMs, (reason) => done(reason === null ? CONNECTED : fail(reason))) : startConnect(conn, conn.connectTimeoutMs, done);
   return {
-    run: (attempt: ProbeAttempt): Promise<ProbeOutcome> =>
-      attempts.run(attempt, async (signal) => {
-        const r = await connectTcp(config.connection, signal);
-        if (!r.ok) return { type: 'failure', reason: r.reason };
-        r.value.destroy();
-        return { type: 'success' };
-      }),
-    close: () => attempts.abortAll(),
+    run: (attempt: ProbeAttempt): Promise<ProbeOutcome> => {
+      const signal = attempt.signal;
+      if (closed || signal?.aborted === true) return Promise.resolve(ABORTED);
+      return new Promise((resolve) => {
+        let finished = false;
+        let registered = false;
+        const cancel = start((r) => {
+          finished = true;
+          // A connect that fails at once calls back before `cancel` exists (nothing registered yet).
+          if (registered) {
+            inFlight.delete(cancel);
+            signal?.removeEventListener('abort', cancel);
+          }
+          if (!r.ok) {
+            resolve({ type: 'failure', reason: r.reason });
+            return;
+          }
+          r.value?.destroy();
+          resolve(SUCCESS);
+        });
+        if (finished) return;
+        registered = true;
+        inFlight.add(cancel);
+        signal?.addEventListener('abort', cancel, { once: true });
+      });
+    },
+    close: () => {
+      closed = true;
+      for (const cancel of inFlight) cancel();
+      inFlight.clear();
+    },
   };
 }
