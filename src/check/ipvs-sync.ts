@@ -29,9 +29,22 @@ export const openNetlinkIpvs: OpenIpvs = async (log) => {
   return mod.NetlinkIpvsClient.open(log);
 };
 
+/**
+ * Ops in flight at once. Netlink requests on one socket are handled by the kernel in the
+ * order sent, so pipelining keeps the order while a busy event loop no longer costs one
+ * loop turn per op; the window keeps the acks well inside the socket's receive buffer.
+ */
+const IPVS_WINDOW = 64;
+
+/** Ops whose outcome can change what a later op means: nothing else is in flight around them. */
+const isBarrier = (op: IpvsOp): boolean => op.type === 'edit-dest' || op.type === 'flush';
+
 export class IpvsSync {
   private client: IpvsClient | null = null;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly pending: IpvsOp[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
   /** Ops applied successfully (tests, dump). */
   applied = 0;
 
@@ -78,26 +91,56 @@ export class IpvsSync {
     await this.idle();
   }
 
-  /** Queue ops (in order); errors are logged per op and never stop the queue. */
+  /** Queue ops (applied in order, pipelined); errors are logged per op and never stop the queue. */
   apply(ops: readonly IpvsOp[]): void {
     if (!this.client || ops.length === 0) return;
-    const c = this.client;
-    this.queue = this.queue.then(async () => {
-      for (const op of ops) {
-        if (this.client !== c) return;
-        try {
-          await c.apply(op);
-          this.applied++;
-        } catch (e) {
-          this.log.error(`IPVS: ${op.type} failed: ${errText(e)}`);
-          if (errCode(e) === UNAVAILABLE) this.client = null;
-        }
-      }
-    });
+    for (const op of ops) this.pending.push(op);
+    this.pump();
   }
 
+  private pump(): void {
+    const c = this.client;
+    while (c && this.head < this.pending.length && this.inFlight < IPVS_WINDOW) {
+      const op = this.pending[this.head]!;
+      if (isBarrier(op) && this.inFlight > 0) break;
+      this.head++;
+      this.inFlight++;
+      void c.apply(op).then(
+        () => {
+          this.applied++;
+          this.settled();
+        },
+        (e: unknown) => {
+          this.log.error(`IPVS: ${op.type} failed: ${errText(e)}`);
+          if (errCode(e) === UNAVAILABLE && this.client === c) this.client = null;
+          this.settled();
+        },
+      );
+      if (isBarrier(op)) break;
+    }
+    if (!this.client) {
+      this.pending.length = 0;
+      this.head = 0;
+    } else if (this.head === this.pending.length) {
+      this.pending.length = 0;
+      this.head = 0;
+    }
+    if (this.inFlight === 0 && this.head === this.pending.length) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    this.pump();
+  }
+
+  /** Resolves once every queued op has been answered. */
   idle(): Promise<void> {
-    return this.queue;
+    if (this.inFlight === 0 && this.head === this.pending.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
