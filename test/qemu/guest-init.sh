@@ -48,6 +48,8 @@ mount --bind /job "/host$jobpath" || { echo "KTS_FAIL bind job at $jobpath"; off
 i=0
 while read -r path; do
   [ -n "$path" ] || continue
+  # A share under /tmp, /root… lands on the fresh tmpfs: make its mount point first.
+  mkdir -p "/host$path" 2>/dev/null
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "share$i" "/host$path" || echo "KTS_WARN share $path"
   i=$((i + 1))
 done </job/shares

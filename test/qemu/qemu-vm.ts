@@ -27,7 +27,7 @@ const LAYOUT_VERSION = '1';
 export interface GuestRunOptions {
   /** Shell script text run by /bin/sh inside the chroot of the host root. */
   readonly command: string;
-  /** Host directories shared read-write at the same path (not under /tmp, /run, /var/tmp, /root). */
+  /** Host directories shared read-write at the same path (under /tmp or /root too: mounted over the guest tmpfs). The repository itself is shared automatically when it lives there. */
   readonly shares?: readonly string[];
   /** Hard limit for the whole boot (qemu is SIGKILLed after it); default 120 s. */
   readonly timeoutMs?: number;
@@ -185,12 +185,13 @@ function fsdev(id: string, path: string, tag: string, readonly: boolean): string
   return ['-fsdev', `local,id=${id},path=${path},security_model=none${ro},multidevs=remap`, '-device', `virtio-9p-pci,fsdev=${id},mount_tag=${tag}`];
 }
 
+/** The guest lays fresh tmpfs over these; a host path below them is invisible unless shared. */
 const TMPFS_DIRS = ['/tmp', '/run', '/var/tmp', '/root'];
 
+const underTmpfs = (p: string): boolean => TMPFS_DIRS.some((d) => p === d || p.startsWith(`${d}/`));
+
 function checkSharePath(p: string): void {
-  if (TMPFS_DIRS.some((d) => p === d || p.startsWith(`${d}/`))) {
-    throw new Error(`qemu-vm: share ${p} is under a directory the guest overlays with tmpfs (${TMPFS_DIRS.join(' ')})`);
-  }
+  if (TMPFS_DIRS.includes(p)) throw new Error(`qemu-vm: cannot share ${p} itself (the guest overlays it with tmpfs)`);
 }
 
 /** Boot a guest, run `opts.command` in it, return its output and exit status. */
@@ -200,6 +201,10 @@ export async function runInGuest(opts: GuestRunOptions): Promise<GuestRunResult>
   if (kver === undefined) throw new Error('unreachable: ensureQemuPackages checked the kernel');
   const initrd = ensureInitramfs(kver);
   const shares = (opts.shares ?? []).map((s) => resolve(s));
+  // A checkout under /tmp or /root (CI clones often are) would be hidden by the guest's tmpfs:
+  // share it at the same path so the guest runs this tree's dist/ and node_modules/.
+  const root = repoRoot();
+  if (underTmpfs(root) && !shares.some((s) => root === s || root.startsWith(`${s}/`))) shares.push(root);
   shares.forEach(checkSharePath);
   mkdirSync(join(cacheDir(), 'jobs'), { recursive: true });
   const ownJob = opts.jobDir === undefined;
