@@ -132,3 +132,11 @@ test('30,000 destinations over 300 services reconcile in linear time', () => {
   assert.equal(same.length, 0);
   assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
 });
+
+test('removalsLast: a sorry server goes in before the real servers leave (no empty pool in between)', () => {
+  const current: IpvsTable = [{ service: svc(A), dests: [dest('198.51.100.1'), dest('198.51.100.2')] }];
+  const desired: IpvsTable = [{ service: svc(A), dests: [dest('198.51.100.9')] }];
+  const label = (o: ReturnType<typeof reconcile>[number]): string => (o.type === 'add-dest' || o.type === 'del-dest' ? `${o.type} ${o.dest.address}` : o.type);
+  assert.deepEqual(reconcile(desired, current, { removalsLast: true }).map(label), ['add-dest 198.51.100.9', 'del-dest 198.51.100.1', 'del-dest 198.51.100.2']);
+  assert.deepEqual(reconcile(desired, current).map(label), ['del-dest 198.51.100.1', 'del-dest 198.51.100.2', 'add-dest 198.51.100.9']);
+});

@@ -9,7 +9,8 @@
  *
  * Order (deterministic, follows the tables' order): destination removals, then service
  * removals (the kernel drops a service's dests with it), then per desired service its
- * add/edit followed by its destinations' adds/edits.
+ * add/edit followed by its destinations' adds/edits — or the additions first
+ * (`removalsLast`).
  */
 import { formatIp, parseIp } from '../core/ip.js';
 import { IP_VS_CONN_F_TUNNEL, type IpvsDest, type IpvsDestKey, type IpvsOp, type IpvsService, type IpvsServiceKey, type IpvsTable } from './ipvs-types.js';
@@ -49,6 +50,11 @@ export interface ReconcileOptions {
   readonly manageAll?: boolean;
   /** Services we installed before; removed when no longer desired even without manageAll. */
   readonly owned?: readonly IpvsServiceKey[];
+  /**
+   * Additions and edits before removals (a health transition: a sorry server goes in before
+   * the real servers leave, so the service never has an empty pool). Default: removals first.
+   */
+  readonly removalsLast?: boolean;
 }
 
 export function sameServiceParams(a: IpvsService, b: IpvsService): boolean {
@@ -123,5 +129,5 @@ export function reconcile(desired: IpvsTable, current: IpvsTable, opts: Reconcil
       else if (!sameDestParams(d, have)) additions.push({ type: 'edit-dest', key, dest: d });
     }
   }
-  return [...destRemovals, ...serviceRemovals, ...additions];
+  return opts.removalsLast === true ? [...additions, ...destRemovals, ...serviceRemovals] : [...destRemovals, ...serviceRemovals, ...additions];
 }
