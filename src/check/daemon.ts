@@ -28,6 +28,7 @@ import { migrateState } from './migrate.js';
 import { createProbe, type CreateProbe } from './probe-registry.js';
 import { CheckerScheduler } from './scheduler.js';
 import { diffTables, type TableDiff } from './table-diff.js';
+import { errorMessage } from '../core/errors.js';
 
 /** The seams the integrator (and tests) fill. */
 export interface CheckerChildDeps {
@@ -148,7 +149,7 @@ export class CheckerDaemon {
     try {
       this.notify = await (this.deps.openSink ?? openNotifySink)(config.globalDefs, { log: this.log, runner: this.scripts });
     } catch (e) {
-      this.log.error(`Cannot open the checker notify FIFO/SMTP sink: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.error(`Cannot open the checker notify FIFO/SMTP sink: ${errorMessage(e)}`);
     }
   }
 
@@ -157,7 +158,7 @@ export class CheckerDaemon {
     try {
       this.addresses = await (this.deps.watchAddresses ?? watchRtnlAddresses)(this.log);
     } catch (e) {
-      this.log.error(`ha_suspend: cannot watch local addresses (${e instanceof Error ? e.message : String(e)}): checkers run unsuspended`);
+      this.log.error(`ha_suspend: cannot watch local addresses (${errorMessage(e)}): checkers run unsuspended`);
     }
   }
 
@@ -262,7 +263,7 @@ export class CheckerDaemon {
     try {
       if (this.state) writeDumpFile(DATA_FILE_CHECK, formatCheckerDump(this.state, { ipvs: this.ipvs.available, runs: this.scheduler?.runs ?? 0 }));
     } catch (e) {
-      this.log.error(`Cannot write the checker data dump: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.error(`Cannot write the checker data dump: ${errorMessage(e)}`);
     }
   }
 }

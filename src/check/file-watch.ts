@@ -15,6 +15,7 @@
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../core/logger.js';
+import { errorMessage } from '../core/errors.js';
 
 export interface TrackFileState {
   readonly up: boolean;
@@ -140,7 +141,7 @@ export function watchTrackFile(opts: FileWatchOptions, onChange: (state: TrackFi
       watcher = undefined;
     });
   } catch (e) {
-    opts.log?.warn(`cannot watch ${opts.path}: ${e instanceof Error ? e.message : String(e)}; polling only`);
+    opts.log?.warn(`cannot watch ${opts.path}: ${errorMessage(e)}; polling only`);
   }
   const pollMs = opts.pollMs ?? 5000;
   const poll = pollMs > 0 ? setInterval(refresh, pollMs) : undefined;

@@ -1,7 +1,7 @@
 /**
  * Keeps the kernel's IPVS table in step with the checker engine: opens the client through
  * an injected factory, reconciles our services at start (after lvs_flush), then applies
- * each Step's ops strictly in order on one queue. Without IPVS (no ip_vs in the kernel,
+ * each Step's ops in order, pipelined. Without IPVS (no ip_vs in the kernel,
  * KA_ERR_IPVS_UNAVAILABLE) it logs one clear line and becomes a no-op, so health checks,
  * scripts and status keep running.
  */
@@ -9,24 +9,17 @@ import type { Logger } from '../core/logger.js';
 import type { IpvsClient, IpvsOp, IpvsTable } from '../ipvs/ipvs-types.js';
 import { serviceKeyText } from './ipvs-desired.js';
 import { diffTables, type TableDiff } from './table-diff.js';
+import { errorMessage } from '../core/errors.js';
 
 export type OpenIpvs = (log: Logger) => Promise<IpvsClient>;
 
 const errCode = (e: unknown): unknown => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const UNAVAILABLE = 'KA_ERR_IPVS_UNAVAILABLE';
 
-/** The default factory: the ipvs module's netlink client, loaded lazily (it may be absent). */
+/** The default factory: the ipvs module's netlink client, loaded on first use (start-up cost stays off the VRRP child). */
 export const openNetlinkIpvs: OpenIpvs = async (log) => {
-  const path = '../ipvs/ipvs-client.js';
-  let mod: { NetlinkIpvsClient?: { open(log: Logger): IpvsClient | Promise<IpvsClient> } };
-  try {
-    mod = (await import(path)) as typeof mod;
-  } catch (e) {
-    throw Object.assign(new Error(`no IPVS client in this build (${errText(e)})`), { code: UNAVAILABLE });
-  }
-  if (!mod.NetlinkIpvsClient) throw Object.assign(new Error('no IPVS client in this build'), { code: UNAVAILABLE });
-  return mod.NetlinkIpvsClient.open(log);
+  const { NetlinkIpvsClient } = await import('../ipvs/ipvs-client.js');
+  return NetlinkIpvsClient.open(log);
 };
 
 /**
@@ -65,7 +58,7 @@ export class IpvsSync {
       return true;
     } catch (e) {
       const why = errCode(e) === UNAVAILABLE ? 'IPVS not available' : 'IPVS cannot be used';
-      this.log.error(`IPVS: Can't initialize ipvs: ${errText(e)} - ${why}: health checks, notify scripts and status keep running without IPVS`);
+      this.log.error(`IPVS: Can't initialize ipvs: ${errorMessage(e)} - ${why}: health checks, notify scripts and status keep running without IPVS`);
       this.client = null;
       return false;
     }
@@ -83,7 +76,7 @@ export class IpvsSync {
         const ours = new Set(desired.map((e) => serviceKeyText(e.service.key)));
         current = (await c.dump()).filter((e) => ours.has(serviceKeyText(e.service.key)));
       } catch (e) {
-        this.log.error(`IPVS: cannot read the current table: ${errText(e)}`);
+        this.log.error(`IPVS: cannot read the current table: ${errorMessage(e)}`);
       }
     }
     ops.push(...this.reconcile(desired, current));
@@ -111,7 +104,7 @@ export class IpvsSync {
           this.settled();
         },
         (e: unknown) => {
-          this.log.error(`IPVS: ${op.type} failed: ${errText(e)}`);
+          this.log.error(`IPVS: ${op.type} failed: ${errorMessage(e)}`);
           if (errCode(e) === UNAVAILABLE && this.client === c) this.client = null;
           this.settled();
         },

@@ -15,8 +15,8 @@ import type { LvsSyncDaemonSpec } from '../config/model-global-extra.js';
 import type { GlobalDefs } from '../config/model.js';
 import type { Logger } from '../core/logger.js';
 import type { IpvsClient, IpvsSyncDaemonSpec } from '../ipvs/ipvs-types.js';
+import { errorMessage } from '../core/errors.js';
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export type LvsTimeouts = { readonly tcpS: number; readonly tcpfinS: number; readonly udpS: number };
 
@@ -63,7 +63,7 @@ export class LvsGlobals {
       try {
         await this.client.setTimeouts(t);
       } catch (e) {
-        this.log.info(`Failed to set ipvs timeouts (${errText(e)})`);
+        this.log.info(`Failed to set ipvs timeouts (${errorMessage(e)})`);
       }
     }
     const want = checkerSyncDaemon(g);
@@ -75,7 +75,7 @@ export class LvsGlobals {
       try {
         await this.client.startDaemon(syncDaemonSpec(want, state));
       } catch (e) {
-        this.log.error(`IPVS: cannot start the ${state} sync daemon on ${want.interface}: ${errText(e)}`);
+        this.log.error(`IPVS: cannot start the ${state} sync daemon on ${want.interface}: ${errorMessage(e)}`);
       }
     }
     this.running = want;

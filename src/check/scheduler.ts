@@ -12,6 +12,7 @@ import type { Step } from './effects.js';
 import { checkerResult, type CheckerRef, type EngineState } from './lvs-state.js';
 import type { PolledCheckerConfig, Probe, ProbeOutcome } from './probe.js';
 import { TimerQueue } from './timer-queue.js';
+import { errorMessage } from '../core/errors.js';
 
 export interface SchedulerDeps {
   readonly clock: Clock;
@@ -112,4 +113,4 @@ export class CheckerScheduler {
   }
 }
 
-const failureOf = (e: unknown): ProbeOutcome => ({ type: 'failure', reason: e instanceof Error ? e.message : String(e) });
+const failureOf = (e: unknown): ProbeOutcome => ({ type: 'failure', reason: errorMessage(e) });

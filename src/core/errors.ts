@@ -42,3 +42,8 @@ export interface SyscallError extends Error {
 export function isSyscallError(e: unknown, code?: string): e is SyscallError {
   return e instanceof Error && typeof (e as SyscallError).code === 'string' && (code === undefined || (e as SyscallError).code === code);
 }
+
+/** The message of anything thrown (Error or not), for log lines and failure reasons. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

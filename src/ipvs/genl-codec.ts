@@ -9,6 +9,7 @@ import { attrMap, attrString, readString, readU16, readU32 } from '../netlink/at
 import { NLM_F_ACK, NLM_F_REQUEST } from '../netlink/constants.js';
 import { encodeMessage } from '../netlink/message.js';
 import { defineStruct } from '../netlink/struct.js';
+import { errorMessage } from '../core/errors.js';
 
 /** genetlink.h: the controller's fixed id (GENL_ID_CTRL = NLMSG_MIN_TYPE). */
 export const GENL_ID_CTRL = 0x10;
@@ -90,7 +91,7 @@ export function guarded<T>(what: string, f: () => Result<T>): Result<T> {
   try {
     return f();
   } catch (e) {
-    return fail(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(`${what}: ${errorMessage(e)}`);
   }
 }
 

@@ -7,7 +7,7 @@
  * KA_ERR_IPVS_UNAVAILABLE (no IPVS in the kernel) and KA_ERR_IPVS_REQUEST (the rest).
  */
 import { spawn } from 'node:child_process';
-import { KaError } from '../core/errors.js';
+import { KaError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Result } from '../core/result.js';
 import type { NlMessage } from '../netlink/message.js';
@@ -88,7 +88,7 @@ function requestError(what: string, e: unknown): KaError {
   if (e instanceof KaError && (e.code === 'KA_ERR_IPVS_REQUEST' || e.code === 'KA_ERR_IPVS_UNAVAILABLE')) return e;
   const errno = errnoOf(e) ?? (e instanceof KaError ? e.errnoCode : undefined);
   const ext = e instanceof NetlinkRequestError && e.extAckMessage !== undefined ? `: ${e.extAckMessage}` : '';
-  const why = e instanceof NetlinkRequestError ? `${errno ?? 'error'}${ext}` : e instanceof Error ? e.message : String(e);
+  const why = e instanceof NetlinkRequestError ? `${errno ?? 'error'}${ext}` : errorMessage(e);
   return new KaError('KA_ERR_IPVS_REQUEST', `IPVS ${what} failed: ${why}`, { cause: e, ...(errno !== undefined ? { errnoCode: errno } : {}) });
 }
 

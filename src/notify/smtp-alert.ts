@@ -11,6 +11,7 @@ import { hostname as osHostname, userInfo } from 'node:os';
 import type { GlobalDefs } from '../config/model.js';
 import type { Logger } from '../core/logger.js';
 import { buildDataPayload, type SmtpAlert } from './smtp-message.js';
+import { errorMessage } from '../core/errors.js';
 
 export interface SmtpSettings {
   readonly host: string;
@@ -278,7 +279,7 @@ export class SmtpAlerter {
       try {
         ok = (await sendSmtpAlert(this.settings, a, this.deps)).ok;
       } catch (e) {
-        this.deps.log.warn(`SMTP alert failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.deps.log.warn(`SMTP alert failed: ${errorMessage(e)}`);
       }
       if (ok) this.sent++;
       else this.failed++;

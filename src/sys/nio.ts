@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { KaError, isSyscallError, type ErrorCode } from '../core/errors.js';
+import { KaError, isSyscallError, type ErrorCode, errorMessage } from '../core/errors.js';
 
 export interface Cmsg {
   level: number;
@@ -157,7 +157,7 @@ export function K(): Readonly<Record<ConstantName, number>> {
 export function openFailure(code: ErrorCode, what: string, e: unknown): KaError {
   if (e instanceof KaError) return e;
   const se = isSyscallError(e) ? e : undefined;
-  return new KaError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`, {
+  return new KaError(code, `${what}: ${errorMessage(e)}`, {
     cause: e,
     ...(se?.syscall === undefined ? {} : { syscall: se.syscall }),
     ...(se?.code === undefined ? {} : { errnoCode: se.code }),

@@ -5,7 +5,7 @@
  * keeping the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0)
  * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
  */
-import { KaError } from '../core/errors.js';
+import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
@@ -253,7 +253,7 @@ export class VrrpDaemon {
         g = openGarpSender(ifname);
         this.garps.set(ifname, g);
       } catch (e) {
-        this.log.warn(`Cannot send gratuitous ARP/NA on ${ifname}: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(`Cannot send gratuitous ARP/NA on ${ifname}: ${errorMessage(e)}`);
         return undefined;
       }
     }
@@ -348,7 +348,7 @@ export class VrrpDaemon {
     try {
       config = this.loadConfig();
     } catch (e) {
-      this.log.error(`Reload failed, keeping the running configuration: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
     const rtnl = this.rtnl!;
@@ -460,7 +460,7 @@ export class VrrpDaemon {
         writeDumpFile(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
       }
     } catch (e) {
-      this.log.error(`Cannot write the VRRP ${kind} dump: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
 

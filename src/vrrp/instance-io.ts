@@ -13,6 +13,7 @@ import { buildAdvertTemplate, type AdvertTemplate } from './advert-template.js';
 import type { InstanceAuth, ReceiveContext } from './advert-check.js';
 import { passwordAuthData } from './packet.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './types.js';
+import { errorMessage } from '../core/errors.js';
 
 /** Sends on one (interface, family); implemented over VrrpSocket. */
 export interface AdvertSender {
@@ -161,7 +162,7 @@ export async function applyVips(
         if (op === 'add') await rtnl.addAddress(spec);
         else await rtnl.deleteAddress(spec);
       } catch (e) {
-        log.error(`Netlink: error ${op === 'add' ? 'adding' : 'removing'} ${t.spec.address}/${t.spec.prefixLen} on ${t.ifname}: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(`Netlink: error ${op === 'add' ? 'adding' : 'removing'} ${t.spec.address}/${t.spec.prefixLen} on ${t.ifname}: ${errorMessage(e)}`);
       }
     }),
   );

@@ -5,7 +5,7 @@
  * Owns the child's exit status (child-api.ts). Losing the IPC channel means the parent
  * died: shut down, as keepalived's children do with PR_SET_PDEATHSIG.
  */
-import { KaError } from '../core/errors.js';
+import { KaError, errorMessage } from '../core/errors.js';
 import { assertNever } from '../core/result.js';
 import { nullLogger, type Logger } from '../core/logger.js';
 import { createProcessLogger } from '../cli/logging.js';
@@ -161,7 +161,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
     handle = await runners[kind]({ configPath: hello.configPath, options: hello.options, log, ipc });
   } catch (e) {
     const status = exitStatusForError(e);
-    log.error(e instanceof Error ? e.message : String(e), { code: e instanceof KaError ? e.code : undefined });
+    log.error(errorMessage(e), { code: e instanceof KaError ? e.code : undefined });
     await exit(status);
   }
   ipc.send({ type: 'ready' });

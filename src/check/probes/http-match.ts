@@ -8,6 +8,7 @@ import type { HttpUrlConfig, StatusCodeRange } from '../../config/model-lvs.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { ProbeOutcome } from '../probe.js';
 import type { HttpResponse } from './http-response.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** PCRE2 option names (regex_options) with a JS RegExp equivalent; the rest are ignored. */
 const REGEX_FLAGS: Readonly<Record<string, string>> = {
@@ -35,7 +36,7 @@ export function compileUrlRegex(source: string, options: string | undefined): Re
   try {
     return ok({ re: new RegExp(source, [...flags].join('')), ignoredOptions: ignored });
   } catch (e) {
-    return fail(`invalid regex '${source}': ${e instanceof Error ? e.message : String(e)}`);
+    return fail(`invalid regex '${source}': ${errorMessage(e)}`);
   }
 }
 

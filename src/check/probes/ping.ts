@@ -11,7 +11,7 @@
  */
 import type { PingCheckConfig } from '../../config/model-lvs.js';
 import { bytesEqual, parseIp } from '../../core/ip.js';
-import { isSyscallError } from '../../core/errors.js';
+import { isSyscallError, errorMessage } from '../../core/errors.js';
 import { K } from '../../sys/nio.js';
 import { RawSocket } from '../../sys/raw-socket.js';
 import { decodeSockaddr, sockaddrIn, sockaddrIn6 } from '../../sys/sockaddr.js';
@@ -91,7 +91,7 @@ export function createPingProbe(config: PingCheckConfig, env: ProbeEnv, opts: { 
           if (out.type === 'error') finish({ type: 'failure', reason: out.error.message });
           else if (out.type === 'dropped') finish({ type: 'failure', reason: 'send queue full' });
         } catch (e) {
-          finish({ type: 'failure', reason: e instanceof Error ? e.message : String(e) });
+          finish({ type: 'failure', reason: errorMessage(e) });
         }
       });
     },

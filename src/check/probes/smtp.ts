@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { SmtpCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { SmtpDialog } from './smtp-dialog.js';
-import { errorReason } from './udp-exchange.js';
+import { socketErrorReason } from './socket-error.js';
 import { guardAttempt, probeLifetime } from './attempt-guard.js';
 
 export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe {
@@ -37,7 +37,7 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
           });
           sock = s;
           s.setEncoding('latin1');
-          s.on('error', (e) => finish({ type: 'failure', reason: errorReason(e, true) }));
+          s.on('error', (e) => finish({ type: 'failure', reason: socketErrorReason(e) }));
           s.on('close', () => finish({ type: 'failure', reason: `connection closed while waiting for ${dialog.waitingFor}` }));
           s.on('data', (chunk: string) => {
             const step = dialog.feed(chunk);
@@ -56,7 +56,7 @@ export function createSmtpProbe(config: SmtpCheckConfig, _env: ProbeEnv): Probe 
             }
           });
         } catch (e) {
-          finish({ type: 'failure', reason: errorReason(e, true) });
+          finish({ type: 'failure', reason: socketErrorReason(e) });
         }
       });
     },

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { HttpCheckConfig, HttpUrlConfig, SslConfig } from '../../config/model-lvs.js';
 import { fail, ok, type Result } from '../../core/result.js';
+import { errorMessage } from '../../core/errors.js';
 
 export interface TlsClientMaterial {
   readonly ca?: Buffer;
@@ -34,7 +35,7 @@ export function loadTlsMaterial(ssl: SslConfig | undefined, read: (path: string)
     try {
       out[field] = read(path);
     } catch (e) {
-      return fail(`SSL: cannot read ${field} file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(`SSL: cannot read ${field} file ${path}: ${errorMessage(e)}`);
     }
   }
   if (ssl.password !== undefined) out.passphrase = ssl.password;

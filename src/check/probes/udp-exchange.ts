@@ -8,6 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { CheckerConnection } from '../../config/model-lvs.js';
 import type { ProbeOutcome } from '../probe.js';
 import { guardAttempt } from './attempt-guard.js';
+import { socketErrorReason } from './socket-error.js';
 
 /** What a received datagram means: keep waiting (stray), or the attempt's outcome. */
 export type ReplyVerdict = { readonly type: 'wait' } | ProbeOutcome;
@@ -21,19 +22,6 @@ export interface UdpExchangeOptions {
   readonly signal?: AbortSignal;
 }
 
-const ERRNO_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'port unreachable (ICMP)',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
-/** A short reason for a socket error (`tcp`: ECONNREFUSED is a RST, not an ICMP error). */
-export function errorReason(e: unknown, tcp = false): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (tcp && code === 'ECONNREFUSED') return 'connection refused';
-  if (typeof code === 'string' && ERRNO_REASONS[code] !== undefined) return ERRNO_REASONS[code];
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Runs the exchange; always resolves and always closes the socket. */
 export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
@@ -57,7 +45,7 @@ export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
     try {
       const s = createSocket({ type: c.family === 6 ? 'udp6' : 'udp4' });
       sock = s;
-      s.on('error', (e) => finish({ type: 'failure', reason: errorReason(e) }));
+      s.on('error', (e) => finish({ type: 'failure', reason: socketErrorReason(e, 'udp') }));
       s.on('message', (data) => {
         const v = opts.onReply(data);
         if (v.type !== 'wait') finish(v);
@@ -66,7 +54,7 @@ export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
         s.connect(c.connectPort, c.connectIp, () => {
           if (guard.finished) return;
           s.send(opts.payload, (err) => {
-            if (err) finish({ type: 'failure', reason: errorReason(err) });
+            if (err) finish({ type: 'failure', reason: socketErrorReason(err, 'udp') });
           });
         });
       };
@@ -74,7 +62,7 @@ export function udpExchange(opts: UdpExchangeOptions): Promise<ProbeOutcome> {
         s.bind({ port: c.bindPort ?? 0, ...(c.bindTo === undefined ? {} : { address: c.bindTo }) }, connect);
       } else connect();
     } catch (e) {
-      finish({ type: 'failure', reason: errorReason(e) });
+      finish({ type: 'failure', reason: socketErrorReason(e, 'udp') });
     }
   });
 }
