@@ -11,7 +11,7 @@ import { KaError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Result } from '../core/result.js';
 import type { NlMessage } from '../netlink/message.js';
-import { NetlinkRequestError, NetlinkSocket } from '../sys/netlink-socket.js';
+import { NetlinkRequestError, NetlinkSocket } from '../netlink/netlink-socket.js';
 import { K, openFailure } from '../sys/nio.js';
 import { type GenlFamily, decodeFamily, encodeGetFamily } from './genl-codec.js';
 import {

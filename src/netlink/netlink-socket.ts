@@ -12,12 +12,12 @@
  */
 import { constants as osConstants } from 'node:os';
 import { KaError, type SyscallError } from '../core/errors.js';
-import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from '../netlink/constants.js';
-import { HOST_LE } from '../netlink/attr.js';
-import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from '../netlink/message.js';
-import { nio } from './nio.js';
-import { RawSocket } from './raw-socket.js';
-import { sockaddrNl } from './sockaddr.js';
+import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from './constants.js';
+import { HOST_LE } from './attr.js';
+import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from './message.js';
+import { nio } from '../sys/nio.js';
+import { RawSocket } from '../sys/raw-socket.js';
+import { sockaddrNl } from '../sys/sockaddr.js';
 
 export interface NetlinkSocketOptions {
   /** NETLINK_* protocol (default NETLINK_ROUTE = 0). */

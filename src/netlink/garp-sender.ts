@@ -13,10 +13,10 @@
  * Sends never throw on syscall errors (interface down, …): they return false, count, and
  * report through onError.
  */
-import { nio, openFailure } from './nio.js';
-import { RawSocket, countSend, type SendCounters } from './raw-socket.js';
-import { decodeSockaddr, sockaddrIn6, sockaddrLl } from './sockaddr.js';
-import { BROADCAST_MAC, ETHERTYPE_ARP, buildGarpFrame, buildUnsolicitedNa } from '../netlink/garp.js';
+import { nio, openFailure } from '../sys/nio.js';
+import { RawSocket, countSend, type SendCounters } from '../sys/raw-socket.js';
+import { decodeSockaddr, sockaddrIn6, sockaddrLl } from '../sys/sockaddr.js';
+import { BROADCAST_MAC, ETHERTYPE_ARP, buildGarpFrame, buildUnsolicitedNa } from './garp.js';
 import { parseIpv6 } from '../core/ip.js';
 import { KaError, type SyscallError } from '../core/errors.js';
 
