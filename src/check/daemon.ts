@@ -15,7 +15,7 @@ import type { IpvsOp } from '../ipvs/ipvs-types.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
 import { writeDumpFile } from '../sys/dump-file.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
 import { LvsGlobals } from './lvs-sync-daemon.js';

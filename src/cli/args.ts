@@ -14,9 +14,17 @@ import {
   FACILITY_LOCAL0,
   FACILITY_USER,
   type ChildKind,
-  type CliCommand,
   type CliOptions,
-} from './options.js';
+} from '../process/options.js';
+
+/** What the command line asks the program to do. */
+export type CliCommand =
+  | { readonly type: 'run'; readonly options: CliOptions }
+  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean }
+  | { readonly type: 'help' }
+  | { readonly type: 'version' }
+  | { readonly type: 'signum'; readonly name: string; readonly signal: number }
+  | { readonly type: 'genhash'; readonly argv: readonly string[] };
 
 export interface CliUsageError {
   readonly code: 'KA_ERR_CLI_USAGE';

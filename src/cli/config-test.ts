@@ -13,7 +13,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { printConfig } from '../config/printer.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
-import type { CliOptions } from './options.js';
+import type { CliOptions } from '../process/options.js';
 
 export function readConfig(path: string, options: Pick<CliOptions, 'configId' | 'allConfig'>): LoadResult {
   return readConfigFile(path, options.configId, { allConfig: options.allConfig });

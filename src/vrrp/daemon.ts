@@ -16,7 +16,7 @@ import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { openGarpSender, type GarpSender } from '../netlink/garp-sender.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import { checkAdvert, type ReceiveContext } from './advert-check.js';
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';

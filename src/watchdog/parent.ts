@@ -11,12 +11,12 @@ import { release } from 'node:os';
 import type { Clock } from '../core/clock.js';
 import { realClock } from '../core/real-clock.js';
 import type { Result } from '../core/result.js';
-import { createProcessLogger } from '../cli/logging.js';
-import type { CliOptions } from '../cli/options.js';
-import { VERSION_BANNER } from '../cli/usage.js';
+import { createProcessLogger } from './process-logger.js';
+import type { CliOptions } from '../process/options.js';
+import { VERSION_BANNER } from '../process/version.js';
 import { selectChildren, type ChildSpec, type ConfigSummary } from './children.js';
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
-import { IPC_PROTOCOL_VERSION, type ParentToChild } from './ipc.js';
+import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 
