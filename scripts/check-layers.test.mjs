@@ -2,11 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { folderCycles, layerViolations, readTree, tableProblems } from './check-layers.mjs';
+import { withTree } from './temp-tree.mjs';
 
 const f = (path, ...imports) => ({ path, imports });
 
@@ -52,25 +51,21 @@ test('folder cycles are found among production files only', () => {
 });
 
 test('the command line reads a tree and fails on it (relative, dynamic and type imports)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'kts-layers-'));
-  try {
-    const put = (path, text) => {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    };
-    put('src/core/clock.ts', "export const x = 1;\n// import { y } from '../cli/args.js' (a comment is not an import)\n");
-    put('src/cli/args.ts', "import { x } from '../core/clock.js';\nexport const y = x;\n");
-    put('src/vrrp/daemon.ts', "import type { y } from '../cli/args.js';\nexport const z = import('../watchdog/child-api.js');\n");
+  const files = {
+    'src/core/clock.ts': "export const x = 1;\n// import { y } from '../cli/args.js' (a comment is not an import)\n",
+    'src/cli/args.ts': "import { x } from '../core/clock.js';\nexport const y = x;\n",
+    'src/vrrp/daemon.ts': "import type { y } from '../cli/args.js';\nexport const z = import('../watchdog/child-api.js');\n",
+  };
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'check-layers.mjs');
+  withTree(files, (root) => {
     assert.deepEqual(readTree(root).find((t) => t.path === 'src/vrrp/daemon.ts')?.imports, ['src/cli/args.ts', 'src/watchdog/child-api.ts']);
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'check-layers.mjs');
     const r = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /src\/vrrp\/daemon\.ts imports src\/cli\/args\.ts: vrrp may not import cli/);
     assert.match(r.stderr, /src\/vrrp\/daemon\.ts imports src\/watchdog\/child-api\.ts/);
     assert.doesNotMatch(r.stderr, /src\/core\/clock\.ts imports/);
-    rmSync(join(root, 'src/vrrp'), { recursive: true });
-    assert.equal(spawnSync(process.execPath, [script, root], { encoding: 'utf8' }).status, 0);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
+  const clean = { ...files };
+  delete clean['src/vrrp/daemon.ts'];
+  withTree(clean, (root) => assert.equal(spawnSync(process.execPath, [script, root], { encoding: 'utf8' }).status, 0));
 });

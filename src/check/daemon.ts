@@ -4,7 +4,7 @@
  * timer, and keeps IPVS, notify scripts and the effect sink (FIFO, SMTP) in step with each
  * transition. SIGHUP reloads keeping checker/RS states by identity; SIGTERM removes what we
  * put in IPVS (unless -I; a flush with lvs_flush_on_stop) and runs omega scripts
- * (reference §1d, §1h, §1i, §1e).
+ * (keepalived(8) SIGNALS; keepalived.conf(5) LVS CONFIGURATION, notify_fifo, smtp_alert).
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';

@@ -1,5 +1,5 @@
 /**
- * keepalived(8)'s command line (reference §1c) as a pure parser: argv in, a CliCommand or a
+ * keepalived(8)'s command line (OPTIONS) as a pure parser: argv in, a CliCommand or a
  * usage error out, never a throw and never a process exit. getopt_long semantics: short
  * flags combine (`-nlD`), a required argument may be attached (`-fFILE`) or the next word,
  * an optional argument must be attached (`-t[FILE]`, `--config-test[=FILE]`), long

@@ -1,7 +1,7 @@
 /**
  * NetlinkIpvsClient: the checker child's IpvsClient over a NETLINK_GENERIC socket
- * (reference §1h). open() resolves the "IPVS" generic netlink family (after one
- * `modprobe ip_vs`, like keepalived, when it is missing); apply() carries out IpvsOps
+ * (include/uapi/linux/ip_vs.h). open() resolves the "IPVS" generic netlink family (after
+ * one `modprobe ip_vs`, like keepalived, when it is missing); apply() carries out IpvsOps
  * with keepalived's tolerance: EEXIST on add and ENOENT/ESRCH on delete are success,
  * SET_DEST failing with ENOENT is retried as NEW_DEST. Errors are KaErrors with the codes
  * KA_ERR_IPVS_UNAVAILABLE (no IPVS in the kernel) and KA_ERR_IPVS_REQUEST (the rest).

@@ -2,7 +2,7 @@
  * NetlinkSocket: one AF_NETLINK socket over the native addon (sys/raw-socket.ts) with
  * sequence numbers, one promise per request (ack or NLMSG_ERROR), multipart dumps, and
  * multicast notifications. Used by netlink/rtnl-client.ts in the VRRP process; keepalived
- * likewise keeps a command socket and a separate monitor socket (native-io.md P11).
+ * likewise keeps a command socket and a separate monitor socket (docs/native-addon.md P11).
  *
  * - NETLINK_EXT_ACK is on, so errors carry the kernel's reason; NETLINK_CAP_ACK keeps acks small.
  * - SO_RCVBUFFORCE (root) or SO_RCVBUF makes room for bursts; a monitor that still overruns

@@ -1,6 +1,6 @@
 /**
- * The watchdog: keepalived's parent process (reference §1d, §1f). Refuses to start when a
- * live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
+ * The watchdog: keepalived's parent process (keepalived(8), SIGNALS). Refuses to start when
+ * a live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
  * have configuration, supervises them (supervisor.ts), forwards signals (HUP → reload,
  * USR1/USR2 → dumps) and on TERM/INT stops the children — SIGTERM, child_wait_time, then
  * SIGKILL — removes the pid files and exits. A child's permanent error (1/2/4) terminates
