@@ -1,14 +1,15 @@
 /**
- * Failover benchmark (`npm run bench -- failover`): the shared lab's failover.sh scenario,
- * measured the same way, for keepalived-ts and Debian's keepalived in the same run.
+ * Failover benchmark (`npm run bench -- failover`): keepalived-ts and Debian's keepalived
+ * in the same run, measured the same way.
  *
  * Lab: h1 (priority 150) and h2 (100), both `state BACKUP`, VRID 51, VIP 192.0.2.100/24 on
  * eth0; h3 is a bystander running tcpdump (kernel µs timestamps); `ip -ts monitor address`
  * on h1/h2 gives the VIP instants. Per run: converge → steady → SIGKILL of h1's whole tree
  * (just after one of its adverts reached h3, so both daemons are killed at the same phase
  * of the advert cycle) → h2 takes over → h1 relaunched, preempts → steady → SIGTERM h1 →
- * h2 takes over on the priority-0 advert. Metric definitions: /work/shared/tools/lab/README.md
- * (failover_hard, failover_hard_since_last_advert, failover_graceful, …_since_prio0).
+ * h2 takes over on the priority-0 advert. The metrics (failover_hard,
+ * failover_hard_since_last_advert, failover_graceful, …_since_prio0) are defined in
+ * bench/RESULTS.md "What is measured, and how".
  *
  * The RFC bounds are for the backup (priority 100): master-down = 3 × Advertisement_Interval
  * + Skew_Time, and Skew_Time alone after a priority-0 advert (RFC 3768 §6.1, RFC 5798 §6.1,
@@ -62,7 +63,7 @@ export type FailoverMetric =
 
 type Bound = 'masterDown' | 'skew';
 
-/** Rows of the printed table: metric, what it is (failover.sh name), RFC bound it is compared with. */
+/** Rows of the printed table: metric, what it is (RESULTS.md name), RFC bound it is compared with. */
 const ROWS: ReadonlyArray<readonly [FailoverMetric, string, Bound | null]> = [
   ['converge', 'converge: launch → h1 sole holder + GARP', null],
   ['advertIntervalMedian', 'advert_interval_median (h1, steady)', null],

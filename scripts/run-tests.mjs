@@ -1,6 +1,7 @@
 // Test driver: node:test over the compiled tree.
-//   (default)  unit tests beside the code (dist/src/**), then the multi-process
-//              tests in dist/test/** (network namespaces: need root), one file at a time.
+//   (default)  unit tests beside the code (dist/src/**) and of the scripts (scripts/*.test.mjs),
+//              then the multi-process tests in dist/test/** (network namespaces: need root),
+//              one file at a time.
 //   --unit     unit tests only.
 //   --only X   only files whose path contains X.
 import { spawnSync } from 'node:child_process';
@@ -19,13 +20,13 @@ function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.js')) out.push(p);
+    else if (name.endsWith('.test.js') || name.endsWith('.test.mjs')) out.push(p);
   }
   return out;
 }
 
 const pick = (files) => files.filter((f) => !only || f.includes(only)).sort();
-const unit = pick(walk(join(root, 'dist', 'src')));
+const unit = pick([...walk(join(root, 'dist', 'src')), ...walk(join(root, 'scripts'))]);
 const system = unitOnly ? [] : pick(walk(join(root, 'dist', 'test')));
 
 let failed = false;

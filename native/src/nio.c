@@ -7,7 +7,7 @@
  * Conventions: every fd is SOCK_NONBLOCK|SOCK_CLOEXEC; a failing syscall throws an
  * Error with `code` (errno name), `errno` (negative) and `syscall`; the hot paths
  * (sendmsg, recvmsg) return a sentinel on EAGAIN instead of throwing.
- * See shared/reference/native-io.md §3 for the design and its pitfalls.
+ * docs/native-addon.md describes the design and the kernel behaviours it relies on.
  */
 #include <node_api.h>
 #include <uv.h>

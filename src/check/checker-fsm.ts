@@ -1,7 +1,8 @@
 /**
- * One health checker's state machine (reference §1i, §0 fact 11), pure: no timers, no
- * I/O; the caller passes the probe result and gets back the delay before the next run and
- * the transition, if any. Runs in the checker child, one per checker block of a real server.
+ * One health checker's state machine (keepalived.conf(5): `retry`, `delay_before_retry`,
+ * `delay_loop` of a checker), pure: no timers, no I/O; the caller passes the probe result
+ * and gets back the delay before the next run and the transition, if any. Runs in the
+ * checker child, one per checker block of a real server.
  *
  * The counting follows keepalived's checkers: a success, or a failure with the retry
  * budget spent, resets the budget and waits delay_loop; any other failure spends one retry

@@ -4,7 +4,7 @@
  * timer, and keeps IPVS, notify scripts and the effect sink (FIFO, SMTP) in step with each
  * transition. SIGHUP reloads keeping checker/RS states by identity; SIGTERM removes what we
  * put in IPVS (unless -I; a flush with lvs_flush_on_stop) and runs omega scripts
- * (reference §1d, §1h, §1i, §1e).
+ * (keepalived(8) SIGNALS; keepalived.conf(5) LVS CONFIGURATION, notify_fifo, smtp_alert).
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -15,7 +15,7 @@ import type { IpvsOp } from '../ipvs/ipvs-types.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
 import { writeDumpFile } from '../sys/dump-file.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
 import { LvsGlobals } from './lvs-sync-daemon.js';

@@ -1,7 +1,8 @@
 /**
- * SIGUSR1 dump of the checker child (`keepalived_check.data`, reference §1d): virtual
- * servers with quorum and live weight, real servers with alive/weight and each checker's
- * state. keepalived says the format is not stable; this one is ours, line oriented.
+ * SIGUSR1 dump of the checker child (`keepalived_check.data`, keepalived(8) SIGNALS):
+ * virtual servers with quorum and live weight, real servers with alive/weight and each
+ * checker's state. keepalived says the format is not stable; this one is ours, line
+ * oriented.
  */
 import { effectiveWeight, liveWeight, type EngineState } from './lvs-state.js';
 

@@ -1,8 +1,9 @@
 /**
  * FILE_CHECK (checker child): watches a track_file and turns the integer it holds into a
- * checker state (reference §1a.3, §1a.12). Event driven: fs.watch on the file's directory
- * (so creation, rename-over and deletion are seen, like keepalived's inotify on the
- * directory) plus a slow fallback poll for filesystems without notifications.
+ * checker state (keepalived.conf(5) "Track files", FILE_CHECK). Event driven: fs.watch on
+ * the file's directory (so creation, rename-over and deletion are seen, like keepalived's
+ * inotify on the directory) plus a slow fallback poll for filesystems without
+ * notifications.
  *
  * keepalived semantics reproduced here:
  * - the value is strtol(first 127 bytes, base 0): leading blanks, sign, 0x hex, 0 octal,

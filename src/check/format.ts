@@ -1,8 +1,8 @@
 /**
- * keepalived's names for virtual servers, real servers and checkers in logs, FIFO lines
- * and SMTP alerts (FMT_VS, FMT_RS, FMT_CHK: `[IP]:proto:PORT`, reference §1e), and the
- * checker child's log wording. Wording marked "2.2.7" was read from Debian's keepalived
- * 2.2.7 running a TCP_CHECK/HTTP_GET config against a real IPVS kernel (qemu).
+ * keepalived's names for virtual servers, real servers and checkers in logs, FIFO lines and
+ * SMTP alerts (FMT_VS, FMT_RS, FMT_CHK: `[IP]:proto:PORT`, as keepalived 2.2.7 logs them),
+ * and the checker child's log wording. Wording marked "2.2.7" was read from Debian's
+ * keepalived 2.2.7 running a TCP_CHECK/HTTP_GET config against a real IPVS kernel (qemu).
  */
 import type { CheckerConfig, CheckerType, LvsEndpoint, VirtualServerConfig } from '../config/model-lvs.js';
 

@@ -1,7 +1,8 @@
 /**
- * From the LVS model to IPVS entries (reference §1h): the IpvsService of each service a
- * virtual server stands for (scheduler, persistence, flags) and the IpvsDest a real or
- * sorry server becomes in it (port rules, forwarding method, tunnel options, weight).
+ * From the LVS model to IPVS entries (keepalived.conf(5) "Virtual server(s)";
+ * include/uapi/linux/ip_vs.h): the IpvsService of each service a virtual server stands for
+ * (scheduler, persistence, flags) and the IpvsDest a real or sorry server becomes in it
+ * (port rules, forwarding method, tunnel options, weight).
  */
 import { parseIp } from '../core/ip.js';
 import { expandServices, ipvsDestPort, type IpvsServiceId } from '../config/lvs-services.js';

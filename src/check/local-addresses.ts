@@ -1,7 +1,7 @@
 /**
- * ha_suspend support (reference §1h): which addresses are configured on this host right
- * now, kept current from rtnetlink address events, so the checkers of a VS whose address
- * is absent (we are not the VRRP master) can be suspended.
+ * ha_suspend support (keepalived.conf(5) "Virtual server(s)"): which addresses are
+ * configured on this host right now, kept current from rtnetlink address events, so the
+ * checkers of a VS whose address is absent (we are not the VRRP master) can be suspended.
  */
 import type { Logger } from '../core/logger.js';
 import { NetlinkRtnlClient } from '../netlink/rtnl-client.js';

@@ -2,9 +2,10 @@
  * The health state of every virtual and real server, pure (no I/O, no clock): RS alive iff
  * none of its checkers is failed, effective weight (configured + misc_dynamic/FILE_CHECK
  * deltas), VS live weight, quorum with hysteresis, sorry server swap, inhibit_on_failure,
- * and the desired IPVS table for the current health (reference §1h, §1i). Every change
- * returns a Step: keepalived's log lines, scripts, RS/VS events, and the IpvsOps that move
- * the kernel from the old desired entries of that VS to the new ones. Runs in the checker child.
+ * and the desired IPVS table for the current health (keepalived.conf(5) "Virtual
+ * server(s)"). Every change returns a Step: keepalived's log lines, scripts, RS/VS events,
+ * and the IpvsOps that move the kernel from the old desired entries of that VS to the new
+ * ones. Runs in the checker child.
  */
 import type { CheckerConfig, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig } from '../config/model-lvs.js';
 import type { IpvsServiceEntry, IpvsTable } from '../ipvs/ipvs-types.js';

@@ -1,5 +1,5 @@
 /**
- * global_defs lvs_timeouts and lvs_sync_daemon in the checker child (reference §1h),
+ * global_defs lvs_timeouts and lvs_sync_daemon in the checker child (keepalived.conf(5)),
  * as keepalived 2.x's checker process does them:
  * - lvs_timeouts: at start (and on reload when changed) one IPVS_CMD_SET_CONFIG with the
  *   three timeouts, 0 for an unset one (the kernel leaves a 0 timeout unchanged); nothing

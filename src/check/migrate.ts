@@ -1,10 +1,10 @@
 /**
  * Reload (SIGHUP) for the checker child, pure: carry health across a config change by
- * identity, never by position (reference §1d; keepalived issues #2318, #608, #1163). A VS
- * is matched by VirtualServerConfig.identity, an RS by address+port within it, a checker by
- * its type and canonical config; matched checkers keep their up/down state, retry budget
- * and weight delta (failed stays failed), everything else starts fresh. Maps throughout:
- * O(VS + RS + checkers), so 30,000 real servers migrate in milliseconds.
+ * identity, never by position (keepalived(8) SIGNALS, HUP; keepalived issues #2318, #608,
+ * #1163). A VS is matched by VirtualServerConfig.identity, an RS by address+port within it,
+ * a checker by its type and canonical config; matched checkers keep their up/down state,
+ * retry budget and weight delta (failed stays failed), everything else starts fresh. Maps
+ * throughout: O(VS + RS + checkers), so 30,000 real servers migrate in milliseconds.
  */
 import type { CheckerFsmState } from './checker-fsm.js';
 import { buildState, sameChecker, type CheckerSlot, type EngineState, type LvsConfig, type RsState, type VsState } from './lvs-state.js';

@@ -1,9 +1,10 @@
 /**
- * The checker child's effect sink (reference §1e, §1i): turns the engine's CheckerEffect
- * stream into `RS …`/`VS …` FIFO lines and SMTP alerts through the notify module's
- * CheckerNotifyEffects. The engine already emits effects in keepalived's order for one
- * transition (RS FIFO line, quorum re-evaluation with its VS line and mail, then the
- * checker's RS mail); this adapter only decides which alerts are mailed:
+ * The checker child's effect sink (keepalived.conf(5) notify_fifo, lvs_notify_fifo,
+ * smtp_alert): turns the engine's CheckerEffect stream into `RS …`/`VS …` FIFO lines and
+ * SMTP alerts through the notify module's CheckerNotifyEffects. The engine already emits
+ * effects in keepalived's order for one transition (RS FIFO line, quorum re-evaluation with
+ * its VS line and mail, then the checker's RS mail); this adapter only decides which alerts
+ * are mailed:
  * - a checker's mail needs the RS's smtp_alert (the config compiler resolved it against
  *   smtp_alert_checker / smtp_alert) and, with no_checker_emails, an RS alive change;
  * - quorum mails need the VS's smtp_alert; RS shutdown/removal mails the RS's.

@@ -1,9 +1,9 @@
 /**
- * FILE_CHECK wiring in the checker child (reference §1a.3, §1a.12, §1i): one track_file
- * watcher (file-watch.ts) per FILE_CHECK checker, whose state changes become checker
- * events (up/down, weight delta) for the daemon. At start-up the files' values are applied
- * silently before the first IPVS table, as keepalived does (set_track_file_weights /
- * set_track_file_checkers_down): no transition logs, scripts or notifications for them.
+ * FILE_CHECK wiring in the checker child (keepalived.conf(5) "Track files", FILE_CHECK):
+ * one track_file watcher (file-watch.ts) per FILE_CHECK checker, whose state changes become
+ * checker events (up/down, weight delta) for the daemon. At start-up the files' values are
+ * applied silently before the first IPVS table, as keepalived does (set_track_file_weights
+ * / set_track_file_checkers_down): no transition logs, scripts or notifications for them.
  *
  * Weight: the FILE_CHECK's own `weight N [reverse]`, or, when it sets none (or 0), the
  * track_file block's weight and reverse (keepalived's file_end_handler).

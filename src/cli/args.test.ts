@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { optionsToArgv, parseArgs, parseFacility, parseUmask, type ParsedArgs } from './args.js';
-import { DEFAULT_OPTIONS, type CliOptions } from './options.js';
+import { DEFAULT_OPTIONS, type CliOptions } from '../process/options.js';
 import { helpText, versionText } from './usage.js';
 
 function parsed(argv: string[]): ParsedArgs {

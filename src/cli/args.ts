@@ -1,5 +1,5 @@
 /**
- * keepalived(8)'s command line (reference §1c) as a pure parser: argv in, a CliCommand or a
+ * keepalived(8)'s command line (OPTIONS) as a pure parser: argv in, a CliCommand or a
  * usage error out, never a throw and never a process exit. getopt_long semantics: short
  * flags combine (`-nlD`), a required argument may be attached (`-fFILE`) or the next word,
  * an optional argument must be attached (`-t[FILE]`, `--config-test[=FILE]`), long
@@ -14,9 +14,17 @@ import {
   FACILITY_LOCAL0,
   FACILITY_USER,
   type ChildKind,
-  type CliCommand,
   type CliOptions,
-} from './options.js';
+} from '../process/options.js';
+
+/** What the command line asks the program to do. */
+export type CliCommand =
+  | { readonly type: 'run'; readonly options: CliOptions }
+  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean }
+  | { readonly type: 'help' }
+  | { readonly type: 'version' }
+  | { readonly type: 'signum'; readonly name: string; readonly signal: number }
+  | { readonly type: 'genhash'; readonly argv: readonly string[] };
 
 export interface CliUsageError {
   readonly code: 'KA_ERR_CLI_USAGE';

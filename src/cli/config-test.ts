@@ -1,9 +1,10 @@
 /**
  * `keepalived-ts -t[FILE]` and the parent's pre-fork config summary, built on the config
- * pipeline. Exit status as keepalived's code: 0 clean, 4 cannot run, 5 errors but
- * runnable, 6 script security or a failed include check (reference §1b; the largest class
- * seen wins, see configTestExitCode). `--json` prints one document for tools; `-d` prints
- * the effective config (secrets masked) after the test, and the parent logs it at start.
+ * pipeline. Exit status as keepalived's code: 0 clean, 4 cannot run, 5 errors but runnable,
+ * 6 script security or a failed include check (keepalived(8) -t; its man page lists 3/4/5,
+ * the daemon exits one higher; the largest class seen wins, see configTestExitCode).
+ * `--json` prints one document for tools; `-d` prints the effective config (secrets masked)
+ * after the test, and the parent logs it at start.
  */
 import { writeFileSync } from 'node:fs';
 import type { LoadResult } from '../config/load.js';
@@ -13,7 +14,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { printConfig } from '../config/printer.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
-import type { CliOptions } from './options.js';
+import type { CliOptions } from '../process/options.js';
 
 export function readConfig(path: string, options: Pick<CliOptions, 'configId' | 'allConfig'>): LoadResult {
   return readConfigFile(path, options.configId, { allConfig: options.allConfig });

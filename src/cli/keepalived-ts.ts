@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * The keepalived-ts executable (keepalived(8) command line, reference §1c). Dispatches to:
+ * The keepalived-ts executable (keepalived(8) command line). Dispatches to:
  * help/version/--signum texts; --config-test (config pipeline seam); a watchdog child
  * (--child=KIND, only ever started by the parent); or the parent, which daemonises first
- * unless -n (re-executes itself detached with --dont-fork and exits). Each branch imports its
- * modules on demand: a child loads only its own subsystem, the parent no child code (start-up
- * time is module loading, which matters on slow hosts and in emulated guests).
+ * unless -n (re-executes itself detached with --dont-fork and exits). Each branch imports
+ * its modules on demand: a child loads only its own subsystem, the parent no child code
+ * (start-up time is module loading, which matters on slow hosts and in emulated guests).
  */
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';

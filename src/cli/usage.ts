@@ -2,11 +2,7 @@
  * `-h` and `-v` texts. The option list mirrors keepalived(8) so operators recognise it;
  * keepalived-ts extensions are listed last and marked as such.
  */
-export const KTS_VERSION = '0.1.0';
-export const COMPAT_VERSION = '2.2.7';
-
-/** First log line of the parent, `-v` output's first line. */
-export const VERSION_BANNER = `Keepalived-ts v${KTS_VERSION} (compatible with Keepalived v${COMPAT_VERSION})`;
+import { VERSION_BANNER } from '../process/version.js';
 
 export function versionText(): string {
   return [

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load.js';
 import type { CheckerConfig, VirtualServerConfig } from './model-lvs.js';
-import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest } from '../test-kit/keepalived-check.js';
+import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest } from '../../test/lab/keepalived-check.js';
 
 const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
 const load = (rel: string): LoadResult => loadSample(join(root, rel));

@@ -4,6 +4,8 @@
  * optional structured fields. Sinks decide the rendering: console/syslog print the
  * keepalived text, the JSON sink prints everything. Disabled levels cost a comparison.
  */
+import { realClock } from './real-clock.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -32,7 +34,7 @@ export interface Logger {
 
 export function createLogger(opts: { ident: string; level: LogLevel; sinks: LogSink[]; wallMs?: () => number; bindings?: LogFields }): Logger {
   const min = LEVEL_RANK[opts.level];
-  const wall = opts.wallMs ?? Date.now;
+  const wall = opts.wallMs ?? realClock.wallMs;
   const bindings = opts.bindings ?? {};
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (LEVEL_RANK[level] < min) return;

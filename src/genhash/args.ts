@@ -1,5 +1,5 @@
 /**
- * genhash(1) command line (reference §1c), getopt_long style as Debian's genhash 2.2.7:
+ * genhash(1) command line, getopt_long style as Debian's genhash 2.2.7:
  * short options may be bundled (`-vS`) and take their value attached or next (`-p80`,
  * `-p 80`); long options take `--opt VALUE` or `--opt=VALUE`. Every error is a message
  * followed by the usage text and exit status 1 (help too exits 1, as Debian's). Pure.

@@ -1,5 +1,5 @@
 /**
- * genhash(1) (reference §1c): GETs one page exactly as HTTP_GET/SSL_GET would and prints
+ * genhash(1): GETs one page exactly as HTTP_GET/SSL_GET would and prints
  * the MD5 of the raw body — the value for a url's `digest`. Output follows Debian's
  * genhash 2.2.7: the digest alone, or with -v the header/body hexdumps and the response
  * time; "Connection failed" / "Timeout WEB read" on stdout and exit status 0 when the

@@ -1,7 +1,7 @@
 /**
  * NetlinkIpvsClient: the checker child's IpvsClient over a NETLINK_GENERIC socket
- * (reference §1h). open() resolves the "IPVS" generic netlink family (after one
- * `modprobe ip_vs`, like keepalived, when it is missing); apply() carries out IpvsOps
+ * (include/uapi/linux/ip_vs.h). open() resolves the "IPVS" generic netlink family (after
+ * one `modprobe ip_vs`, like keepalived, when it is missing); apply() carries out IpvsOps
  * with keepalived's tolerance: EEXIST on add and ENOENT/ESRCH on delete are success,
  * SET_DEST failing with ENOENT is retried as NEW_DEST. Errors are KaErrors with the codes
  * KA_ERR_IPVS_UNAVAILABLE (no IPVS in the kernel) and KA_ERR_IPVS_REQUEST (the rest).
@@ -11,7 +11,7 @@ import { KaError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Result } from '../core/result.js';
 import type { NlMessage } from '../netlink/message.js';
-import { NetlinkRequestError, NetlinkSocket } from '../sys/netlink-socket.js';
+import { NetlinkRequestError, NetlinkSocket } from '../netlink/netlink-socket.js';
 import { K, openFailure } from '../sys/nio.js';
 import { type GenlFamily, decodeFamily, encodeGetFamily } from './genl-codec.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * IPVS over generic netlink (reference §1h): request encoders for every command the
+ * IPVS over generic netlink: request encoders for every command the
  * checker child issues, and decoders for the service / destination / info / config
  * replies. Pure; ipvs-client.ts carries the bytes. Facts: include/uapi/linux/ip_vs.h
  * (attribute numbers) and net/netfilter/ipvs/ip_vs_ctl.c (attribute types: ports are

@@ -1,8 +1,9 @@
 /**
  * The IPVS table as the checker child sees it: services and destinations in IPVS's own
- * terms (reference §1h), independent of the wire encoding (ipvs-codec.ts) and of the
- * socket (ipvs-client.ts). The checker computes a desired table from config + health;
- * reconcile.ts turns desired vs current into IpvsOp lists; an IpvsClient carries them out.
+ * terms (include/uapi/linux/ip_vs.h), independent of the wire encoding (ipvs-codec.ts) and
+ * of the socket (ipvs-client.ts). The checker computes a desired table from config +
+ * health; reconcile.ts turns desired vs current into IpvsOp lists; an IpvsClient carries
+ * them out.
  */
 import type { Family } from '../core/ip.js';
 

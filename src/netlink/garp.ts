@@ -1,7 +1,7 @@
 /**
  * Gratuitous ARP and unsolicited Neighbor Advertisement builders (vrrp child, on becoming
  * master: RFC 3768 / RFC 5798 §6.4.2 "broadcast a gratuitous ARP", RFC 4861 §7.2.6).
- * Pure byte builders; sys/garp-sender.ts puts them on the wire.
+ * Pure byte builders; garp-sender.ts puts them on the wire.
  */
 
 export const ETHERTYPE_ARP = 0x0806;

@@ -2,7 +2,7 @@
  * Netlink message framing: struct nlmsghdr (u32 len, u16 type, u16 flags, u32 seq, u32 pid),
  * a datagram holding several messages (multipart dumps end with NLMSG_DONE), and the
  * NLMSG_ERROR payload (ack when error == 0) with its extended-ack TLVs (NETLINK_EXT_ACK).
- * Pure; used by src/sys/netlink-socket.ts in the VRRP process.
+ * Pure; used by ./netlink-socket.ts in the VRRP process.
  */
 import { HOST_LE, align4, attrMap, concatBytes, protocolError, readString, readU32, view } from './attr.js';
 import {

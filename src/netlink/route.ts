@@ -3,7 +3,7 @@
  * struct rtmsg (12 B: u8 family, dst_len, src_len, tos, table, protocol, scope, type;
  * u32 flags) with RTA_*, and struct fib_rule_hdr (12 B: u8 family, dst_len, src_len, tos,
  * table, res1, res2, action; u32 flags) with FRA_*. Leaving out rtm_flags makes the kernel
- * answer ENODEV, not EINVAL (native-io.md P11), hence the golden-byte tests.
+ * answer ENODEV, not EINVAL (docs/native-addon.md P11), hence the golden-byte tests.
  */
 import {
   attr,

@@ -25,7 +25,7 @@ import {
   toAddrInfo,
   toLinkInfo,
 } from './rtnl-model.js';
-import { NetlinkRequestError, NetlinkSocket, type NetlinkSocketOptions } from '../sys/netlink-socket.js';
+import { NetlinkRequestError, NetlinkSocket, type NetlinkSocketOptions } from './netlink-socket.js';
 
 export type { AddrInfo, AddrSpec, LinkInfo, RtnlEvent } from './rtnl-model.js';
 

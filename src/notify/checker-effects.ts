@@ -1,9 +1,10 @@
 /**
- * The checker child's notification side effects (reference §1e, §1i): `RS`/`VS` lines to
- * notify_fifo / lvs_notify_fifo and SMTP alerts for real-server and quorum changes. The
- * checker engine decides *when* (it knows smtp_alert per RS/VS, no_checker_emails, omega);
- * this object formats and delivers. keepalived's order for one RS transition: RS FIFO line,
- * then the quorum re-evaluation (VS line + VS mail), then the checker's RS mail.
+ * The checker child's notification side effects (keepalived.conf(5) notify_fifo,
+ * lvs_notify_fifo, smtp_alert): `RS`/`VS` lines to notify_fifo / lvs_notify_fifo and SMTP
+ * alerts for real-server and quorum changes. The checker engine decides *when* (it knows
+ * smtp_alert per RS/VS, no_checker_emails, omega); this object formats and delivers.
+ * keepalived's order for one RS transition: RS FIFO line, then the quorum re-evaluation (VS
+ * line + VS mail), then the checker's RS mail.
  */
 import type { GlobalDefs } from '../config/model.js';
 import type { Logger } from '../core/logger.js';

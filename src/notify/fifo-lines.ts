@@ -1,5 +1,5 @@
 /**
- * FIFO lines for notify_fifo / vrrp_notify_fifo / lvs_notify_fifo (reference §1e):
+ * FIFO lines for notify_fifo / vrrp_notify_fifo / lvs_notify_fifo (keepalived.conf(5)):
  * VRRP instance and group lines (built by notify-args.ts fifoLine), and the checker's
  * `VS <vs> UP|DOWN` (quorum) and `RS <rs> <vs> UP|DOWN` lines. Every line is
  * `\n`-terminated with no NUL (released keepalived). Also keepalived's FMT_RS name.

@@ -1,12 +1,13 @@
 /**
- * Notify FIFOs (notify_fifo, vrrp_notify_fifo, lvs_notify_fifo; reference §1e), run by
+ * Notify FIFOs (notify_fifo, vrrp_notify_fifo, lvs_notify_fifo; keepalived.conf(5)), run by
  * the VRRP and checker children. Like keepalived: create the FIFO (0644 less keepalived's
- * umask, 0177 by default: 0600) if it does not exist and remember that we did, start the `*_fifo_script` with the FIFO path
- * appended, then open it O_RDWR|O_NONBLOCK|O_NOFOLLOW. Holding both ends means opening
- * never blocks and writing never raises EPIPE; a full FIFO (slow or absent reader)
- * makes the write fail with EAGAIN and the line is dropped and counted. At close the
- * FIFO is unlinked first (only if we created it) so a looping reader cannot reopen it,
- * and the fifo script's process group gets SIGTERM, as keepalived 2.2.7 does (checked).
+ * umask, 0177 by default: 0600) if it does not exist and remember that we did, start the
+ * `*_fifo_script` with the FIFO path appended, then open it O_RDWR|O_NONBLOCK|O_NOFOLLOW.
+ * Holding both ends means opening never blocks and writing never raises EPIPE; a full FIFO
+ * (slow or absent reader) makes the write fail with EAGAIN and the line is dropped and
+ * counted. At close the FIFO is unlinked first (only if we created it) so a looping reader
+ * cannot reopen it, and the fifo script's process group gets SIGTERM, as keepalived 2.2.7
+ * does (checked).
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';

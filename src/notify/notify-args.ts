@@ -1,8 +1,9 @@
 /**
- * Notification argv and FIFO lines, as keepalived builds them (reference §1e):
- * state scripts get exactly their configured argv; the generic `notify` script gets
- * `INSTANCE|GROUP name STATE priority` appended; FIFO lines are `INSTANCE "name" STATE prio\n`.
- * Pure; the VRRP child's driver decides when, the runner executes.
+ * Notification argv and FIFO lines, as keepalived builds them (keepalived.conf(5) notify,
+ * notify_master…): state scripts get exactly their configured argv; the generic `notify`
+ * script gets `INSTANCE|GROUP name STATE priority` appended; FIFO lines are
+ * `INSTANCE "name" STATE prio\n`. Pure; the VRRP child's driver decides when, the runner
+ * executes.
  */
 import type { NotifyScripts, ScriptSpec } from '../config/model.js';
 

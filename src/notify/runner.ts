@@ -2,7 +2,7 @@
  * Runs scripts for the VRRP and checker children: notify scripts fire-and-forget, timed
  * scripts (MISC_CHECK, STOP scripts) with a bounded wait. Each script runs in its own
  * process group with a cleaned environment, never blocking the event loop; a failing or
- * missing script is reported, never thrown (reference §1e, §1i MISC_CHECK).
+ * missing script is reported, never thrown (keepalived.conf(5) SCRIPTS, MISC_CHECK).
  */
 import { spawn } from 'node:child_process';
 import type { Logger } from '../core/logger.js';

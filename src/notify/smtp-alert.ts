@@ -1,10 +1,10 @@
 /**
- * SMTP alert client, used by the VRRP and checker children (reference §1e): a plain
- * SMTP dialogue over node:net — greeting 220, `HELO` 250, `MAIL FROM:<from>` 250,
- * `RCPT TO:<rcpt>` 250 for each recipient, `DATA` 354, the message (smtp-message.ts) 250,
- * `QUIT` — with every reply code checked and smtp_connect_timeout bounding the connect
- * and each reply, as keepalived does. Alerts are queued and sent one at a time; a failure
- * is logged in keepalived's words and never thrown.
+ * SMTP alert client, used by the VRRP and checker children (keepalived.conf(5) smtp_server,
+ * smtp_alert): a plain SMTP dialogue over node:net — greeting 220, `HELO` 250,
+ * `MAIL FROM:<from>` 250, `RCPT TO:<rcpt>` 250 for each recipient, `DATA` 354, the message
+ * (smtp-message.ts) 250, `QUIT` — with every reply code checked and smtp_connect_timeout
+ * bounding the connect and each reply, as keepalived does. Alerts are queued and sent one
+ * at a time; a failure is logged in keepalived's words and never thrown.
  */
 import { connect, type Socket } from 'node:net';
 import { hostname as osHostname, userInfo } from 'node:os';

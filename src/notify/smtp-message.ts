@@ -1,6 +1,6 @@
 /**
- * SMTP alert messages as keepalived writes them (reference §1e; subjects and bodies
- * checked against Debian keepalived 2.2.7's mails in test/fixtures/smtp/): VRRP
+ * SMTP alert messages as keepalived writes them (keepalived.conf(5) smtp_alert; subjects
+ * and bodies checked against Debian keepalived 2.2.7's mails in test/fixtures/smtp/): VRRP
  * instance and sync-group transitions, real-server checker transitions, VS quorum, RS
  * shutdown/removal; the DATA payload with keepalived's headers, and the "only when the
  * state differs from the last emailed state" rule. Pure: the date is passed in.

@@ -1,6 +1,6 @@
 /**
- * The VRRP child's notification side effects beyond scripts (reference §1e): FIFO lines
- * to notify_fifo / vrrp_notify_fifo and SMTP alerts, in keepalived's order after the
+ * The VRRP child's notification side effects beyond scripts (keepalived.conf(5)): FIFO
+ * lines to notify_fifo / vrrp_notify_fifo and SMTP alerts, in keepalived's order after the
  * notify scripts. One object per daemon run; the daemon calls `instance()` on every
  * transition and `close()` when it stops.
  */

@@ -1,7 +1,7 @@
 /**
- * Where and how the VRRP child writes its SIGUSR1/SIGUSR2 dumps (reference §1d): `$TMPDIR` if
- * it is absolute and a directory, else /tmp; mode 0600; written to a temporary name and
- * renamed, so a reader never sees half a file.
+ * Where and how the VRRP child writes its SIGUSR1/SIGUSR2 dumps (keepalived(8) SIGNALS):
+ * `$TMPDIR` if it is absolute and a directory, else /tmp; mode 0600; written to a temporary
+ * name and renamed, so a reader never sees half a file.
  */
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';

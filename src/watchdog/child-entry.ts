@@ -2,17 +2,17 @@
  * Entry of every child process the watchdog forks (`keepalived-ts --child=vrrp …`): waits
  * for the parent's Hello (config path + options), builds the process logger, runs the
  * subsystem's ChildRunner and then turns IPC messages and signals into handle calls.
- * Owns the child's exit status (child-api.ts). Losing the IPC channel means the parent
+ * Owns the child's exit status (src/process/child-api.ts). Losing the IPC channel means the parent
  * died: shut down, as keepalived's children do with PR_SET_PDEATHSIG.
  */
 import { KaError, errorMessage } from '../core/errors.js';
 import { assertNever } from '../core/result.js';
 import { nullLogger, type Logger } from '../core/logger.js';
-import { createProcessLogger } from '../cli/logging.js';
-import type { ChildKind } from '../cli/options.js';
-import type { ChildHandle, ChildIpc, ChildRunner } from './child-api.js';
+import { createProcessLogger } from './process-logger.js';
+import type { ChildKind } from '../process/options.js';
+import type { ChildHandle, ChildIpc, ChildRunner } from '../process/child-api.js';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
-import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from './ipc.js';
+import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from '../process/ipc.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** Test hook (process tests only): exit with this status right after the Hello exchange. */

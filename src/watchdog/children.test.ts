@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS } from '../cli/options.js';
+import { DEFAULT_OPTIONS } from '../process/options.js';
 import { selectChildren, type ConfigSummary } from './children.js';
 
 const both: ConfigSummary = { hasVrrp: true, hasChecker: true, childWaitTimeS: 5 };

@@ -3,7 +3,7 @@
  * kind means adding a row. Names and messages are keepalived's ("Starting VRRP child
  * process, pid=N", "Healthcheck child process(N) died: Respawning").
  */
-import type { ChildKind, CliOptions } from '../cli/options.js';
+import type { ChildKind, CliOptions } from '../process/options.js';
 
 /** What the parent needs to know about the configuration before starting children. */
 export interface ConfigSummary {

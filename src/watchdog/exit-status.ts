@@ -1,7 +1,7 @@
 /**
- * What the watchdog does when a child exits (reference §1f): statuses 1 (fatal),
- * 2 (config) and 4 (missing permission) are permanent — the parent terminates with that
- * status; anything else (other statuses, signals) is respawned unless -R. Pure.
+ * What the watchdog does when a child exits (as Debian's keepalived 2.2.7 does): statuses 1
+ * (fatal), 2 (config) and 4 (missing permission) are permanent — the parent terminates with
+ * that status; anything else (other statuses, signals) is respawned unless -R. Pure.
  */
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;

@@ -1,6 +1,6 @@
 /**
- * The watchdog: keepalived's parent process (reference §1d, §1f). Refuses to start when a
- * live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
+ * The watchdog: keepalived's parent process (keepalived(8), SIGNALS). Refuses to start when
+ * a live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
  * have configuration, supervises them (supervisor.ts), forwards signals (HUP → reload,
  * USR1/USR2 → dumps) and on TERM/INT stops the children — SIGTERM, child_wait_time, then
  * SIGKILL — removes the pid files and exits. A child's permanent error (1/2/4) terminates
@@ -11,12 +11,12 @@ import { release } from 'node:os';
 import type { Clock } from '../core/clock.js';
 import { realClock } from '../core/real-clock.js';
 import type { Result } from '../core/result.js';
-import { createProcessLogger } from '../cli/logging.js';
-import type { CliOptions } from '../cli/options.js';
-import { VERSION_BANNER } from '../cli/usage.js';
+import { createProcessLogger } from './process-logger.js';
+import type { CliOptions } from '../process/options.js';
+import { VERSION_BANNER } from '../process/version.js';
 import { selectChildren, type ChildSpec, type ConfigSummary } from './children.js';
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
-import { IPC_PROTOCOL_VERSION, type ParentToChild } from './ipc.js';
+import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 

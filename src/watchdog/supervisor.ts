@@ -8,11 +8,11 @@ import type { ChildProcess } from 'node:child_process';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
-import type { CliOptions } from '../cli/options.js';
+import type { CliOptions } from '../process/options.js';
 import { INITIAL_BACKOFF, restartDelay, type BackoffState } from './backoff.js';
 import type { ChildSpec } from './children.js';
 import { classifyExit, describeExit } from './exit-status.js';
-import { parseChildToParent, type InstanceStatus, type ParentToChild } from './ipc.js';
+import { parseChildToParent, type InstanceStatus, type ParentToChild } from '../process/ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 
 /** Why a supervisor gives up: the parent then terminates the whole daemon. */

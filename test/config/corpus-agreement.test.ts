@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { walkFiles } from '../../src/test-kit/walk-files.js';
-import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest, withBareNetns } from '../../src/test-kit/keepalived-check.js';
+import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest, withBareNetns } from '../lab/keepalived-check.js';
 
 const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
 const INTERFACES = ['eth0', 'eth1', 'eth2', 'eth3', 'eth10'];

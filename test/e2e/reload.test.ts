@@ -1,8 +1,9 @@
 /**
- * SIGHUP reload of a MASTER (keepalived-reference §1d "Reload semantics"): h1 (priority 150)
- * masters VI_1 and VI_2 over h2 (priority 100); its new config keeps VI_1 with one more VIP,
- * drops VI_2 and adds VI_3. VI_1 must stay MASTER without a state change or a priority-0
- * advert and get the new VIP; VI_2 leaves like at shutdown (priority 0, VIPs removed, h2 takes
+ * SIGHUP reload of a MASTER (keepalived(8) SIGNALS, HUP; instances matched as keepalived
+ * 2.2.7 matches them, docs/compatibility.md "VRRP at run time"): h1 (priority 150) masters
+ * VI_1 and VI_2 over h2 (priority 100); its new config keeps VI_1 with one more VIP, drops
+ * VI_2 and adds VI_3. VI_1 must stay MASTER without a state change or a priority-0 advert
+ * and get the new VIP; VI_2 leaves like at shutdown (priority 0, VIPs removed, h2 takes
  * it); VI_3 starts as BACKUP.
  */
 import { after, before, test } from 'node:test';

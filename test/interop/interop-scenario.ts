@@ -13,7 +13,6 @@
  * and, decoded by tshark from the round's pcap, every advert of each side: good VRRP (and
  * IPv4 header) checksum, TTL/hop limit 255, configured version/type/VRID/interval/auth/VIP,
  * the right destination, and both the configured priority and the priority-0 one present.
- * Mirrors /work/shared/tools/lab/interop.sh (README "Daemon contract") without using it.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { createLab, inNetns, type Lab } from '../lab/netns.js';
 import { KaError } from '../../src/core/errors.js';
 import { memoryLogger } from '../../src/core/logger.js';
 import { IPVS_UNAVAILABLE_MESSAGE, NetlinkIpvsClient } from '../../src/ipvs/ipvs-client.js';
-import { NetlinkSocket } from '../../src/sys/netlink-socket.js';
+import { NetlinkSocket } from '../../src/netlink/netlink-socket.js';
 import { K } from '../../src/sys/nio.js';
 import { decodeFamily, encodeGetFamily } from '../../src/ipvs/genl-codec.js';
 

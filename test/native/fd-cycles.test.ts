@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { createLab, type Lab } from '../lab/netns.js';
 import { inNetns } from './helpers.js';
 import { VrrpSocket } from '../../src/vrrp/vrrp-socket.js';
-import { openGarpSender } from '../../src/sys/garp-sender.js';
+import { openGarpSender } from '../../src/netlink/garp-sender.js';
 import { RawSocket } from '../../src/sys/raw-socket.js';
 import { nio } from '../../src/sys/nio.js';
 

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
 import { inNetns, until } from './helpers.js';
-import { openGarpSender } from '../../src/sys/garp-sender.js';
+import { openGarpSender } from '../../src/netlink/garp-sender.js';
 import { RawSocket } from '../../src/sys/raw-socket.js';
 import { nio, type RecvResult } from '../../src/sys/nio.js';
 import { decodeIn6Pktinfo, decodeInt32, decodeSockaddr, htons, sockaddrLl } from '../../src/sys/sockaddr.js';

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
 import { inNetns } from '../lab/netns.js';
-import { NetlinkRequestError, NetlinkSocket, errnoName } from '../../src/sys/netlink-socket.js';
+import { NetlinkRequestError, NetlinkSocket, errnoName } from '../../src/netlink/netlink-socket.js';
 import { encodeGetLinkDump, encodeLinkRequest, decodeLinkMessage } from '../../src/netlink/link.js';
 import { NLM_F_CREATE, NLM_F_EXCL, RTM_DELLINK, RTM_NEWLINK } from '../../src/netlink/constants.js';
 import { KaError } from '../../src/core/errors.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
 import { inNetns } from '../lab/netns.js';
 import { NetlinkRtnlClient, type RtnlEvent } from '../../src/netlink/rtnl-client.js';
-import { NetlinkRequestError } from '../../src/sys/netlink-socket.js';
+import { NetlinkRequestError } from '../../src/netlink/netlink-socket.js';
 import { KaError } from '../../src/core/errors.js';
 import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE } from '../../src/netlink/constants.js';
 

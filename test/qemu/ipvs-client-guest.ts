@@ -1,7 +1,6 @@
 // NetlinkIpvsClient against a real IPVS kernel. Runs INSIDE the qemu guest (a VM with no
-// network device, so the guest's own root namespace is used), as root:
-//
-//   npx tsc -p . && qemu-ipvs.sh run --share /srv/<job> 'cd <worktree> && node dist/test/qemu/ipvs-client-guest.js'
+// network device, so the guest's own root namespace is used), as root; test/ipvs/
+// client-in-guest.test.ts boots the guest (qemu-vm.ts runInGuest) and runs it there.
 //
 // Self-checking: every check prints `ok`/`not ok`; the last line is
 // `IPVS-GUEST RESULT: PASS <n> checks` or `IPVS-GUEST RESULT: FAIL <k>/<n> checks failed`,

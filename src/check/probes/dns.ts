@@ -1,8 +1,8 @@
 /**
- * DNS_CHECK probe (checker child, reference §1i): one UDP query (RD set, random id) for
- * the configured type/name to connect_ip:connect_port; success = a reply with QR set, the
- * same id and RCODE 0 (answers are not inspected). Replies with another id are strays and
- * ignored; an ICMP unreachable or the timeout fails the attempt.
+ * DNS_CHECK probe (checker child, keepalived.conf(5) DNS_CHECK): one UDP query (RD set,
+ * random id) for the configured type/name to connect_ip:connect_port; success = a reply
+ * with QR set, the same id and RCODE 0 (answers are not inspected). Replies with another id
+ * are strays and ignored; an ICMP unreachable or the timeout fails the attempt.
  */
 import type { DnsCheckConfig } from '../../config/model-lvs.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';

@@ -1,8 +1,8 @@
 /**
- * The HTTP_GET/SSL_GET verdict on a complete response (reference §1i): status code in the
- * url's ranges, then the body MD5 against `digest`, then the regex. keepalived uses PCRE2;
- * we use JS RegExp over the body read as latin1 (one char per byte, so offsets are byte
- * offsets). Pure.
+ * The HTTP_GET/SSL_GET verdict on a complete response (keepalived.conf(5) url): status code
+ * in the url's ranges, then the body MD5 against `digest`, then the regex. keepalived uses
+ * PCRE2; we use JS RegExp over the body read as latin1 (one char per byte, so offsets are
+ * byte offsets). Pure.
  */
 import type { HttpUrlConfig, StatusCodeRange } from '../../config/model-lvs.js';
 import { fail, ok, type Result } from '../../core/result.js';

@@ -1,7 +1,7 @@
 /**
- * The GET request HTTP_GET/SSL_GET and genhash send (reference §1i), byte for byte as
- * keepalived: `User-Agent: KeepAliveClient`, `Connection: close` only for 1.0C and 1.1,
- * `Host:` = the effective virtualhost, else `ip:port` (`[ipv6]:port`). Pure.
+ * The GET request HTTP_GET/SSL_GET and genhash send (keepalived.conf(5), genhash(1)), byte
+ * for byte as keepalived: `User-Agent: KeepAliveClient`, `Connection: close` only for 1.0C
+ * and 1.1, `Host:` = the effective virtualhost, else `ip:port` (`[ipv6]:port`). Pure.
  */
 import type { Family } from '../../core/ip.js';
 import type { HttpProtocolVersion } from '../../config/model-lvs.js';

@@ -1,9 +1,9 @@
 /**
- * HTTP_GET and SSL_GET (reference §1a.12, §1i): one attempt = connect, [TLS handshake],
+ * HTTP_GET and SSL_GET (keepalived.conf(5)): one attempt = connect, [TLS handshake],
  * send keepalived's GET request for ONE url (attempt.urlIndex), read to EOF, then judge
  * status code, MD5 digest and regex. Runs in the checker child; genhash shares `httpGet`.
  *
- * Deadline (differs from keepalived, lessons #1822): connect_timeout bounds the TCP
+ * Deadline (differs from keepalived, keepalived issue #1822): connect_timeout bounds the TCP
  * connect, and connect_timeout again bounds everything after it (handshake, request,
  * whole response) — a server trickling one byte per second cannot hold a check open.
  */

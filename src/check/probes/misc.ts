@@ -1,9 +1,9 @@
 /**
  * MISC_CHECK probe (checker child): runs the configured script once per attempt in its own
  * process group, bounded by misc_timeout (SIGTERM to the group, SIGKILL 2 s later), and
- * maps its exit status (reference §1i): 0 = success; with misc_dynamic 1 = failure and
- * 2..255 = success with weight status − 2; otherwise any non-zero = failure. A script that
- * cannot be executed, is killed by a signal or times out fails the check.
+ * maps its exit status (keepalived.conf(5) MISC_CHECK): 0 = success; with misc_dynamic 1 =
+ * failure and 2..255 = success with weight status − 2; otherwise any non-zero = failure. A
+ * script that cannot be executed, is killed by a signal or times out fails the check.
  */
 import { readFileSync } from 'node:fs';
 import type { MiscCheckConfig } from '../../config/model-lvs.js';

@@ -1,5 +1,5 @@
 /**
- * PING_CHECK probe (checker child, reference §1a.12, §1i): one ICMP/ICMPv6 echo request
+ * PING_CHECK probe (checker child, keepalived.conf(5)): one ICMP/ICMPv6 echo request
  * per attempt with the checker's identifier and its own sequence numbers; success = the
  * matching echo reply from connect_ip within connect_timeout.
  *

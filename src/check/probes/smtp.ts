@@ -1,5 +1,5 @@
 /**
- * SMTP_CHECK probe (checker child, reference §1a.12): TCP connect to connect_ip:port
+ * SMTP_CHECK probe (checker child, keepalived.conf(5)): TCP connect to connect_ip:port
  * (optionally from bindto/bind_port), then banner 220 → HELO → 250 → QUIT → 221. The whole
  * attempt is bounded by connect_timeout; any other reply code, garbage, a closed
  * connection or silence fails it.

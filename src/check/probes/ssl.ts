@@ -1,8 +1,8 @@
 /**
- * SSL_GET's client side (reference §1i, §1a `SSL { }`): the optional CA/cert/key/password
- * material is read once per probe, and the server certificate is never verified, as in
- * keepalived (SSL_GET checks reachability, not identity). SNI: sni_name, else the
- * effective virtualhost, only with enable_sni (genhash: -I with -V).
+ * SSL_GET's client side (keepalived.conf(5) SSL_GET and `SSL { }`): the optional
+ * CA/cert/key/password material is read once per probe, and the server certificate is never
+ * verified, as in keepalived (SSL_GET checks reachability, not identity). SNI: sni_name,
+ * else the effective virtualhost, only with enable_sni (genhash: -I with -V).
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';

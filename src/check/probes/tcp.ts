@@ -1,5 +1,5 @@
 /**
- * TCP_CHECK (reference §1a.12, §1i): a non-blocking connect to connect_ip:connect_port
+ * TCP_CHECK (keepalived.conf(5)): a non-blocking connect to connect_ip:connect_port
  * (optionally from bindto:bind_port) that must complete within connect_timeout; the
  * socket is closed at once. Runs in the checker child. `connectTcp` is also the connect
  * step of HTTP_GET/SSL_GET and genhash.

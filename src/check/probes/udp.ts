@@ -1,5 +1,5 @@
 /**
- * UDP_CHECK probe (checker child, reference §1a.12, §1i): sends the payload (random when
+ * UDP_CHECK probe (checker child, keepalived.conf(5)): sends the payload (random when
  * none is configured) on a connected UDP socket. Without require_reply the attempt
  * succeeds unless an ICMP unreachable comes back within connect_timeout (a reply also
  * counts as success); with require_reply a reply must arrive whose length is within

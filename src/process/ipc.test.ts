@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS } from '../cli/options.js';
+import { DEFAULT_OPTIONS } from './options.js';
 import { IPC_PROTOCOL_VERSION, parseChildToParent, parseParentToChild, validateOptions } from './ipc.js';
 
 const hello = { type: 'hello', protocol: IPC_PROTOCOL_VERSION, child: 'vrrp', configPath: '/k.conf', options: { ...DEFAULT_OPTIONS, dontFork: true }, parentPid: 42 };

@@ -1,7 +1,9 @@
 /**
- * The typed result of parsing keepalived(8)'s command line (reference §1c). Plain data:
- * it crosses the parent→child IPC boundary inside the Hello message, so no functions,
- * Maps or class instances. Defaults are keepalived's (Debian build, runstatedir /run).
+ * The options every keepalived-ts process runs with: the typed result of parsing
+ * keepalived(8)'s command line (the parser is src/cli/args.ts). Plain data: it crosses the
+ * parent→child IPC boundary inside the Hello message, so no functions, Maps or class
+ * instances. It lives below the watchdog and the subsystems, which all read it. Defaults
+ * are keepalived's (Debian build, runstatedir /run).
  */
 
 /** Children the watchdog can run (keepalived's VRRP and checker processes; BFD is not implemented). */
@@ -116,12 +118,3 @@ export const DEFAULT_OPTIONS: CliOptions = {
   coreDump: false,
   ignoreSigint: false,
 };
-
-/** What the command line asks the program to do. */
-export type CliCommand =
-  | { readonly type: 'run'; readonly options: CliOptions }
-  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean }
-  | { readonly type: 'help' }
-  | { readonly type: 'version' }
-  | { readonly type: 'signum'; readonly name: string; readonly signal: number }
-  | { readonly type: 'genhash'; readonly argv: readonly string[] };

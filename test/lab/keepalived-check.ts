@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { configTestExitCode, type Diagnostic } from '../config/diagnostics.js';
-import { loadConfig, type LoadResult } from '../config/load.js';
-import { executableExists } from '../config/read-config.js';
-import { fsSourceReader } from '../config/read-source.js';
+import { configTestExitCode, type Diagnostic } from '../../src/config/diagnostics.js';
+import { loadConfig, type LoadResult } from '../../src/config/load.js';
+import { executableExists } from '../../src/config/read-config.js';
+import { fsSourceReader } from '../../src/config/read-source.js';
 
 export const KEEPALIVED_BIN = '/usr/sbin/keepalived';
 

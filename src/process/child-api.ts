@@ -1,7 +1,8 @@
 /**
- * The contract between the watchdog's child entry and a subsystem runtime (the VRRP child's
- * runVrrpChild in src/vrrp/daemon.ts, the checker later). Types only. A runner starts its
- * subsystem and returns a handle; the child entry owns the process: IPC, signals, exit.
+ * The contract between the watchdog's child entry and a subsystem runtime (runVrrpChild in
+ * src/vrrp/daemon.ts, runCheckerChild in src/check/daemon.ts). Types only, and below both
+ * sides so that the subsystems never import the watchdog. A runner starts its subsystem
+ * and returns a handle; the child entry owns the process: IPC, signals, exit.
  *
  * Exit statuses: a runner that rejects with a KaError whose code is a configuration code
  * makes the child exit 2 (CONFIG: the parent terminates the daemon, no respawn), a
@@ -9,7 +10,7 @@
  * (FATAL). An uncaught error after startup exits 70 and is respawned.
  */
 import type { Logger } from '../core/logger.js';
-import type { CliOptions } from '../cli/options.js';
+import type { CliOptions } from './options.js';
 import type { ChildToParent } from './ipc.js';
 
 /** The child's side of the IPC channel. */

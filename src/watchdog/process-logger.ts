@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { createLogger, type Logger, type LogSink } from '../core/logger.js';
 import { childLogFileName, consoleSink, jsonSink, syslogSink } from '../core/log-sinks.js';
 import { openSyslogTransport } from '../sys/syslog-socket.js';
-import type { ChildKind, CliOptions } from './options.js';
+import type { ChildKind, CliOptions } from '../process/options.js';
 
 export const IDENTS: Readonly<Record<'parent' | ChildKind, string>> = {
   parent: 'Keepalived',

@@ -2,7 +2,7 @@
  * NetlinkSocket: one AF_NETLINK socket over the native addon (sys/raw-socket.ts) with
  * sequence numbers, one promise per request (ack or NLMSG_ERROR), multipart dumps, and
  * multicast notifications. Used by netlink/rtnl-client.ts in the VRRP process; keepalived
- * likewise keeps a command socket and a separate monitor socket (native-io.md P11).
+ * likewise keeps a command socket and a separate monitor socket (docs/native-addon.md P11).
  *
  * - NETLINK_EXT_ACK is on, so errors carry the kernel's reason; NETLINK_CAP_ACK keeps acks small.
  * - SO_RCVBUFFORCE (root) or SO_RCVBUF makes room for bursts; a monitor that still overruns
@@ -12,12 +12,12 @@
  */
 import { constants as osConstants } from 'node:os';
 import { KaError, type SyscallError } from '../core/errors.js';
-import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from '../netlink/constants.js';
-import { HOST_LE } from '../netlink/attr.js';
-import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from '../netlink/message.js';
-import { nio } from './nio.js';
-import { RawSocket } from './raw-socket.js';
-import { sockaddrNl } from './sockaddr.js';
+import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from './constants.js';
+import { HOST_LE } from './attr.js';
+import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from './message.js';
+import { nio } from '../sys/nio.js';
+import { RawSocket } from '../sys/raw-socket.js';
+import { sockaddrNl } from '../sys/sockaddr.js';
 
 export interface NetlinkSocketOptions {
   /** NETLINK_* protocol (default NETLINK_ROUTE = 0). */

@@ -4,7 +4,7 @@
  *
  * - ARP: AF_PACKET SOCK_RAW with protocol 0, bound to the interface. Protocol 0 means the
  *   socket receives nothing (an ETH_P_ARP socket would queue every ARP on the segment);
- *   the ethertype goes in each send's sockaddr_ll, in network order (native-io.md P9).
+ *   the ethertype goes in each send's sockaddr_ll, in network order (docs/native-addon.md P9).
  *   getsockname() on the bound socket yields the interface MAC. AF_PACKET bypasses the IP
  *   stack, so arp_* sysctls do not affect these sends, and any source MAC (VMAC) works.
  * - NA: raw ICMPv6 socket with every type filtered out on receive (ICMP6_FILTER), bound
@@ -13,10 +13,10 @@
  * Sends never throw on syscall errors (interface down, …): they return false, count, and
  * report through onError.
  */
-import { nio, openFailure } from './nio.js';
-import { RawSocket, countSend, type SendCounters } from './raw-socket.js';
-import { decodeSockaddr, sockaddrIn6, sockaddrLl } from './sockaddr.js';
-import { BROADCAST_MAC, ETHERTYPE_ARP, buildGarpFrame, buildUnsolicitedNa } from '../netlink/garp.js';
+import { nio, openFailure } from '../sys/nio.js';
+import { RawSocket, countSend, type SendCounters } from '../sys/raw-socket.js';
+import { decodeSockaddr, sockaddrIn6, sockaddrLl } from '../sys/sockaddr.js';
+import { BROADCAST_MAC, ETHERTYPE_ARP, buildGarpFrame, buildUnsolicitedNa } from './garp.js';
 import { parseIpv6 } from '../core/ip.js';
 import { KaError, type SyscallError } from '../core/errors.js';
 

@@ -5,7 +5,7 @@
  * (the receiver logs it with KA_ERR_IPC_PROTOCOL and ignores the message).
  */
 import { fail, ok, type Result } from '../core/result.js';
-import { CHILD_KINDS, DEFAULT_OPTIONS, type ChildKind, type CliOptions } from '../cli/options.js';
+import { CHILD_KINDS, DEFAULT_OPTIONS, type ChildKind, type CliOptions } from './options.js';
 
 export const IPC_PROTOCOL_VERSION = 1;
 
