@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +57,23 @@ test('-t -d prints the effective config (loops expanded, secret masked) and exit
   assert.match(r.stdout, /^ {8}192\.0\.2\.2\/32$/m);
   assert.match(r.stdout, /auth_pass \*{8}/);
   assert.doesNotMatch(r.stdout, /s3cret/);
+});
+
+test('-tFILE: a symbolic link at FILE is not followed (exit 1, as keepalived); a new FILE is 0600', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
+  try {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'keep me\n');
+    symlinkSync(target, join(dir, 'out'));
+    const linked = run(CONF, [`-t${join(dir, 'out')}`]);
+    assert.equal(linked.status, 1);
+    assert.equal(linked.stderr, `Unable to open config-test log file ${join(dir, 'out')} 40 - Too many levels of symbolic links\n`);
+    assert.equal(readFileSync(target, 'utf8'), 'keep me\n');
+    const fresh = join(dir, 'new');
+    assert.equal(run(CONF, [`-t${fresh}`]).status, 0);
+    assert.equal(readFileSync(fresh, 'utf8'), 'configuration OK\n');
+    assert.equal(statSync(fresh).mode & 0o777, 0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,13 +5,14 @@
  * seen wins, see configTestExitCode). `--json` prints one document for tools; `-d` prints
  * the effective config (secrets masked) after the test, and the parent logs it at start.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import type { LoadResult } from '../config/load.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { printConfig } from '../config/printer.js';
 import { fail, ok, type Result } from '../core/result.js';
+import { openNoFollow, strerror } from '../sys/safe-file.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { CliOptions } from './options.js';
 
@@ -70,8 +71,19 @@ export const configTester = async (req: ConfigTestRequest): Promise<number> => {
   } else {
     const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
     const summary = status === 0 ? 'configuration OK\n' : '';
-    if (req.logFile !== undefined) writeFileSync(req.logFile, text + summary);
-    else process.stderr.write(text + summary);
+    if (req.logFile !== undefined) {
+      // keepalived opens -tFILE without following a link, mode 0600, and gives up with 1.
+      const fd = openNoFollow(req.logFile, 'truncate', 0o600);
+      if (!fd.ok) {
+        process.stderr.write(`Unable to open config-test log file ${req.logFile} ${fd.reason.errno} - ${strerror(fd.reason.code)}\n`);
+        return 1;
+      }
+      try {
+        writeSync(fd.value, text + summary);
+      } finally {
+        closeSync(fd.value);
+      }
+    } else process.stderr.write(text + summary);
   }
   if (req.options.dumpConf && req.json !== true) process.stdout.write(printConfig(config));
   return status;
