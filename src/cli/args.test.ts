@@ -96,6 +96,7 @@ test('help, version, signum and genhash stop parsing', () => {
   assert.deepEqual(parsed(['--version']).command, { type: 'version' });
   assert.deepEqual(parsed(['--signum=RELOAD']).command, { type: 'signum', name: 'RELOAD', signal: 1 });
   assert.deepEqual(parsed(['--signum', 'STATS_CLEAR']).command, { type: 'signum', name: 'STATS_CLEAR', signal: 63 });
+  assert.equal(usageError(['--signum=TDUMP']), 'Unknown sigfunc TDUMP', 'as Debian keepalived 2.2.7');
   assert.deepEqual(parsed(['-T', '-s', '1.2.3.4', '-u', '/x']).command, { type: 'genhash', argv: ['-s', '1.2.3.4', '-u', '/x'] });
 });
 

@@ -7,6 +7,7 @@
  * Messages follow Debian's keepalived 2.2.7 wording where one exists.
  */
 import { fail, ok, type Result } from '../core/result.js';
+import { SIGNUM } from '../watchdog/signal-functions.js';
 import {
   CHILD_KINDS,
   DEFAULT_OPTIONS,
@@ -51,16 +52,6 @@ interface OptSpec {
   readonly apply: (st: ParseState, value: string | undefined) => string | Stop | undefined;
 }
 
-/** Signal numbers for `--signum` (Linux/glibc: SIGRTMIN = 34, SIGRTMAX = 64). */
-export const SIGNUM: Readonly<Record<string, number>> = {
-  STOP: 15,
-  RELOAD: 1,
-  DATA: 10,
-  STATS: 12,
-  STATS_CLEAR: 63,
-  JSON: 36,
-  TDUMP: 64,
-};
 
 const flag =
   (key: { [K in keyof Draft]-?: Draft[K] extends boolean ? K : never }[keyof Draft]) =>

@@ -50,7 +50,7 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-M, --core-dump-pattern=PATN', "Also set /proc/sys/kernel/core_pattern to PATN (default 'core')"],
   ['-e, --all-config', 'Error if any configuration file missing (same as includet)'],
   ['-i, --config-id id', "Skip any configuration lines beginning '@' that don't match id\n or any lines beginning @^ that do match.\n The config-id defaults to the node name if option not used"],
-  ['    --signum=SIGFUNC', 'Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON, TDUMP'],
+  ['    --signum=SIGFUNC', 'Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON'],
   ['-t, --config-test[=LOG_FILE]', 'Check the configuration for obvious errors, output to\n stderr by default'],
   ['    --ignore-sigint', "Don't exit on SIGINT"],
   ['-v, --version', 'Display the version number'],
