@@ -159,3 +159,11 @@ test('--json goes with -t; alone it is warned and ignored', () => {
   assert.equal(alone.value.command.type, 'run');
   assert.deepEqual(alone.value.warnings, ['--json only applies to -t/--config-test: ignored']);
 });
+
+test('--no-host-checks goes with -t; alone it is ignored with a warning', () => {
+  const t = parsed(['-t', '--no-host-checks']);
+  assert.ok(t.command.type === 'config-test' && t.command.noHostChecks === true);
+  assert.ok(parsed(['-t']).command.type === 'config-test' && !('noHostChecks' in parsed(['-t']).command));
+  assert.ok(parsed(['--no-host-checks']).warnings.includes('--no-host-checks only applies to -t/--config-test: ignored'));
+  assert.ok(helpText().includes('--no-host-checks'));
+});

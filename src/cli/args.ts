@@ -42,6 +42,8 @@ interface ParseState {
   configTest?: { logFile?: string };
   /** keepalived-ts extension --json: `-t` prints one JSON document for tools. */
   json?: boolean;
+  /** keepalived-ts extension --no-host-checks: `-t` checks the file only (host-checks.ts). */
+  noHostChecks?: boolean;
 }
 
 interface OptSpec {
@@ -148,6 +150,7 @@ const SPECS: readonly OptSpec[] = [
   },
   { long: 'config-test', short: 't', arg: 'optional', apply: (st, v) => void (st.configTest = v === undefined ? {} : { logFile: v }) },
   { long: 'json', arg: 'none', apply: (st) => void (st.json = true) },
+  { long: 'no-host-checks', arg: 'none', apply: (st) => void (st.noHostChecks = true) },
   {
     long: 'config-fd',
     arg: 'required',
@@ -253,12 +256,13 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
   const options: CliOptions = st.opts;
   if (options.vrrpOnly && options.checkOnly) st.warnings.push('--vrrp and --check given together: running both');
   if (st.configTest) {
-    const json = st.json === true ? { json: true } : {};
+    const extra = { ...(st.json === true ? { json: true } : {}), ...(st.noHostChecks === true ? { noHostChecks: true } : {}) };
     const command: CliCommand =
-      st.configTest.logFile === undefined ? { type: 'config-test', options, ...json } : { type: 'config-test', options, logFile: st.configTest.logFile, ...json };
+      st.configTest.logFile === undefined ? { type: 'config-test', options, ...extra } : { type: 'config-test', options, logFile: st.configTest.logFile, ...extra };
     return ok({ command, warnings: st.warnings });
   }
   if (st.json === true) st.warnings.push('--json only applies to -t/--config-test: ignored');
+  if (st.noHostChecks === true) st.warnings.push('--no-host-checks only applies to -t/--config-test: ignored');
   return ok({ command: { type: 'run', options }, warnings: st.warnings });
 }
 

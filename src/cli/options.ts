@@ -120,7 +120,7 @@ export const DEFAULT_OPTIONS: CliOptions = {
 /** What the command line asks the program to do. */
 export type CliCommand =
   | { readonly type: 'run'; readonly options: CliOptions }
-  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean }
+  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean; readonly noHostChecks?: boolean }
   | { readonly type: 'help' }
   | { readonly type: 'version' }
   | { readonly type: 'signum'; readonly name: string; readonly signal: number }
