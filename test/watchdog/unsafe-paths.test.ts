@@ -1,6 +1,6 @@
 // Files the daemon writes, with a symbolic link planted at each path by a local user (the
 // CVE-2018-19044/19046 class): the log files of the parent and the child (-g), the JSON log
-// (--log-json=FILE), the pid files and the SIGUSR1/SIGUSR2 dumps. No link is followed (the
+// (--log-json=FILE), the pid files, the SIGUSR1/SIGUSR2 dumps and the notify FIFO. No link is followed (the
 // target keeps its content and mode), each refused log file is reported clearly, and the
 // daemon runs on.
 import { test } from 'node:test';
@@ -13,17 +13,20 @@ const TARGET_TEXT = 'root:x:0:0:do not touch\n';
 
 test('links planted at the log, JSON log, pid and dump paths are never followed; the daemon logs it and runs on', async () => {
   const f = makeFiles();
+  const fifo = join(f.dir, 'notify.fifo');
+  writeFileSync(f.conf, `global_defs {\n    notify_fifo ${fifo}\n}\n${readFileSync(f.conf, 'utf8')}`);
   const target = join(f.dir, 'target');
   writeFileSync(target, TARGET_TEXT, { mode: 0o640 });
   const log = join(f.dir, 'keepalived.log');
   const json = join(f.dir, 'log.json');
-  const links = [log, join(f.dir, 'keepalived_vrrp.log'), json, f.pid, f.vrrpPid, join(f.dir, 'keepalived.data'), join(f.dir, 'keepalived.stats')];
+  const links = [log, join(f.dir, 'keepalived_vrrp.log'), json, f.pid, f.vrrpPid, join(f.dir, 'keepalived.data'), join(f.dir, 'keepalived.stats'), fifo];
   for (const l of links) symlinkSync(target, l);
   const d = new Daemon([...stdArgs(f), `--log-file=${log}`, `--log-json=${json}`], { TMPDIR: f.dir });
   try {
     await d.waitFor(new RegExp(`Unable to open log file ${log} - errno 40 \\(Too many levels of symbolic links\\): the path is a symbolic link, which is never followed`));
     await d.waitFor(new RegExp(`Unable to open log file ${join(f.dir, 'keepalived_vrrp.log')} - errno 40`));
     await d.waitFor(new RegExp(`Unable to open JSON log file ${json} - errno 40`));
+    await d.waitFor(new RegExp(`Unable to open notify fifo ${fifo} - errno 40`), 10_000);
     const vpid = await waitPidFile(f.vrrpPid);
     await d.waitFor(/VRRP child process\(\d+\) ready/);
     // The pid files were links to a file that names no process: stale, replaced by files.
@@ -42,7 +45,7 @@ test('links planted at the log, JSON log, pid and dump paths are never followed;
       assert.ok(lstatSync(p).isFile(), `${name} replaced by a regular file`);
       assert.equal(statSync(p).mode & 0o777, 0o600);
     }
-    for (const l of [log, json, join(f.dir, 'keepalived_vrrp.log')]) assert.ok(lstatSync(l).isSymbolicLink(), `${l} left as it was`);
+    for (const l of [log, json, join(f.dir, 'keepalived_vrrp.log'), fifo]) assert.ok(lstatSync(l).isSymbolicLink(), `${l} left as it was`);
     assert.equal(readFileSync(target, 'utf8'), TARGET_TEXT, 'the link target is untouched');
     assert.equal(statSync(target).mode & 0o777, 0o640);
     assert.ok(isAlive(d.pid) && isAlive(vpid), 'the daemon runs on');
