@@ -2,9 +2,10 @@
  * The watchdog: keepalived's parent process (reference §1d, §1f). Refuses to start when a
  * live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
  * have configuration, supervises them (supervisor.ts), forwards signals (HUP → reload,
- * USR1/USR2 → dumps; real-time ones are logged and ignored, rt-signals.ts) and on TERM/INT stops the children — SIGTERM, child_wait_time, then
- * SIGKILL — removes the pid files and exits. A child's permanent error (1/2/4) terminates
- * the daemon with that status; with -R any child death does.
+ * USR1/USR2 → dumps; real-time ones are logged and ignored, rt-signals.ts) and on TERM/INT
+ * stops the children — SIGTERM, child_wait_time, then SIGKILL — removes the pid files and
+ * exits. A child's permanent error (1/2/4) terminates the daemon with that status; with -R
+ * any child death does.
  */
 import { fork as forkProcess } from 'node:child_process';
 import { release } from 'node:os';
