@@ -33,6 +33,10 @@ const ADAPTERS = [
   'src/watchdog/child-entry.ts',
   'src/watchdog/supervisor.ts',
   'src/watchdog/process-logger.ts',
+  // Real-time signals Node cannot name: caught through the addon's uv_signal watcher.
+  'src/watchdog/rt-signals.ts',
+  // -t's look at the host: interfaces, script files, accounts, network namespaces.
+  'src/cli/host-probe.ts',
   // The process clock itself.
   'src/core/real-clock.ts',
   // Files: pid files, notify FIFOs, config sources, FILE_CHECK's watched file.

@@ -137,3 +137,22 @@ test('several checkers of any mix on one RS', () => {
   const { checkers } = load('TCP_CHECK {\n}\nPING_CHECK {\n}\nMISC_CHECK {\nmisc_path /bin/x\n}\n');
   assert.deepEqual(checkers.map((c) => c.type), ['TCP_CHECK', 'PING_CHECK', 'MISC_CHECK']);
 });
+
+test('the checker connects to the real server port as written, before the DR/TUN port rules (keepalived 2.2.7 under qemu)', () => {
+  const rows: ReadonlyArray<readonly [kind: string, rsPort: string, check: string, ipvsPort: number, connectPort: number]> = [
+    ['DR', ' 8080', 'TCP_CHECK {\n}\n', 443, 8080],
+    ['TUN', ' 8080', 'TCP_CHECK {\n}\n', 443, 8080],
+    ['DR', ' 8080', 'TCP_CHECK {\nconnect_port 9090\n}\n', 443, 9090],
+    ['NAT', ' 8080', 'TCP_CHECK {\n}\n', 8080, 8080],
+    ['DR', '', 'TCP_CHECK {\n}\n', 443, 0],
+    ['NAT', '', 'TCP_CHECK {\n}\n', 443, 0],
+    ['DR', ' 8080', 'HTTP_GET {\nurl {\npath /\n}\n}\n', 443, 8080],
+  ];
+  for (const [kind, rsPort, check, ipvsPort, connectPort] of rows) {
+    const text = `${SECURE}virtual_server 192.0.2.10 443 {\nlb_algo rr\nlb_kind ${kind}\nprotocol TCP\nreal_server 192.0.2.20${rsPort} {\n${check}}\n}\n`;
+    const rs = parseConfigText(text, 't.conf', { reader: memoryReader({}), configId: 'n1' }).config.virtualServers[0]?.realServers[0];
+    const c = rs?.checkers[0];
+    assert.ok(rs && c && 'connection' in c, `${kind}${rsPort}`);
+    assert.deepEqual([rs.port, c.connection.connectPort], [ipvsPort, connectPort], `${kind} real_server 192.0.2.20${rsPort} ${check.split(' ')[0]}`);
+  }
+});

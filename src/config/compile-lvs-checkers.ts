@@ -22,7 +22,13 @@ import {
 export interface CheckerContext {
   readonly vs: VirtualServerDraft;
   readonly rs: RealServerDraft;
-  /** The RS address/port after the §1h port rules (the default connect target). */
+  /**
+   * The RS address/port after the §1h port rules (what IPVS gets). The default connect
+   * target is its address with the port AS WRITTEN (0 when omitted): keepalived fills the
+   * checker's connection from the real_server line before the port rules reset a DR/TUN or
+   * fwmark RS's port, so `real_server X 8080` under a DR VS on 443 is entered as X:443 and
+   * checked on 8080 (verified against keepalived 2.2.7 under qemu, test/qemu ipvs-compare).
+   */
   readonly rsEndpoint: LvsEndpoint;
   /** `[ip]:proto:port` of the RS, for messages. */
   readonly rsName: string;
@@ -56,7 +62,7 @@ function connection(co: ConnectionDraft, base: ConnectionDraft | undefined, x: C
   return {
     connectIp: ip?.address ?? x.rsEndpoint.address,
     family,
-    connectPort: co.connectPort ?? base?.connectPort ?? x.rsEndpoint.port,
+    connectPort: co.connectPort ?? base?.connectPort ?? x.rs.endpoint.port ?? 0,
     ...(bindTo ? { bindTo: bindTo.address } : {}),
     ...(bindIf !== undefined ? { bindIf } : {}),
     ...(bindPort !== undefined ? { bindPort } : {}),

@@ -96,7 +96,7 @@ export interface CheckerTiming {
 export interface CheckerConnection {
   readonly connectIp: string;
   readonly family: Family;
-  /** 0 only for a fwmark RS without connect_port (keepalived then connects to port 0 and fails). */
+  /** connect_port, else the real server's port as written (before the DR/TUN/fwmark port rules); 0 when none was written (keepalived then connects to port 0 and fails). */
   readonly connectPort: number;
   readonly bindTo?: string;
   readonly bindIf?: string;

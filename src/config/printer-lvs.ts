@@ -80,7 +80,8 @@ function timing(t: CheckerTiming, rs: RealServerConfig): string[] {
 function connection(c: CheckerConnection, rs: RealServerConfig): string[] {
   const b: string[] = [];
   if (c.connectIp !== rs.address || c.family !== rs.family) b.push(`connect_ip ${c.connectIp}`);
-  if (c.connectPort !== rs.port) b.push(`connect_port ${c.connectPort}`);
+  // The default connect port is the port written on the real_server line (compile-lvs-checkers.ts).
+  if (c.connectPort !== (rs.configuredPort ?? 0)) b.push(`connect_port ${c.connectPort}`);
   if (c.bindTo !== undefined) b.push(`bindto ${c.bindTo}`);
   if (c.bindIf !== undefined) b.push(`bind_if ${quote(c.bindIf)}`);
   if (c.bindPort !== undefined) b.push(`bind_port ${c.bindPort}`);

@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.js';
 import type { GlobalDefs, ScriptSpec } from '../config/model.js';
 import { fifoEventLine, fifoEventSide, type FifoEvent } from './fifo-lines.js';
 import type { ScriptRunner } from './runner.js';
+import { errnoNumber } from '../sys/safe-file.js';
 
 export interface FifoSpec {
   readonly path: string;
@@ -88,7 +89,8 @@ export class NotifyFifo {
     try {
       fd = openSync(spec.path, OPEN_FLAGS);
     } catch (e) {
-      log.info(`Unable to open ${kind}notify fifo ${spec.path} - errno ${errnoOf(e)}`);
+      // keepalived prints the errno number (40: a symbolic link at the path, not followed).
+      log.info(`Unable to open ${kind}notify fifo ${spec.path} - errno ${errnoNumber(errnoOf(e))}`);
       if (created) removeQuietly(spec.path);
       return null;
     }

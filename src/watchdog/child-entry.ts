@@ -13,6 +13,7 @@ import type { ChildKind } from '../process/options.js';
 import type { ChildHandle, ChildIpc, ChildRunner } from '../process/child-api.js';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from '../process/ipc.js';
+import { catchRealtimeSignals } from './rt-signals.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** Test hook (process tests only): exit with this status right after the Hello exchange. */
@@ -105,6 +106,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   process.on('SIGHUP', () => void reload());
   process.on('SIGUSR1', () => handle?.dumpData?.());
   process.on('SIGUSR2', () => handle?.dumpStats?.());
+  catchRealtimeSignals(() => log);
   process.on('disconnect', () => void stop('parent gone'));
 
   let hello: Extract<ParentToChild, { type: 'hello' }>;
