@@ -4,7 +4,7 @@ import { SimNet } from './sim-net.js';
 import type { FsmParams } from '../vrrp/fsm-types.js';
 import { testFsmParams } from './fsm-params.js';
 
-const p = (i: number, priority: number): FsmParams => testFsmParams(i, { vrid: 1, basePriority: priority });
+const p = (i: number, priority: number): FsmParams => testFsmParams(i, { vrid: 1, priority: priority });
 
 test('SimNet is deterministic per seed and differs across seeds', () => {
   const run = (seed: number): string => {

@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { forEachSeed, SimNet, type SimRouterSpec } from '../test-kit/sim-net.js';
 import { mulberry32, type Prng } from '../test-kit/prng.js';
 import type { FsmParams } from './fsm-types.js';
-import { testFsmParams } from '../test-kit/fsm-params.js';
+import { testFsmParams, type TestInstanceSettings } from '../test-kit/fsm-params.js';
 import { masterDownIntervalUs, skewTimeUs, usToMs } from './timers.js';
 
 const SEEDS = 200;
 
-function routerParams(i: number, priority: number, version: 2 | 3, advertIntCs: number, over: Partial<FsmParams> = {}): FsmParams {
-  return testFsmParams(i, { basePriority: priority, version, advertIntCs, ...over });
+function routerParams(i: number, priority: number, version: 2 | 3, advertIntCs: number, over: TestInstanceSettings = {}): FsmParams {
+  return testFsmParams(i, { priority: priority, version, advertIntCs, ...over });
 }
 
-const masterDownMs = (p: FsmParams): number => usToMs(masterDownIntervalUs(p.version, p.basePriority, p.advertIntCs, p.downTimerAdverts));
-const skewMs = (p: FsmParams): number => usToMs(skewTimeUs(p.version, p.basePriority, p.advertIntCs));
+const masterDownMs = (p: FsmParams): number => usToMs(masterDownIntervalUs(p.version, p.priority, p.advertIntCs, p.downTimerAdverts));
+const skewMs = (p: FsmParams): number => usToMs(skewTimeUs(p.version, p.priority, p.advertIntCs));
 
 interface Setup {
   readonly rng: Prng;
@@ -54,7 +54,7 @@ function sim(seed: number, s: Setup, specs: SimRouterSpec[], lossRate = 0): SimN
 /** The router that must win: highest priority, ties to the highest address (RFC 5798 §6.4.3). */
 function expectedWinner(params: readonly FsmParams[], among: readonly number[]): number {
   let best = among[0]!;
-  for (const i of among) if (params[i]!.basePriority > params[best]!.basePriority) best = i;
+  for (const i of among) if (params[i]!.priority > params[best]!.priority) best = i;
   return best;
 }
 
@@ -92,8 +92,8 @@ test('convergence: exactly one master (the highest priority) after startup, v2 a
     net.runUntil(end);
     const [winner] = net.masters();
     assert.ok(winner !== undefined, 'a master exists');
-    const top = Math.max(...params.map((p) => p.basePriority));
-    assert.equal(params[winner]!.basePriority, top, 'the master has the highest priority');
+    const top = Math.max(...params.map((p) => p.priority));
+    assert.equal(params[winner]!.priority, top, 'the master has the highest priority');
     assertOnlyMaster(net, t, end, winner, 'after convergence');
   });
 });
@@ -253,7 +253,7 @@ test('loss ≤ 20%: a backup takes over from a live higher master only after los
         const md = masterDownMs(params[r]!);
         const windowStart = e.atMs - md - s.minDelayMs;
         const sets = net.mastersDuring(windowStart, e.atMs);
-        const m = sets[0]?.find((x) => sets.every((set) => set.includes(x)) && params[x]!.basePriority > params[r]!.basePriority);
+        const m = sets[0]?.find((x) => sets.every((set) => set.includes(x)) && params[x]!.priority > params[r]!.priority);
         if (windowStart < 0 || m === undefined) continue;
         const sent = net.trace.filter((x) => x.type === 'advert-sent' && x.from === m && x.atMs > windowStart && x.atMs < e.atMs - s.maxDelayMs);
         const lostSeqs = new Set(net.trace.flatMap((x) => (x.type === 'advert-lost' && x.from === m && x.to === r ? [x.seq] : [])));

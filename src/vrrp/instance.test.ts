@@ -8,7 +8,7 @@ import { testFsmParams } from '../test-kit/fsm-params.js';
 import type { FsmParams } from './fsm.js';
 import { TIMER_SLACK_MS, VrrpInstance, type InstancePorts } from './instance.js';
 
-const params: FsmParams = testFsmParams(1, { name: 'VI_1', version: 3, basePriority: 150, primaryAddress: Uint8Array.of(192, 0, 2, 11) });
+const params: FsmParams = testFsmParams(1, { name: 'VI_1', version: 3, priority: 150, primaryAddress: Uint8Array.of(192, 0, 2, 11) });
 
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
