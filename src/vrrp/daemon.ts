@@ -6,7 +6,7 @@
  * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
  */
 import { KaError, errorMessage } from '../core/errors.js';
-import { formatIp } from '../core/ip.js';
+import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
@@ -23,7 +23,10 @@ import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnap
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
-import { advertDestinations, announceVips, applyVips, diffVipTargets, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
+import { announceVips } from './garp-plan.js';
+import { InstanceAdvert } from './instance-advert.js';
+import { receiveContext } from './receive.js';
+import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { InterfaceTable } from './interface-table.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { decodeAdvert, mcastGroupFor } from './packet.js';
@@ -154,14 +157,13 @@ export class VrrpDaemon {
     }
     const vips = vipTargets(cfg);
     const configuredSrc = cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
-    const excluded = vips.map((v) => bytesOf(v.spec.address));
-    const src = configuredSrc !== undefined ? bytesOf(configuredSrc) : this.table.primaryAddress(link.ifindex, cfg.family, excluded);
+    const excluded = vips.map((v) => ipBytes(v.spec.address));
+    const src = configuredSrc !== undefined ? ipBytes(configuredSrc) : this.table.primaryAddress(link.ifindex, cfg.family, excluded);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     const socketKey = `${ifname}|${cfg.family}`;
     const entry = this.socketFor(socketKey, ifname, cfg);
-    const template = buildTemplate(cfg, srcBytes);
-    const dsts = advertDestinations(cfg);
+    const advert = new InstanceAdvert(cfg, srcBytes);
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const rtnl = this.rtnl!;
     const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
@@ -171,7 +173,7 @@ export class VrrpDaemon {
       {
         clock: realClock,
         log,
-        sendAdvert: (priority) => sendAdvert(template, cfg, dsts, entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority),
         addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
@@ -213,7 +215,7 @@ export class VrrpDaemon {
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
     const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, group: multicast ? bytesOf(cfg.mcastDstIp) : mcastGroupFor(cfg.family), multicast, byVrid: new Map(), drops: emptyDropCounters() };
+    const entry: SocketEntry = { sock, group: multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family), multicast, byVrid: new Map(), drops: emptyDropCounters() };
     sock.onDatagram((d) => this.onDatagram(entry, d));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
