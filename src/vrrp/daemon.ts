@@ -17,22 +17,18 @@ import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
-import { checkAdvert, type ReceiveContext } from './advert-check.js';
-import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
 import { announceVips } from './garp-plan.js';
 import { InstanceAdvert } from './instance-advert.js';
-import { receiveContext } from './receive.js';
+import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { InterfaceTable } from './interface-table.js';
-import { decodeIpv4Datagram } from './ip-header.js';
-import { decodeAdvert, mcastGroupFor } from './packet.js';
+import { mcastGroupFor } from './packet.js';
 import { evaluateTracking, trackedFaultSources, type TrackingInput } from './tracking.js';
-import type { AdvertMeta, DropReason } from './types.js';
-import { VrrpSocket, type RawVrrpDatagram } from './vrrp-socket.js';
+import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
   readonly cfg: VrrpInstanceConfig;
@@ -41,19 +37,13 @@ interface Running {
   readonly ifindex: number;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
-  /** The receive checks' static context (parsed once, not per advert); own addresses and the last master are filled in per datagram. */
-  readonly rxBase: ReceiveContext;
-  drops: DropCounters;
-  lastMasterSrc: Uint8Array | null;
 }
 
 interface SocketEntry {
   readonly sock: VrrpSocket;
-  readonly group: Uint8Array;
   readonly multicast: boolean;
-  /** Instances on this socket by VRID. */
-  readonly byVrid: Map<number, Running[]>;
-  drops: DropCounters;
+  /** Instances on this socket by VRID, and the drops no instance claims. */
+  readonly rx: SocketReceiveState<VrrpInstance>;
 }
 
 /**
@@ -63,9 +53,6 @@ interface SocketEntry {
  * soon as the daemon has gone still see the priority-0 advert, as they do with keepalived.
  */
 const SHUTDOWN_LINGER_MS = 1000;
-
-/** keepalived 2.2.7 (Debian 12) drops adverts whose VIP list differs; keep that behaviour next to it. */
-const STRICT_ADDRESS_LIST = true;
 
 /** Identity of an instance across reloads (reference §1d): VRID, family, interface, unicast. */
 export function instanceKey(c: VrrpInstanceConfig): string {
@@ -83,10 +70,12 @@ export class VrrpDaemon {
   private effects: VrrpNotifyEffects | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
 
   constructor(private readonly ctx: ChildContext) {
     this.runner = createScriptRunner(ctx.log);
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
   }
 
   private get log(): Logger {
@@ -184,6 +173,7 @@ export class VrrpDaemon {
           this.publishStatus();
         },
       },
+      receiveState(cfg, link.ifindex),
       resumed,
     );
     const running: Running = {
@@ -193,13 +183,10 @@ export class VrrpDaemon {
       ifindex: link.ifindex,
       src: srcBytes,
       vipTargets: vips,
-      rxBase: receiveContext(cfg, [], null, STRICT_ADDRESS_LIST),
-      drops: emptyDropCounters(),
-      lastMasterSrc: null,
     };
-    const list = entry.byVrid.get(cfg.vrid) ?? [];
-    list.push(running);
-    entry.byVrid.set(cfg.vrid, list);
+    const list = entry.rx.byVrid.get(cfg.vrid) ?? [];
+    list.push(inst);
+    entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
     return running;
   }
@@ -215,8 +202,8 @@ export class VrrpDaemon {
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
     const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, group: multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family), multicast, byVrid: new Map(), drops: emptyDropCounters() };
-    sock.onDatagram((d) => this.onDatagram(entry, d));
+    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
     return entry;
@@ -260,53 +247,6 @@ export class VrrpDaemon {
       }
     }
     return g;
-  }
-
-  private socketDrop(entry: SocketEntry, reason: DropReason, src: Uint8Array | null): void {
-    entry.drops = countDrop(entry.drops, reason);
-    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
-  }
-
-  /**
-   * keepalived looks the instance up by the VRID byte before it checks the packet, so a
-   * malformed advert for a known VRID counts on that instance (Packet Errors: Length, Invalid
-   * Type …); only what names no instance stays on the socket.
-   */
-  private decodeDrop(entry: SocketEntry, payload: Uint8Array, reason: DropReason, src: Uint8Array): void {
-    const targets = payload.length >= 2 ? entry.byVrid.get(payload[1]!) : undefined;
-    if (!targets || targets.length === 0) return this.socketDrop(entry, reason, src);
-    for (const r of targets) r.drops = countDrop(r.drops, reason);
-    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet from ${formatIp(src)} for VRID ${payload[1]}: ${reason}`);
-  }
-
-  private onDatagram(entry: SocketEntry, d: RawVrrpDatagram): void {
-    let payload: Uint8Array;
-    let meta: AdvertMeta;
-    if (d.family === 4) {
-      const ip = decodeIpv4Datagram(d.data);
-      if (!ip.ok) return this.socketDrop(entry, ip.reason, d.src);
-      payload = ip.value.payload;
-      meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex };
-    } else {
-      payload = d.data;
-      meta = { family: 6, src: d.src, dst: d.dst ?? entry.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };
-    }
-    const dec = decodeAdvert(payload, { family: meta.family, src: meta.src, dst: meta.dst, mcastGroup: entry.group });
-    if (!dec.ok) return this.decodeDrop(entry, payload, dec.reason, meta.src);
-    const candidates = entry.byVrid.get(dec.value.vrid);
-    if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
-    for (const r of candidates) {
-      const chk = checkAdvert({ ...r.rxBase, ownAddresses: this.table.addressBytes(r.ifindex, r.cfg.family), lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
-      if (!chk.ok) {
-        r.drops = countDrop(r.drops, chk.reason);
-        if (chk.log) this.log.info(chk.log);
-        continue;
-      }
-      if (chk.value.countedErrors.length > 0) r.drops = countDrop(r.drops, ...chk.value.countedErrors);
-      for (const w of chk.value.warnings) this.log.warn(w);
-      r.lastMasterSrc = meta.src;
-      r.inst.advertReceived(dec.value.priority, dec.value.advertIntCs, meta.src);
-    }
   }
 
   private trackingInput(r: Running): TrackingInput {
@@ -365,7 +305,7 @@ export class VrrpDaemon {
         this.unregister(old);
         const state = old.inst.detach();
         const r = this.createRunning(cfg, state);
-        r.lastMasterSrc = old.lastMasterSrc;
+        r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
           const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
@@ -403,16 +343,16 @@ export class VrrpDaemon {
 
   private unregister(r: Running): void {
     const entry = this.sockets.get(r.socketKey);
-    const list = entry?.byVrid.get(r.cfg.vrid);
+    const list = entry?.rx.byVrid.get(r.cfg.vrid);
     if (!entry || !list) return;
-    const rest = list.filter((x) => x !== r);
-    if (rest.length > 0) entry.byVrid.set(r.cfg.vrid, rest);
-    else entry.byVrid.delete(r.cfg.vrid);
+    const rest = list.filter((x) => x !== r.inst);
+    if (rest.length > 0) entry.rx.byVrid.set(r.cfg.vrid, rest);
+    else entry.rx.byVrid.delete(r.cfg.vrid);
   }
 
   private closeUnusedSockets(): void {
     for (const [key, entry] of this.sockets) {
-      if (entry.byVrid.size === 0) {
+      if (entry.rx.byVrid.size === 0) {
         entry.sock.close();
         this.sockets.delete(key);
       }
@@ -445,15 +385,15 @@ export class VrrpDaemon {
     try {
       const instances: InstanceSnapshot[] = [...this.instances.values()].map((r) => {
         const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-        return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+        return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
       });
       const sockets: SocketSnapshot[] = [...this.sockets.values()].map((e) => ({
         ifname: e.sock.ifname,
         family: e.sock.family,
-        group: e.multicast ? formatIp(e.group) : null,
-        instances: [...e.byVrid.values()].flat().map((r) => ({ name: r.cfg.name, vrid: r.cfg.vrid })),
+        group: e.multicast ? formatIp(e.rx.group) : null,
+        instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
         rxDatagrams: e.sock.stats.rxDatagrams,
-        drops: e.drops,
+        drops: e.rx.drops,
       }));
       if (kind === 'stats') writeDumpFile(STATS_FILE, formatStatsDump(instances, sockets));
       else if (this.config) {

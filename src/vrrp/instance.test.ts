@@ -4,7 +4,8 @@ import type { Clock } from '../core/clock.js';
 import { FakeClock } from '../test-kit/fake-clock.js';
 import { memoryLogger } from '../core/logger.js';
 import { DEFAULT_GARP } from '../config/model.js';
-import { testFsmParams } from '../test-kit/fsm-params.js';
+import { testFsmParams, testInstanceConfig } from '../test-kit/fsm-params.js';
+import { receiveState } from './receive.js';
 import type { FsmParams } from './fsm.js';
 import { TIMER_SLACK_MS, VrrpInstance, type InstancePorts } from './instance.js';
 
@@ -37,7 +38,7 @@ function harness(earlyMs = 0): { clock: FakeClock; events: string[]; inst: VrrpI
     sendGarps: (n) => events.push(`garp x${n}`),
     notify: (s, p) => events.push(`notify ${s} ${p}`),
   };
-  const inst = new VrrpInstance(params, { ...DEFAULT_GARP, masterDelayMs: 2000 }, ports);
+  const inst = new VrrpInstance(params, { ...DEFAULT_GARP, masterDelayMs: 2000 }, ports, receiveState(testInstanceConfig(1), 2));
   return { clock, events, inst, release: () => releaseAdd() };
 }
 
@@ -107,7 +108,7 @@ test('adverts push master-down later without a timer per advert; it still fires 
   const inner = h.clock;
   const counting: Clock = { nowMs: () => inner.nowMs(), wallMs: () => inner.wallMs(), setTimer: (at, cb) => (armed++, inner.setTimer(at, cb)) };
   const { logger } = memoryLogger();
-  const inst = new VrrpInstance(params, DEFAULT_GARP, { clock: counting, log: logger, sendAdvert: () => undefined, addVips: async () => undefined, removeVips: async () => undefined, sendGarps: () => undefined, notify: () => undefined });
+  const inst = new VrrpInstance(params, DEFAULT_GARP, { clock: counting, log: logger, sendAdvert: () => undefined, addVips: async () => undefined, removeVips: async () => undefined, sendGarps: () => undefined, notify: () => undefined }, receiveState(testInstanceConfig(1), 2));
   inst.start();
   const master = Uint8Array.of(192, 0, 2, 12);
   // A higher-priority master every second for 20 s: master-down (3414.0625 ms) keeps moving.

@@ -12,6 +12,7 @@ import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
 import { initialFsmState, nextDeadline, step, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
 import { garpPlan, type GarpReason } from './garp-plan.js';
+import type { ReceiveState, ReceiveTarget } from './receive.js';
 
 /** What an instance needs from the daemon (sockets, netlink, notify). */
 export interface InstancePorts {
@@ -37,7 +38,7 @@ export interface InstancePorts {
  */
 export const TIMER_SLACK_MS = 1;
 
-export class VrrpInstance {
+export class VrrpInstance implements ReceiveTarget {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
   /** The FSM's next deadline (the pending timer may be set for an earlier one). */
@@ -54,6 +55,8 @@ export class VrrpInstance {
     readonly params: FsmParams,
     private garp: GarpSettings,
     private readonly ports: InstancePorts,
+    /** What the receive pipeline keeps for this instance (receive.ts): check context, drop counters. */
+    readonly receive: ReceiveState,
     initial?: FsmState,
   ) {
     this.fsm = initial ?? initialFsmState(params);
