@@ -1,8 +1,8 @@
 /**
  * vrrp_instance models and FsmParams for tests, compiled from keepalived.conf text by the real
  * config pipeline: every default comes from the keyword tables and the compiler, never from
- * here. Router `index` is `R<index>` on eth0 with VIP 192.0.2.100/24 and advertises from
- * 192.0.2.(10+index).
+ * here. Router `index` is `R<index>` on eth0 with VIP 192.0.2.100/24 (unless `vips` says
+ * otherwise) and advertises from 192.0.2.(10+index).
  */
 import { parseConfigText } from '../config/load.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
@@ -29,6 +29,10 @@ export type TestInstanceSettings = Partial<
 > & {
   /** More lines inside the vrrp_instance block (track_interface, garp_master_delay …). */
   readonly lines?: readonly string[];
+  /** virtual_ipaddress lines (default: 192.0.2.100/24). */
+  readonly vips?: readonly string[];
+  /** global_defs lines (vrrp_garp_interval …). */
+  readonly global?: readonly string[];
 };
 
 /** The advert source address of router `index`. */
@@ -36,8 +40,8 @@ export function testRouterAddress(index: number): Uint8Array {
   return Uint8Array.of(192, 0, 2, 10 + index);
 }
 
-/** keepalived.conf text with one vrrp_instance (and `global` lines for global_defs). */
-export function testConfigText(index: number, s: TestInstanceSettings = {}, global: readonly string[] = []): string {
+/** keepalived.conf text with one vrrp_instance. */
+export function testConfigText(index: number, s: TestInstanceSettings = {}): string {
   const lines = [
     ` interface eth0`,
     ` virtual_router_id ${s.vrid ?? 51}`,
@@ -53,9 +57,10 @@ export function testConfigText(index: number, s: TestInstanceSettings = {}, glob
     ...(s.higherPrioSendAdvert === true ? [' higher_prio_send_advert'] : []),
     ...(s.lines ?? []).map((l) => ` ${l}`),
     ' virtual_ipaddress {',
-    '  192.0.2.100/24',
+    ...(s.vips ?? ['192.0.2.100/24']).map((v) => `  ${v}`),
     ' }',
   ];
+  const global = s.global ?? [];
   const globalDefs = global.length > 0 ? `global_defs {\n${global.map((l) => ` ${l}\n`).join('')}}\n` : '';
   return `${globalDefs}vrrp_instance ${s.name ?? `R${index}`} {\n${lines.join('\n')}\n}\n`;
 }

@@ -21,7 +21,7 @@ import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnap
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { VrrpInstance } from './instance.js';
-import { announceVips } from './garp-plan.js';
+import { announceVip } from './garp-pacing.js';
 import { InstanceAdvert } from './instance-advert.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
@@ -156,9 +156,9 @@ export class VrrpDaemon {
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const rtnl = this.rtnl!;
     const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
+    const garpOf = (n: string): GarpSender | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      fsmParamsFromConfig(cfg, srcBytes),
-      cfg.garp,
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
       {
         clock: realClock,
         log,
@@ -166,14 +166,13 @@ export class VrrpDaemon {
         addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
-        sendGarps: (repeat) => this.garpBurst(cfg, vips, repeat, () => inst.state.state === 'MASTER', log),
+        announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         notify: (state, priority) => {
           for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
           this.effects?.instance(cfg, state, priority);
           this.publishStatus();
         },
       },
-      receiveState(cfg, link.ifindex),
       resumed,
     );
     const running: Running = {
@@ -207,32 +206,6 @@ export class VrrpDaemon {
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
     return entry;
-  }
-
-  /**
-   * `repeat` GARPs/NAs per VIP. With vrrp_garp_interval / vrrp_gna_interval the packets of each
-   * family are spaced by that gap (keepalived's pacing for switches that rate-limit ARP);
-   * pending ones are dropped if the instance is no longer MASTER when their turn comes.
-   */
-  private garpBurst(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], repeat: number, stillMaster: () => boolean, log: Logger): void {
-    const garpOf = (n: string): GarpSender | undefined => this.garpFor(n);
-    const { intervalMs, gnaIntervalMs } = cfg.garp;
-    if (intervalMs <= 0 && gnaIntervalMs <= 0) {
-      for (let i = 0; i < repeat; i++) announceVips(vips, garpOf, log, cfg.name);
-      return;
-    }
-    for (const family of [4, 6] as const) {
-      const targets = vips.filter((v) => v.spec.family === family);
-      const gapMs = family === 4 ? intervalMs : gnaIntervalMs;
-      let k = 0;
-      for (let i = 0; i < repeat; i++) {
-        for (const t of targets) {
-          const delay = gapMs * k++;
-          if (delay === 0) announceVips([t], garpOf, log, cfg.name);
-          else setTimeout(() => stillMaster() && announceVips([t], garpOf, log, cfg.name), delay);
-        }
-      }
-    }
   }
 
   private garpFor(ifname: string): GarpSender | undefined {
