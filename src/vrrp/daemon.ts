@@ -1,46 +1,42 @@
 /**
- * The VRRP child (keepalived's Keepalived_vrrp process): reads the config, learns the
- * interfaces over rtnetlink, opens one VRRP socket per (interface, family), runs one
- * VrrpInstance per vrrp_instance and keeps them in step with link changes. SIGHUP reloads
- * keeping the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0)
- * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
+ * The VRRP child (keepalived's Keepalived_vrrp process, keepalived(8)): the composition root.
+ * Reads the config, learns the interfaces over rtnetlink, opens one VRRP socket per
+ * (interface, family), runs one VrrpInstance per vrrp_instance and wires each to its socket,
+ * its VIPs and its notifications; keeps them in step with link changes. SIGHUP reloads keeping
+ * the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0) and remove
+ * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps.
  */
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import { realClock } from '../core/real-clock.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
-import { readRunnableConfig } from '../config/read-config.js';
-import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
-import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
-import { openGarpSender, type GarpSender } from '../sys/garp-sender.js';
+import { DATA_FILE, STATS_FILE } from '../sys/dump-file.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
+import { realVrrpChildDeps, type GarpSenderPort, type VrrpChildDeps, type VrrpSocketPort } from './child-deps.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
-import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
-import { VrrpInstance } from './instance.js';
 import { announceVip } from './garp-pacing.js';
 import { InstanceAdvert } from './instance-advert.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
-import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
+import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { evaluateTracking, trackedFaultSources, type TrackingInput } from './tracking.js';
-import { VrrpSocket } from './vrrp-socket.js';
+import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 
 interface Running {
   readonly cfg: VrrpInstanceConfig;
   readonly inst: VrrpInstance;
   readonly socketKey: string;
-  readonly ifindex: number;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
 }
 
 interface SocketEntry {
-  readonly sock: VrrpSocket;
+  readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
@@ -54,7 +50,7 @@ interface SocketEntry {
  */
 const SHUTDOWN_LINGER_MS = 1000;
 
-/** Identity of an instance across reloads (reference §1d): VRID, family, interface, unicast. */
+/** Identity of an instance across reloads, as keepalived matches them: VRID, family, interface, unicast. */
 export function instanceKey(c: VrrpInstanceConfig): string {
   return [c.vrid, c.family, c.interface ?? '', c.unicastPeers.length > 0 ? `u:${c.unicastSrcIp ?? ''}` : `m:${c.mcastDstIp}`].join('|');
 }
@@ -62,10 +58,9 @@ export function instanceKey(c: VrrpInstanceConfig): string {
 export class VrrpDaemon {
   private readonly table = new InterfaceTable();
   private readonly sockets = new Map<string, SocketEntry>();
-  private readonly garps = new Map<string, GarpSender>();
+  private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
   private rtnl: RtnlClient | null = null;
-  private readonly runner: ScriptRunner;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpNotifyEffects | null = null;
   private config: KeepalivedConfig | null = null;
@@ -73,8 +68,10 @@ export class VrrpDaemon {
   private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
 
-  constructor(private readonly ctx: ChildContext) {
-    this.runner = createScriptRunner(ctx.log);
+  constructor(
+    private readonly ctx: ChildContext,
+    private readonly deps: VrrpChildDeps,
+  ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
   }
 
@@ -84,7 +81,7 @@ export class VrrpDaemon {
 
   async start(): Promise<void> {
     const config = this.loadConfig();
-    const rtnl = NetlinkRtnlClient.open();
+    const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
       const ifindex = this.table.apply(ev);
@@ -96,12 +93,12 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
-    this.effects = await VrrpNotifyEffects.open(config.globalDefs, { log: this.log, runner: this.runner });
+    this.effects = await VrrpNotifyEffects.open(config.globalDefs, { log: this.log, runner: this.deps.scripts });
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
-    await applyVips('add', this.staticTargets(config), rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
+    await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
-    await Promise.all(running.map((r) => applyVips('delete', r.vipTargets, rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log)));
+    await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of running) this.startRunning(r);
     this.publishStatus();
   }
@@ -120,7 +117,13 @@ export class VrrpDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    return readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+    return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  }
+
+  private applyAddresses(op: 'add' | 'delete', targets: readonly VipTarget[], log: Logger = this.log): Promise<void> {
+    const rtnl = this.rtnl;
+    if (!rtnl || targets.length === 0) return Promise.resolve();
+    return applyVips(op, targets, rtnl, (n) => this.table.linkByName(n)?.ifindex, log);
   }
 
   private async resyncTable(): Promise<void> {
@@ -154,40 +157,31 @@ export class VrrpDaemon {
     const entry = this.socketFor(socketKey, ifname, cfg);
     const advert = new InstanceAdvert(cfg, srcBytes);
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
-    const rtnl = this.rtnl!;
-    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
-    const garpOf = (n: string): GarpSender | undefined => this.garpFor(n);
+    const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
       {
-        clock: realClock,
+        clock: this.deps.clock,
         log,
         sendAdvert: (priority) => advert.send(entry.sock, priority),
-        addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
+        addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
-        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
+        transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
+          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
           this.effects?.instance(cfg, state, priority);
           this.publishStatus();
         },
       },
       resumed,
     );
-    const running: Running = {
-      cfg,
-      inst,
-      socketKey,
-      ifindex: link.ifindex,
-      src: srcBytes,
-      vipTargets: vips,
-    };
     const list = entry.rx.byVrid.get(cfg.vrid) ?? [];
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return running;
+    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
   private startRunning(r: Running): void {
@@ -200,7 +194,7 @@ export class VrrpDaemon {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
+    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
     const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
@@ -208,11 +202,11 @@ export class VrrpDaemon {
     return entry;
   }
 
-  private garpFor(ifname: string): GarpSender | undefined {
+  private garpFor(ifname: string): GarpSenderPort | undefined {
     let g = this.garps.get(ifname);
     if (!g) {
       try {
-        g = openGarpSender(ifname);
+        g = this.deps.openGarpSender(ifname);
         this.garps.set(ifname, g);
       } catch (e) {
         this.log.warn(`Cannot send gratuitous ARP/NA on ${ifname}: ${errorMessage(e)}`);
@@ -246,7 +240,7 @@ export class VrrpDaemon {
   private publishStatus(): void {
     if (this.statusQueued) return;
     this.statusQueued = true;
-    setImmediate(() => {
+    this.deps.clock.setTimer(this.deps.clock.nowMs(), () => {
       this.statusQueued = false;
       this.sendStatus();
     });
@@ -266,8 +260,6 @@ export class VrrpDaemon {
       this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
-    const rtnl = this.rtnl!;
-    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const next = new Map<string, Running>();
     const started: Running[] = [];
@@ -283,8 +275,8 @@ export class VrrpDaemon {
         if (state.state === 'MASTER') {
           const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
-            await applyVips('delete', gone, rtnl, ifindexOf, this.log);
-            await applyVips('add', added, rtnl, ifindexOf, this.log);
+            await this.applyAddresses('delete', gone);
+            await this.applyAddresses('add', added);
           });
         }
         r.inst.resume();
@@ -304,10 +296,10 @@ export class VrrpDaemon {
     );
     this.instances = next;
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
-    await applyVips('delete', statics.gone, rtnl, ifindexOf, this.log);
-    await applyVips('add', statics.added, rtnl, ifindexOf, this.log);
+    await this.applyAddresses('delete', statics.gone);
+    await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
+    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of started) this.startRunning(r);
     this.closeUnusedSockets();
     this.publishStatus();
@@ -335,55 +327,63 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const lingerUntil = Date.now() + SHUTDOWN_LINGER_MS;
+    const clock = this.deps.clock;
+    const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
-    if (this.config && this.rtnl && !this.ctx.options.dontReleaseVrrp) {
-      await applyVips('delete', this.staticTargets(this.config), this.rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
-    }
+    if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
     this.garps.clear();
     this.rtnl?.close();
     this.rtnl = null;
-    const rest = lingerUntil - Date.now();
-    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    if (lingerUntil > clock.nowMs()) await new Promise<void>((resolve) => clock.setTimer(lingerUntil, resolve));
     // After the linger, so STOP mails already in flight can finish.
     this.effects?.close();
     this.effects = null;
   }
 
-  private writeDump(kind: 'stats' | 'data'): void {
-    this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
-    try {
-      const instances: InstanceSnapshot[] = [...this.instances.values()].map((r) => {
-        const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-        return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
-      });
-      const sockets: SocketSnapshot[] = [...this.sockets.values()].map((e) => ({
+  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
+    const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
+      const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
+      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+    });
+    const sockets = [...this.sockets.values()].map(
+      (e): SocketSnapshot => ({
         ifname: e.sock.ifname,
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
-      }));
-      if (kind === 'stats') writeDumpFile(STATS_FILE, formatStatsDump(instances, sockets));
+      }),
+    );
+    return { instances, sockets };
+  }
+
+  private writeDump(kind: 'stats' | 'data'): void {
+    this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
+    try {
+      const { instances, sockets } = this.snapshots();
+      if (kind === 'stats') this.deps.writeDump(STATS_FILE, formatStatsDump(instances, sockets));
       else if (this.config) {
         const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
-        const clock = { nowMs: realClock.nowMs(), wallMs: realClock.wallMs() };
-        writeDumpFile(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
+        const clock = { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() };
+        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
       }
     } catch (e) {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
-
-
 }
 
-export const runVrrpChild: ChildRunner = async (ctx) => {
-  const d = new VrrpDaemon(ctx);
-  await d.start();
-  return d.handle();
-};
+/** A runner with the seams filled (tests, the simulation); production uses runVrrpChild. */
+export function createVrrpChildRunner(deps: (log: Logger) => VrrpChildDeps): ChildRunner {
+  return async (ctx) => {
+    const d = new VrrpDaemon(ctx, deps(ctx.log));
+    await d.start();
+    return d.handle();
+  };
+}
+
+export const runVrrpChild: ChildRunner = createVrrpChildRunner(realVrrpChildDeps);

@@ -66,6 +66,7 @@ function harness(opts: { earlyMs?: number; manualAdd?: boolean; settings?: TestI
       if (m && m[1] === vip.spec.address) events[events.length - 1] = `garp ${m[1]} x${Number(m[2]) + 1}`;
       else events.push(`garp ${vip.spec.address} x1`);
     },
+    transitioned: () => undefined,
     notify: (s, p) => events.push(`notify ${s} ${p}`),
   };
   const inst = new VrrpInstance(setup({ lines: ['garp_master_delay 2'], ...opts.settings }), ports);
@@ -227,7 +228,7 @@ test('adverts push master-down later without a timer per advert; it still fires 
   const inner = h.clock;
   const counting: Clock = { nowMs: () => inner.nowMs(), wallMs: () => inner.wallMs(), setTimer: (at, cb) => (armed++, inner.setTimer(at, cb)) };
   const { logger } = memoryLogger();
-  const inst = new VrrpInstance(setup(), { clock: counting, log: logger, sendAdvert: () => undefined, addVips: async () => undefined, removeVips: async () => undefined, announce: () => undefined, notify: () => undefined });
+  const inst = new VrrpInstance(setup(), { clock: counting, log: logger, sendAdvert: () => undefined, addVips: async () => undefined, removeVips: async () => undefined, announce: () => undefined, transitioned: () => undefined, notify: () => undefined });
   inst.start();
   // A higher-priority master every second for 20 s: master-down (3414.0625 ms) keeps moving.
   for (let i = 0; i < 20; i++) {

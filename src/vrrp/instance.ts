@@ -37,7 +37,9 @@ export interface InstancePorts {
   removeVips(): Promise<void>;
   /** One GARP (IPv4 VIP) or unsolicited NA (IPv6 VIP); garp-pacing.ts decides when. */
   announce(vip: VipTarget): void;
-  /** A state notification (scripts, FIFO, status). */
+  /** Every state change, at once (before its VIP changes and scripts); `atMs` is the FSM's time of it. */
+  transitioned(from: VrrpState, to: VrrpState, reason: TransitionReason, atMs: number): void;
+  /** A state notification (scripts, FIFO, status), once the addresses match the new state. */
   notify(state: NotifyState, priority: number): void;
 }
 
@@ -180,6 +182,7 @@ export class VrrpInstance implements ReceiveTarget {
     // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
     // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
     if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
+    this.ports.transitioned(from, to, reason, this.fsm.lastTransitionAtMs ?? this.ports.clock.nowMs());
     if (to === 'MASTER') this.garps.startRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
     if (to !== 'INIT') void this.chain(async () => this.ports.notify(to, priority));

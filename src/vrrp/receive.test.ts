@@ -7,9 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryLogger } from '../core/logger.js';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
-import { advert, ip } from '../test-kit/vrrp-adverts.js';
+import { advert, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
 import { keepalivedStats, STAT_FIELD_OF } from './drop-counters.js';
-import { encodeIpv4Header } from './ip-header.js';
 import { encodeAdvert, MCAST_GROUP4_BYTES, MCAST_GROUP6_BYTES, passwordAuthData } from './packet.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type ReceiveState, type ReceiveTarget } from './receive.js';
 import { DROP_REASONS, type DropReason, type RawVrrpDatagram, type VrrpAdvert } from './types.js';
@@ -93,16 +92,8 @@ function v2(over: Partial<VrrpAdvert> = {}): VrrpAdvert {
   return advert({ version: 2, vrid: 51, authData: new Uint8Array(8), addresses: [ip('192.0.2.100')], ...over });
 }
 
-/** An IPv4 datagram as the raw socket delivers it (header included). */
 function dgram4(adv: VrrpAdvert, o: { src?: Uint8Array; dst?: Uint8Array; ttl?: number; patch?: (b: Uint8Array) => void } = {}): RawVrrpDatagram {
-  const src = o.src ?? PEER;
-  const dst = o.dst ?? MCAST_GROUP4_BYTES;
-  const payload = encodeAdvert(adv, { family: 4, src, dst });
-  const data = new Uint8Array(20 + payload.length);
-  data.set(encodeIpv4Header({ src, dst, payloadLength: payload.length, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) }), 0);
-  data.set(payload, 20);
-  o.patch?.(data);
-  return { family: 4, data, src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: 2, truncated: false };
+  return ipv4Datagram(adv, { ...o, src: o.src ?? PEER });
 }
 
 test('an accepted advert reaches its instance only, and its source is remembered', () => {
