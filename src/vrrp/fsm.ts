@@ -5,7 +5,9 @@
  * startup, shutdown) and carries out the returned actions in order. It never touches sockets or
  * timers: it keeps absolute deadlines and the driver arms one timer at nextDeadline(state).
  *
- * RFC 5798 §6.4 (and RFC 3768 §6.4) ladders, with keepalived's deviations (reference §0.5-0.8, §1g):
+ * RFC 5798 §6.4 (and RFC 3768 §6.4) ladders, with keepalived's deviations (keepalived.conf(5)
+ * `state`, `nopreempt`, `preempt_delay`, `lower_prio_no_advert`, `higher_prio_send_advert`; each
+ * checked against keepalived 2.2.7 in the interop tests, docs/compatibility.md "VRRP at run time"):
  * non-owner `state MASTER` still waits the master-down timer; preempt_delay; nopreempt;
  * lower_prio_no_advert / higher_prio_send_advert; a priority-0 advert on FAULT and shutdown;
  * leaving FAULT goes to BACKUP. Every state change goes through transition() with a typed reason.
@@ -188,7 +190,8 @@ function onStartup(ctx: Ctx): void {
     return;
   }
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
-  // Only the address owner with `state MASTER` skips the election (reference §0.5).
+  // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
+  // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does).
   else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') {
     // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
     log(ctx, 'info', 'Receive advertisement timeout');

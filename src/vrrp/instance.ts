@@ -2,8 +2,8 @@
  * One VRRP instance at run time (VRRP child): owns the FSM state, arms its one timer and
  * carries out the FSM's actions through the ports the daemon gives it. The order the FSM
  * returns is kept: an advert goes out first, VIP changes are serialised on one chain, and a
- * GARP burst waits for the VIPs it announces (RFC 5798 §6.4.1/§6.4.2, keepalived §1g
- * "Becoming master").
+ * GARP burst waits for the VIPs it announces (RFC 5798 §6.4.1/§6.4.2; garp-pacing.ts does the
+ * pacing).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';

@@ -2,7 +2,8 @@
  * Interface tracking (keepalived `track_interface`, the instance's own interface unless
  * `dont_track_primary`): which fault sources are active and what the effective priority is.
  * Weight 0 ⇒ a down interface is a fault; weight > 0 ⇒ +weight while up; weight < 0 ⇒
- * −|weight| while down; `reverse` swaps up and down (reference §0.8, §1g "Tracking").
+ * −|weight| while down; `reverse` swaps up and down (keepalived.conf(5) `track_interface`,
+ * `dont_track_primary`).
  */
 import type { TrackInterfaceSpec } from '../config/model.js';
 

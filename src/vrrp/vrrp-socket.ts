@@ -3,18 +3,20 @@
  * interface, for IPv4 (RFC 3768 / RFC 5798 §5.1.1) and IPv6 (RFC 5798 §5.1.2). No VRRP
  * parsing here: receive hands the codec what the kernel gives, send takes finished bytes.
  *
- * Why the socket options (native-io.md §5):
+ * Why the socket options (raw(7), ip(7), ipv6(7), socket(7)):
  * - separate receive and send sockets: bind() on a raw socket filters receive by
- *   destination (P4), and the IPv4 send socket writes its own header;
- * - SO_BINDTODEVICE is what limits receive to the interface (P5); joining a group alone
- *   does not. The socket must be reopened if the interface is recreated;
- * - IP(V6)_MULTICAST_ALL 0 and _LOOP 0 so we see neither other groups nor our own adverts (P3);
- * - IPv4 send uses IP_HDRINCL (IPPROTO_RAW, which also never receives): the caller picks
- *   TTL 255, TOS and the source the VRRPv3 pseudo-header checksum was computed with (P1);
- *   the kernel fills total length, header checksum and (when 0) the ID;
- * - IPv6: IPV6_CHECKSUM=6 makes the kernel checksum on send and silently drop bad
- *   checksums on receive; hop limit and destination only exist as cmsgs (P6); hop limits
- *   are set to 255 explicitly (P2).
+ *   destination (raw(7)), and the IPv4 send socket writes its own header;
+ * - SO_BINDTODEVICE is what limits receive to the interface (socket(7)); joining a group
+ *   alone does not. The socket must be reopened if the interface is recreated;
+ * - IP(V6)_MULTICAST_ALL 0 and _LOOP 0 so we see neither other groups nor our own adverts
+ *   (ip(7), ipv6(7));
+ * - IPv4 send uses IP_HDRINCL (IPPROTO_RAW, which also never receives, raw(7)): the caller
+ *   picks TTL 255 (RFC 5798 §5.1.1.3), TOS and the source the VRRPv3 pseudo-header checksum
+ *   was computed with; the kernel fills total length, header checksum and (when 0) the ID;
+ * - IPv6: IPV6_CHECKSUM=6 makes the kernel checksum on send and silently drop bad checksums
+ *   on receive (raw(7)); hop limit and destination only exist as ancillary data
+ *   (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO: RFC 3542 §6); hop limits are set to 255 explicitly
+ *   (RFC 5798 §5.1.2.3), the kernel's default is not.
  */
 import { nio, openFailure } from '../sys/nio.js';
 import { RawSocket, countSend, type RecvMeta, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
