@@ -43,6 +43,8 @@ export interface AddressRequest {
  */
 export class FakeRtnl implements RtnlClient {
   readonly requests: AddressRequest[] = [];
+  /** Address requests sent and not answered yet. */
+  inFlight = 0;
   private readonly monitors = new Set<(ev: RtnlEvent) => void>();
   private links: LinkInfo[];
   private addrs: AddrInfo[];
@@ -120,7 +122,13 @@ export class FakeRtnl implements RtnlClient {
       return 'deleted';
     };
     if (this.latencyMs <= 0) return Promise.resolve(apply());
-    return new Promise((resolve) => this.clock.setTimer(this.clock.nowMs() + this.latencyMs, () => resolve(apply())));
+    this.inFlight++;
+    return new Promise((resolve) =>
+      this.clock.setTimer(this.clock.nowMs() + this.latencyMs, () => {
+        this.inFlight--;
+        resolve(apply());
+      }),
+    );
   }
 }
 
@@ -211,6 +219,8 @@ export class FakeVrrpWorld {
   readonly transitions: InstanceTransition[] = [];
   /** argv of every script run, joined. */
   readonly scripts: string[] = [];
+  /** notify FIFO / mail events: `NAME STATE PRIORITY`. */
+  readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
   readonly deps: VrrpChildDeps;
 
@@ -238,6 +248,7 @@ export class FakeVrrpWorld {
       },
       openGarpSender: garp,
       scripts,
+      openEffects: () => Promise.resolve({ instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`), close: () => undefined }),
       writeDump: (name, text) => void this.dumps.set(name, text),
       onTransition: (t) => {
         this.transitions.push(t);

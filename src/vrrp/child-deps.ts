@@ -1,7 +1,7 @@
 /**
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
- * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, dump files, the config
- * reader — and the production set that wires the real ones. Unit tests and the seeded
+ * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, notify FIFOs and mail, dump
+ * files, the config reader — and the production set that wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
@@ -10,10 +10,12 @@ import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
 import type { CliOptions } from '../cli/options.js';
-import type { KeepalivedConfig } from '../config/model.js';
+import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import type { NotifyState } from '../notify/notify-args.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../sys/garp-sender.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
@@ -48,6 +50,13 @@ export interface GarpSenderPort extends GarpPort {
   close(): void;
 }
 
+/** notify_fifo / vrrp_notify_fifo lines and SMTP alerts (notify/vrrp-effects.ts). */
+export interface VrrpEffectsPort {
+  /** An instance entered `state` (after its notify scripts). */
+  instance(inst: { readonly name: string; readonly smtpAlert: boolean }, state: NotifyState, priority: number): void;
+  close(): void;
+}
+
 /** One state change of one instance, as it happens. */
 export interface InstanceTransition {
   readonly name: string;
@@ -67,6 +76,8 @@ export interface VrrpChildDeps {
   /** Throws when the interface has no usable link layer; the daemon then logs and skips GARPs. */
   openGarpSender(ifname: string): GarpSenderPort;
   readonly scripts: ScriptRunner;
+  /** Opens the FIFOs and the mailer global_defs asks for (start; closed at stop). */
+  openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
   /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
   writeDump(name: string, text: string): void;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
@@ -82,6 +93,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     openSocket: (spec) => VrrpSocket.open(spec),
     openGarpSender,
     scripts: createScriptRunner(log),
+    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
     writeDump: (name, text) => void writeDumpFile(name, text),
   };
 }

@@ -111,6 +111,7 @@ test('VRRP child end to end: a priority-0 advert makes the backup take over (VIP
   assert.deepEqual(r.advertPriorities(), [100]);
   assert.deepEqual(r.world.announcements.map((a) => `${a.atMs - master.atMs} ${a.ifname} ${a.address}`), Array(5).fill('0 eth0 192.0.2.100'));
   assert.deepEqual(r.world.scripts, ['/x/master.sh']);
+  assert.deepEqual(r.world.effects, ['VI_1 BACKUP 100', 'VI_1 MASTER 100'], 'notify FIFO / mail events after the scripts');
   // The higher master is back: BACKUP at once, VIP removed.
   r.peer(200);
   await r.run(10);

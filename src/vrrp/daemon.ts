@@ -12,10 +12,9 @@ import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import type { RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
-import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { DATA_FILE, STATS_FILE } from '../sys/dump-file.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
-import { realVrrpChildDeps, type GarpSenderPort, type VrrpChildDeps, type VrrpSocketPort } from './child-deps.js';
+import { realVrrpChildDeps, type GarpSenderPort, type VrrpChildDeps, type VrrpEffectsPort, type VrrpSocketPort } from './child-deps.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
@@ -62,7 +61,7 @@ export class VrrpDaemon {
   private instances = new Map<string, Running>();
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
-  private effects: VrrpNotifyEffects | null = null;
+  private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
   private readonly receiveEnv: ReceiveEnv;
@@ -93,7 +92,7 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
-    this.effects = await VrrpNotifyEffects.open(config.globalDefs, { log: this.log, runner: this.deps.scripts });
+    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
