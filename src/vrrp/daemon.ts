@@ -18,12 +18,12 @@ import { realVrrpChildDeps, type GarpSenderPort, type VrrpChildDeps, type VrrpEf
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
-import { InstanceAdvert } from './instance-advert.js';
+import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
-import { evaluateTracking, trackedFaultSources, type TrackingInput } from './tracking.js';
+import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 
 interface Running {
@@ -147,9 +147,7 @@ export class VrrpDaemon {
       throw new KaError('KA_ERR_VRRP_CONFIG', 'Non-existent interface specified in configuration');
     }
     const vips = vipTargets(cfg);
-    const configuredSrc = cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
-    const excluded = vips.map((v) => ipBytes(v.spec.address));
-    const src = configuredSrc !== undefined ? ipBytes(configuredSrc) : this.table.primaryAddress(link.ifindex, cfg.family, excluded);
+    const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     const socketKey = `${ifname}|${cfg.family}`;
@@ -215,15 +213,8 @@ export class VrrpDaemon {
     return g;
   }
 
-  private trackingInput(r: Running): TrackingInput {
-    return { basePriority: r.cfg.priority, primaryInterface: r.cfg.interface, dontTrackPrimary: r.cfg.dontTrackPrimary, trackInterfaces: r.cfg.trackInterfaces };
-  }
-
   private updateTracking(r: Running): void {
-    const input = this.trackingInput(r);
-    const res = evaluateTracking(input, (name) => this.table.linkByName(name)?.running === true);
-    for (const src of trackedFaultSources(input)) r.inst.setFault(src, res.faults.includes(src));
-    r.inst.setEffectivePriority(res.priority);
+    applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
   }
 
   private onInterfaceChange(): void {

@@ -6,6 +6,8 @@
  */
 import { ipBytes } from '../core/ip.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
+import type { InterfaceTable } from './interface-table.js';
+import type { VipTarget } from './vip-addresses.js';
 import { buildAdvertTemplate, type AdvertTemplate } from './advert-template.js';
 import { passwordAuthData } from './packet.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './types.js';
@@ -24,6 +26,17 @@ export function advertDestinations(cfg: VrrpInstanceConfig): Uint8Array[] {
 /** VIPs of the instance's family: what the advert carries (eVIPs are never advertised). */
 export function advertisedVips(cfg: VrrpInstanceConfig): Uint8Array[] {
   return cfg.vips.filter((v) => v.family === cfg.family).map((v) => ipBytes(v.address));
+}
+
+/**
+ * The address adverts go out from: unicast_src_ip (unicast) or mcast_src_ip when configured,
+ * else the interface's primary address that is not one of our VIPs (RFC 5798 §5.1.2.1 for
+ * IPv6: the link-local one); null when the interface has none.
+ */
+export function advertSource(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], table: InterfaceTable, ifindex: number): Uint8Array | null {
+  const configured = cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
+  if (configured !== undefined) return ipBytes(configured);
+  return table.primaryAddress(ifindex, cfg.family, vips.map((v) => ipBytes(v.spec.address)));
 }
 
 export class InstanceAdvert {
