@@ -1,28 +1,22 @@
 /**
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
  * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, notify FIFOs and mail, dump
- * files, the config reader — and the production set that wires the real ones. Unit tests and the seeded
+ * files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
 import type { Clock } from '../core/clock.js';
 import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import { realClock } from '../core/real-clock.js';
 import type { CliOptions } from '../cli/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import { readRunnableConfig } from '../config/read-config.js';
-import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient } from '../netlink/rtnl-client.js';
 import type { NotifyState } from '../notify/notify-args.js';
-import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
-import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
-import { writeDumpFile } from '../sys/dump-file.js';
-import { openGarpSender } from '../sys/garp-sender.js';
+import type { ScriptRunner } from '../notify/runner.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
 import type { GarpPort } from './garp-pacing.js';
 import type { AdvertSender } from './instance-advert.js';
 import type { RawVrrpDatagram } from './types.js';
-import { VrrpSocket } from './vrrp-socket.js';
 
 /** What the daemon asks for when it opens a VRRP socket (one per interface and family). */
 export interface VrrpSocketSpec {
@@ -82,18 +76,4 @@ export interface VrrpChildDeps {
   writeDump(name: string, text: string): void;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
   readonly onTransition?: (t: InstanceTransition) => void;
-}
-
-/** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */
-export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
-  return {
-    clock: realClock,
-    loadConfig: readRunnableConfig,
-    openRtnl: () => NetlinkRtnlClient.open(),
-    openSocket: (spec) => VrrpSocket.open(spec),
-    openGarpSender,
-    scripts: createScriptRunner(log),
-    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
-    writeDump: (name, text) => void writeDumpFile(name, text),
-  };
 }

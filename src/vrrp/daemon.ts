@@ -4,17 +4,23 @@
  * (interface, family), runs one VrrpInstance per vrrp_instance and wires each to its socket,
  * its VIPs and its notifications; keeps them in step with link changes. SIGHUP reloads keeping
  * the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0) and remove
- * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps.
+ * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
+ * realVrrpChildDeps below is the production set.
  */
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
-import type { RtnlClient } from '../netlink/rtnl-client.js';
+import { readRunnableConfig } from '../config/read-config.js';
+import { realClock } from '../core/real-clock.js';
+import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
-import { DATA_FILE, STATS_FILE } from '../sys/dump-file.js';
+import { createScriptRunner } from '../notify/runner.js';
+import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { openGarpSender } from '../sys/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../watchdog/child-api.js';
-import { realVrrpChildDeps, type GarpSenderPort, type VrrpChildDeps, type VrrpEffectsPort, type VrrpSocketPort } from './child-deps.js';
+import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
@@ -25,6 +31,7 @@ import { mcastGroupFor } from './packet.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
   readonly cfg: VrrpInstanceConfig;
@@ -365,6 +372,20 @@ export class VrrpDaemon {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
+}
+
+/** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */
+export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
+  return {
+    clock: realClock,
+    loadConfig: readRunnableConfig,
+    openRtnl: () => NetlinkRtnlClient.open(),
+    openSocket: (spec) => VrrpSocket.open(spec),
+    openGarpSender,
+    scripts: createScriptRunner(log),
+    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
+    writeDump: (name, text) => void writeDumpFile(name, text),
+  };
 }
 
 /** A runner with the seams filled (tests, the simulation); production uses runVrrpChild. */
