@@ -3,7 +3,8 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
 import { inNetns, sleep, until } from './helpers.js';
-import { VrrpSocket, type RawVrrpDatagram, type VrrpSocketError } from '../../src/vrrp/vrrp-socket.js';
+import { VrrpSocket, type VrrpSocketError } from '../../src/vrrp/vrrp-socket.js';
+import type { RawVrrpDatagram } from '../../src/vrrp/types.js';
 import { nio } from '../../src/sys/nio.js';
 import { parseIpv4, parseIpv6, formatIp } from '../../src/core/ip.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IpAddressSpec } from '../config/model.js';
-import { diffVipTargets, vipAddrSpec, type VipTarget } from './instance-io.js';
+import { diffVipTargets, vipAddrSpec, type VipTarget } from './vip-addresses.js';
 
 const spec = (text: string, over: Partial<IpAddressSpec> = {}): IpAddressSpec => {
   const [address = '', len] = text.split('/');
