@@ -16,12 +16,12 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
+import { checkerOnly, keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands, type LabHost } from '../lab/netns.js';
 import { nowUs } from '../lab/proc.js';
-import { waitFor } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
 import { LINES } from '../../src/check/format.js';
-import { assertCycleEffects, CheckerLabDaemon, downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
+import { assertCycleEffects, downUpCycle, lineAfter, notifyLines, notifyRecorder, startReady, stopProc, waitListening, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
 
 const SERVERS = join(dirname(fileURLToPath(import.meta.url)), 'probe-servers.js');
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };
@@ -85,7 +85,7 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, 
       vsBlock('203.0.113.15', 80, 'TCP', `  real_server ${b} 9100 {\n${n('misc')}    MISC_CHECK {\n      misc_path "${miscScript}"\n      misc_timeout 1\n${TIMING_KW}    }\n  }\n`) +
       vsBlock('203.0.113.16', 80, 'TCP', `  real_server ${b} 9200 {\n${n('file')}    FILE_CHECK {\n      track_file TF\n    }\n  }\n`);
 
-    d = new CheckerLabDaemon(lab, h1, dir, keepalivedTsCommand(), conf);
+    d = new LabDaemon(lab, h1, dir, keepalivedTsCommand(), conf, { args: checkerOnly });
     d.start();
     const daemon = d;
     const restart = (tag: string, start: () => Promise<ChildProcess>) => async (): Promise<void> => void running.set(tag, await start());
@@ -168,6 +168,8 @@ test('checker matrix: SMTP_CHECK, DNS_CHECK, UDP_CHECK, PING_CHECK, MISC_CHECK, 
     assert.ok(fault.tUs - tFault < 500_000, `FILE_CHECK down ${(fault.tUs - tFault) / 1000} ms after the write`);
     const removed = await lineAfter(daemon, LINES.rsRemove(fileRs, fileVs, false), fault.tUs, 1000);
     await lineAfter(daemon, LINES.lost(1, 0, 0, fileVs), removed.tUs, 1000);
+    // Notify scripts run unordered (as keepalived's): let notify_down finish before the way back.
+    await waitFor(() => notify.calls().some((c) => c.args === 'down file'), 5000, 'FILE_CHECK notify_down');
     const tOk = nowUs();
     writeFileSync(trackFile, '0\n');
     const ok = await lineAfter(daemon, `(${fileRs}): tracked file TF leaving FAULT state`, tOk, 5000);

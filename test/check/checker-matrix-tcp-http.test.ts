@@ -15,11 +15,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keepalivedTsCommand, type LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import { checkerOnly, keepalivedTsCommand, LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, requireCommands } from '../lab/netns.js';
-import { waitFor } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
 import { LINES } from '../../src/check/format.js';
-import { assertCycleEffects, CheckerLabDaemon, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
+import { assertCycleEffects, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
 import { startTestServer, type TestServer } from './test-server-proc.js';
 
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };
@@ -73,7 +73,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
         `  quorum 2\n  sorry_server ${b} 9099\n  quorum_up "${notify.script} qup vs7"\n  quorum_down "${notify.script} qdown vs7"\n`,
       );
 
-    d = new CheckerLabDaemon(lab, h1, dir, keepalivedTsCommand(), conf);
+    d = new LabDaemon(lab, h1, dir, keepalivedTsCommand(), conf, { args: checkerOnly });
     d.start();
     const daemon = d;
     const tcp = (tag: string, vsAddr: string, port: number): MatrixCase => {

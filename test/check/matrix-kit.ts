@@ -16,15 +16,9 @@ import { join } from 'node:path';
 import { LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import type { Lab, LabHost } from '../lab/netns.js';
 import { isAlive, nowUs } from '../lab/proc.js';
-import { recorderReady, SMTP_RECORDER, waitFor } from '../notify/helpers.js';
+import { recorderReady, SMTP_RECORDER } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
 import { LINES } from '../../src/check/format.js';
-
-/** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
-export class CheckerLabDaemon extends LabDaemon {
-  override argv(): string[] {
-    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
-  }
-}
 
 const LISTENER = `
 import socket, sys, threading

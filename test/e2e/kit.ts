@@ -13,6 +13,7 @@ import { Capture } from '../lab/capture.js';
 import { daemonCommandFromEnv, LabDaemon, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
 import { sleep } from '../lab/proc.js';
+import { waitFor } from '../lab/wait.js';
 import { vipHolders, VipWatcher, type AddrEvent } from '../lab/vip-watch.js';
 
 export { sleep };
@@ -43,7 +44,7 @@ export class E2e {
   daemon(host: LabHost, conf: string): LabDaemon {
     const tmp = join(this.runDir, `${host.name}-tmp-${this.daemons.length}`);
     mkdirSync(tmp);
-    const d = new LabDaemon(this.lab, host, this.runDir, daemonCommandFromEnv(), conf, { TMPDIR: tmp });
+    const d = new LabDaemon(this.lab, host, this.runDir, daemonCommandFromEnv(), conf, { env: { TMPDIR: tmp } });
     this.daemons.push(d);
     this.tmpDirs.set(d, tmp);
     return d;
@@ -66,10 +67,10 @@ export class E2e {
     return vipHolders(this.lab, vip);
   }
 
-  /** Waits until exactly `expected` (sorted host names) hold `vip`; returns the ms waited. */
-  async waitHolders(vip: string, expected: readonly string[], ms: number): Promise<number> {
+  /** Waits until exactly `expected` (sorted host names) hold `vip`. */
+  async waitHolders(vip: string, expected: readonly string[], ms: number): Promise<void> {
     const want = [...expected].sort().join(',');
-    return waitUntil(() => this.holders(vip).sort().join(',') === want, ms, () => `${vip} holders ${want} (now: ${this.holders(vip).join(',') || 'none'})\n${this.logTails()}`);
+    await waitFor(() => this.holders(vip).sort().join(',') === want, ms, () => `${vip} holders ${want} (now: ${this.holders(vip).join(',') || 'none'})\n${this.logTails()}`);
   }
 
   /** SIGUSR2 to the parent, then the parsed keepalived.stats its VRRP child wrote. */
@@ -91,7 +92,7 @@ export class E2e {
     const path = this.dumpPath(d, name);
     if (existsSync(path)) unlinkSync(path);
     d.signal(sig);
-    await waitUntil(() => existsSync(path), 5000, () => `${d.host.name}: ${name} not written in its TMPDIR\n${this.logTails()}`);
+    await waitFor(() => existsSync(path), 5000, () => `${d.host.name}: ${name} not written in its TMPDIR\n${this.logTails()}`);
     return readFileSync(path, 'utf8');
   }
 
@@ -107,16 +108,6 @@ export class E2e {
       this.lab.down();
       rmSync(this.runDir, { recursive: true, force: true });
     }
-  }
-}
-
-/** Polls `cond` every 20 ms; returns the ms it took, throws with `what()` after `ms`. */
-export async function waitUntil(cond: () => boolean, ms: number, what: () => string): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    if (cond()) return Date.now() - t0;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
-    await sleep(20);
   }
 }
 
@@ -153,7 +144,7 @@ export interface TakeoverCheck {
  */
 export async function expectTakeoverAfterKill(e: E2e, vips: VipWatcher, c: TakeoverCheck): Promise<number> {
   const added = (): AddrEvent | undefined => vips.first(c.host, c.vip, 'add', c.tKillUs);
-  await waitUntil(() => added() !== undefined, 10_000, () => `${c.host} to add ${c.vip}\n${e.logTails()}`);
+  await waitFor(() => added() !== undefined, 10_000, () => `${c.host} to add ${c.vip}\n${e.logTails()}`);
   const tookMs = msBetween(c.tKillUs, added()!.tUs);
   const { skewMs, masterDownMs } = vrrpTimesMs(c.version, c.priority, c.advertS);
   const bound = masterDownMs + TIMING_MARGIN_MS;

@@ -10,7 +10,8 @@ import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import { nowUs } from '../lab/proc.js';
 import type { VipWatcher } from '../lab/vip-watch.js';
-import { E2e, expectTakeoverAfterKill, linesOf, msBetween, sleep, TIMING_MARGIN_MS, vrrpTimesMs, waitUntil } from './kit.js';
+import { E2e, expectTakeoverAfterKill, linesOf, msBetween, sleep, TIMING_MARGIN_MS, vrrpTimesMs } from './kit.js';
+import { waitFor } from '../lab/wait.js';
 
 const VIP = '192.0.2.100';
 const ADVERT_S = 0.2;
@@ -93,10 +94,10 @@ test('graceful stop: SIGTERM → priority-0 advert, VIP removed from h1, h2 take
   await d1.stop(10_000);
   assert.ok(!d1.running, 'h1 exited');
   const zeroAdvert = (): Frame | undefined => cap.first((f) => f.kind === 'vrrp' && f.srcMac === mac(1) && f.priority === 0, t0);
-  await waitUntil(() => zeroAdvert() !== undefined, 2000, () => `a priority-0 advert from h1 on the wire\n${e.logTails()}`);
+  await waitFor(() => zeroAdvert() !== undefined, 2000, () => `a priority-0 advert from h1 on the wire\n${e.logTails()}`);
   const zero = zeroAdvert()!;
   assert.ok(vips.first('h1', VIP, 'del', t0), 'h1 removed its VIP');
-  await waitUntil(() => vips.first('h2', VIP, 'add', t0) !== undefined, 5000, () => `h2 to add ${VIP}\n${e.logTails()}`);
+  await waitFor(() => vips.first('h2', VIP, 'add', t0) !== undefined, 5000, () => `h2 to add ${VIP}\n${e.logTails()}`);
   const add = vips.first('h2', VIP, 'add', t0)!;
   const { skewMs } = vrrpTimesMs(3, P2, ADVERT_S);
   const tookMs = msBetween(zero.tUs, add.tUs);
@@ -126,8 +127,8 @@ test('link down → FAULT (VIP removed, backup takes over); link up → BACKUP, 
   const tDown = nowUs();
   e.lab.setLink(e.host(1), false);
   await d1.waitLine(/\(VI_1\) Entering FAULT STATE/, tDown, 5000);
-  await waitUntil(() => vips.first('h1', VIP, 'del', tDown) !== undefined, 5000, () => `h1 to remove ${VIP}\n${e.logTails()}`);
-  await waitUntil(() => vips.first('h2', VIP, 'add', tDown) !== undefined, 5000, () => `h2 to add ${VIP}\n${e.logTails()}`);
+  await waitFor(() => vips.first('h1', VIP, 'del', tDown) !== undefined, 5000, () => `h1 to remove ${VIP}\n${e.logTails()}`);
+  await waitFor(() => vips.first('h2', VIP, 'add', tDown) !== undefined, 5000, () => `h2 to add ${VIP}\n${e.logTails()}`);
   const faultMs = msBetween(tDown, d1.lines.find((l) => l.tUs >= tDown && /Entering FAULT STATE/.test(l.text))!.tUs);
   console.log(`# link down → FAULT logged after ${faultMs} ms; h2 took over ${msBetween(tDown, vips.first('h2', VIP, 'add', tDown)!.tUs)} ms after the link went down`);
   assert.deepEqual(e.holders(VIP), ['h2']);

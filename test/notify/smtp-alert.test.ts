@@ -12,7 +12,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { SmtpAlerter, sendSmtpAlert, type SmtpSettings } from '../../src/notify/smtp-alert.js';
 import { quorumAlert, realServerAlert, checkerAlertBody, vrrpInstanceAlert } from '../../src/notify/smtp-message.js';
 import { createLab } from '../lab/netns.js';
-import { SMTP_RECORDER, captureLogger, recorderReady, tempDir, waitFor } from './helpers.js';
+import { SMTP_RECORDER, captureLogger, recorderReady, tempDir } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
 
 function requirePythonSmtpd(): void {
   const r = spawnSync('python3', ['-W', 'ignore', '-c', 'import smtpd'], { encoding: 'utf8' });
