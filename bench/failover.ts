@@ -27,7 +27,8 @@ import { nowUs, signalAll, sleep } from '../test/lab/proc.js';
 import { VipWatcher } from '../test/lab/vip-watch.js';
 import { waitFor } from '../test/lab/wait.js';
 import { masterDownIntervalUs, skewTimeUs } from '../src/vrrp/timers.js';
-import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, renice, requireTools, summarize, THEIRS, writeJson, type Summary } from './common.js';
+import { positiveIntEnv } from '../src/test-kit/env-knobs.js';
+import { benchDaemons, fmt, markdownTable, OURS, outDir, ratio, renice, requireTools, summarize, THEIRS, writeJson, type Summary } from './common.js';
 
 export interface FailoverConfig {
   /** Seconds. */
@@ -252,7 +253,7 @@ export async function failoverBench(env: NodeJS.ProcessEnv = process.env): Promi
     ['tcpdump', 'tcpdump'],
     ['python3', 'python3'],
   ]);
-  const repeat = Math.round(envNumber('BENCH_REPEAT', 3, env));
+  const repeat = positiveIntEnv('BENCH_REPEAT', 3, env);
   const daemons = benchDaemons(env);
   const configs = selectedConfigs(env);
   const out = outDir('failover', env);
