@@ -66,6 +66,19 @@ export interface LabDaemonOptions {
    * itself, e.g. one that forks into the background (the reaper would wait for it).
    */
   readonly reaper?: boolean;
+  /**
+   * keepalived-ts only: also log JSON records (`--log-json=FILE`) whose `time` the daemon
+   * stamped itself, for timing assertions that must not include how late this process read
+   * a pipe (see records()).
+   */
+  readonly jsonLog?: boolean;
+}
+
+/** One record of the daemon's --log-json file: its own wall-clock stamp (ms) and message. */
+export interface DaemonRecord {
+  readonly tMs: number;
+  readonly ident: string;
+  readonly msg: string;
 }
 
 /** The lab contract with `-C` (the checker child alone) instead of `--vrrp`. */
@@ -79,6 +92,8 @@ export class LabDaemon {
   readonly pidFile: string;
   readonly vrrpPidFile: string;
   readonly checkPidFile: string;
+  /** The --log-json file (jsonLog option). */
+  readonly jsonLogFile: string | undefined;
   private proc: ChildProcess | undefined;
   private exit: Promise<DaemonExit> | undefined;
   private runs = 0;
@@ -95,6 +110,7 @@ export class LabDaemon {
     this.pidFile = join(runDir, `${host.name}.pid`);
     this.vrrpPidFile = join(runDir, `${host.name}_vrrp.pid`);
     this.checkPidFile = join(runDir, `${host.name}_checkers.pid`);
+    this.jsonLogFile = opts.jsonLog === true ? join(runDir, `${host.name}.log.json`) : undefined;
     writeFileSync(this.conf, confText);
   }
 
@@ -105,7 +121,29 @@ export class LabDaemon {
 
   argv(): string[] {
     const contract = this.contract();
-    return [...this.cmd.prefix, ...(this.opts.args ? this.opts.args(contract) : contract)];
+    const json = this.jsonLogFile !== undefined ? [`--log-json=${this.jsonLogFile}`] : [];
+    return [...this.cmd.prefix, ...(this.opts.args ? this.opts.args(contract) : contract), ...json];
+  }
+
+  /** The JSON records written so far (a line still being written is left for the next call). */
+  records(): DaemonRecord[] {
+    if (this.jsonLogFile === undefined) throw new Error(`${this.host.name}: started without jsonLog`);
+    let text: string;
+    try {
+      text = readFileSync(this.jsonLogFile, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { time: string; ident: string; msg: string })
+      .map((r) => ({ tMs: Date.parse(r.time), ident: r.ident, msg: r.msg }));
+  }
+
+  /** The first JSON record matching `re` stamped at or after `afterMs`; throws after `ms`. */
+  async waitRecord(re: RegExp, afterMs = 0, ms = 10_000): Promise<DaemonRecord> {
+    return waitFor(() => this.records().find((r) => r.tMs >= afterMs && re.test(r.msg)), ms, () => `${this.host.name}: a log record matching ${re}; last lines:\n${this.tail()}`, { pollMs: 20 });
   }
 
   /** Launch; returns the launch time (µs). */
