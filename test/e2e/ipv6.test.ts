@@ -44,7 +44,7 @@ test('IPv6: election, unsolicited NA, hard-kill failover', async () => {
   assert.ok(adv && adv.kind === 'vrrp' && adv.version === 3 && adv.srcIp.startsWith('fe80:'), `VRRPv3 adverts from h1's link-local address (${JSON.stringify(adv)})`);
 
   const tKill = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip: VIP, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'IPv6' });
+  await expectTakeoverAfterKill(e, vips, cap, { host: 'h2', from: 'h1', vip: VIP, vrid: 61, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'IPv6' });
   await waitFor(() => cap.first(naFor(e.host(2).mac), tKill) !== undefined, 3000, () => `an unsolicited NA for ${VIP} from h2\n${e.logTails()}`);
   const na = cap.first(naFor(e.host(2).mac), tKill)!;
   console.log(`# first NA from h2 ${msBetween(tKill, na.tUs)} ms after the kill (to ${na.kind === 'na' ? na.dstIp : '?'})`);

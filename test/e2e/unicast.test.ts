@@ -64,6 +64,6 @@ test('unicast: election, data dump, hard-kill failover', async () => {
   assert.equal(mode, 0o600, `keepalived.data mode ${mode.toString(8)}`);
 
   const tKill = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip: VIP, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'unicast' });
+  await expectTakeoverAfterKill(e, vips, cap, { host: 'h2', from: 'h1', vip: VIP, vrid: 70, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'unicast' });
   await d2.waitLine(/\(VI_U\) Entering MASTER STATE/, tKill);
 });
