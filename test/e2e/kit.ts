@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseStatsDump } from '../../src/vrrp/dump.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../src/vrrp/timers.js';
 import { Capture, type Frame } from '../lab/capture.js';
-import { daemonCommandFromEnv, LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import { daemonCommandFromEnv, LabDaemon, type DaemonCommand, type LabDaemonOptions, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
 import { sleep } from '../lab/proc.js';
 import { waitFor } from '../lab/wait.js';
@@ -40,11 +40,14 @@ export class E2e {
     return this.lab.host(i);
   }
 
-  /** A daemon on `host` with this config (not started); its dumps go to its own TMPDIR. */
-  daemon(host: LabHost, conf: string): LabDaemon {
+  /**
+   * A daemon on `host` with this config (not started); its dumps go to its own TMPDIR. The
+   * binary is DEMO_DAEMON's unless `cmd` names one; `args` changes the lab contract's flags.
+   */
+  daemon(host: LabHost, conf: string, opts: { cmd?: DaemonCommand; args?: LabDaemonOptions['args'] } = {}): LabDaemon {
     const tmp = join(this.runDir, `${host.name}-tmp-${this.daemons.length}`);
     mkdirSync(tmp);
-    const d = new LabDaemon(this.lab, host, this.runDir, daemonCommandFromEnv(), conf, { env: { TMPDIR: tmp } });
+    const d = new LabDaemon(this.lab, host, this.runDir, opts.cmd ?? daemonCommandFromEnv(), conf, { env: { TMPDIR: tmp }, ...(opts.args ? { args: opts.args } : {}) });
     this.daemons.push(d);
     this.tmpDirs.set(d, tmp);
     return d;
