@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { MiscCheckConfig } from '../../src/config/model-lvs.js';
 import { nullLogger } from '../../src/core/logger.js';
 import { createMiscProbe } from '../../src/check/probes/misc.js';
-import { isAlive, sleep } from '../lab/proc.js';
+import { isAlive } from '../lab/proc.js';
 import { waitFor } from '../lab/wait.js';
 
 let dir: string;
@@ -135,11 +135,9 @@ test('close() kills a running script; an aborted attempt resolves at once', asyn
   const probe = createMiscProbe(cfg([s], { timeoutMs: 10_000 }), env);
   const ac = new AbortController();
   const pending = probe.run({ urlIndex: 0, signal: ac.signal });
-  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(20);
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const pid = await waitFor(() => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')), 5000, 'the script to start');
   ac.abort();
   assert.deepEqual(await pending, { type: 'failure', reason: 'aborted' });
-  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(20);
-  assert.equal(isAlive(pid), false);
+  await waitFor(() => !isAlive(pid), 2000, 'the aborted script to be killed');
   probe.close();
 });
