@@ -102,7 +102,7 @@ export function summarize(config: KeepalivedConfig): ConfigSummary {
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
     hasChecker: config.virtualServers.length > 0,
-    childWaitTimeS: 5,
+    childWaitTimeS: config.vrrpExtra?.childWaitTimeS ?? 5,
   };
 }
 

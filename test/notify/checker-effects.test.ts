@@ -11,7 +11,8 @@ import { CheckerNotifyEffects } from '../../src/notify/checker-effects.js';
 import { checkerAlertBody } from '../../src/notify/smtp-message.js';
 import { createScriptRunner } from '../../src/notify/runner.js';
 import type { GlobalDefs } from '../../src/config/model.js';
-import { SMTP_RECORDER, captureLogger, recorderReady, tempDir, waitFor } from './helpers.js';
+import { SMTP_RECORDER, captureLogger, recorderReady, tempDir } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
 
 test('RS down, quorum lost, omega shutdown: FIFO lines and mails', async (t) => {
   const tmp = tempDir('chk');

@@ -11,7 +11,8 @@ import { NotifyFifo, NotifyFifoSet, fifoMode, fifoSpecsFor } from '../../src/not
 import { isAlive } from '../lab/proc.js';
 import { createScriptRunner } from '../../src/notify/runner.js';
 import type { GlobalDefs } from '../../src/config/model.js';
-import { captureLogger, tempDir, waitFor } from './helpers.js';
+import { captureLogger, tempDir } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
 
 test('creates a missing FIFO, a reader process receives exact lines, close removes it', async (t) => {
   const tmp = tempDir('fifo');
