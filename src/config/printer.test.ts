@@ -22,7 +22,7 @@ function comparable(c: KeepalivedConfig): unknown {
   );
 }
 
-for (const rel of ['config/ok-006-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
+for (const rel of ['config/ok-008-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
   test(`printConfig round trip: ${rel}`, () => {
     const first = parse(fixture(rel)).config;
     const printed = printConfig(first, { showSecrets: true });
