@@ -6,7 +6,7 @@
  * the effective config (secrets masked) after the test, and the parent logs it at start.
  */
 import { writeFileSync } from 'node:fs';
-import type { LoadResult } from '../config/load.js';
+import type { LoadResult } from '../config/parse-config.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 import type { CheckerConfig } from './model-lvs.js';
 
 const SECURE = 'global_defs {\nenable_script_security\n}\n';

@@ -5,7 +5,7 @@
  * default; warmup defaults to the delay loop). Invalid checkers are dropped with
  * keepalived's message. Pure; diagnostics go to the sink.
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from './diagnostics.js';
 import type { CheckerDraft, ConnectionDraft, RealServerDraft, VirtualServerDraft } from './draft-lvs.js';
 import {
   CHECKER_DEFAULT_RETRY,

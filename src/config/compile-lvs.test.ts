@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
-import { parseConfigText, type LoadResult } from './load.js';
+import { parseConfigText, type LoadResult } from './parse-config.js';
 import { expandServices, expandVsgRange, ipvsDestPort, parseVsgAddress, vsgRangeContains, vsgRangeSize } from './lvs-services.js';
 import type { RealServerConfig, VirtualServerConfig } from './model-lvs.js';
 

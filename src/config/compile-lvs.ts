@@ -6,7 +6,7 @@
  * forwarding method, quorum/hysteresis clamping, family checks, duplicate RSs removed,
  * VSs without RSs dropped, and the checker-script security check. Pure.
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from './diagnostics.js';
 import type { LvsDraft, RealServerDraft, VirtualServerDraft, VsgDraft } from './draft-lvs.js';
 import { compileChecker } from './compile-lvs-checkers.js';
 import type { Family } from '../core/ip.js';
@@ -25,7 +25,8 @@ import {
   type VirtualServerConfig,
   type VirtualServerGroupConfig,
 } from './model-lvs.js';
-import type { GlobalDefs, ScriptSpec, SourceLoc } from './model.js';
+import type { GlobalDefs } from './model.js';
+import type { ScriptSpec, SourceLoc } from './common.js';
 
 export interface LvsModel {
   readonly virtualServers: readonly VirtualServerConfig[];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { configTestExitCode, type Diagnostic } from './diagnostics.js';
-import { parseConfigText, type LoadResult } from './load.js';
+import { parseConfigText, type LoadResult } from './parse-config.js';
 import { printConfig } from './printer.js';
 import { GLOBAL_DEFS_TABLE } from './keywords/global-defs.js';
 import { TOP_LEVEL_TABLE } from './keywords/top-level.js';

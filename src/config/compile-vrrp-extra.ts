@@ -5,10 +5,11 @@
  * weighted trackers removed from address owners (priority 255), and keepalived's
  * script-security verdict. Pure; Debian 2.2.7's wording (`keepalived -t`).
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from './diagnostics.js';
 import type { ConfigDraft, SyncGroupDraft, VrrpInstanceDraft } from './draft.js';
 import type { InstanceExtraDraft, TrackerLists, TrackFileDraft } from './draft-vrrp-extra.js';
-import type { GlobalDefs, ScriptSpec, SourceLoc, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
+import type { GlobalDefs, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
+import type { ScriptSpec, SourceLoc } from './common.js';
 import type {
   BfdInstanceConfig,
   GarpGroupConfig,

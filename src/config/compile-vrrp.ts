@@ -5,11 +5,12 @@
  * rules, strict mode, and the minimal checks that stop the daemon ('fatal').
  * Messages keep keepalived's `(VI_1) …` wording.
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from './diagnostics.js';
 import type { GlobalDefsDraft, VrrpInstanceDraft } from './draft.js';
 import type { Family } from '../core/ip.js';
 import { parseIp, isLinkLocal6 } from '../core/ip.js';
-import type { AuthSpec, GarpSettings, GlobalDefs, IpAddressSpec, SourceLoc, VrrpInstanceConfig, VrrpStateName } from './model.js';
+import type { AuthSpec, GarpSettings, GlobalDefs, VrrpInstanceConfig, VrrpStateName } from './model.js';
+import type { IpAddressSpec, SourceLoc } from './common.js';
 
 /** VRRPv3 Max Adver Int is a 12-bit count of centiseconds. */
 const V3_MAX_ADVERT_CS = 4095;

@@ -3,7 +3,7 @@
  * keepalived's defaults, then the cross-block checks (duplicate VRIDs, sync group
  * membership). Pure; diagnostics go to the sink.
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from './diagnostics.js';
 import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
 import { compileInstance } from './compile-vrrp.js';
 import { compileVrrpExtra } from './compile-vrrp-extra.js';
@@ -19,7 +19,7 @@ export interface CompileOptions {
    * exists; for VRRP scripts: an absolute path exists when `readerHasFile` says so.
    */
   readonly scriptExists?: (path: string) => boolean;
-  /** The config reader's view of the file system (load.ts), for the VRRP default above. */
+  /** The config reader's view of the file system (parse-config.ts), for the VRRP default above. */
   readonly readerHasFile?: (path: string) => boolean;
 }
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult } from './load.js';
+import type { LoadResult } from './parse-config.js';
 import type { CheckerConfig, VirtualServerConfig } from './model-lvs.js';
 import { keepalivedClass, loadSample, ourClass, requireDebianKeepalived, runKeepalivedTest } from '../test-kit/keepalived-check.js';
 

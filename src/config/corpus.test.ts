@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './load.js';
+import { loadConfig } from './parse-config.js';
 import type { KeepalivedConfig } from './model.js';
-import { fsSourceReader } from './read-source.js';
+import { fsSourceReader } from './source/fs-reader.js';
 import { walkFiles } from '../test-kit/walk-files.js';
 
 const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));

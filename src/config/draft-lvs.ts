@@ -4,7 +4,7 @@
  * locations. compile-lvs.ts applies keepalived's defaults and cross-keyword rules.
  */
 import type { Family } from '../core/ip.js';
-import type { LocMap } from './draft.js';
+import type { LocMap } from './common.js';
 import type {
   CheckerType,
   DnsQueryType,
@@ -15,7 +15,7 @@ import type {
   StatusCodeRange,
   VsgEntry,
 } from './model-lvs.js';
-import type { ScriptSpec, SourceLoc } from './model.js';
+import type { ScriptSpec, SourceLoc } from './common.js';
 
 export interface EndpointDraft {
   readonly family: Family;

@@ -2,9 +2,9 @@
  * Builders for the VRRP-side keywords of model-vrrp-extra.ts / model-global-extra.ts:
  * what the file said, with locations; compile-vrrp-extra.ts applies defaults and checks.
  */
-import type { Draft, LocMap } from './draft.js';
+import type { Draft, LocMap } from './common.js';
 import type { GlobalDefsExtra } from './model-global-extra.js';
-import type { ScriptSpec, SourceLoc, TrackInterfaceSpec } from './model.js';
+import type { ScriptSpec, SourceLoc, TrackInterfaceSpec } from './common.js';
 import type {
   AuthHmacSpec,
   BfdInstanceConfig,

@@ -3,16 +3,8 @@
  * said, with the location of each keyword. The compiler (compile*.ts) turns drafts into
  * the read-only model, applying keepalived's defaults and cross-keyword rules.
  */
-import type {
-  GarpSettings,
-  IpAddressSpec,
-  NotifyScripts,
-  ScriptSpec,
-  SourceLoc,
-  TrackInterfaceSpec,
-  UnicastPeerSpec,
-  VrrpStateName,
-} from './model.js';
+import type { GarpSettings, UnicastPeerSpec, VrrpStateName } from './model.js';
+import type { IpAddressSpec, NotifyScripts, ScriptSpec, SourceLoc, TrackInterfaceSpec } from './common.js';
 import {
   newInstanceExtraDraft,
   newSyncGroupExtraDraft,

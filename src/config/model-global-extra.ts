@@ -5,7 +5,7 @@
  * dump settings. Every field is optional: undefined = keepalived's default (given in the
  * comment), so the compiled value is exactly what the file said after range checks.
  */
-import type { ScriptSpec } from './model.js';
+import type { ScriptSpec } from './common.js';
 
 export interface ProcessSettings {
   /** nice value −20..19 (`vrrp_priority`). */

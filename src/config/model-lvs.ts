@@ -8,7 +8,7 @@
  * expand them lazily with lvs-services.ts (a /64 range is 2^64 services).
  */
 import type { Family } from '../core/ip.js';
-import type { ScriptSpec, SourceLoc } from './model.js';
+import type { ScriptSpec, SourceLoc } from './common.js';
 
 export const LVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos'] as const;
 export type LvsScheduler = (typeof LVS_SCHEDULERS)[number];

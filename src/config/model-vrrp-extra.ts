@@ -5,7 +5,7 @@
  * hung off the core model through optional `extra` fields so existing consumers are unaffected.
  */
 import type { Family } from '../core/ip.js';
-import type { ScriptSpec, SourceLoc, TrackInterfaceSpec } from './model.js';
+import type { ScriptSpec, SourceLoc, TrackInterfaceSpec } from './common.js';
 
 /** A `track_script`/`track_file`/`track_process`/`track_bfd` line inside an instance or sync group. */
 export interface TrackerRef {

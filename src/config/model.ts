@@ -5,55 +5,12 @@
  * Defaults and derived defaults follow keepalived (reference §0, §1a).
  */
 import type { Family } from '../core/ip.js';
+import type { IpAddressSpec, NotifyScripts, ScriptSpec, SourceLoc, TrackInterfaceSpec } from './common.js';
 import type { GlobalDefsExtra } from './model-global-extra.js';
 import type { KeepalivedVrrpExtra, VrrpInstanceExtra, VrrpSyncGroupExtra } from './model-vrrp-extra.js';
 import type { SslConfig, VirtualServerConfig, VirtualServerGroupConfig } from './model-lvs.js';
 
-export interface SourceLoc {
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based column of the first character of the offending word. */
-  readonly col: number;
-}
-
-/** A script invocation: argv[0] is the program, as keepalived splits `script`/`notify*` words. */
-export interface ScriptSpec {
-  readonly argv: readonly string[];
-  /** The original text, for dumps and logs. */
-  readonly text: string;
-  readonly user?: string;
-  readonly group?: string;
-}
-
-export type AddressScope = 'global' | 'site' | 'link' | 'host' | 'nowhere';
-
-/** One `virtual_ipaddress` / `virtual_ipaddress_excluded` / `static_ipaddress` line. */
-export interface IpAddressSpec {
-  readonly family: Family;
-  /** Canonical text of the address (no prefix). */
-  readonly address: string;
-  readonly prefixLen: number;
-  /** Explicit broadcast; `'+'`/`'-'` as in ip(8); undefined = none. */
-  readonly broadcast?: string;
-  /** Interface; undefined = the instance interface (VIPs) or default_interface (static). */
-  readonly dev?: string;
-  readonly scope?: AddressScope;
-  readonly label?: string;
-  readonly peer?: string;
-  readonly noDad?: boolean;
-  readonly noPrefixRoute?: boolean;
-  readonly noTrack?: boolean;
-  /** The line as written, for dumps and diagnostics. */
-  readonly text: string;
-  readonly loc: SourceLoc;
-}
-
-export interface TrackInterfaceSpec {
-  readonly name: string;
-  readonly weight: number;
-  readonly reverse: boolean;
-}
+export type { AddressScope, IpAddressSpec, NotifyScripts, ScriptSpec, SourceLoc, TrackInterfaceSpec } from './common.js';
 
 export interface UnicastPeerSpec {
   readonly address: string;
@@ -75,17 +32,6 @@ export interface GarpSettings {
   readonly lowerPrioRepeat: number; // garp_lower_prio_repeat (= master repeat)
   readonly intervalMs: number; // vrrp_garp_interval: gap between GARPs (0 = none)
   readonly gnaIntervalMs: number; // vrrp_gna_interval: gap between unsolicited NAs
-}
-
-export interface NotifyScripts {
-  readonly master?: ScriptSpec;
-  readonly backup?: ScriptSpec;
-  readonly fault?: ScriptSpec;
-  readonly stop?: ScriptSpec;
-  readonly deleted?: ScriptSpec;
-  readonly masterRxLowerPri?: ScriptSpec;
-  /** `notify`: argv + INSTANCE|GROUP name state priority. */
-  readonly generic?: ScriptSpec;
 }
 
 export type VrrpStateName = 'MASTER' | 'BACKUP';

@@ -2,7 +2,7 @@
  * Formatting helpers shared by the VRRP and LVS halves of the config printer:
  * quoting, indented blocks, script lines and µs-exact timers.
  */
-import type { ScriptSpec } from './model.js';
+import type { ScriptSpec } from './common.js';
 
 export const quote = (s: string): string => (/[\s#!{}"]/.test(s) || s === '' ? `"${s}"` : s);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 import type { KeepalivedConfig } from './model.js';
 import { secsExact } from './printer-format.js';
 import { printConfig } from './printer.js';

@@ -4,8 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { walkFiles } from '../test-kit/walk-files.js';
-import { loadConfig, parseConfigText } from './load.js';
-import { fsSourceReader } from './read-source.js';
+import { loadConfig, parseConfigText } from './parse-config.js';
+import { fsSourceReader } from './source/fs-reader.js';
 import type { KeepalivedConfig } from './model.js';
 import { printConfig } from './printer.js';
 

@@ -3,7 +3,8 @@
  * and round-trip tests). Every effective value is written explicitly, so the output
  * re-parses to the same model; passwords are masked unless asked for.
  */
-import type { GarpSettings, GlobalDefs, IpAddressSpec, KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
+import type { GarpSettings, GlobalDefs, KeepalivedConfig, VrrpInstanceConfig, VrrpSyncGroupConfig } from './model.js';
+import type { IpAddressSpec, NotifyScripts } from './common.js';
 import { block, quote, scriptLine as script } from './printer-format.js';
 import { printLvs } from './printer-lvs.js';
 import { globalExtraLines, instanceExtraLines, syncGroupExtraLines, topExtraBlocks } from './printer-vrrp-extra.js';

@@ -4,10 +4,10 @@
  * [label L] [peer IP] [-nodad] [noprefixroute] [no_track] …`, ip(8) syntax.
  */
 import { formatIp, parseIp, parsePrefix } from '../../core/ip.js';
-import type { AddressScope, IpAddressSpec } from '../model.js';
-import type { ConfigNode } from '../tree.js';
+import type { AddressScope, IpAddressSpec } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc } from './args.js';
-import type { ParseCtx } from './table.js';
+import type { ParseCtx } from '../diagnostics.js';
 
 export type AddressContext = 'vip' | 'static';
 

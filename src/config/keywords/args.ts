@@ -4,10 +4,10 @@
  * (`number 'x' outside range [a, b]`, `invalid number 'x'`) and carry the location of
  * the offending word. A reader returns undefined when the keyword must be ignored.
  */
-import { splitScriptArgv, splitScriptWords } from '../lexer.js';
-import type { ScriptSpec, SourceLoc } from '../model.js';
-import type { ConfigNode } from '../tree.js';
-import type { ParseCtx } from './table.js';
+import { splitScriptArgv, splitScriptWords } from '../source/lexer.js';
+import type { ScriptSpec, SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
+import type { ParseCtx } from '../diagnostics.js';
 
 const IGNORED = (kw: string): string => `'${kw}' ignored; the previous value or the default applies`;
 

@@ -5,22 +5,11 @@
  */
 import type { CheckerDraft, ConnectionDraft, UrlDraft } from '../draft-lvs.js';
 import { DNS_QUERY_TYPES, type CheckerType, type StatusCodeRange } from '../model-lvs.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import { LONG_TIMER_MAX_S, SHORT_TIMER_MAX_S, UINT_MAX, WEIGHT_MAX, msTimerKw, optBoolKw, readAddress } from './lvs-args.js';
-import {
-  blockKw,
-  defineTable,
-  flagKw,
-  intKw,
-  recordingLocs,
-  scriptKw,
-  stringKw,
-  wordsKw,
-  type KeywordDef,
-  type KeywordTable,
-  type ParseCtx,
-} from './table.js';
+import { blockKw, defineTable, flagKw, intKw, type KeywordDef, type KeywordTable, recordingLocs, scriptKw, stringKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 type K = CheckerDraft;
 

@@ -8,10 +8,11 @@ import { formatIp, parseIp } from '../../core/ip.js';
 import type { GlobalDefsDraft } from '../draft.js';
 import type { GlobalExtraDraft } from '../draft-vrrp-extra.js';
 import type { LvsSyncDaemonSpec, ProcessSettings } from '../model-global-extra.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, parseIntStrict, readDecimalText, readIntText, requireArg } from './args.js';
 import { deprecatedKw } from './deprecated.js';
-import { boolKw, flagKw, intKw, scriptKw, stringKw, timerKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { boolKw, flagKw, intKw, type KeywordDef, scriptKw, stringKw, timerKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 type G = GlobalDefsDraft;
 type X = GlobalExtraDraft;

@@ -1,6 +1,6 @@
 /**
- * global_defs keywords that act in the source stage (source.ts) because they change how the
- * rest of the file is read: `include_check` (include-check.ts) and `random_seed`
+ * global_defs keywords that act in the source stage (source/expand.ts) because they change how the
+ * rest of the file is read: `include_check` (source/include-check.ts) and `random_seed`
  * (`${_RANDOM}`). The source stage validates them; here they are only accepted.
  */
 import type { GlobalDefsDraft } from '../draft.js';

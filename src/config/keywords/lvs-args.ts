@@ -6,10 +6,11 @@
 import { formatIp, parseIp } from '../../core/ip.js';
 import type { EndpointDraft } from '../draft-lvs.js';
 import type { ForwardingMethod, TunnelChecksum, TunnelType } from '../model-lvs.js';
-import type { SourceLoc } from '../model.js';
-import type { ConfigNode } from '../tree.js';
+import type { SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
-import { timerKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { type KeywordDef, timerKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 /** connect_timeout and friends: µs in an unsigned int. */
 export const SHORT_TIMER_MAX_S = 4294.967295;

@@ -7,10 +7,10 @@
 import { formatIp, parseIp, parsePrefix, type Family } from '../../core/ip.js';
 import type { RuleDraft } from '../draft-vrrp-extra.js';
 import type { NexthopSpec, RouteMetric, RouteSpec, RouteType, RuleAction } from '../model-vrrp-extra.js';
-import type { SourceLoc } from '../model.js';
-import type { ConfigNode } from '../tree.js';
+import type { SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, parseIntStrict } from './args.js';
-import type { ParseCtx } from './table.js';
+import type { ParseCtx } from '../diagnostics.js';
 
 const ROUTE_TYPES: readonly RouteType[] = ['blackhole', 'unreachable', 'prohibit', 'throw'];
 const METRICS = new Set(['mtu', 'advmss', 'hoplimit', 'rtt', 'rttvar', 'reordering', 'window', 'cwnd', 'ssthresh', 'rto_min', 'initcwnd', 'initrwnd', 'features', 'quickack', 'congctl', 'fastopen_no_cookie']);

@@ -5,9 +5,9 @@
  * block's statements: unknown keywords are reported with a did-you-mean hint and —
  * unlike keepalived — their whole `{ … }` is skipped so braces stay in sync.
  */
-import type { DiagSink } from '../diag-sink.js';
-import type { NotifyScripts, ScriptSpec, SourceLoc } from '../model.js';
-import type { ConfigNode } from '../tree.js';
+import type { DiagSink } from '../diagnostics.js';
+import type { NotifyScripts, ScriptSpec, SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
 import { type IpAddress, isMulticast, parseIp } from '../../core/ip.js';
 import { argLoc, noExtraArgs, readBool, readDecimal, readEnum, readInt, readScript, requireArg } from './args.js';
 import { suggest } from './suggest.js';

@@ -7,11 +7,12 @@
 import type { ConfigDraft } from '../draft.js';
 import type { BfdDraft, GarpGroupDraft, TrackFileDraft, TrackProcessDraft, VrrpScriptDraft } from '../draft-vrrp-extra.js';
 import type { TrackGroupConfig } from '../model-vrrp-extra.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, readDecimalText, requireArg } from './args.js';
 import { deprecatedKw } from './deprecated.js';
 import { parseRouteLine, parseRuleLine } from './route-rule.js';
-import { blockKw, defineTable, flagKw, listKw, stringKw, timerKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { blockKw, defineTable, flagKw, type KeywordDef, listKw, stringKw, timerKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './trackers.js';
 
 type C = ConfigDraft;

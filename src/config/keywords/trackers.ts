@@ -7,9 +7,10 @@
 import { formatIp, parseIp } from '../../core/ip.js';
 import type { BfdDraft, GarpGroupDraft, TrackFileDraft, TrackProcessDraft, VrrpScriptDraft } from '../draft-vrrp-extra.js';
 import type { TrackerRef } from '../model-vrrp-extra.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, parseIntStrict, readDecimalText, requireArg } from './args.js';
-import { boolKw, defineTable, flagKw, listKw, scriptKw, stringKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { boolKw, defineTable, flagKw, type KeywordDef, listKw, scriptKw, stringKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 /** `weight N [reverse]` of a tracker block; `kw` names the block in messages. */
 function weightRow<B extends { weight?: number; reverse?: boolean }>(min: number, max: number, message: (b: B, text: string) => string, reverseOk = true): KeywordDef<B> {

@@ -6,12 +6,13 @@
 import { newCheckerDraft, type LvsDraft, type RealServerDraft, type ServerDefaultsDraft, type SslDraft, type VirtualServerDraft, type VsAddressDraft, type VsgDraft } from '../draft-lvs.js';
 import type { ConfigDraft } from '../draft.js';
 import { LVS_SCHEDULERS, type LvsProtocol } from '../model-lvs.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { parseVsgAddress } from '../lvs-services.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import { CHECKER_TABLES, CHECKER_TYPES } from './checkers.js';
 import { LONG_TIMER_MAX_S, SHORT_TIMER_MAX_S, UINT_MAX, WEIGHT_MAX, msTimerKw, optBoolKw, readEndpoint, readForwarding } from './lvs-args.js';
-import { blockKw, defineTable, flagKw, intKw, recordingLocs, scriptKw, stringKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { blockKw, defineTable, flagKw, intKw, type KeywordDef, recordingLocs, scriptKw, stringKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 type V = VirtualServerDraft;
 type R = RealServerDraft;

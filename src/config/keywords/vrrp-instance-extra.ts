@@ -6,11 +6,12 @@
 import { formatIp, parsePrefix } from '../../core/ip.js';
 import type { VrrpInstanceDraft } from '../draft.js';
 import type { AuthHmacSpec } from '../model-vrrp-extra.js';
-import type { ConfigNode } from '../tree.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, parseIntStrict, readIntText, requireArg } from './args.js';
 import { deprecatedKw } from './deprecated.js';
 import { parseRouteLine, parseRuleLine } from './route-rule.js';
-import { blockKw, boolKw, defineTable, flagKw, intKw, listKw, stringKw, wordsKw, type KeywordDef, type ParseCtx } from './table.js';
+import { blockKw, boolKw, defineTable, flagKw, intKw, type KeywordDef, listKw, stringKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 import { parseTrackerRef, TRACK_LIMITS, type TrackerRefLimits } from './trackers.js';
 
 type V = VrrpInstanceDraft;

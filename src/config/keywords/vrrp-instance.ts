@@ -1,27 +1,14 @@
 /** Keyword table of `vrrp_instance NAME { }` (reference §1a.8) and its sub-blocks. */
 import { formatIp, parseIp } from '../../core/ip.js';
 import type { VrrpInstanceDraft } from '../draft.js';
-import type { SourceLoc, UnicastPeerSpec } from '../model.js';
-import type { ConfigNode } from '../tree.js';
+import type { UnicastPeerSpec } from '../model.js';
+import type { SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from './args.js';
 import { parseAddressLine } from './address.js';
 import { VRRP_INSTANCE_EXTRA_ROWS } from './vrrp-instance-extra.js';
-import {
-  addressKw,
-  blockKw,
-  boolKw,
-  defineTable,
-  flagKw,
-  intKw,
-  listKw,
-  recordingLocs,
-  notifyKws,
-  stringKw,
-  timerKw,
-  wordsKw,
-  type KeywordDef,
-  type ParseCtx,
-} from './table.js';
+import { addressKw, blockKw, boolKw, defineTable, flagKw, intKw, type KeywordDef, listKw, notifyKws, recordingLocs, stringKw, timerKw, wordsKw } from './table.js';
+import { type ParseCtx } from '../diagnostics.js';
 
 type V = VrrpInstanceDraft;
 

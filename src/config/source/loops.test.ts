@@ -3,10 +3,10 @@
 // messages show each generated line).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryReader } from '../test-kit/memory-reader.js';
-import { DiagSink } from './diag-sink.js';
-import { expandSource, type SourceOptions } from './source.js';
-import { parseLst, parseSeq } from './source-loops.js';
+import { memoryReader } from '../../test-kit/memory-reader.js';
+import { DiagSink } from '../diagnostics.js';
+import { expandSource, type SourceOptions } from './expand.js';
+import { parseLst, parseSeq } from './loops.js';
 
 const expand = (text: string, opts: Partial<SourceOptions> = {}): { words: string[]; diags: string[] } => {
   const diags = new DiagSink();

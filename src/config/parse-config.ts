@@ -1,20 +1,18 @@
 /**
- * Config loader, the entry point of the config pipeline (run by the parent before it
- * forks the children, and by `--config-test`): source (include/@id/$VAR) → lexer →
- * block tree → keyword tables → model compiler. Never throws on bad input: every
- * problem is a Diagnostic with `file:line:col`.
+ * The config pipeline, pure: source expansion (include/@id/$VAR/~SEQ, source/expand.ts) →
+ * lexer → block tree → keyword tables → model compiler. Every file is reached through the
+ * injected SourceReader (read-config.ts passes the real one). Never throws on bad input:
+ * every problem is a Diagnostic with `file:line:col`.
  */
-import { DiagSink } from './diag-sink.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { SourceReader } from './common.js';
 import { compileConfig } from './compile.js';
+import { DiagSink, type Diagnostic } from './diagnostics.js';
 import { newConfigDraft } from './draft.js';
-import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
 import { applyTable } from './keywords/table.js';
+import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
 import type { KeepalivedConfig } from './model.js';
-import { expandSource, type SourceReader } from './source.js';
-import { buildTree } from './tree.js';
-
-export type { SourceReader } from './source.js';
+import { expandSource } from './source/expand.js';
+import { buildTree } from './source/tree.js';
 
 export interface LoadOptions {
   readonly reader: SourceReader;
@@ -26,7 +24,7 @@ export interface LoadOptions {
   readonly hostname?: string;
   /** Whether a configured script exists (security check); undefined = assume it does. */
   readonly scriptExists?: (path: string) => boolean;
-  /** Initial include check level (include-check.ts); `-e/--all-config` = INCLUDE_ALL. */
+  /** Initial include check level (source/include-check.ts); `-e/--all-config` = INCLUDE_ALL. */
   readonly includeCheck?: number;
   /** Seed of `${_RANDOM}` until a `random_seed` line. */
   readonly randomSeed?: number;

@@ -1,7 +1,7 @@
 /**
  * Glob patterns for `include` (glob(3) with GLOB_BRACE, as keepalived uses): csh braces
  * `{a,b}` are expanded first, then `*`, `?` and `[…]` match within one path segment.
- * Pure; the directory walking lives in read-source.ts.
+ * Pure; the directory walking lives in fs-reader.ts.
  */
 
 export function hasGlobMagic(s: string): boolean {

@@ -2,10 +2,10 @@
 // (`keepalived -t`: a failed check exits 6, a reported-only problem leaves the status alone).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryReader } from '../test-kit/memory-reader.js';
-import { configTestExitCode } from './diagnostics.js';
+import { memoryReader } from '../../test-kit/memory-reader.js';
+import { configTestExitCode } from '../diagnostics.js';
 import { applyIncludeCheck, INCLUDE_ALL, INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W } from './include-check.js';
-import { loadConfig, type LoadOptions } from './load.js';
+import { loadConfig, type LoadOptions } from '../parse-config.js';
 
 const FILES = {
   '/k/inc/one.conf': 'global_defs {\n router_id y\n}\n',

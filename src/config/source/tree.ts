@@ -4,10 +4,10 @@
  * and a `{` alone on the next line opens the previous statement's block (reference §1b).
  * The tree knows no keywords: the keyword tables decide what a block means.
  */
-import type { DiagSink } from './diag-sink.js';
+import type { DiagSink } from '../diagnostics.js';
 import type { Token } from './lexer.js';
-import type { SourceLoc } from './model.js';
-import type { SourceLine } from './source.js';
+import type { SourceLoc } from '../common.js';
+import type { SourceLine } from './expand.js';
 
 export interface ConfigNode {
   readonly keyword: string;

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { hasGlobMagic, segmentToRegExp } from './glob.js';
-import type { SourceReader } from './source.js';
+import type { SourceReader } from '../common.js';
 
 function isFile(p: string): boolean {
   try {

@@ -5,31 +5,15 @@
  * (reference §1b). Order per physical line, as keepalived: comment strip → include → `@` →
  * `$NAME=` → `~SEQ`/`~LST` → `$` substitution → tokens. `include_check` and `random_seed`
  * act here (inside global_defs, from the line on), because they change how the rest of the
- * source is read. Pure: file access goes through the reader (read-source.ts is the fs one),
+ * source is read. Pure: file access goes through the reader (fs-reader.ts is the real one),
  * `${_RANDOM}` draws from a generator seeded by the caller or `random_seed`.
  */
 import { posix } from 'node:path';
-import { DiagSink } from './diag-sink.js';
+import { DiagSink } from '../diagnostics.js';
 import { applyIncludeCheck, INCLUDE_VARIANTS, isChecked, resolveInclude } from './include-check.js';
 import { MAX_LINE_LENGTH, stripComment, tokenizeLine, type Token } from './lexer.js';
-import type { SourceLoc } from './model.js';
-import { LOOP_PREFIX_RE, MAX_LOOP_ITERATIONS, parseLst, parseSeq, type LineLoop } from './source-loops.js';
-
-export interface SourceReader {
-  /** File contents, or null if it cannot be read. */
-  read(path: string): string | null;
-  /**
-   * Files matching a `*?[]` pattern (braces already expanded), sorted. A relative
-   * pattern is resolved against cwd (the including file's directory) and the results
-   * carry that prefix (`posix.join(cwd, match)`), ready for read().
-   */
-  glob(pattern: string, cwd: string): string[];
-  /**
-   * What a path is (for the include `read` check); without it every readable path is a
-   * regular file. null: does not exist.
-   */
-  kind?(path: string): 'file' | 'directory' | 'executable' | 'other' | null;
-}
+import type { SourceLoc, SourceReader } from '../common.js';
+import { LOOP_PREFIX_RE, MAX_LOOP_ITERATIONS, parseLst, parseSeq, type LineLoop } from './loops.js';
 
 export interface SourceOptions {
   readonly reader: SourceReader;

@@ -10,7 +10,7 @@
  * Pure: the file system is reached through the SourceReader.
  */
 import { expandBraces, hasGlobMagic } from './glob.js';
-import type { SourceReader } from './source.js';
+import type { SourceReader } from '../common.js';
 
 export const INCLUDE_R = 1;
 export const INCLUDE_M = 2 | INCLUDE_R;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryReader } from '../test-kit/memory-reader.js';
-import { formatDiagnostic } from './diagnostics.js';
-import { DiagSink } from './diag-sink.js';
+import { memoryReader } from '../../test-kit/memory-reader.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { DiagSink } from '../diagnostics.js';
 import { expandBraces, globMatch } from './glob.js';
-import { loadConfig } from './load.js';
-import { expandSource } from './source.js';
+import { loadConfig } from '../parse-config.js';
+import { expandSource } from './expand.js';
 
 const INSTANCE = (name: string, vrid: number, extra = ''): string =>
   `vrrp_instance ${name} {\n interface eth0\n virtual_router_id ${vrid}\n ${extra}\n virtual_ipaddress {\n  192.0.2.${vrid}\n }\n}\n`;
