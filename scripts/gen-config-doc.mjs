@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { renderConfigDoc } = await import(resolve(root, 'dist/src/config/config-doc.js'));
-const { TOP_LEVEL_TABLE } = await import(resolve(root, 'dist/src/config/keywords/top-level.js'));
+const { TOP_LEVEL_TABLE } = await import(resolve(root, 'dist/src/config/top-level.js'));
 
 const target = resolve(root, 'docs/configuration.md');
 const text = renderConfigDoc(TOP_LEVEL_TABLE);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VirtualServerConfig } from '../config/model-lvs.js';
+import type { VirtualServerConfig } from '../config/lvs/model.js';
 import { lvsConfig } from '../test-kit/lvs-sim.js';
 import { buildState, checkerResult, desiredTable, evaluateQuorum, setCheckerState, startStep } from './lvs-state.js';
 import { migrateState } from './migrate.js';

@@ -10,7 +10,7 @@ import type { LoadResult } from '../config/parse-config.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { printConfig } from '../config/printer.js';
+import { printConfig } from '../config/print.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { CliOptions } from './options.js';

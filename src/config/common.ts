@@ -16,8 +16,24 @@ export interface SourceLoc {
 /** Where each keyword of a block was last seen, for diagnostics raised after parsing. */
 export type LocMap = Record<string, SourceLoc>;
 
-/** A model record while its block is read: every field optional and writable. */
-export type Draft<T> = { -readonly [K in keyof T]?: T[K] };
+/** A model record while its block is read: every field optional and writable, lists appendable. */
+export type Draft<T> = { -readonly [K in keyof T]?: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+
+/**
+ * What the daemon does with a keyword at run time: `acts` as keepalived does, acts `partly`
+ * (the row's note says what is missing), or reads it and does `not-yet` act on it.
+ */
+export type KeywordRuntime = 'acts' | 'partly' | 'not-yet';
+
+/** One keyword of the file whose run-time status is not `acts` (collected while parsing). */
+export interface KeywordUse {
+  /** The table's block name (`vrrp_instance`, `global_defs`, …). */
+  readonly block: string;
+  readonly keyword: string;
+  readonly loc: SourceLoc;
+  readonly runtime: Exclude<KeywordRuntime, 'acts'>;
+  readonly note?: string;
+}
 
 /** The source stage's view of the file system (source/fs-reader.ts is the real one). */
 export interface SourceReader {

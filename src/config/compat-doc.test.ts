@@ -3,16 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GLOBAL_DEFS_TABLE } from './keywords/global-defs.js';
+import { GLOBAL_DEFS_TABLE } from './global-defs/keywords.js';
 import type { KeywordTable } from './keywords/table.js';
-import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
-import { AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './keywords/vrrp-instance.js';
-import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
-import { TRACK_GROUP_TABLE } from './keywords/top-level-extra.js';
-import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './keywords/trackers.js';
-import { AUTH_HMAC_TABLE } from './keywords/vrrp-instance-extra.js';
-import { CHECKER_TABLES, SMTP_HOST_TABLE, URL_TABLE } from './keywords/checkers.js';
-import { REAL_SERVER_TABLE, SSL_TABLE, VIRTUAL_SERVER_TABLE } from './keywords/virtual-server.js';
+import { GARP_GROUP_TABLE, TOP_LEVEL_TABLE, TRACK_GROUP_TABLE } from './top-level.js';
+import { BFD_INSTANCE_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './trackers/keywords.js';
+import { AUTH_HMAC_TABLE, AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './vrrp-instance/keywords.js';
+import { VRRP_SYNC_GROUP_TABLE } from './vrrp-sync-group/keywords.js';
+import { CHECKER_TABLES, SMTP_HOST_TABLE, URL_TABLE } from './lvs/checker-keywords.js';
+import { REAL_SERVER_TABLE, SSL_TABLE, VIRTUAL_SERVER_TABLE } from './lvs/keywords.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
 

@@ -4,7 +4,7 @@
  * `outcome` classes follow keepalived's `-t` exit codes. Every stage of the pipeline writes
  * into a DiagSink instead of throwing; the caller gets the list with the model.
  */
-import type { SourceLoc } from './common.js';
+import type { KeywordUse, SourceLoc } from './common.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -84,7 +84,8 @@ export class DiagSink {
   }
 }
 
-/** What keyword handlers and the source stage are given. */
+/** What keyword handlers are given: where problems go, and where keywords not acted on are noted. */
 export interface ParseCtx {
   readonly diags: DiagSink;
+  readonly uses?: KeywordUse[];
 }

@@ -7,9 +7,9 @@
 import type { SourceReader } from './common.js';
 import { compileConfig } from './compile.js';
 import { DiagSink, type Diagnostic } from './diagnostics.js';
-import { newConfigDraft } from './draft.js';
+import { newConfigDraft } from './top-level.js';
 import { applyTable } from './keywords/table.js';
-import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
+import { TOP_LEVEL_TABLE } from './top-level.js';
 import type { KeepalivedConfig } from './model.js';
 import { expandSource } from './source/expand.js';
 import { buildTree } from './source/tree.js';

@@ -7,7 +7,7 @@ import { walkFiles } from '../test-kit/walk-files.js';
 import { loadConfig, parseConfigText } from './parse-config.js';
 import { fsSourceReader } from './source/fs-reader.js';
 import type { KeepalivedConfig } from './model.js';
-import { printConfig } from './printer.js';
+import { printConfig } from './print.js';
 
 const fixture = (rel: string): string => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/${rel}`, import.meta.url)), 'utf8');
 const parse = (text: string): ReturnType<typeof parseConfigText> => parseConfigText(text, 'p.conf', { reader: memoryReader({}), configId: 'n1' });

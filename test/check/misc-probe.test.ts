@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { MiscCheckConfig } from '../../src/config/model-lvs.js';
+import type { MiscCheckConfig } from '../../src/config/lvs/model.js';
 import { nullLogger } from '../../src/core/logger.js';
 import { createMiscProbe } from '../../src/check/probes/misc.js';
 import { isAlive, sleep } from '../lab/proc.js';
