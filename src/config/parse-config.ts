@@ -4,7 +4,7 @@
  * injected SourceReader (read-config.ts passes the real one). Never throws on bad input:
  * every problem is a Diagnostic with `file:line:col`.
  */
-import type { SourceReader } from './common.js';
+import type { KeywordUse, SourceLoc, SourceReader } from './common.js';
 import { compileConfig } from './compile.js';
 import { DiagSink, type Diagnostic } from './diagnostics.js';
 import { newConfigDraft } from './top-level.js';
@@ -33,6 +33,8 @@ export interface LoadOptions {
 export interface LoadResult {
   readonly config: KeepalivedConfig;
   readonly diagnostics: Diagnostic[];
+  /** Keywords of the file the daemon does not (fully) act on at run time (keywordsNotActedOn). */
+  readonly keywordUses: readonly KeywordUse[];
 }
 
 /** Parses config text already in memory (tests, `--config-fd`); includes go through opts.reader. */
@@ -41,14 +43,15 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const { lines, files } = expandSource(fileName, text, opts, diags);
   const tree = buildTree(lines, diags);
   const draft = newConfigDraft();
-  applyTable(TOP_LEVEL_TABLE, tree, draft, { diags });
+  const uses: KeywordUse[] = [];
+  applyTable(TOP_LEVEL_TABLE, tree, draft, { diags, uses });
   const config = compileConfig(
     draft,
     files,
     { hostname: opts.hostname ?? opts.configId, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}), readerHasFile: (p) => opts.reader.glob(p, '/').length > 0 },
     diags,
   );
-  return { config, diagnostics: diags.list };
+  return { config, diagnostics: diags.list, keywordUses: uses };
 }
 
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {
@@ -58,7 +61,35 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     // keepalived 2.2.7 logs this and exits 0; we classify it as fatal: nothing can run.
     diags.fatal('KA_CFG_FILE_MISSING', `Config files missing '${path}'.`, undefined, 'check the -f/--use-file path');
     const empty = parseConfigText('', path, opts).config;
-    return { config: { ...empty, files: [] }, diagnostics: diags.list };
+    return { config: { ...empty, files: [] }, diagnostics: diags.list, keywordUses: [] };
   }
   return parseConfigText(text, path, opts);
+}
+
+/** One keyword of the file that the daemon reads but does not (fully) act on, with every place it is used. */
+export interface KeywordNotActedOn {
+  /** The block it belongs to (`vrrp_instance`, `global_defs`, …). */
+  readonly block: string;
+  readonly keyword: string;
+  /** `not-yet`: read and checked only; `partly`: acted on, with what `note` says is missing. */
+  readonly runtime: KeywordUse['runtime'];
+  readonly note?: string;
+  /** In file order. */
+  readonly locs: readonly SourceLoc[];
+}
+
+/**
+ * The keywords present in a loaded file that the daemon reads but does not act on (or
+ * only partly), one entry per block and keyword in order of first use: what `-t` and the
+ * start-up may warn about. The status is the keyword row's (docs/compatibility.md). Pure.
+ */
+export function keywordsNotActedOn(result: Pick<LoadResult, 'keywordUses'>): KeywordNotActedOn[] {
+  const byKey = new Map<string, { -readonly [K in keyof KeywordNotActedOn]: KeywordNotActedOn[K] } & { locs: SourceLoc[] }>();
+  for (const u of result.keywordUses) {
+    const key = `${u.block}\0${u.keyword}`;
+    const seen = byKey.get(key);
+    if (seen) seen.locs.push(u.loc);
+    else byKey.set(key, { block: u.block, keyword: u.keyword, runtime: u.runtime, ...(u.note !== undefined ? { note: u.note } : {}), locs: [u.loc] });
+  }
+  return [...byKey.values()];
 }

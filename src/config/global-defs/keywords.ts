@@ -58,6 +58,9 @@ function fifoKw(name: string, field: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotif
   }, { field });
 }
 
+/** keepalived's verdict is reproduced; the run-time side (dropping to the user, path checks) is not. */
+const SCRIPT_SECURITY: RowOpts = { runtime: 'partly', runtimeNote: "the -t verdict only: scripts run as the daemon's user, their paths are not checked" };
+
 const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
   stringKw<G>('router_id', 'routerId', { default: derived('host name') }),
   intKw<G>('vrrp_version', 2, 3, 'vrrpVersion', { default: 2 }),
@@ -100,7 +103,7 @@ const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
   }, { field: 'smtpServer' }),
   intKw<G>('smtp_connect_timeout', 1, 4294, 'smtpConnectTimeoutMs', { default: 30, unit: SECONDS_AS_MS }),
   boolKw<G>('smtp_alert', 'smtpAlert', { default: keptUnset('false') }),
-  flagKw<G>('enable_script_security', 'enableScriptSecurity'),
+  flagKw<G>('enable_script_security', 'enableScriptSecurity', SCRIPT_SECURITY),
   wordsKw<G>('script_user', 'USER [GROUP]', (g, node, ctx) => {
     const user = requireArg(node, ctx, 'a user name');
     noExtraArgs(node, ctx, 2);
@@ -109,7 +112,7 @@ const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
     const group = argText(node, 1);
     if (group !== undefined) g.scriptGroup = group;
     else delete g.scriptGroup;
-  }, { field: 'scriptUser' }),
+  }, { field: 'scriptUser', ...SCRIPT_SECURITY }),
   stringKw<G>('default_interface', 'defaultInterface', { default: 'eth0' }),
   timerKw<G>('vrrp_startup_delay', 0, MAX_TIMER_S, 6, 'vrrpStartupDelayMs', { default: 0, unit: SECONDS_AS_MS, runtime: 'not-yet' }),
   fifoKw('notify_fifo', 'notifyFifo'),

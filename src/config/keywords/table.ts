@@ -134,9 +134,10 @@ export function applyTable<B>(table: KeywordTable<B>, nodes: readonly ConfigNode
       ctx.diags.warn('KA_CFG_DUPLICATE', `Duplicate '${node.keyword}' - overwriting`, node.loc, { hint: 'the last value wins' });
     }
     seen.add(def.name);
-    def.apply(b, node, ctx);
     const runtime = runtimeOf(def, table);
     if (runtime !== 'acts') ctx.uses?.push({ block: table.block, keyword: node.keyword, loc: node.loc, runtime, ...(def.runtimeNote !== undefined ? { note: def.runtimeNote } : {}) });
+    // Inside a block the daemon does not act on, the block stands for its keywords.
+    def.apply(b, node, runtime === 'not-yet' && ctx.uses !== undefined ? { diags: ctx.diags } : ctx);
     if (!takesBlock(def.form) && node.children !== null) {
       ctx.diags.warn('KA_CFG_UNEXPECTED_BRACE', "Unexpected '{' - ignoring", node.children[0]?.loc ?? node.loc, {
         hint: `'${node.keyword}' takes no block; its lines are read at the enclosing level`,
