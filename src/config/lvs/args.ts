@@ -1,7 +1,7 @@
 /**
  * Argument readers shared by the LVS keyword tables: `IP [PORT]` endpoints,
  * `lvs_method NAT|DR|TUN [type …] [port N] [csum …]`, and the timer/number ranges
- * keepalived's checker parser uses (reference §1a.10–1a.12).
+ * keepalived's checker parser uses (keepalived.conf(5)).
  */
 import { formatIp, parseIp } from '../../core/ip.js';
 import type { SourceLoc } from '../common.js';

@@ -1,6 +1,6 @@
 // Checker compiler: each checker's defaults (per-checker retry / delay_before_retry),
 // the checker → real_server → virtual_server inheritance, and every warning
-// (reference §1a.12, keepalived's validate_check_config).
+// (keepalived.conf(5), keepalived's validate_check_config).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../../test-kit/memory-reader.js';

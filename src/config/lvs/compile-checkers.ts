@@ -22,7 +22,7 @@ import {
 export interface CheckerContext {
   readonly vs: VirtualServerDraft;
   readonly rs: RealServerDraft;
-  /** The RS address/port after the §1h port rules (the default connect target). */
+  /** The RS address/port after the port rules (compile.ts rsPort; the default connect target). */
   readonly rsEndpoint: LvsEndpoint;
   /** `[ip]:proto:port` of the RS, for messages. */
   readonly rsName: string;

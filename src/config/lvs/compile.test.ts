@@ -1,5 +1,5 @@
 // LVS compiler: virtual_server / real_server / virtual_server_group / SSL defaults, derived
-// defaults and every warning (reference §0 fact 11, §1a.9–1a.11, §1h), plus the
+// defaults and every warning (keepalived.conf(5), keepalived's validate_check_config), plus the
 // service-expansion helpers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * LVS model compiler: virtual_server_group / virtual_server / real_server drafts → the
- * read-only model with keepalived's defaults and validation (reference §0 fact 11,
- * §1a.9–1a.11, §1h; keepalived's validate_check_config): protocol UDP / scheduler wlc /
+ * read-only model with keepalived's defaults and validation (keepalived.conf(5);
+ * keepalived's validate_check_config): protocol UDP / scheduler wlc /
  * method NAT defaults with warnings, zero port ⇒ persistence 360, port rules per
  * forwarding method, quorum/hysteresis clamping, family checks, duplicate RSs removed,
  * VSs without RSs dropped, and the checker-script security check. Pure.
@@ -309,7 +309,11 @@ function compileVirtualServer(v: VirtualServerDraft, groups: readonly VirtualSer
   };
 }
 
-/** §1h port rules for a real server (keepalived validate_check_config). */
+/**
+ * The port rules for a real server (keepalived's validate_check_config): a NAT RS keeps its
+ * own port (default the VS port), DR/TUN use the VS port, fwmark services port 0 for non-NAT
+ * RSs; each correction is warned as 2.2.7 does.
+ */
 function rsPort(
   port: number,
   fwd: ForwardingMethod,

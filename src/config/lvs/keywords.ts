@@ -1,6 +1,6 @@
 /**
  * Keyword tables of `virtual_server_group NAME { }`, `virtual_server … { }`,
- * `real_server IP [PORT] { }` and the top-level `SSL { }` (reference §1a.9–1a.11),
+ * `real_server IP [PORT] { }` and the top-level `SSL { }` (keepalived.conf(5)),
  * plus the top-level rows that open them. Checker blocks are in checkers.ts.
  */
 import type { ParseCtx } from '../diagnostics.js';

@@ -1,7 +1,7 @@
 /**
  * The LVS half of the typed, read-only config model: virtual_server_group,
  * virtual_server, real_server, every checker block and the top-level SSL block
- * (reference §1a.9–1a.12, §1h). Consumed by the checker child and the IPVS wrapper
+ * (keepalived.conf(5)). Consumed by the checker child and the IPVS wrapper
  * (issue 5). Every default and derived default is already applied here: a consumer
  * never looks at a VS to find a checker's retry, nor re-derives a port rule.
  * Plain data (crosses the parent→child IPC boundary); VSG ranges stay ranges —
@@ -231,7 +231,7 @@ export type CheckerType = CheckerConfig['type'];
 
 export interface RealServerConfig extends LvsEndpoint {
   readonly loc: SourceLoc;
-  /** The port as written (undefined = none); `port` is the effective IPVS port after §1h rules. */
+  /** The port as written (undefined = none); `port` is the effective IPVS port after the port rules (compile.ts rsPort). */
   readonly configuredPort?: number;
   /** 0..2^31-1; default the VS `weight` (1). */
   readonly weight: number;
@@ -324,7 +324,7 @@ export interface SslConfig {
   readonly keyFile?: string;
 }
 
-/** Per-checker defaults when neither checker, RS nor VS sets them (reference §1a.12). */
+/** Per-checker defaults when neither checker, RS nor VS sets them (keepalived.conf(5)). */
 export const CHECKER_DEFAULT_RETRY: Readonly<Record<'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'SMTP_CHECK' | 'DNS_CHECK' | 'MISC_CHECK' | 'UDP_CHECK' | 'PING_CHECK', { readonly retry: number; readonly delayBeforeRetryMs: number | 'delay_loop' }>> = {
   TCP_CHECK: { retry: 1, delayBeforeRetryMs: 1000 },
   HTTP_GET: { retry: 1, delayBeforeRetryMs: 3000 },

@@ -2,7 +2,7 @@
  * Prints the LVS half of a compiled KeepalivedConfig (SSL, virtual_server_group,
  * virtual_server, real_server, every checker) in keepalived syntax for `-d/--dump-conf`.
  * The model stores resolved values (checker timing inherited from real_server /
- * virtual_server, per-checker defaults, §1h port rules), so each checker's timing is
+ * virtual_server, per-checker defaults, port rules of lvs/compile.ts rsPort), so each checker's timing is
  * written explicitly and inherited flags only where they differ from the parent: the
  * output re-parses to the identical model.
  */
@@ -157,7 +157,7 @@ function checker(k: CheckerConfig, rs: RealServerConfig): string[] {
 }
 
 function realServer(r: RealServerConfig, v: VirtualServerConfig, g: GlobalDefs): string[] {
-  // The port as written: the §1h port rules give the same effective port again.
+  // The port as written: the port rules (rsPort) give the same effective port again.
   const b: string[] = [`weight ${r.weight}`, `lvs_method ${forwarding(r.forwarding)}`];
   b.push(...flagVs('inhibit_on_failure', r.inhibitOnFailure, v.inhibitOnFailure), ...flagVs('alpha', r.alpha, v.alpha));
   if (r.upperThreshold > 0) b.push(`uthreshold ${r.upperThreshold}`);

@@ -1,5 +1,5 @@
 /**
- * From the LVS model to IPVS services (reference §1a.9, §1h): virtual_server_group
+ * From the LVS model to IPVS services (keepalived.conf(5); the port rules of compile.ts rsPort): virtual_server_group
  * address ranges (parsing the four line forms into an inclusive first..last range,
  * lazy expansion), the services a virtual_server stands for, and the destination port
  * each real server gets in each of them. keepalived makes one IPVS service per address
@@ -120,7 +120,7 @@ export function* expandServices(vs: VirtualServerConfig, groups: readonly Virtua
 }
 
 /**
- * The destination port of a real server inside one service (§1h): NAT keeps the RS
+ * The destination port of a real server inside one service (the port rules of compile.ts rsPort): NAT keeps the RS
  * port (the compiler already defaulted it to the VS port); DR/TUN use the service port;
  * fwmark services use 0 unless NAT.
  */

@@ -2,7 +2,7 @@
  * Source stage of the config pipeline: reads the main file and its `include`s through an
  * injected SourceReader, applies `@id`/`@^id` conditional lines, `$NAME` parameters and
  * `~SEQ`/`~LST` line loops, and hands out tokenized lines with their file and line number
- * (reference §1b). Order per physical line, as keepalived: comment strip → include → `@` →
+ * (keepalived.conf(5)). Order per physical line, as keepalived: comment strip → include → `@` →
  * `$NAME=` → `~SEQ`/`~LST` → `$` substitution → tokens. `include_check` and `random_seed`
  * act here (inside global_defs, from the line on), because they change how the rest of the
  * source is read. Pure: file access goes through the reader (fs-reader.ts is the real one),

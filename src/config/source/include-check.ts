@@ -1,5 +1,5 @@
 /**
- * The include checks of keepalived ≥ 2.2 (reference §1b, keepalived.conf(5) `include_check`):
+ * The include checks of keepalived ≥ 2.2 (keepalived.conf(5) `include` and `include_check`):
  * which problems of an `include` line are errors. Each problem has a type — read (a match
  * is not a readable regular non-executable file), match (nothing matched and no wildcard
  * was used, or a path component is missing), wildcard_match (a wildcard matched nothing),

@@ -1,6 +1,6 @@
 /**
  * keepalived.conf lexer: one physical line at a time, exactly as keepalived splits it
- * (reference §1b): comments at `#`/`!` outside double quotes, `{`/`}` split into their
+ * (keepalived.conf(5)): comments at `#`/`!` outside double quotes, `{`/`}` split into their
  * own tokens, `"…"` words without escapes, and the shell-like re-parse used by script
  * keywords (`notify*`, `script`, …) that yields an argv. Pure; runs in the parent while
  * the config is compiled.

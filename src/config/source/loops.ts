@@ -1,6 +1,6 @@
 /**
  * `~SEQ(var, start, step, end)`, `~SEQx(…)` and `~LST(var, v1, v2 …)` /
- * `~LST({a,b}, {1,2}, …)` line prefixes (reference §1b, keepalived.conf(5) "Sequence
+ * `~LST({a,b}, {1,2}, …)` line prefixes (keepalived.conf(5) "Sequence
  * blocks" / "List blocks"): parses one prefix into the values its variables take and the
  * rest of the line. The source stage (expand.ts) repeats the rest once per value set, so
  * several prefixes on one line nest, leftmost outermost. Pure.

@@ -1,7 +1,7 @@
 /**
  * Block tree: groups tokenized lines into statements (`keyword args…`) and `{ … }`
  * blocks. Braces are tokens of their own, so `VI_1{`, `{ 10.0.0.1 }` and `} }` all work,
- * and a `{` alone on the next line opens the previous statement's block (reference §1b).
+ * and a `{` alone on the next line opens the previous statement's block (keepalived.conf(5)).
  * The tree knows no keywords: the keyword tables decide what a block means.
  */
 import type { DiagSink } from '../diagnostics.js';
