@@ -9,7 +9,7 @@ import { blockKw, defineTable, derived, flagKw, intKw, recordingLocs, scriptKw, 
 import type { ConfigNode } from '../source/tree.js';
 import { LONG_TIMER_MAX_S, SHORT_TIMER_MAX_S, UINT_MAX, WEIGHT_MAX, msTimerKw, optBoolKw, readAddress } from './args.js';
 import type { CheckerDraft, ConnectionDraft, UrlDraft } from './draft.js';
-import { DNS_QUERY_TYPES, type CheckerType, type StatusCodeRange } from './model.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SMTP_HELO_NAME, DEFAULT_VS_DELAY_LOOP_MS, DNS_QUERY_TYPES, type CheckerType, type StatusCodeRange } from './model.js';
 
 type K = CheckerDraft;
 
@@ -30,7 +30,7 @@ function connectionRows<B extends ConnectionDraft>(socketOptions: RowOpts = {}):
     stringKw<B>('bind_if', (c, v) => (c.bindIf = v), { default: derived('none (needed for IPv6 link-local bindto)'), ...socketOptions }),
     intKw<B>('bind_port', 1, 65535, (c, n) => (c.bindPort = n), { default: derived('ephemeral') }),
     intKw<B>('fwmark', 0, UINT_MAX, (c, n) => (c.fwmark = n), { default: derived('none (SO_MARK)'), ...socketOptions }),
-    msTimerKw<B>('connect_timeout', SHORT_TIMER_MAX_S, (c, ms) => (c.connectTimeoutMs = ms), derived('real server / virtual server (5)')),
+    msTimerKw<B>('connect_timeout', SHORT_TIMER_MAX_S, (c, ms) => (c.connectTimeoutMs = ms), derived(`real server / virtual server (${DEFAULT_CONNECT_TIMEOUT_MS / 1000})`)),
   ];
 }
 
@@ -40,7 +40,7 @@ function timingRows(): KeywordDef<K>[] {
     intKw<K>('retry', 0, UINT_MAX, (c, n) => (c.retry = n), { default: derived('real server, else per checker') }),
     msTimerKw<K>('delay_before_retry', LONG_TIMER_MAX_S, (c, ms) => (c.delayBeforeRetryMs = ms), derived('real server, else per checker')),
     msTimerKw<K>('warmup', LONG_TIMER_MAX_S, (c, ms) => (c.warmupMs = ms), derived('real server, else delay_loop'), 0),
-    msTimerKw<K>('delay_loop', LONG_TIMER_MAX_S, (c, ms) => (c.delayLoopMs = ms), derived('real server / virtual server (60)')),
+    msTimerKw<K>('delay_loop', LONG_TIMER_MAX_S, (c, ms) => (c.delayLoopMs = ms), derived(`real server / virtual server (${DEFAULT_VS_DELAY_LOOP_MS / 1000})`)),
     optBoolKw<K>('alpha', (c, v) => (c.alpha = v), (v) => `Invalid alpha parameter ${v}`, derived('real server')),
     optBoolKw<K>('log_all_failures', (c, v) => (c.logAllFailures = v), (v) => `Invalid log_all_failures parameter ${v}`, derived('checker_log_all_failures')),
   ];
@@ -162,7 +162,7 @@ const specific: Record<Exclude<CheckerType, 'HTTP_GET' | 'SSL_GET'>, () => Keywo
   PING_CHECK: () => netRows(),
   SMTP_CHECK: () => [
     ...netRows(NOT_APPLIED),
-    stringKw<K>('helo_name', (c, v) => (c.heloName = v), { default: 'smtpchecker.keepalived.org' }),
+    stringKw<K>('helo_name', (c, v) => (c.heloName = v), { default: DEFAULT_SMTP_HELO_NAME }),
     // Deprecated but, as in keepalived 2.2.7, accepted silently: warning would turn a
     // clean `-t` into exit 5. Each host { } becomes its own SMTP_CHECK.
     blockKw<K, ConnectionDraft>('host', SMTP_HOST_TABLE, (_c, node, ctx) => {

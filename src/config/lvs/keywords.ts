@@ -10,7 +10,7 @@ import type { ConfigNode } from '../source/tree.js';
 import { LONG_TIMER_MAX_S, SHORT_TIMER_MAX_S, UINT_MAX, WEIGHT_MAX, msTimerKw, optBoolKw, readEndpoint, readForwarding } from './args.js';
 import { CHECKER_TABLES, CHECKER_TYPES } from './checker-keywords.js';
 import { newCheckerDraft, type LvsDraft, type RealServerDraft, type ServerDefaultsDraft, type SslDraft, type VirtualServerDraft, type VsAddressDraft, type VsgDraft } from './draft.js';
-import { LVS_SCHEDULERS, type LvsProtocol } from './model.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PERSISTENCE_TIMEOUT_S, DEFAULT_VS_DELAY_LOOP_MS, LVS_SCHEDULERS, type LvsProtocol } from './model.js';
 import { parseVsgAddress } from './services.js';
 
 type V = VirtualServerDraft;
@@ -22,8 +22,8 @@ function serverDefaultRows<B extends ServerDefaultsDraft>(who: string): KeywordD
     intKw<B>('retry', 1, UINT_MAX, (b, n) => (b.retry = n), { default: derived('per checker') }),
     msTimerKw<B>('delay_before_retry', LONG_TIMER_MAX_S, (b, ms) => (b.delayBeforeRetryMs = ms), derived('per checker')),
     msTimerKw<B>('warmup', LONG_TIMER_MAX_S, (b, ms) => (b.warmupMs = ms), derived('delay_loop'), 0),
-    msTimerKw<B>('delay_loop', LONG_TIMER_MAX_S, (b, ms) => (b.delayLoopMs = ms), who === 'virtual server' ? 60 : derived('virtual server')),
-    msTimerKw<B>('connect_timeout', SHORT_TIMER_MAX_S, (b, ms) => (b.connectTimeoutMs = ms), who === 'virtual server' ? 5 : derived('virtual server')),
+    msTimerKw<B>('delay_loop', LONG_TIMER_MAX_S, (b, ms) => (b.delayLoopMs = ms), who === 'virtual server' ? DEFAULT_VS_DELAY_LOOP_MS / 1000 : derived('virtual server')),
+    msTimerKw<B>('connect_timeout', SHORT_TIMER_MAX_S, (b, ms) => (b.connectTimeoutMs = ms), who === 'virtual server' ? DEFAULT_CONNECT_TIMEOUT_MS / 1000 : derived('virtual server')),
     optBoolKw<B>('alpha', (b, v) => (b.alpha = v), (v) => `Invalid ${who} alpha parameter ${v}`, false),
     optBoolKw<B>('inhibit_on_failure', (b, v) => (b.inhibitOnFailure = v), (v) => `Invalid ${who} inhibit_on_failure parameter ${v}`, false),
     intKw<B>('weight', 0, WEIGHT_MAX, (b, n) => (b.weight = n), { default: who === 'virtual server' ? 1 : derived('virtual server weight (1)') }),
@@ -123,12 +123,12 @@ export const VIRTUAL_SERVER_TABLE = defineTable<V>('virtual_server', [
     wordsKw<V>('persistence_timeout', '[N]', (v, node, ctx) => {
       noExtraArgs(node, ctx, 1);
       const t = argText(node, 0);
-      if (t === undefined) v.persistenceTimeoutS = 360;
+      if (t === undefined) v.persistenceTimeoutS = DEFAULT_PERSISTENCE_TIMEOUT_S;
       else {
         const n = readIntText(t, argLoc(node, 0), 'persistence_timeout', ctx, 1, 2678400);
         if (n !== undefined) v.persistenceTimeoutS = n;
       }
-    }, { default: derived('0 (keyword alone: 360)') }),
+    }, { default: derived(`0 (keyword alone: ${DEFAULT_PERSISTENCE_TIMEOUT_S})`) }),
     wordsKw<V>('persistence_granularity', 'MASK|PREFIXLEN', persistenceGranularity, { default: derived('/32 (/128)') }),
     stringKw<V>('persistence_engine', (v, s) => (v.persistenceEngine = s), { default: derived('none') }),
     ...FLAG_KEYWORDS.map((name) => flagKw<V>(name, (v, node) => v.flags.push({ name, loc: node.loc }), { default: false })),

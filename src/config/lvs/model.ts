@@ -336,6 +336,7 @@ export const CHECKER_DEFAULT_RETRY: Readonly<Record<'TCP_CHECK' | 'HTTP_GET' | '
   PING_CHECK: { retry: 1, delayBeforeRetryMs: 1000 },
 };
 
+/** The LVS defaults the compiler applies after the checker → real_server → virtual_server chain; the keyword rows show them. */
 export const DEFAULT_VS_DELAY_LOOP_MS = 60_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_PERSISTENCE_TIMEOUT_S = 360;
