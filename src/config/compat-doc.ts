@@ -26,8 +26,6 @@ function args(f: ArgForm): string {
       return `INT ${f.min}..${f.max}`;
     case 'timer':
       return `SECS ${f.min}..${f.max}`;
-    case 'enum':
-      return f.values.join('|');
     case 'words':
       return f.syntax;
     case 'list':

@@ -68,8 +68,6 @@ function argument(f: ArgForm, sections: ReadonlyMap<TableInfo, Section>): { arg:
       return { arg: code('SECONDS'), range: `${num(f.min, f.decimals)}..${num(f.max, f.decimals)} s, ≤ ${f.decimals} decimals` };
     case 'bool':
       return { arg: code('[BOOL]'), range: 'on/off, true/false, yes/no; none = on' };
-    case 'enum':
-      return { arg: code(f.values.join('|')), range: f.caseSensitive ? 'case-sensitive' : 'case-insensitive' };
     case 'string':
       return { arg: code('STRING'), range: '' };
     case 'address':

@@ -308,7 +308,7 @@ const comparable = (c: LoadResult['config']): unknown =>
   }));
 
 for (const r of rows) {
-  test(`extra round trip (print, re-parse, same model): ${r.name}`, () => {
+  test(`round trip (print, re-parse, same model): ${r.name}`, () => {
     const first = parse(r.text, r.files).config;
     const printed = printConfig(first, { showSecrets: true });
     const second = parse(printed, r.files);

@@ -13,7 +13,7 @@ import type { KeywordRuntime, NotifyScripts, ScriptSpec, SourceLoc } from '../co
 import type { ParseCtx } from '../diagnostics.js';
 import { quote, scriptLine, secsExact } from '../print-format.js';
 import type { ConfigNode } from '../source/tree.js';
-import { argLoc, noExtraArgs, readBool, readDecimal, readEnum, readInt, readScript, requireArg } from './args.js';
+import { argLoc, noExtraArgs, readBool, readDecimal, readInt, readScript, requireArg } from './args.js';
 import { suggest } from './suggest.js';
 
 export type ArgForm =
@@ -21,7 +21,6 @@ export type ArgForm =
   | { readonly type: 'int'; readonly min: number; readonly max: number }
   | { readonly type: 'timer'; readonly min: number; readonly max: number; readonly decimals: number }
   | { readonly type: 'bool' }
-  | { readonly type: 'enum'; readonly values: readonly string[]; readonly caseSensitive: boolean }
   | { readonly type: 'string' }
   | { readonly type: 'address' }
   | { readonly type: 'script' }
@@ -252,16 +251,6 @@ export function boolKw<B>(name: string, target: Target<B, boolean>, o: ValueOpts
   return valueKw(name, { type: 'bool' }, readBool, target, o);
 }
 
-export function enumKw<B, E extends string>(
-  name: string,
-  values: readonly E[],
-  caseSensitive: boolean,
-  target: Target<B, E>,
-  o: ValueOpts<B, E> & { readonly message?: (v: string) => string } = {},
-): KeywordDef<B> {
-  return valueKw<B, E>(name, { type: 'enum', values, caseSensitive }, (node, ctx) => readEnum(node, ctx, values, caseSensitive, o.message), target, o);
-}
-
 export function stringKw<B>(name: string, target: Target<B, string>, o: ValueOpts<B, string> = {}): KeywordDef<B> {
   return valueKw(name, { type: 'string' }, (node, ctx) => requireArg(node, ctx, 'a value'), target, o);
 }
@@ -443,7 +432,6 @@ function plainLine(d: KeywordInfo, v: unknown): string[] | undefined {
     case 'string':
       return typeof v === 'string' ? [`${d.name} ${quote(v)}`] : undefined;
     case 'address':
-    case 'enum':
       return typeof v === 'string' ? [`${d.name} ${v}`] : undefined;
     case 'script':
       return scriptLine(d.name, v as ScriptSpec);
@@ -456,7 +444,7 @@ function plainLine(d: KeywordInfo, v: unknown): string[] | undefined {
  * Dump lines of the plain rows a block printer does not write itself (`byHand`): so a new
  * plain keyword is printed, and re-read, without touching the printer.
  */
-export function plainLines(table: TableInfo, model: object, byHand: ReadonlySet<string>): string[] {
+function plainLines(table: TableInfo, model: object, byHand: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const d of table.defs.values()) {
     if (d.field === undefined || d.deprecatedFor !== undefined || byHand.has(d.name)) continue;

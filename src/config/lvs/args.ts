@@ -4,7 +4,6 @@
  * keepalived's checker parser uses (keepalived.conf(5)).
  */
 import { formatIp, parseIp } from '../../core/ip.js';
-import type { SourceLoc } from '../common.js';
 import type { ParseCtx } from '../diagnostics.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from '../keywords/args.js';
 import { timerKw, wordsKw, type KeywordDef, type KeywordDefault, type RowOpts } from '../keywords/table.js';
@@ -122,4 +121,3 @@ export function optBoolKw<B>(name: string, set: (b: B, v: boolean) => void, msg:
   }, { default: dflt, scalar: false, ...o }); // repeating a flag is harmless (keepalived is silent)
 }
 
-export const locOf = (locs: Record<string, SourceLoc>, kw: string, fallback: SourceLoc): SourceLoc => locs[kw] ?? fallback;

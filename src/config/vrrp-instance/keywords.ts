@@ -58,7 +58,7 @@ export const newInstanceDraft = (name: string, loc: SourceLoc): VrrpInstanceDraf
 type V = VrrpInstanceDraft;
 
 interface AuthDraft {
-  locs: Record<string, SourceLoc>;
+  locs: LocMap;
   type?: 'PASS' | 'AH';
   pass?: string;
 }
@@ -75,17 +75,16 @@ const AUTH_TABLE = defineTable<AuthDraft>(
           hint: v.toUpperCase() === 'PASS' || v.toUpperCase() === 'AH' ? `auth_type is case-sensitive: use '${v.toUpperCase()}'` : 'PASS or AH',
         });
       }
-    }),
+    }, { runtime: 'partly', runtimeNote: 'PASS only: with AH every received advert counts as an auth-type mismatch' }),
     wordsKw<AuthDraft>('auth_pass', 'PASSWORD', (a, node, ctx) => {
       const v = requireArg(node, ctx, 'a password');
       noExtraArgs(node, ctx, 1);
       if (v === undefined) return;
       if (v.length > 8) ctx.diags.warn('KA_CFG_AUTH_PASS_TRUNCATED', 'Truncating auth_pass to 8 characters', argLoc(node, 0));
       a.pass = v.slice(0, 8);
-    }, { runtime: 'partly', runtimeNote: 'PASS only: with AH every received advert counts as an auth-type mismatch' }),
+    }),
   ]),
 );
-
 
 function unicastPeer(v: V, line: ConfigNode, ctx: ParseCtx): UnicastPeerSpec | undefined {
   const { loc, argLocs } = line;
