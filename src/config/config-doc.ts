@@ -1,5 +1,5 @@
 /**
- * Renders docs/configuration.md from the keyword tables (keywords/*.ts): every block reachable
+ * Renders docs/configuration.md from the keyword tables (each block's keywords.ts, top-level.ts): every block reachable
  * from the top level, every keyword with its argument form, range, default, deprecated alias
  * and status. Pure and deterministic (no dates, no environment), so the committed file can be
  * compared with a fresh rendering (config-doc.test.ts) and regenerated after a merge with

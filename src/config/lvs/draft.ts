@@ -1,7 +1,7 @@
 /**
  * Builders for the LVS blocks (virtual_server_group, virtual_server, real_server,
  * checkers, SSL): exactly what the file said, everything optional, with keyword
- * locations. compile-lvs.ts applies keepalived's defaults and cross-keyword rules.
+ * locations. compile.ts applies keepalived's defaults and cross-keyword rules.
  */
 import type { Family } from '../../core/ip.js';
 import type { LocMap } from '../common.js';

@@ -1,7 +1,7 @@
 /**
  * Keyword tables of `virtual_server_group NAME { }`, `virtual_server … { }`,
  * `real_server IP [PORT] { }` and the top-level `SSL { }` (keepalived.conf(5)),
- * plus the top-level rows that open them. Checker blocks are in checkers.ts.
+ * plus the top-level rows that open them. Checker blocks are in checker-keywords.ts.
  */
 import type { ParseCtx } from '../diagnostics.js';
 import { argLoc, argText, noExtraArgs, readIntText, requireArg } from '../keywords/args.js';

@@ -5,7 +5,7 @@
  * (issue 5). Every default and derived default is already applied here: a consumer
  * never looks at a VS to find a checker's retry, nor re-derives a port rule.
  * Plain data (crosses the parent→child IPC boundary); VSG ranges stay ranges —
- * expand them lazily with lvs-services.ts (a /64 range is 2^64 services).
+ * expand them lazily with services.ts (a /64 range is 2^64 services).
  */
 import type { Family } from '../../core/ip.js';
 import type { ScriptSpec, SourceLoc } from '../common.js';
