@@ -13,7 +13,7 @@ import { plainFields } from './keywords/table.js';
 import { compileLvs } from './lvs/compile.js';
 import type { GarpGroupConfig, KeepalivedConfig } from './model.js';
 import { TOP_LEVEL_TABLE, type ConfigDraft } from './top-level.js';
-import { compileTrackers } from './trackers/compile.js';
+import { compileTrackers, type Trackers } from './trackers/compile.js';
 import type { VrrpScriptConfig } from './trackers/model.js';
 import { compileInstance, finishInstance, type InstanceCore } from './vrrp-instance/compile.js';
 import type { VrrpInstanceDraft } from './vrrp-instance/keywords.js';
@@ -103,7 +103,8 @@ function checkScriptSecurity(draft: ConfigDraft, g: GlobalDefs, vrrpScripts: rea
   });
 }
 
-type TopLevelPlain = Pick<KeepalivedConfig, 'staticIpAddresses' | 'staticRoutes' | 'staticRules' | 'netNamespace' | 'netNamespaceIpvs' | 'namespaceWithIpsets' | 'instance' | 'usePidDir' | 'linkbeatUsePolling' | 'childWaitTimeS' | 'linkbeatInterfaces' | 'interfaceUpDownDelays' | 'trackGroups'>;
+/** The top-level fields compiled by the blocks' compilers; every other one comes from its row (plainFields). */
+type FromBlocks = 'globalDefs' | 'vrrpInstances' | 'vrrpSyncGroups' | keyof Trackers | 'garpGroups' | 'virtualServers' | 'virtualServerGroups' | 'ssl' | 'files';
 
 export function compileConfig(draft: ConfigDraft, files: readonly string[], opts: CompileOptions, diags: DiagSink): KeepalivedConfig {
   const globalDefs = compileGlobalDefs(draft.globalDefs, opts.hostname);
@@ -124,7 +125,7 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
   checkScriptSecurity(draft, globalDefs, trackers.vrrpScripts, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), diags);
   const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
-    ...plainFields<TopLevelPlain>(TOP_LEVEL_TABLE, draft),
+    ...plainFields<Omit<KeepalivedConfig, FromBlocks>>(TOP_LEVEL_TABLE, draft),
     globalDefs,
     vrrpInstances,
     vrrpSyncGroups,
