@@ -12,7 +12,7 @@ import { intEnv, positiveIntEnv } from '../test-kit/env-knobs.js';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { mulberry32, type Prng } from '../test-kit/prng.js';
 import { walkFiles } from '../test-kit/walk-files.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SEED = intEnv('KTS_FUZZ_SEED', 0x4b54);

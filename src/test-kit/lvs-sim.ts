@@ -4,9 +4,9 @@
  * test flips, and a FakeClock driver that lets probe promises settle between timers.
  */
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/parse-config.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import type { VirtualServerConfig } from '../config/model-lvs.js';
+import type { VirtualServerConfig } from '../config/lvs/model.js';
 import type { IpvsClient, IpvsOp, IpvsServiceEntry, IpvsSyncDaemonSpec, IpvsTable } from '../ipvs/ipvs-types.js';
 import type { Probe, ProbeAttempt, ProbeOutcome } from '../check/probe.js';
 import { applyOps } from '../check/table-diff.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MiscCheckConfig } from '../../src/config/model-lvs.js';
+import type { MiscCheckConfig } from '../../src/config/lvs/model.js';
 import { nullLogger } from '../../src/core/logger.js';
 import { createMiscProbe } from '../../src/check/probes/misc.js';
 import { isAlive } from '../lab/proc.js';

@@ -28,7 +28,8 @@ test('RS down, quorum lost, omega shutdown: FIFO lines and mails', async (t) => 
     notificationEmailFrom: 'ka@example.com',
     smtpServer: { host: '127.0.0.1', port },
     smtpConnectTimeoutMs: 3000,
-    extra: { lvsNotifyFifo: { argv: [fifo], text: fifo }, smtpHeloName: 'lb1' },
+    lvsNotifyFifo: { argv: [fifo], text: fifo },
+    smtpHeloName: 'lb1',
   } as unknown as GlobalDefs;
   const fx = await CheckerNotifyEffects.open(g, { log, runner: createScriptRunner(log) });
   const head = spawn('head', ['-n', '4', fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
