@@ -45,6 +45,10 @@ const ADAPTERS = [
   'src/config/source/fs-reader.ts',
   'src/config/read-config.ts',
   'src/check/file-watch.ts',
+  // VRRP trackers: vrrp_script processes, track_file reads and directory watches, /proc scans.
+  'src/vrrp/trackers/tracker-io.ts',
+  'src/vrrp/trackers/track-file-io.ts',
+  'src/vrrp/trackers/process-scan.ts',
   // SMTP alerts: a TCP client with its own dialogue deadlines and the Date header.
   'src/notify/smtp-alert.ts',
   // Checker probes that open sockets or run a process, one attempt each with a real deadline.

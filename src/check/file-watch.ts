@@ -17,6 +17,9 @@ import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { errorMessage } from '../core/errors.js';
+import { parseTrackFileValue, type TrackFileValue } from '../core/track-file-value.js';
+
+export { parseTrackFileValue, type TrackFileValue };
 
 export interface TrackFileState {
   readonly up: boolean;
@@ -26,42 +29,6 @@ export interface TrackFileState {
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
-
-export type TrackFileValue = { readonly type: 'value'; readonly value: number } | { readonly type: 'invalid'; readonly text: string };
-
-const SPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
-
-/** strtol(text, NULL, 0) as keepalived applies it to the first 127 bytes of the file. */
-export function parseTrackFileValue(raw: string): TrackFileValue {
-  const text = raw.slice(0, 127);
-  let i = 0;
-  while (i < text.length && SPACE.has(text[i]!)) i++;
-  let neg = false;
-  if (text[i] === '+' || text[i] === '-') {
-    neg = text[i] === '-';
-    i++;
-  }
-  let base = 10;
-  if (text[i] === '0') {
-    if ((text[i + 1] === 'x' || text[i + 1] === 'X') && /[0-9a-fA-F]/.test(text[i + 2] ?? '')) {
-      base = 16;
-      i += 2;
-    } else base = 8;
-  }
-  let n = 0n;
-  let digits = 0;
-  for (; i < text.length; i++) {
-    const d = parseInt(text[i]!, base);
-    if (Number.isNaN(d)) break;
-    n = n * BigInt(base) + BigInt(d);
-    digits++;
-  }
-  if (digits === 0) return { type: 'value', value: 0 };
-  if (neg) n = -n;
-  // strtol overflow (ERANGE) and the 32-bit range check both make keepalived ignore the read.
-  if (n < BigInt(INT32_MIN) || n > BigInt(INT32_MAX) + 1n) return { type: 'invalid', text: text.trim().slice(0, 40) };
-  return { type: 'value', value: Number(n) };
-}
 
 /** The checker state for a file value (pure). */
 export function evaluateTrackFile(value: number, weight: number, reverse: boolean): TrackFileState {

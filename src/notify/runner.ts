@@ -4,7 +4,8 @@
  * process group with a cleaned environment, never blocking the event loop; a failing or
  * missing script is reported, never thrown (keepalived.conf(5) SCRIPTS, MISC_CHECK).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import type { Logger } from '../core/logger.js';
 
 export interface ScriptRunner {
@@ -58,6 +59,17 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** `file args` (no shell) as the leader of a new process group, stdio to /dev/null. */
+function spawnInGroup(file: string, args: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv; readonly uid?: number; readonly gid?: number }): ChildProcess {
+  return spawn(file, args, {
+    detached: true,
+    stdio: 'ignore',
+    env: opts.env ?? scriptEnv(),
+    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+  });
+}
+
 /**
  * Spawns argv (no shell) as the leader of a new process group, stdio to /dev/null (no
  * buffering of its output), and bounds it by `timeoutMs`.
@@ -81,13 +93,7 @@ export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions
   let exited = false;
   let timer: NodeJS.Timeout | undefined;
   let killTimer: NodeJS.Timeout | undefined;
-  const child = spawn(file, args, {
-    detached: true,
-    stdio: 'ignore',
-    env: opts.env ?? scriptEnv(),
-    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-  });
+  const child = spawnInGroup(file, args, opts);
   const pgid = child.pid;
   const cleanup = (): void => {
     if (timer) clearTimeout(timer);
@@ -126,6 +132,51 @@ export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
   }
   return { done, pgid, kill };
+}
+
+/**
+ * How a process group's leader ended: its exit status or terminating signal (number, as
+ * wait(2) reports it), or why it could not be started (missing file, not executable).
+ */
+export type GroupExit =
+  | { readonly type: 'exited'; readonly status: number }
+  | { readonly type: 'signaled'; readonly signal: number }
+  | { readonly type: 'spawn-error'; readonly message: string };
+
+/**
+ * A script started as the leader of its own process group, stdio to /dev/null (its output
+ * is discarded unread, so a script printing megabytes costs no memory). The caller decides
+ * when to signal the group (vrrp_script's timeout runs on the VRRP child's Clock).
+ */
+export interface GroupScript {
+  /** Resolves once, when the leader has exited and been reaped (or could not start). */
+  readonly done: Promise<GroupExit>;
+  /** Signals the whole group (the script and anything it started); a gone group is fine. */
+  signalGroup(sig: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+export function spawnGroupScript(argv: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv; readonly uid?: number; readonly gid?: number } = {}): GroupScript {
+  const [file, ...args] = argv;
+  if (file === undefined) return { done: Promise.resolve({ type: 'spawn-error', message: 'empty command' }), signalGroup: () => undefined };
+  const child = spawnInGroup(file, args, opts);
+  const pgid = child.pid;
+  const done = new Promise<GroupExit>((resolve) => {
+    child.on('error', (e) => {
+      resolve({ type: 'spawn-error', message: e.message });
+    });
+    child.on('exit', (code, signal) => {
+      resolve(code !== null ? { type: 'exited', status: code } : { type: 'signaled', signal: signal === null ? 9 : (osConstants.signals[signal] ?? 9) });
+    });
+  });
+  return {
+    done,
+    // After the leader is gone its pgid may still name survivors (a grandchild): the group
+    // is signalled as long as it exists; a reused pgid cannot name another group while any
+    // member of ours lives.
+    signalGroup: (sig) => {
+      if (pgid !== undefined) killGroup(pgid, sig);
+    },
+  };
 }
 
 export function createScriptRunner(log: Logger): ScriptRunner {

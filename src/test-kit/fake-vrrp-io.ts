@@ -12,6 +12,7 @@ import type { AddrInfo, AddrSpec, LinkInfo, RtnlEvent } from '../netlink/rtnl-mo
 import type { ScriptRunner } from '../notify/runner.js';
 import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort, VrrpSocketSpec } from '../vrrp/child-deps.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
+import { FakeTrackerIo } from './fake-tracker-io.js';
 
 const IFF_UP = 0x1;
 const IFF_RUNNING = 0x40;
@@ -207,6 +208,8 @@ export interface FakeVrrpWorldOptions {
   readonly onSend?: (socket: FakeVrrpSocket, s: SentAdvert) => void;
   readonly onAnnounce?: (a: Announcement) => void;
   readonly onTransition?: (t: InstanceTransition) => void;
+  /** How long a fake vrrp_script run lasts (default 10 ms). */
+  readonly scriptRunMs?: number;
 }
 
 /** The fake world of one VRRP child: VrrpChildDeps over fakes, and what they recorded. */
@@ -222,12 +225,15 @@ export class FakeVrrpWorld {
   /** notify FIFO / mail events: `NAME STATE PRIORITY`. */
   readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
+  /** vrrp_script runs, track files and processes (set their behaviour, write files, start/stop processes). */
+  readonly trackers: FakeTrackerIo;
   readonly deps: VrrpChildDeps;
 
   constructor(opts: FakeVrrpWorldOptions) {
     const clock = opts.clock;
     this.config = opts.config;
     this.rtnl = new FakeRtnl(opts.links, opts.addrs, clock, opts.rtnlLatencyMs ?? 0);
+    this.trackers = new FakeTrackerIo(clock, opts.scriptRunMs);
     const scripts: ScriptRunner = { run: (argv) => (this.scripts.push(argv.join(' ')), Promise.resolve(0)) };
     const garp = (ifname: string): GarpSenderPort => {
       const record = (bytes: Uint8Array): void => {
@@ -248,6 +254,7 @@ export class FakeVrrpWorld {
       },
       openGarpSender: garp,
       scripts,
+      trackers: this.trackers,
       openEffects: () => Promise.resolve({ instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`), close: () => undefined }),
       writeDump: (name, text) => void this.dumps.set(name, text),
       onTransition: (t) => {

@@ -1,7 +1,7 @@
 /**
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
- * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, notify FIFOs and mail, dump
- * files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
+ * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, tracker I/O (vrrp_script
+ * processes, track files, process events), notify FIFOs and mail, dump files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
@@ -16,6 +16,7 @@ import type { ScriptRunner } from '../notify/runner.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
 import type { GarpPort } from './garp-pacing.js';
 import type { AdvertSender } from './instance-advert.js';
+import type { TrackerIo } from './trackers/tracker-set.js';
 import type { RawVrrpDatagram } from './types.js';
 
 /** What the daemon asks for when it opens a VRRP socket (one per interface and family). */
@@ -70,6 +71,8 @@ export interface VrrpChildDeps {
   /** Throws when the interface has no usable link layer; the daemon then logs and skips GARPs. */
   openGarpSender(ifname: string): GarpSenderPort;
   readonly scripts: ScriptRunner;
+  /** vrrp_script processes, track files, process events (trackers/tracker-io.ts). */
+  readonly trackers: TrackerIo;
   /** Opens the FIFOs and the mailer global_defs asks for (start; closed at stop). */
   openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
   /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */

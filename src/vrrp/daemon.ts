@@ -29,7 +29,9 @@ import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
-import { applyTracking } from './tracking.js';
+import { applyTracking, trackingSpec, type TrackerReadings, type TrackingResult, type TrackingSpec } from './tracking.js';
+import { TrackerSet, type TrackerKind } from './trackers/tracker-set.js';
+import { realTrackerIo } from './trackers/tracker-io.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
@@ -39,6 +41,13 @@ interface Running {
   readonly socketKey: string;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
+  /** Its trackers and its sync group's (tracking.ts). */
+  readonly spec: TrackingSpec;
+  readonly syncGroup: string | undefined;
+  /** The last evaluation (the dumps show it). */
+  tracking: TrackingResult | null;
+  /** Waiting in INIT for unweighted scripts' first result (its own or a sync-group member's). */
+  held: boolean;
 }
 
 interface SocketEntry {
@@ -73,6 +82,15 @@ export class VrrpDaemon {
   private stopping = false;
   private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
+  private trackers: TrackerSet | null = null;
+  /** Instances by the trackers they follow (`script:NAME`, `file:NAME`, `process:NAME`). */
+  private byTracker = new Map<string, Running[]>();
+  private readonly readings: TrackerReadings = {
+    isUp: (name) => this.table.linkByName(name)?.running === true,
+    script: (name) => this.trackers?.script(name),
+    fileValue: (name) => this.trackers?.fileValue(name),
+    processQuorum: (name) => this.trackers?.processQuorum(name),
+  };
 
   constructor(
     private readonly ctx: ChildContext,
@@ -102,10 +120,12 @@ export class VrrpDaemon {
     this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
-    const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
+    const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined, config));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    this.startTrackers(config, running, false);
     for (const r of running) this.startRunning(r);
+    this.trackers?.start();
     this.publishStatus();
   }
 
@@ -145,7 +165,7 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -162,6 +182,7 @@ export class VrrpDaemon {
     const advert = new InstanceAdvert(cfg, srcBytes);
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
+    const syncGroup = config.vrrpSyncGroups.find((g) => g.members.includes(cfg.name));
     const inst = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
       {
@@ -185,13 +206,57 @@ export class VrrpDaemon {
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
+    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup), syncGroup: syncGroup?.name, tracking: null, held: false };
   }
 
   private startRunning(r: Running): void {
     this.instances.set(r.cfg.name, r);
     this.updateTracking(r);
-    r.inst.start();
+    r.held = this.waitsForScripts(r);
+    if (!r.held) r.inst.start();
+  }
+
+  /** The trackers of `config`, indexed to the instances that follow them; script states carried at a reload. */
+  private startTrackers(config: KeepalivedConfig, running: readonly Running[], reload: boolean): void {
+    const carried = this.trackers?.scriptStates();
+    this.trackers?.stop();
+    this.byTracker = new Map();
+    for (const r of running) {
+      const keys = [...r.spec.scripts.map((t) => `script:${t.name}`), ...r.spec.files.map((t) => `file:${t.name}`), ...r.spec.processes.map((t) => `process:${t.name}`)];
+      for (const k of keys) {
+        const list = this.byTracker.get(k) ?? [];
+        list.push(r);
+        this.byTracker.set(k, list);
+      }
+    }
+    this.trackers = new TrackerSet(config, this.deps.trackers, { clock: this.deps.clock, log: this.log }, (kind, name) => this.onTrackerChange(kind, name), {
+      reload,
+      ...(carried ? { carried } : {}),
+    });
+  }
+
+  private onTrackerChange(kind: TrackerKind, name: string): void {
+    if (this.stopping) return;
+    for (const r of this.byTracker.get(`${kind}:${name}`) ?? []) this.updateTracking(r);
+    if (kind === 'script') this.releaseHeld();
+  }
+
+  /**
+   * keepalived keeps an instance in INIT while an unweighted script it tracks has not reported,
+   * and every member of a sync group while any member waits.
+   */
+  private waitsForScripts(r: Running): boolean {
+    if ((r.tracking?.scriptsInit ?? 0) > 0) return true;
+    if (r.syncGroup === undefined) return false;
+    return [...this.instances.values()].some((o) => o.syncGroup === r.syncGroup && (o.tracking?.scriptsInit ?? 0) > 0);
+  }
+
+  private releaseHeld(): void {
+    for (const r of this.instances.values()) {
+      if (!r.held || this.waitsForScripts(r)) continue;
+      r.held = false;
+      r.inst.start(true);
+    }
   }
 
   private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
@@ -221,7 +286,7 @@ export class VrrpDaemon {
   }
 
   private updateTracking(r: Running): void {
-    applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
+    r.tracking = applyTracking(r.spec, r.inst, this.readings);
   }
 
   private onInterfaceChange(): void {
@@ -260,29 +325,37 @@ export class VrrpDaemon {
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const next = new Map<string, Running>();
     const started: Running[] = [];
+    const kept: Running[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
       if (old) {
         oldByKey.delete(instanceKey(cfg));
         this.unregister(old);
-        const state = old.inst.detach();
-        const r = this.createRunning(cfg, state);
-        r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
+      }
+      // An instance still waiting in INIT for its scripts starts over.
+      const state = old?.inst.detach();
+      if (state !== undefined && state.state !== 'INIT') {
+        const r = this.createRunning(cfg, state, config);
+        r.inst.receive.check.lastMasterSrc = old!.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
-          const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
+          const { gone, added } = diffVipTargets(old!.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await this.applyAddresses('delete', gone);
             await this.applyAddresses('add', added);
           });
         }
-        r.inst.resume();
-        this.updateTracking(r);
+        kept.push(r);
       } else {
-        const r = this.createRunning(cfg, undefined);
+        const r = this.createRunning(cfg, undefined, config);
         next.set(cfg.name, r);
         started.push(r);
       }
+    }
+    this.startTrackers(config, [...next.values()], true);
+    for (const r of kept) {
+      r.inst.resume();
+      this.updateTracking(r);
     }
     // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
     await Promise.all(
@@ -298,6 +371,7 @@ export class VrrpDaemon {
     this.config = config;
     await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of started) this.startRunning(r);
+    this.trackers?.start();
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
@@ -324,6 +398,7 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.trackers?.stop();
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
@@ -383,6 +458,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     openSocket: (spec) => VrrpSocket.open(spec),
     openGarpSender,
     scripts: createScriptRunner(log),
+    trackers: realTrackerIo(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
     writeDump: (name, text) => void writeDumpFile(name, text),
   };

@@ -96,7 +96,11 @@ export interface FsmState {
 
 /** Events. AdvertReceived must already have passed the receive checks (vrid, auth, TTL, v2 interval …). */
 export type FsmEvent =
-  | { readonly type: 'Startup' }
+  /**
+   * `afterTrackerInit`: the instance waited in INIT for its unweighted scripts' first result
+   * (keepalived then logs "Entering BACKUP STATE" without "(init)").
+   */
+  | { readonly type: 'Startup'; readonly afterTrackerInit?: boolean }
   | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
   /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
   | { readonly type: 'TimerFired' }

@@ -117,7 +117,7 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
-      onStartup(ctx);
+      onStartup(ctx, event.afterTrackerInit === true);
       break;
     case 'AdvertReceived':
       onAdvert(ctx, event.priority, event.advertIntCs, event.src);
@@ -184,7 +184,7 @@ function armMasterDown(ctx: Ctx, intervalMs: number): void {
 // ---------------------------------------------------------------------------------------------
 // Event handlers
 
-function onStartup(ctx: Ctx): void {
+function onStartup(ctx: Ctx, afterTrackerInit: boolean): void {
   if (ctx.s.state !== 'INIT') {
     log(ctx, 'debug', `startup event ignored in ${ctx.s.state} state`);
     return;
@@ -197,7 +197,7 @@ function onStartup(ctx: Ctx): void {
     log(ctx, 'info', 'Receive advertisement timeout');
     transition(ctx, 'MASTER', 'startup');
   }
-  else transition(ctx, 'BACKUP', 'startup');
+  else transition(ctx, 'BACKUP', 'startup', afterTrackerInit ? '' : ' (init)');
 }
 
 function onAdvert(ctx: Ctx, priority: number, advertIntCs: number, src: Uint8Array): void {
@@ -328,12 +328,12 @@ function onPriority(ctx: Ctx, requested: number): void {
 // exactly one Transition action (what notifications and the sync group key on).
 
 /** Reached from step() and forceState(); a no-op when the state does not change. */
-function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason): void {
+function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason, initMark = ' (init)'): void {
   const { p, s, c, nowMs } = ctx;
   const from = s.state;
   if (from === to) return;
   // keepalived marks the start-up BACKUP entry: "(VI_1) Entering BACKUP STATE (init)".
-  if (to !== 'STOP' && to !== 'INIT') log(ctx, 'info', `Entering ${to} STATE${to === 'BACKUP' && reason === 'startup' ? ' (init)' : ''}`);
+  if (to !== 'STOP' && to !== 'INIT') log(ctx, 'info', `Entering ${to} STATE${to === 'BACKUP' && reason === 'startup' ? initMark : ''}`);
 
   if (from === 'MASTER') {
     // Resigning (fault, shutdown) tells the backups to take over after Skew_Time (RFC 5798 §6.4.3).

@@ -92,8 +92,9 @@ export class VrrpInstance implements ReceiveTarget {
     return this.fsm;
   }
 
-  start(): void {
-    this.handle({ type: 'Startup' });
+  /** `afterTrackerInit`: it waited in INIT for its unweighted scripts' first result. */
+  start(afterTrackerInit = false): void {
+    this.handle(afterTrackerInit ? { type: 'Startup', afterTrackerInit } : { type: 'Startup' });
   }
 
   advertReceived(priority: number, advertIntCs: number, src: Uint8Array): void {
