@@ -33,6 +33,8 @@ export type TestInstanceSettings = Partial<
   readonly vips?: readonly string[];
   /** global_defs lines (vrrp_garp_interval …). */
   readonly global?: readonly string[];
+  /** Top-level blocks before the instance (vrrp_script, track_file …), as text. */
+  readonly blocks?: readonly string[];
 };
 
 /** The advert source address of router `index`. */
@@ -62,7 +64,8 @@ export function testConfigText(index: number, s: TestInstanceSettings = {}): str
   ];
   const global = s.global ?? [];
   const globalDefs = global.length > 0 ? `global_defs {\n${global.map((l) => ` ${l}\n`).join('')}}\n` : '';
-  return `${globalDefs}vrrp_instance ${s.name ?? `R${index}`} {\n${lines.join('\n')}\n}\n`;
+  const blocks = (s.blocks ?? []).map((b) => `${b}\n`).join('');
+  return `${globalDefs}${blocks}vrrp_instance ${s.name ?? `R${index}`} {\n${lines.join('\n')}\n}\n`;
 }
 
 const compiled = new Map<string, KeepalivedConfig>();

@@ -76,7 +76,9 @@ export type SimTraceEntry =
 /** Faults a test can inject into a live router. */
 export type SimFault =
   /** Carrier of one of the router's links (eth0 carries VRRP; eth1 is free for track_interface). */
-  { readonly type: 'link'; readonly ifname: 'eth0' | 'eth1'; readonly up: boolean };
+  | { readonly type: 'link'; readonly ifname: 'eth0' | 'eth1'; readonly up: boolean }
+  /** A vrrp_script's runs from now on exit with this status. */
+  | { readonly type: 'script'; readonly name: string; readonly exit: number };
 
 /** One life of a router: the VRRP child and its fake world, on a clock that dies with it. */
 interface Life {
@@ -315,6 +317,9 @@ export class SimNet {
     switch (fault.type) {
       case 'link':
         r.life.world.rtnl.setRunning(fault.ifname, fault.up);
+        break;
+      case 'script':
+        r.life.world.trackers.behaviour.set(fault.name, fault.exit);
         break;
     }
   }

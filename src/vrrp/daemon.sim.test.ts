@@ -382,3 +382,36 @@ test('loss ≤ 20%: a backup takes over from a live higher master only after los
   });
   if (process.env['SIM_SEED'] === undefined) assert.ok(checked > 0, 'no spurious takeover happened at all: the property was never exercised');
 });
+
+test('vrrp_script failing on the master of a 3-node segment (weight 0 ⇒ FAULT, or a weight that drops it below another): exactly one master again within one script interval + Master_Down_Interval', async () => {
+  await forEachSeed('track-script', SEEDS, async (seed) => {
+    const s = setup(seed);
+    const scriptMs = s.rng.pick([500, 1000, 2000]);
+    const unweighted = s.rng.chance(0.5);
+    const prios = distinctPriorities(s.rng, 3, 2).sort((a, b) => b - a);
+    const weight = unweighted ? 0 : -(prios[0]! - prios[1]! + s.rng.int(1, prios[1]! - 1));
+    const block = ['vrrp_script chk {', ' script "/usr/local/bin/chk"', ` interval ${scriptMs / 1000}`, ` weight ${weight}`, '}'].join('\n');
+    const specs = prios.map((p) => ({
+      settings: settings(p, s, { blocks: [block], lines: ['track_script {', ' chk', '}'], global: ['enable_script_security', 'script_user nobody'] }),
+      startAtMs: s.rng.next() * s.advMs,
+    }));
+    const net = sim(seed, s, specs);
+    const params = net.routers.map((r) => r.params);
+    const md = Math.max(...params.map(masterDownMs));
+    const t = Math.max(...specs.map((x) => x.startAtMs)) + 2 * md + s.advMs + s.maxDelayMs + scriptMs;
+    await net.runUntil(t);
+    assert.deepEqual(net.masters(), [0], 'the highest priority is master before the failure');
+    const failAt = t + s.rng.next() * s.advMs;
+    net.at(failAt, () => net.inject(0, { type: 'script', name: 'chk', exit: 1 }));
+    // The next run (≤ one interval away, 10 ms long) fails; then the election takes at most
+    // Master_Down_Interval from the last advert the backups heard at the old priority.
+    const bound = failAt + scriptMs + 10 + md + 2 * s.maxDelayMs + 1e-6;
+    const end = bound + 10 * s.advMs;
+    await net.runUntil(end);
+    // Whoever's timer runs out first steps in; router 1 (next in line) has by the bound.
+    const takeover = net.firstTransition('MASTER', failAt);
+    assert.ok(takeover !== null && takeover.atMs <= bound, `takeover ${takeover === null ? 'never' : `${(takeover.atMs - failAt).toFixed(1)} ms`} after the failure, bound ${(bound - failAt).toFixed(1)}`);
+    assertOnlyMaster(net, bound + s.advMs + s.maxDelayMs, end, 1, 'after the script failed');
+    if (unweighted) assert.ok(net.firstTransition('FAULT', failAt, 0) !== null, 'an unweighted script puts the master in FAULT');
+  });
+});

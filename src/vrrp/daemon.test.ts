@@ -193,3 +193,130 @@ test('VRRP child: a reload that changes the VIPs of a master swaps them and anno
   await r.run(10_000);
   assert.ok(r.world.announcements.every((a) => a.address === '192.0.2.101' || a.atMs === masterAt));
 });
+
+/** SIGTERM, with the fake clock moved past the exit linger. */
+async function stop(r: Rig): Promise<void> {
+  const done = r.handle.shutdown();
+  await r.run(1100);
+  await done;
+}
+
+const TRACKERS = `
+global_defs {
+ enable_script_security
+ script_user nobody
+}
+vrrp_script w0 {
+ script "/x/w0.sh"
+ interval 1
+}
+vrrp_script minus {
+ script "/x/minus.sh"
+ interval 2
+ weight -30
+ fall 2
+}
+track_file tf {
+ file "/run/tf"
+ weight 2
+}
+vrrp_track_process web {
+ process nginx
+ quorum 2
+ weight 15
+ terminate_delay 3
+}
+`;
+
+test('trackers: an unweighted script holds the instance in INIT until it reports; weights, files and process quorum move the priority, failures put it in FAULT', async () => {
+  const r = await rig(`${TRACKERS}${CONF('track_script {\n  w0\n  minus\n }\n track_file {\n  tf\n }\n track_process {\n  web\n }')}`);
+  // Start-up: the scripts have not reported (a fake run lasts 10 ms).
+  assert.equal(r.world.transitions.length, 0, 'waits in INIT');
+  await r.run(20);
+  assert.deepEqual(r.world.transitions.map((t) => `${t.from}->${t.to}`), ['INIT->BACKUP']);
+  assert.ok(r.lines().includes('(VI_1) Entering BACKUP STATE'), 'no "(init)" after waiting for the scripts');
+  assert.ok(r.lines().includes('VRRP_Script(w0) succeeded'));
+  // A file value of 7 × 2, two nginx processes (+15): 100 + 14 + 15.
+  r.world.trackers.writeFile('/run/tf', '7\n');
+  r.world.trackers.startProcess(500, 'nginx');
+  r.world.trackers.startProcess(501, 'nginx', 500);
+  assert.ok(r.lines().includes('Quorum gained for tracked process web'));
+  assert.ok(r.lines().includes('(VI_1) Changing effective priority from 114 to 129'), r.lines().join('\n'));
+  // One nginx exits: quorum lost only after terminate_delay (3 s); back in time, nothing happens.
+  r.world.trackers.stopProcess(501);
+  await r.run(2000);
+  r.world.trackers.startProcess(502, 'nginx');
+  await r.run(2000);
+  assert.ok(!r.lines().includes('Quorum lost for tracked process web'));
+  r.world.trackers.stopProcess(502);
+  await r.run(3100);
+  assert.ok(r.lines().includes('Quorum lost for tracked process web'));
+  assert.ok(r.lines().includes('(VI_1) Changing effective priority from 129 to 114'));
+  // The weighted script fails twice (fall 2, interval 2 s): −30.
+  r.world.trackers.behaviour.set('minus', 1);
+  await r.run(4100);
+  assert.ok(r.lines().includes('VRRP_Script(minus) failed (exited with status 1)'));
+  assert.equal(r.world.transitions.at(-1)!.to, 'MASTER', 'nobody else on the segment');
+  assert.ok(r.lines().includes('(VI_1) Changing effective priority from 114 to 84'));
+  // The unweighted one fails: FAULT, priority 0 on the way out; it recovers: BACKUP.
+  r.world.trackers.behaviour.set('w0', 3);
+  await r.run(1100);
+  assert.equal(r.world.transitions.at(-1)!.to, 'FAULT');
+  assert.equal(r.advertPriorities().at(-1), 0);
+  r.world.trackers.behaviour.set('w0', 0);
+  await r.run(1100);
+  assert.equal(r.world.transitions.at(-1)!.to, 'BACKUP');
+  // The file removed: value 0, its +14 gone.
+  r.world.trackers.writeFile('/run/tf', null);
+  assert.ok(r.lines().includes('(VI_1) Changing effective priority from 84 to 70'), r.lines().slice(-5).join('\n'));
+  await stop(r);
+});
+
+test('trackers: a hung script is killed at its timeout (SIGTERM to the group, SIGKILL 2 s later if it stays), runs meanwhile are skipped, and it counts as failed', async () => {
+  const conf = `${TRACKERS.replace('interval 2\n weight -30\n fall 2', 'interval 1\n timeout 2\n weight -30')}${CONF('track_script {\n  minus\n }')}`;
+  const r = await rig(conf);
+  await r.run(20);
+  r.world.trackers.behaviour.set('minus', 'ignore-term');
+  const t0 = r.clock.nowMs();
+  await r.run(6000);
+  const sig = r.world.trackers.signals.map((x) => x.replace(/@([\d.]+)/, (_, ms: string) => `@${Number(ms) - t0 + 20}`));
+  // Runs at 0 (ok) and 1 s (hangs), skipped at 2 and 3 s, SIGTERM at 3 s, SIGKILL at 5 s.
+  assert.deepEqual(sig.slice(0, 2), ['minus SIGTERM@3000', 'minus SIGKILL@5000']);
+  assert.ok(r.lines().includes('Track script minus is already running, expect idle - skipping run'));
+  assert.ok(r.lines().includes('Track script minus is being timed out, expect idle - skipping run'));
+  assert.ok(r.lines().includes('VRRP_Script(minus) timed_out'));
+  assert.ok(r.lines().includes('(VI_1) Changing effective priority from 100 to 70'));
+  await stop(r);
+});
+
+test('trackers: a sync group’s track_script applies to every member; a weighted member script is dropped there (keepalived’s warning)', async () => {
+  const conf = `${TRACKERS}
+vrrp_sync_group G {
+ group {
+  VI_1
+  VI_2
+ }
+ track_script {
+  w0
+ }
+}
+${CONF('track_script {\n  minus\n }')}
+vrrp_instance VI_2 {
+ interface eth0
+ virtual_router_id 52
+ priority 100
+ virtual_ipaddress {
+  192.0.2.101/24
+ }
+}`;
+  const r = await rig(conf);
+  await r.run(20);
+  r.world.trackers.behaviour.set('w0', 1);
+  await r.run(1100);
+  assert.deepEqual(
+    r.world.transitions.filter((t) => t.to === 'FAULT').map((t) => t.name).sort(),
+    ['VI_1', 'VI_2'],
+  );
+  assert.ok(!r.world.trackers.runs.some((x) => x.startsWith('minus@')), 'the weighted member script never runs');
+  await stop(r);
+});
