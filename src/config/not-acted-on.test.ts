@@ -46,8 +46,6 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
     list.map((k) => [k.block, k.keyword, k.runtime, k.locs.map((l) => `${l.line}:${l.col}`)]),
     [
       ['top level', 'net_namespace', 'not-yet', ['1:1']],
-      ['top level', 'vrrp_script', 'not-yet', ['2:1']],
-      ['vrrp_instance', 'track_script', 'not-yet', ['13:3', '27:3']],
       ['vrrp_instance', 'unicast_peer', 'partly', ['16:3']],
       ['vrrp_instance', 'notify_master', 'partly', ['19:3']],
     ],
@@ -56,8 +54,21 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
 });
 
 test('keywords inside a block the daemon does not act on are covered by the block', () => {
-  const list = keywordsNotActedOn(parse(CONF));
-  assert.ok(!list.some((k) => k.keyword === 'script' || k.keyword === 'interval'));
+  const bfd = parse('bfd_instance b1 {\n  neighbor_ip 192.0.2.9\n  min_rx 50\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 7\n  virtual_ipaddress {\n    192.0.2.7\n  }\n  track_bfd {\n    b1\n  }\n}\n');
+  const list = keywordsNotActedOn(bfd);
+  assert.deepEqual(
+    list.map((k) => [k.block, k.keyword, k.runtime]),
+    [
+      ['top level', 'bfd_instance', 'not-yet'],
+      ['vrrp_instance', 'track_bfd', 'not-yet'],
+    ],
+  );
+  assert.ok(!list.some((k) => k.keyword === 'neighbor_ip' || k.keyword === 'min_rx'));
+});
+
+test('trackers are acted on (vrrp_script, track_file, vrrp_track_process and their track_* lines); only BFD is not', () => {
+  const r = parse('vrrp_script chk {\n  script /bin/true\n}\ntrack_file tf {\n  file /run/x\n  init_file 3\n}\nvrrp_track_process p {\n  process nginx\n}\nvrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 7\n  virtual_ipaddress {\n    192.0.2.7\n  }\n  track_script {\n    chk\n  }\n  track_file {\n    tf\n  }\n  track_process {\n    p\n  }\n}\n');
+  assert.deepEqual(keywordsNotActedOn(r), []);
 });
 
 test('a file of acted-on keywords lists nothing, and the diagnostics do not change', () => {

@@ -143,7 +143,6 @@ const trackFile = blockKw<C, TrackFileDraft>(
   TRACK_FILE_TABLE,
   (c, node, ctx) => openNamed('track_file', node, ctx, c.trackFiles, (name) => ({ name, loc: node.loc })),
   (c, f) => c.trackFiles.push(f),
-  { runtime: 'partly', runtimeNote: 'read by FILE_CHECK in the checker child; VRRP instances do not track files yet' },
 );
 
 const DAEMON_ROWS: KeywordDef<C>[] = [
@@ -190,14 +189,12 @@ const DAEMON_ROWS: KeywordDef<C>[] = [
     VRRP_SCRIPT_TABLE,
     (c, node, ctx) => openNamed('vrrp_script', node, ctx, c.vrrpScripts, (name) => ({ name, loc: node.loc, locs: {} as LocMap })),
     (c, s) => c.vrrpScripts.push(s),
-    NOT_YET,
   ),
   blockKw<C, TrackProcessDraft>(
     'vrrp_track_process',
     TRACK_PROCESS_TABLE,
     (c, node, ctx) => openNamed('vrrp_track_process', node, ctx, c.trackProcesses, (name) => ({ name, loc: node.loc })),
     (c, p) => c.trackProcesses.push(p),
-    NOT_YET,
   ),
   blockKw<C, GarpGroupDraft>(
     'garp_group',

@@ -3,7 +3,8 @@
  * `vrrp_track_process`, `bfd_instance`) and the rows that reference trackers from a
  * vrrp_instance or vrrp_sync_group (`track_interface`, `track_script`, `track_file`,
  * `track_process`, `track_bfd`). Messages keep Debian 2.2.7's wording (`keepalived -t`).
- * The VRRP child does not run trackers yet: their rows are `not-yet` (trackers/sync-group issue).
+ * The VRRP child acts on every tracker (src/vrrp/trackers/, src/vrrp/tracking.ts) but BFD, which
+ * has no implementation yet: `bfd_instance` and `track_bfd` stay `not-yet`.
  */
 import { formatIp, parseIp } from '../../core/ip.js';
 import type { Draft, LocMap, SourceLoc, TrackInterfaceSpec } from '../common.js';
@@ -89,7 +90,7 @@ export const VRRP_SCRIPT_TABLE = defineTable<S>('vrrp_script', [
     s.user = group === undefined ? { user } : { user, group };
   }, { default: derived('script_user') }),
   flagKw<S>('init_fail', 'initFail'),
-], 'not-yet');
+]);
 
 // ---- track_file -----------------------------------------------------------------------
 
@@ -108,8 +109,8 @@ export const TRACK_FILE_TABLE = defineTable<F>('track_file', [
       else ctx.diags.error('KA_CFG_INVALID_VALUE', `Unknown track file init option ${a.text}`, argLoc(node, i));
     });
     f.initFile = { value, overwrite };
-  }, { field: 'initFile', runtime: 'not-yet', runtimeNote: 'the file is not created or written' }),
-], 'partly');
+  }, { field: 'initFile' }),
+]);
 
 // ---- vrrp_track_process ---------------------------------------------------------------
 
@@ -150,7 +151,7 @@ export const TRACK_PROCESS_TABLE = defineTable<P>('vrrp_track_process', [
     p.terminateDelayMs = ms;
   }),
   flagKw<P>('full_command', 'fullCommand'),
-], 'not-yet');
+]);
 
 // ---- bfd_instance ---------------------------------------------------------------------
 
@@ -262,7 +263,7 @@ function trackRefRow(key: keyof TrackerRefs, inInstance: boolean): KeywordDef<Tr
       return undefined;
     }
     return ref;
-  }, { runtime: 'not-yet' });
+  }, key === 'trackBfds' ? { runtime: 'not-yet', runtimeNote: 'BFD is not implemented' } : {});
 }
 
 /** `IF weight N [reverse]` of a vrrp_instance: ±254 is out of range, a repeated interface is dropped. */

@@ -237,11 +237,13 @@ function strictValue<T>(strict: boolean, value: T, forced: T, explicitlyOther: b
 /** What an instance takes from its vrrp_sync_group (as the file said it). */
 export interface SyncGroupSettings {
   readonly syncGroupTrackingWeight?: boolean;
+  /** Deprecated; keepalived 2.2.7 takes it as sync_group_tracking_weight (weighted trackers kept). */
+  readonly globalTracking?: boolean;
   readonly notifyPriorityChanges?: boolean;
 }
 
 export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: Trackers, group: SyncGroupSettings | undefined, diags: DiagSink): VrrpInstanceConfig {
-  const dropWeighted = group !== undefined && group.syncGroupTrackingWeight !== true ? 'SYNC group' : c.priority === 255 ? 'address_owner' : null;
+  const dropWeighted = group !== undefined && group.syncGroupTrackingWeight !== true && group.globalTracking !== true ? 'SYNC group' : c.priority === 255 ? 'address_owner' : null;
   const at = (kw: string): SourceLoc => v.locs[kw] ?? v.loc;
   if (c.nativeIpv6 && c.family === 4 && c.vips.length > 0) {
     diags.error('KA_CFG_VRRP_VIP_FAMILY', `(${v.name}) Cannot specify native_ipv6 with IPv4 addresses`, at('native_ipv6'));
@@ -249,8 +251,19 @@ export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: 
   const useVmac = v.useVmac ? { ...v.useVmac, ifname: v.useVmac.ifname || `vrrp.${c.vrid}` } : undefined;
   const useIpvlan = v.useIpvlan ? { ...v.useIpvlan, ifname: v.useIpvlan.ifname || `vrrp.${c.vrid}` } : undefined;
   if (useVmac && useIpvlan) diags.error('KA_CFG_INVALID_VALUE', `(${v.name}) Cannot use both use_vmac and use_ipvlan - ignoring use_ipvlan`, at('use_ipvlan'));
+  // keepalived 2.2.7: a weighted track_interface of a sync-group member keeps tracking,
+  // unweighted; an address owner drops it.
+  const trackInterfaces = dropWeighted === null ? c.trackInterfaces : c.trackInterfaces.flatMap((t) => {
+    if (t.weight === 0) return [t];
+    const owner = dropWeighted === 'address_owner';
+    diags.warn('KA_CFG_SYNC_GROUP_TRACKER', owner ? `(${v.name}) ignoring ${t.name} tracked interface due to address owner` : `(${v.name}) ignoring ${t.name} tracked interface weight due to SYNC group`, at('track_interface'), {
+      hint: owner ? 'a priority-255 instance is never changed by weighted trackers' : 'add sync_group_tracking_weight to the vrrp_sync_group to keep it',
+    });
+    return owner ? [] : [{ ...t, weight: 0, reverse: false }];
+  });
   return {
     ...c,
+    trackInterfaces,
     ...resolveTrackerRefs(v.name, v, trackers, dropWeighted, diags),
     ...(useVmac ? { useVmac } : {}),
     // keepalived forces vmac_xmit_base for unicast instances using a VMAC.

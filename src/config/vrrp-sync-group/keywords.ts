@@ -38,14 +38,15 @@ const ROWS: KeywordDef<S>[] = [
     ['notify', 'generic'],
   ]),
   boolKw<S>('smtp_alert', 'smtpAlert', { default: false }),
-  trackInterfaceRow(false, {}),
-  ...trackRefRows(false),
+  // The group's trackers apply to every member (src/vrrp/tracking.ts).
+  trackInterfaceRow(false, { runtime: 'acts' }),
+  ...trackRefRows(false).map((r) => (r.runtime === undefined ? { ...r, runtime: 'acts' as const } : r)),
   boolKw<S>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('vrrp_notify_priority_changes') }),
   flagKw<S>('global_tracking', (g, node, ctx) => {
     ctx.diags.warn('KA_CFG_DEPRECATED', `(${g.name}) global_tracking is deprecated. Use track_interface/script/file/bfd/process in the sync group and sync_group_tracking_weight`, node.loc);
     g.globalTracking = true;
-  }, { field: 'globalTracking' }),
-  flagKw<S>('sync_group_tracking_weight', 'syncGroupTrackingWeight'),
+  }, { field: 'globalTracking', runtime: 'acts' }),
+  flagKw<S>('sync_group_tracking_weight', 'syncGroupTrackingWeight', { runtime: 'acts' }),
 ];
 
 export const VRRP_SYNC_GROUP_TABLE = defineTable<S>('vrrp_sync_group', recordingLocs(ROWS), 'not-yet');
