@@ -65,7 +65,12 @@ export class FakeTrackerIo implements TrackerIo {
     return this.refused.get(cfg.name) ?? null;
   }
 
+  scriptIds(): { uid: number; gid: number } {
+    return { uid: 0, gid: 0 };
+  }
+
   readonly files = {
+    resolve: (path: string): string | null => (path.startsWith('/missing/') ? null : path),
     read: (path: string): string | null => this.contents.get(path) ?? null,
     watch: (path: string, onEvent: () => void): { close(): void } => {
       const set = this.watchers.get(path) ?? new Set();

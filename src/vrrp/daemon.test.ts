@@ -232,6 +232,8 @@ test('trackers: an unweighted script holds the instance in INIT until it reports
   const r = await rig(`${TRACKERS}${CONF('track_script {\n  w0\n  minus\n }\n track_file {\n  tf\n }\n track_process {\n  web\n }')}`);
   // Start-up: the scripts have not reported (a fake run lasts 10 ms).
   assert.equal(r.world.transitions.length, 0, 'waits in INIT');
+  r.handle.dumpData?.();
+  assert.match(r.world.dumps.get('keepalived.data')!, /State = FAULT\n[^]*Number of track scripts init = 1/, 'keepalived shows it in FAULT');
   await r.run(20);
   assert.deepEqual(r.world.transitions.map((t) => `${t.from}->${t.to}`), ['INIT->BACKUP']);
   assert.ok(r.lines().includes('(VI_1) Entering BACKUP STATE'), 'no "(init)" after waiting for the scripts');
@@ -269,6 +271,19 @@ test('trackers: an unweighted script holds the instance in INIT until it reports
   // The file removed: value 0, its +14 gone.
   r.world.trackers.writeFile('/run/tf', null);
   assert.ok(r.lines().includes('(VI_1) Changing effective priority from 84 to 70'), r.lines().slice(-5).join('\n'));
+  // SIGUSR1: keepalived 2.2.7's tracker lines and sections.
+  r.handle.dumpData?.();
+  const data = r.world.dumps.get('keepalived.data')!;
+  for (const want of [
+    '   Number of track scripts init = 0',
+    '   Total priority = 70',
+    '   Tracked scripts :\n     w0 weight 0\n     minus weight -30\n   Tracked files :\n     tf, weight 2\n   Tracked processes :\n     web, weight 15\n',
+    " VRRP Script = minus\n   Command = '/x/minus.sh'\n   Interval = 2 sec\n   Timeout = 0 sec\n   Weight = -30\n   Rise = 1\n   Fall = 2\n   Result = 0\n   Insecure = no\n   Init state = unknown\n   Status = BAD\n   Script uid:gid = 0:0\n   VRRP instances :\n   Tracking instances :\n     VI_1, weight -30\n   State = ",
+    '------< VRRP Track files >------\n Track file = tf\n   File = /run/tf\n   Status = 0\n   Weight = 2\n   Tracking instances :\n     VI_1, weight 2\n',
+    '------< VRRP Track processes >------\n VRRP Track process = web\n   Process = nginx\n   Min processes = 2\n   Current processes = 1\n   Have quorum = false\n   Weight = 15\n   Terminate delay = 3.000000s\n   Fork delay = 0.000000s\n   Fork delay timer not running\n   Terminate delay timer not running\n   Full command = false\n',
+  ]) {
+    assert.ok(data.includes(want), `keepalived.data has:\n${want}\n--- got:\n${data}`);
+  }
   await stop(r);
 });
 

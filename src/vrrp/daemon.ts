@@ -418,7 +418,8 @@ export class VrrpDaemon {
   private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
     const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
       const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+      const tracking = { spec: r.spec, totalPriority: r.tracking?.priority ?? r.cfg.priority, scriptsInit: r.tracking?.scriptsInit ?? 0, held: r.held };
+      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, tracking, ...(group !== undefined ? { syncGroup: group } : {}) };
     });
     const sockets = [...this.sockets.values()].map(
       (e): SocketSnapshot => ({
@@ -441,7 +442,8 @@ export class VrrpDaemon {
       else if (this.config) {
         const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
         const clock = { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() };
-        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
+        const trackers = this.trackers?.snapshot();
+        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock, ...(trackers ? { trackers } : {}) }));
       }
     } catch (e) {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);

@@ -18,6 +18,8 @@ import { STAT_FIELD_OF, formatStatsErrorLines, type DropCounters } from './drop-
 import type { FsmState } from './fsm-types.js';
 import { masterDownIntervalUs, skewPriority } from './timers.js';
 import { DROP_REASONS, type DropReason } from './types.js';
+import { instanceTrackedLines, trackerSectionLines, type InstanceTrackingSnapshot } from './trackers/tracker-dump.js';
+import type { TrackersSnapshot } from './trackers/tracker-set.js';
 
 /** One instance as the dumps see it. */
 export interface InstanceSnapshot {
@@ -27,6 +29,8 @@ export interface InstanceSnapshot {
   readonly srcIp: Uint8Array;
   readonly drops: DropCounters;
   readonly syncGroup?: string;
+  /** Its trackers' reading (trackers/tracker-dump.ts). */
+  readonly tracking?: InstanceTrackingSnapshot;
 }
 
 /** One VRRP receive socket (per interface and family) and the drops counted before an instance was known. */
@@ -232,10 +236,12 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
     ` VRRP Instance = ${cfg.name}`,
     `   VRRP Version = ${cfg.version}`,
     ...(i.syncGroup !== undefined ? [`   Sync group = ${i.syncGroup}`] : []),
-    `   State = ${fsm.state}`,
+    // keepalived shows an instance waiting for its unweighted scripts' first result in FAULT.
+    `   State = ${i.tracking?.held === true ? 'FAULT' : fsm.state}`,
     ...(unicast ? ['   Flags:', '     Using unicast'] : ['   Flags: none']),
     `   Wantstate = ${fsm.wantState}`,
     `   Number of interface and track script faults = ${fsm.faultSources.length}`,
+    `   Number of track scripts init = ${i.tracking?.scriptsInit ?? 0}`,
     ...(fsm.lastTransitionAtMs !== null ? [`   Last transition = ${formatDumpTime(wall(fsm.lastTransitionAtMs))}`] : []),
     ...(readTimeout !== null ? [`   Read timeout = ${formatDumpTime(wall(readTimeout))}`] : []),
     `   Master down timer = ${downUs} usecs`,
@@ -254,6 +260,7 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
     `   Virtual Router ID = ${cfg.vrid}`,
     `   Priority = ${cfg.priority}`,
     `   Effective priority = ${fsm.effectivePriority}`,
+    `   Total priority = ${i.tracking?.totalPriority ?? cfg.priority}`,
     cfg.version === 2 ? `   Advert interval = ${cfg.advertIntCs / 100} sec` : `   Advert interval = ${cfg.advertIntCs * 10} milli-sec`,
     `   Accept = ${cfg.accept ? 'enabled' : 'disabled'}`,
     `   Preempt = ${cfg.nopreempt ? 'disabled' : 'enabled'}`,
@@ -264,6 +271,7 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
     lines.push(`   Virtual IP Excluded (${cfg.excludedVips.length}):`, ...cfg.excludedVips.map((v) => vipLine(v, ifname, vipsSet)));
   }
   lines.push(...unicastLines(cfg));
+  lines.push(...instanceTrackedLines(cfg));
   for (const [key, label] of SCRIPT_LABELS) {
     const s = cfg.notify[key];
     if (s) lines.push(`   ${label} = ${quoteArgv(s)}`);
@@ -307,6 +315,7 @@ export interface DataDumpInput {
   readonly sockets: readonly SocketSnapshot[];
   readonly interfaces: readonly InterfaceSnapshot[];
   readonly clock: DumpClock;
+  readonly trackers?: TrackersSnapshot;
 }
 
 /** `keepalived.data`: global definitions, VRRP topology, socket pool and interfaces. */
@@ -316,6 +325,7 @@ export function formatDataDump(d: DataDumpInput): string {
     '------< VRRP Topology >------',
     ...d.instances.flatMap((i) => instanceDataLines(i, d.clock)),
     ...sockpoolLines(d.sockets),
+    ...(d.trackers ? trackerSectionLines(d.trackers, d.instances.flatMap((i) => (i.tracking ? [{ name: i.cfg.name, spec: i.tracking.spec }] : []))) : []),
     ...interfaceLines(d.interfaces),
   ];
   return `${lines.join('\n')}\n`;

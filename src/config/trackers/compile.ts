@@ -41,9 +41,9 @@ function vrrpScript(s: VrrpScriptDraft, g: GlobalDefs, diags: DiagSink): VrrpScr
     });
     return undefined;
   }
-  const plain = plainFields<Omit<VrrpScriptConfig, 'name' | 'loc' | 'script' | 'timeoutMs' | 'reverse'>>(VRRP_SCRIPT_TABLE, s);
+  const plain = plainFields<Omit<VrrpScriptConfig, 'name' | 'loc' | 'script' | 'timeoutMs' | 'timeoutSet' | 'reverse'>>(VRRP_SCRIPT_TABLE, s);
   const script: ScriptSpec = s.user !== undefined && s.script.user === undefined ? { ...s.script, user: s.user.user, ...(s.user.group !== undefined ? { group: s.user.group } : {}) } : s.script;
-  return { ...plain, name: s.name, loc: s.loc, script, timeoutMs: s.timeoutMs ?? plain.intervalMs, reverse: s.reverse === true };
+  return { ...plain, name: s.name, loc: s.loc, script, timeoutMs: s.timeoutMs ?? plain.intervalMs, timeoutSet: s.timeoutMs !== undefined, reverse: s.reverse === true };
 }
 
 function trackFile(f: TrackFileDraft, diags: DiagSink): TrackFileConfig | undefined {

@@ -30,6 +30,8 @@ export interface VrrpScriptConfig {
   readonly intervalMs: number;
   /** Default = interval; `timeout 0` is reset to 1 s like keepalived. */
   readonly timeoutMs: number;
+  /** Whether the file set `timeout` (keepalived's data dump shows an unset one as 0). */
+  readonly timeoutSet: boolean;
   readonly weight: number;
   readonly reverse: boolean;
   readonly rise: number;

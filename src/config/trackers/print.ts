@@ -23,7 +23,7 @@ export const trackInterfaceLines = (list: readonly TrackInterfaceSpec[]): string
   list.length > 0 ? block('track_interface', list.map((t) => `${t.name} weight ${t.weight}${t.reverse ? ' reverse' : ''}`)) : [];
 
 export const vrrpScriptBlock = (s: VrrpScriptConfig): string[] =>
-  block(`vrrp_script ${s.name}`, [...scriptLine('script', s.script), `interval ${secs(s.intervalMs)}`, `timeout ${secs(s.timeoutMs)}`, `weight ${s.weight}${s.reverse ? ' reverse' : ''}`, `rise ${s.rise}`, `fall ${s.fall}`, ...(s.initFail ? ['init_fail'] : [])]);
+  block(`vrrp_script ${s.name}`, [...scriptLine('script', s.script), `interval ${secs(s.intervalMs)}`, ...(s.timeoutSet ? [`timeout ${secs(s.timeoutMs)}`] : []), `weight ${s.weight}${s.reverse ? ' reverse' : ''}`, `rise ${s.rise}`, `fall ${s.fall}`, ...(s.initFail ? ['init_fail'] : [])]);
 
 export const trackFileBlock = (f: TrackFileConfig): string[] =>
   block(`track_file ${f.name}`, [`file ${quote(f.path)}`, `weight ${f.weight}${f.reverse ? ' reverse' : ''}`, ...(f.initFile ? [`init_file ${f.initFile.value}${f.initFile.overwrite ? ' overwrite' : ''}`] : [])]);

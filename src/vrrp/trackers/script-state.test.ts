@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialScriptState, scriptRunEnded, scriptStatus, scriptStatusWord, type ScriptRunEnd, type ScriptState } from './script-state.js';
+import { initialScriptState, scriptDumpWords, scriptRunEnded, scriptStatus, type ScriptRunEnd, type ScriptState } from './script-state.js';
 
 const cfg = (o: { rise?: number; fall?: number; initFail?: boolean } = {}) => ({ name: 'chk', rise: o.rise ?? 1, fall: o.fall ?? 1, initFail: o.initFail ?? false });
 const exit = (status: number): ScriptRunEnd => ({ type: 'exited', status, killed: 'no' });
@@ -21,7 +21,7 @@ function feed(c: ReturnType<typeof cfg>, results: readonly ScriptRunEnd[]): { s:
 test('init: the first result decides either way, whatever rise/fall', () => {
   const c = cfg({ rise: 3, fall: 2 });
   assert.equal(scriptStatus(c, initialScriptState(c)), 'init');
-  assert.equal(scriptStatusWord(c, initialScriptState(c)), 'INIT');
+  assert.deepEqual(scriptDumpWords(c, initialScriptState(c)), { initState: 'INIT', status: 'BAD' });
   assert.deepEqual(feed(c, [exit(0)]).changes, ['ok']);
   assert.deepEqual(feed(c, [exit(1)]).changes, ['failed']);
 });
@@ -56,12 +56,10 @@ test('exit statuses: 0 success, any other (1, 2, 127, 255) failure; signals and 
   assert.deepEqual(feed(cfg(), [exit(1), { type: 'exited', status: 0, killed: 'term' }]).changes, ['failed', 'ok']);
 });
 
-test('init_fail: starts failed (INIT/FAILED), a failure logs nothing, a success recovers', () => {
-  const c = cfg({ initFail: true });
-  assert.equal(scriptStatus(c, initialScriptState(c)), 'failed');
-  assert.equal(scriptStatusWord(c, initialScriptState(c)), 'INIT/FAILED');
-  const f = feed(c, [exit(1)]);
-  assert.deepEqual([f.changes, f.logs], [['-'], ['Script `chk` now returning 1']]);
-  assert.equal(scriptStatusWord(c, f.s), 'BAD');
+test("init_fail has no effect on a tracked script, as in keepalived 2.2.7 (tracking resets the init state: Result = rise − 1)", () => {
+  const c = cfg({ rise: 3, initFail: true });
+  assert.deepEqual(initialScriptState(c), initialScriptState(cfg({ rise: 3 })));
+  assert.equal(initialScriptState(c).result, 2);
   assert.deepEqual(feed(c, [exit(0)]).changes, ['ok']);
+  assert.deepEqual(scriptDumpWords(c, feed(c, [exit(0)]).s), { initState: 'unknown', status: 'GOOD' });
 });

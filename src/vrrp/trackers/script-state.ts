@@ -6,12 +6,17 @@
  * failed instead. From OK it takes `fall` consecutive failures to fail, from failed `rise`
  * consecutive successes to succeed; one result of the other kind resets the run. Exit status 0
  * is a success; any other status, a signal or a kill at `timeout` is a failure. Pure: the
- * runner (script-runner.ts) reports each run's end, this decides and words the log lines.
+ * runner (vrrp-scripts.ts) reports each run's end, this decides and words the log lines.
+ *
+ * `init_fail` has no effect in keepalived 2.2.7: tracking a script (from an instance or a sync
+ * group) puts it back in its init state, so a tracked script always starts unknown with its
+ * counter one short of rise (checked against 2.2.7's data dump: `Result = 2`, `Init state =
+ * INIT` for `rise 3` with `init_fail`). keepalived-ts does the same.
  */
 import type { VrrpScriptConfig } from '../../config/model.js';
 
-/** Before the first result: `init` (unknown) or `init-failed` (`init_fail`); then `done`. */
-export type ScriptInitState = 'init' | 'init-failed' | 'done';
+/** Before the first result `init`, then `done`. */
+export type ScriptInitState = 'init' | 'done';
 
 /** keepalived's run states, as its data dump words them. */
 export type ScriptRunState = 'idle' | 'running' | 'requested termination' | 'forcing termination';
@@ -36,11 +41,11 @@ export type ScriptRunEnd =
 /** What a tracked instance sees of a script: no result yet, OK, or failed. */
 export type ScriptStatus = 'init' | 'ok' | 'failed';
 
-type Params = Pick<VrrpScriptConfig, 'name' | 'rise' | 'fall' | 'initFail'>;
+type Params = Pick<VrrpScriptConfig, 'name' | 'rise' | 'fall'>;
 
 export function initialScriptState(cfg: Params): ScriptState {
   // "One success is enough" from init: the counter starts one short of rise.
-  return cfg.initFail ? { result: 0, init: 'init-failed', lastStatus: 0, run: 'idle' } : { result: cfg.rise - 1, init: 'init', lastStatus: 0, run: 'idle' };
+  return { result: cfg.rise - 1, init: 'init', lastStatus: 0, run: 'idle' };
 }
 
 export function scriptStatus(cfg: Params, s: ScriptState): ScriptStatus {
@@ -48,11 +53,9 @@ export function scriptStatus(cfg: Params, s: ScriptState): ScriptStatus {
   return s.result >= cfg.rise ? 'ok' : 'failed';
 }
 
-/** The `Status = …` word of keepalived's data dump. */
-export function scriptStatusWord(cfg: Params, s: ScriptState): string {
-  if (s.init === 'init') return 'INIT';
-  if (s.init === 'init-failed') return 'INIT/FAILED';
-  return s.result >= cfg.rise ? 'GOOD' : 'BAD';
+/** keepalived 2.2.7's data dump: `Init state = …` and `Status = …` (the latter from the counter alone). */
+export function scriptDumpWords(cfg: Params, s: ScriptState): { readonly initState: string; readonly status: string } {
+  return { initState: s.init === 'init' ? 'INIT' : 'unknown', status: s.result >= cfg.rise ? 'GOOD' : 'BAD' };
 }
 
 export interface ScriptStep {

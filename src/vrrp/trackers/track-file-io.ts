@@ -51,9 +51,9 @@ export function readTrackFileHead(path: string): string | null {
   }
 }
 
-function watchTrackFile(path: string, onEvent: () => void, log: Logger): { close(): void } | null {
-  const real = resolveTrackFilePath(path);
-  if (real === null) return null;
+/** `real`: the resolved path (resolveTrackFilePath). */
+function watchTrackFile(real: string, onEvent: () => void, log: Logger): { close(): void } {
+  const path = real;
   const name = basename(real);
   let settle: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
@@ -108,5 +108,5 @@ export function initTrackFiles(files: readonly TrackFileConfig[], reload: boolea
 }
 
 export function realTrackFilePorts(log: Logger): TrackFilePorts {
-  return { log, read: (p) => readTrackFileHead(resolveTrackFilePath(p) ?? p), watch: (p, cb) => watchTrackFile(p, cb, log) };
+  return { log, resolve: resolveTrackFilePath, read: readTrackFileHead, watch: (p, cb) => watchTrackFile(p, cb, log) };
 }

@@ -13,23 +13,25 @@ import type { TrackFileConfig } from '../../config/model.js';
 
 export interface TrackFilePorts {
   readonly log: Logger;
+  /** The file's real path (symbolic links resolved; a missing file in an existing directory too), or null when its directory does not exist. */
+  resolve(path: string): string | null;
   /** The file's first bytes, or null when it cannot be read (missing: 0). */
   read(path: string): string | null;
-  /**
-   * Watches the file's directory; `onEvent` after the file was written, renamed in or out,
-   * or removed. Returns null when the directory does not exist.
-   */
-  watch(path: string, onEvent: () => void): { close(): void } | null;
+  /** Watches the file's directory (`path` resolved); `onEvent` after the file was written, renamed in or out, or removed. */
+  watch(path: string, onEvent: () => void): { close(): void };
 }
 
 export interface TrackFileSnapshot {
   readonly cfg: TrackFileConfig;
+  /** The real path in use. */
+  readonly path: string;
   /** The value in use (keepalived's `Status`). */
   readonly value: number;
 }
 
 interface Entry {
   readonly cfg: TrackFileConfig;
+  readonly path: string;
   value: number;
   watch: { close(): void } | null;
 }
@@ -44,12 +46,13 @@ export class TrackFiles {
     private readonly onChange: (name: string) => void,
   ) {
     for (const cfg of files) {
-      const e: Entry = { cfg, value: 0, watch: null };
-      e.watch = ports.watch(cfg.path, () => this.reread(e));
-      if (e.watch === null) {
+      const path = ports.resolve(cfg.path);
+      if (path === null) {
         ports.log.warn(`Track file directory for ${cfg.name} does not exist - removing`);
         continue;
       }
+      const e: Entry = { cfg, path, value: 0, watch: null };
+      e.watch = ports.watch(path, () => this.reread(e));
       this.read(e);
       this.entries.set(cfg.name, e);
     }
@@ -61,7 +64,7 @@ export class TrackFiles {
   }
 
   snapshot(): TrackFileSnapshot[] {
-    return [...this.entries.values()].map((e) => ({ cfg: e.cfg, value: e.value }));
+    return [...this.entries.values()].map((e) => ({ cfg: e.cfg, path: e.path, value: e.value }));
   }
 
   close(): void {
@@ -70,14 +73,14 @@ export class TrackFiles {
 
   /** Reads the file into `e.value`; false when the read was ignored. */
   private read(e: Entry): boolean {
-    const text = this.ports.read(e.cfg.path);
+    const text = this.ports.read(e.path);
     if (text === null) {
       e.value = 0;
       return true;
     }
     const v = parseTrackFileValue(text);
     if (v.type === 'invalid') {
-      this.ports.log.info(`Invalid number ${v.number} read from ${e.cfg.path} - ignoring`);
+      this.ports.log.info(`Invalid number ${v.number} read from ${e.path} - ignoring`);
       return false;
     }
     e.value = v.value;

@@ -59,7 +59,8 @@ export function realTrackerIo(log: Logger): TrackerIo {
   return {
     spawnScript: (cfg) => spawnGroupScript(cfg.script.argv, { env, ...scriptIds(cfg) }),
     checkScript,
-    files: { read: files.read, watch: files.watch },
+    scriptIds,
+    files: { resolve: files.resolve, read: files.read, watch: files.watch },
     initTrackFiles,
     watchProcesses: (opts, onEvents) => scanWatch(opts.withCmdline, onEvents),
   };

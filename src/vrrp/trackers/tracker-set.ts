@@ -24,6 +24,8 @@ export interface ProcessWatch {
 export interface TrackerIo {
   /** Starts a vrrp_script as its own process group (its user/group). */
   spawnScript(cfg: VrrpScriptConfig): ScriptProcess;
+  /** The uid:gid a script runs as (its user/group filled in from script_user/script_group). */
+  scriptIds(cfg: VrrpScriptConfig): { readonly uid: number; readonly gid: number };
   /** At load: can the script be run? null if so, else keepalived's log lines (the script is disabled). */
   checkScript(cfg: VrrpScriptConfig): readonly string[] | null;
   readonly files: Omit<TrackFilePorts, 'log'>;
@@ -76,7 +78,7 @@ export class TrackerSet {
       for (const l of refused ?? []) ports.log.warn(l);
       return refused === null;
     });
-    this.scripts = new VrrpScripts(scripts, { ...ports, spawn: (cfg) => io.spawnScript(cfg) }, (n) => onChange('script', n), opts.carried);
+    this.scripts = new VrrpScripts(scripts, { ...ports, spawn: (cfg) => io.spawnScript(cfg), ids: (cfg) => io.scriptIds(cfg) }, (n) => onChange('script', n), opts.carried);
     const files = config.trackFiles.filter((f) => u.files.has(f.name));
     io.initTrackFiles(files, opts.reload === true, ports.log);
     this.files = new TrackFiles(files, { ...io.files, log: ports.log }, (n) => onChange('file', n));

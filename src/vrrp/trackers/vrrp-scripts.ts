@@ -15,7 +15,7 @@ import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { VrrpScriptConfig } from '../../config/model.js';
 import type { GroupExit } from '../../notify/runner.js';
-import { initialScriptState, scriptRunEnded, scriptStatus, scriptStatusWord, skippedRunLog, type ScriptRunEnd, type ScriptState, type ScriptStatus } from './script-state.js';
+import { initialScriptState, scriptDumpWords, scriptRunEnded, scriptStatus, skippedRunLog, type ScriptRunEnd, type ScriptState, type ScriptStatus } from './script-state.js';
 
 /** The kill grace keepalived gives a script between its timeout SIGTERM and the SIGKILL. */
 export const SCRIPT_KILL_GRACE_MS = 2000;
@@ -31,14 +31,18 @@ export interface ScriptPorts {
   readonly log: Logger;
   /** Starts the script as its own process group (the user/group of its config). */
   spawn(cfg: VrrpScriptConfig): ScriptProcess;
+  /** The uid:gid it runs as (the dumps show them). */
+  ids(cfg: VrrpScriptConfig): { readonly uid: number; readonly gid: number };
 }
 
 /** What the dumps show of one script. */
 export interface ScriptSnapshot {
   readonly cfg: VrrpScriptConfig;
   readonly state: ScriptState;
-  /** `GOOD`, `BAD`, `INIT`, `INIT/FAILED`. */
-  readonly statusWord: string;
+  /** keepalived's `Init state = …` (INIT, unknown) and `Status = …` (GOOD, BAD). */
+  readonly words: { readonly initState: string; readonly status: string };
+  readonly uid: number;
+  readonly gid: number;
 }
 
 interface Entry {
@@ -95,7 +99,7 @@ export class VrrpScripts {
   }
 
   snapshot(): ScriptSnapshot[] {
-    return [...this.entries.values()].map((e) => ({ cfg: e.cfg, state: e.state, statusWord: scriptStatusWord(e.cfg, e.state) }));
+    return [...this.entries.values()].map((e) => ({ cfg: e.cfg, state: e.state, words: scriptDumpWords(e.cfg, e.state), ...this.ports.ids(e.cfg) }));
   }
 
   /** Stops the cadence; runs still going are asked to end (their results are ignored). */
