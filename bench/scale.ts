@@ -29,7 +29,7 @@ import { isAlive, nowUs, sleep } from '../test/lab/proc.js';
 import { waitFor } from '../test/lab/wait.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS, writeJson } from './common.js';
 
-const PER_INTERFACE = 250;
+export const PER_INTERFACE = 250;
 
 interface IfacePlan {
   readonly name: string;
@@ -85,7 +85,7 @@ export function parseStatusKb(status: string, name: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function sampleProc(pid: number): ProcSample {
+export function sampleProc(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   let pssKb = 0;
   try {
@@ -103,7 +103,7 @@ function sampleProc(pid: number): ProcSample {
 }
 
 let clkTck: number | undefined;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   clkTck ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return clkTck;
 }
@@ -113,7 +113,7 @@ function ticksPerSecond(): number {
  * with `peer` the other end is `peer`'s interface of the same name, so peer hears h.
  * Either way both ends are created inside lab namespaces, never in the root namespace.
  */
-function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
+export function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
   for (const p of IFACES.slice(1, count)) {
     if (peer) {
       lab.exec(h, ['ip', 'link', 'add', p.name, 'type', 'veth', 'peer', 'name', p.name, 'netns', peer.ns]);
@@ -133,7 +133,7 @@ function txPackets(lab: Lab, h: LabHost, ifnames: readonly string[]): number {
   return links.filter((l) => ifnames.includes(l.ifname)).reduce((n, l) => n + (l.stats64?.tx?.packets ?? 0), 0);
 }
 
-function vipCount(lab: Lab, h: LabHost, vips: ReadonlySet<string>): number {
+export function vipCount(lab: Lab, h: LabHost, vips: ReadonlySet<string>): number {
   let n = 0;
   for (const line of lab.exec(h, ['ip', '-o', 'addr', 'show']).split('\n')) {
     const m = /\sinet6? (\S+)/.exec(line);
@@ -142,7 +142,7 @@ function vipCount(lab: Lab, h: LabHost, vips: ReadonlySet<string>): number {
   return n;
 }
 
-async function readPidFile(path: string, ms: number): Promise<number> {
+export async function readPidFile(path: string, ms: number): Promise<number> {
   const live = (): number | undefined => {
     const pid = existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : 0;
     return pid > 0 && isAlive(pid) ? pid : undefined;
@@ -173,7 +173,7 @@ export interface ScaleResult {
 }
 
 /** `done` as a waitFor probe that gives up as soon as the daemon died. */
-function whileRunning(d: LabDaemon, done: () => boolean, what: () => string): () => boolean {
+export function whileRunning(d: LabDaemon, done: () => boolean, what: () => string): () => boolean {
   return () => {
     if (!d.running) throw new Error(`${what()} (the daemon exited)`);
     return done();

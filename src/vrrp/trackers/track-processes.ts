@@ -25,12 +25,14 @@ export interface ProcIdentity {
 /**
  * - `exec`: the process now runs this (first seen, exec'd, renamed);
  * - `fork`: a new child of `ppid`, still running its parent's program;
- * - `exit`: gone (or a zombie).
+ * - `exit`: gone (or a zombie);
+ * - `resync`: events were lost; this is the whole process table now.
  */
 export type ProcEvent =
   | { readonly type: 'exec'; readonly pid: number; readonly id: ProcIdentity }
   | { readonly type: 'fork'; readonly pid: number; readonly ppid: number }
-  | { readonly type: 'exit'; readonly pid: number };
+  | { readonly type: 'exit'; readonly pid: number }
+  | { readonly type: 'resync'; readonly procs: ReadonlyMap<number, ProcIdentity> };
 
 /** Whether any tracker needs /proc/PID/cmdline (reading it costs more than comm). */
 export const needsCmdline = (cfgs: readonly TrackProcessConfig[]): boolean => cfgs.some((c) => c.fullCommand || c.params.length > 0);
@@ -115,6 +117,13 @@ export class TrackProcesses {
 
   handle(ev: ProcEvent): void {
     if (!this.started) return;
+    if (ev.type === 'resync') {
+      for (const e of this.entries) {
+        for (const pid of [...e.pids]) if (!ev.procs.has(pid)) this.removed(e, pid, true);
+        for (const [pid, id] of ev.procs) if (!e.pids.has(pid) && processMatches(e.cfg, id)) this.added(e, pid, false);
+      }
+      return;
+    }
     for (const e of this.entries) {
       switch (ev.type) {
         case 'fork':

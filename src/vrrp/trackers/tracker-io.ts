@@ -5,13 +5,16 @@
  * kernel's process connector where it can be subscribed (the initial network namespace,
  * proc-connector-client.ts) or else from /proc scans every PROCESS_SCAN_MS (process-scan.ts).
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import type { Logger } from '../../core/logger.js';
 import type { VrrpScriptConfig } from '../../config/model.js';
 import { spawnGroupScript, scriptEnv } from '../../notify/runner.js';
 import { lookupUserGroup } from '../../sys/accounts.js';
 import { strerror } from '../../sys/safe-file.js';
-import { diffScans, scanProcs, type ProcInfo } from './process-scan.js';
+import { openProcConnector } from '../../netlink/proc-connector-client.js';
+import type { ProcConnectorEvent } from '../../netlink/proc-connector.js';
+import { diffScans, parseProcStat, scanProcs, type ProcInfo } from './process-scan.js';
+import type { ProcEvent, ProcIdentity } from './track-processes.js';
 import { initTrackFiles, realTrackFilePorts } from './track-file-io.js';
 import type { ProcessWatch, TrackerIo } from './tracker-set.js';
 
@@ -41,7 +44,7 @@ function checkScript(cfg: VrrpScriptConfig): readonly string[] | null {
   return null;
 }
 
-function scanWatch(withCmdline: boolean, onEvents: (evs: ReturnType<typeof diffScans>) => void): ProcessWatch {
+function scanWatch(withCmdline: boolean, onEvents: (evs: readonly ProcEvent[]) => void): ProcessWatch {
   let prev: Map<number, ProcInfo> = scanProcs(withCmdline);
   const timer = setInterval(() => {
     const next = scanProcs(withCmdline);
@@ -53,6 +56,48 @@ function scanWatch(withCmdline: boolean, onEvents: (evs: ReturnType<typeof diffS
   return { initial: [...prev], close: () => clearInterval(timer) };
 }
 
+/** What /proc says a process runs now; null when it is gone (or a zombie). */
+function identity(pid: number, withCmdline: boolean): ProcIdentity | null {
+  try {
+    const st = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+    if (st === null) return null;
+    if (!withCmdline) return { comm: st.comm, argv: null };
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    return { comm: st.comm, argv: raw.length === 0 ? [] : raw.replace(/\0$/, '').split('\0') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kernel's process events where they can be had (the initial network namespace), else
+ * /proc scans, with keepalived's line for the failed subscription.
+ */
+function watchProcesses(opts: { readonly withCmdline: boolean; readonly log: Logger }, onEvents: (evs: readonly ProcEvent[]) => void): ProcessWatch {
+  const toEvents = (evs: readonly ProcConnectorEvent[]): ProcEvent[] =>
+    evs.flatMap((ev): ProcEvent[] => {
+      switch (ev.type) {
+        case 'fork':
+          return [{ type: 'fork', pid: ev.childTgid, ppid: ev.parentTgid }];
+        case 'exit':
+          return [{ type: 'exit', pid: ev.tgid }];
+        case 'exec':
+        case 'comm': {
+          const id = identity(ev.tgid, opts.withCmdline);
+          return id === null ? [] : [{ type: 'exec', pid: ev.tgid, id }];
+        }
+      }
+    });
+  const resync = (): void => {
+    opts.log.info('Process events were lost - re-reading /proc');
+    onEvents([{ type: 'resync', procs: scanProcs(opts.withCmdline) }]);
+  };
+  const conn = openProcConnector((evs) => onEvents(toEvents(evs)), resync);
+  if (conn.ok) return { initial: [...scanProcs(opts.withCmdline)], close: () => conn.handle.close() };
+  opts.log.info(`Failed to set/clear process event listen - errno ${conn.errno} - ${strerror(conn.reason)}; scanning /proc every ${PROCESS_SCAN_MS} ms`);
+  return scanWatch(opts.withCmdline, onEvents);
+}
+
 export function realTrackerIo(log: Logger): TrackerIo {
   const env = scriptEnv();
   const files = realTrackFilePorts(log);
@@ -62,7 +107,7 @@ export function realTrackerIo(log: Logger): TrackerIo {
     scriptIds,
     files: { resolve: files.resolve, read: files.read, watch: files.watch },
     initTrackFiles,
-    watchProcesses: (opts, onEvents) => scanWatch(opts.withCmdline, onEvents),
+    watchProcesses,
   };
 }
 
