@@ -112,7 +112,8 @@ export async function runTrackersOnce(cmd: DaemonCommand, windowS: number, warmu
       reactionMs.push((gone.tUs - t) / 1000);
       rmSync(c.flag0);
       const back = nowUs();
-      await waitFor(() => w.first(h.name, c.vip1, 'add', back), 20_000, 'VI_1 to take its VIP back', { pollMs: 20 });
+      // FAULT → BACKUP → MASTER after Master_Down_Interval (much longer on a loaded machine).
+      await waitFor(() => w.first(h.name, c.vip1, 'add', back), 90_000, 'VI_1 to take its VIP back', { pollMs: 20 });
     }
   } catch (e) {
     r.error = e instanceof Error ? e.message : String(e);

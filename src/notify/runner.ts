@@ -6,7 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { isSyscallError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { nio } from '../sys/nio.js';
 
 export interface ScriptRunner {
   /** Start the script; resolves with its exit status (or null on spawn error / timeout). */
@@ -155,7 +157,58 @@ export interface GroupScript {
   signalGroup(sig: 'SIGTERM' | 'SIGKILL'): void;
 }
 
+/**
+ * The native path (sys/nio.ts spawnGroup): posix_spawn does not copy the daemon's page tables
+ * as the fork behind child_process.spawn does, whose cost grows with the daemon's memory (a
+ * VRRP child with 1000 instances running 200 scripts a second: bench/RESULTS.md, trackers).
+ * The process ends when its pidfd turns readable; it is reaped then. Null when this path
+ * cannot serve (no absolute path, a user to switch to, no pidfd): child_process then does.
+ */
+function spawnGroupNative(argv: readonly string[], env: NodeJS.ProcessEnv): GroupScript | null {
+  const file = argv[0];
+  if (file === undefined || !file.startsWith('/')) return null;
+  const n = nio();
+  let pid: number;
+  let pidfd: number;
+  try {
+    [pid, pidfd] = n.spawnGroup(argv, Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`])));
+  } catch (e) {
+    if (isSyscallError(e)) return { done: Promise.resolve({ type: 'spawn-error', message: e.message }), signalGroup: () => undefined };
+    return null;
+  }
+  const done = new Promise<GroupExit>((resolve) => {
+    const finish = (): boolean => {
+      let r: null | [0 | 1, number];
+      try {
+        r = n.reap(pid);
+      } catch {
+        r = [1, 9];
+      }
+      if (r === null) return false;
+      resolve(r[0] === 0 ? { type: 'exited', status: r[1] } : { type: 'signaled', signal: r[1] });
+      return true;
+    };
+    if (pidfd < 0) {
+      const t = setInterval(() => {
+        if (finish()) clearInterval(t);
+      }, 20);
+      return;
+    }
+    const poller = new n.Poller(pidfd, () => {
+      if (!finish()) return;
+      poller.close();
+      n.close(pidfd);
+    });
+    poller.start(n.constants.POLLIN);
+  });
+  return { done, signalGroup: (sig) => killGroup(pid, sig) };
+}
+
 export function spawnGroupScript(argv: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv; readonly uid?: number; readonly gid?: number } = {}): GroupScript {
+  if ((opts.uid === undefined || opts.uid === process.getuid?.()) && (opts.gid === undefined || opts.gid === process.getgid?.())) {
+    const fast = spawnGroupNative(argv, opts.env ?? scriptEnv());
+    if (fast !== null) return fast;
+  }
   const [file, ...args] = argv;
   if (file === undefined) return { done: Promise.resolve({ type: 'spawn-error', message: 'empty command' }), signalGroup: () => undefined };
   const child = spawnInGroup(file, args, opts);

@@ -130,6 +130,14 @@ export interface NioAddon {
   ifIndexToName(ifindex: number): string;
   /** Affects the calling thread only. */
   setns(fd: number, nstype: number): void;
+  /**
+   * posix_spawn of argv[0] (no PATH search) as a new session and process group, stdio on
+   * /dev/null, signals at their defaults: [pid, pidfd] (pidfd −1 without pidfd_open). Throws
+   * the exec's error (ENOENT, EACCES).
+   */
+  spawnGroup(argv: readonly string[], envp: readonly string[]): [number, number];
+  /** waitid(WNOHANG) for a spawnGroup child: null while it runs, [0, status] exited, [1, signal] killed. */
+  reap(pid: number): null | [0 | 1, number];
   Poller: new (fd: number, cb: PollerCallback) => Poller;
   SignalWatcher: new (signum: number, cb: (signum: number) => void) => SignalWatcher;
   constants: Readonly<Record<ConstantName, number>>;
