@@ -45,6 +45,8 @@ const ADAPTERS = [
   'src/config/source/fs-reader.ts',
   'src/config/read-config.ts',
   'src/check/file-watch.ts',
+  // The thread that starts vrrp_scripts (posix_spawn off the event loop).
+  'src/notify/spawn-thread.ts',
   // VRRP trackers: vrrp_script processes, track_file reads and directory watches, /proc scans.
   'src/vrrp/trackers/tracker-io.ts',
   'src/vrrp/trackers/track-file-io.ts',

@@ -6,9 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { isSyscallError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { Worker } from 'node:worker_threads';
 import { nio } from '../sys/nio.js';
+import type { SpawnReply } from './spawn-thread.js';
 
 export interface ScriptRunner {
   /** Start the script; resolves with its exit status (or null on spawn error / timeout). */
@@ -157,51 +158,91 @@ export interface GroupScript {
   signalGroup(sig: 'SIGTERM' | 'SIGKILL'): void;
 }
 
+/** The spawning thread (spawn-thread.ts), started on first use; null once it failed. */
+let thread: { readonly worker: Worker; readonly pending: Map<number, (r: SpawnReply) => void>; seq: number } | null | undefined;
+
+function spawnThread(): NonNullable<typeof thread> | null {
+  if (thread !== undefined) return thread;
+  try {
+    const worker = new Worker(new URL('./spawn-thread.js', import.meta.url));
+    const t = { worker, pending: new Map<number, (r: SpawnReply) => void>(), seq: 0 };
+    worker.on('message', (r: SpawnReply) => {
+      t.pending.get(r.id)?.(r);
+      t.pending.delete(r.id);
+      // Held only while a request is out: an idle thread never keeps the process alive.
+      if (t.pending.size === 0) worker.unref();
+    });
+    worker.on('error', () => {
+      thread = null;
+      for (const [id, cb] of t.pending) cb({ id, code: 'ETHREAD', message: 'the spawning thread failed' });
+      t.pending.clear();
+    });
+    worker.unref();
+    thread = t;
+  } catch {
+    thread = null;
+  }
+  return thread;
+}
+
+/** Waits for the process's end on its pidfd (or polls without one), then reaps it. */
+function reapWhenDone(pid: number, pidfd: number, resolve: (e: GroupExit) => void): void {
+  const n = nio();
+  const finish = (): boolean => {
+    let r: null | [0 | 1, number];
+    try {
+      r = n.reap(pid);
+    } catch {
+      r = [1, 9];
+    }
+    if (r === null) return false;
+    resolve(r[0] === 0 ? { type: 'exited', status: r[1] } : { type: 'signaled', signal: r[1] });
+    return true;
+  };
+  if (pidfd < 0) {
+    const t = setInterval(() => {
+      if (finish()) clearInterval(t);
+    }, 20);
+    return;
+  }
+  const poller = new n.Poller(pidfd, () => {
+    if (!finish()) return;
+    poller.close();
+    n.close(pidfd);
+  });
+  poller.start(n.constants.POLLIN);
+}
+
 /**
- * The native path (sys/nio.ts spawnGroup): posix_spawn does not copy the daemon's page tables
- * as the fork behind child_process.spawn does, whose cost grows with the daemon's memory (a
- * VRRP child with 1000 instances running 200 scripts a second: bench/RESULTS.md, trackers).
- * The process ends when its pidfd turns readable; it is reaped then. Null when this path
- * cannot serve (no absolute path, a user to switch to, no pidfd): child_process then does.
+ * The native path (sys/nio.ts spawnGroup, on spawn-thread.ts): posix_spawn does not copy the
+ * daemon's page tables as the fork behind child_process.spawn does, whose cost grows with the
+ * daemon's memory (a VRRP child with 1000 instances running 200 scripts a second:
+ * bench/RESULTS.md, trackers), and the thread keeps its wait off the event loop. The process
+ * ends when its pidfd turns readable; it is reaped then. Null when this path cannot serve (no
+ * absolute path, a user to switch to, no thread): child_process then does.
  */
 function spawnGroupNative(argv: readonly string[], env: NodeJS.ProcessEnv): GroupScript | null {
   const file = argv[0];
   if (file === undefined || !file.startsWith('/')) return null;
-  const n = nio();
-  let pid: number;
-  let pidfd: number;
-  try {
-    [pid, pidfd] = n.spawnGroup(argv, Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`])));
-  } catch (e) {
-    if (isSyscallError(e)) return { done: Promise.resolve({ type: 'spawn-error', message: e.message }), signalGroup: () => undefined };
-    return null;
-  }
+  const t = spawnThread();
+  if (t === null) return null;
+  const id = ++t.seq;
+  t.worker.ref();
+  let pid: number | undefined;
+  const early: ('SIGTERM' | 'SIGKILL')[] = [];
   const done = new Promise<GroupExit>((resolve) => {
-    const finish = (): boolean => {
-      let r: null | [0 | 1, number];
-      try {
-        r = n.reap(pid);
-      } catch {
-        r = [1, 9];
+    t.pending.set(id, (r) => {
+      if ('code' in r) {
+        resolve({ type: 'spawn-error', message: r.message });
+        return;
       }
-      if (r === null) return false;
-      resolve(r[0] === 0 ? { type: 'exited', status: r[1] } : { type: 'signaled', signal: r[1] });
-      return true;
-    };
-    if (pidfd < 0) {
-      const t = setInterval(() => {
-        if (finish()) clearInterval(t);
-      }, 20);
-      return;
-    }
-    const poller = new n.Poller(pidfd, () => {
-      if (!finish()) return;
-      poller.close();
-      n.close(pidfd);
+      pid = r.pid;
+      for (const sig of early) killGroup(r.pid, sig);
+      reapWhenDone(r.pid, r.pidfd, resolve);
     });
-    poller.start(n.constants.POLLIN);
   });
-  return { done, signalGroup: (sig) => killGroup(pid, sig) };
+  t.worker.postMessage({ id, argv, envp: Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`])) });
+  return { done, signalGroup: (sig) => (pid === undefined ? void early.push(sig) : killGroup(pid, sig)) };
 }
 
 export function spawnGroupScript(argv: readonly string[], opts: { readonly env?: NodeJS.ProcessEnv; readonly uid?: number; readonly gid?: number } = {}): GroupScript {
