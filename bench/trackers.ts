@@ -23,6 +23,8 @@ import { nowUs, sleep } from '../test/lab/proc.js';
 import { VipWatcher } from '../test/lab/vip-watch.js';
 import { waitFor } from '../test/lab/wait.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, summarize, THEIRS, writeJson } from './common.js';
+import { scanProcs } from '../src/vrrp/trackers/process-scan.js';
+import { PROCESS_SCAN_MS } from '../src/vrrp/trackers/tracker-io.js';
 import { addInterfaces, PER_INTERFACE, readPidFile, scaleInstances, ticksPerSecond, vipCount, whileRunning } from './scale.js';
 
 const INSTANCES = 1000;
@@ -148,6 +150,16 @@ export function trackersReport(results: readonly TrackersResult[]): string {
   return lines.join('\n');
 }
 
+/** The /proc scan vrrp_track_process falls back to: ms per scan of this machine's process table, comm only and with cmdlines. */
+export function procScanCost(rounds = 200): { readonly processes: number; readonly commMs: number; readonly cmdlineMs: number } {
+  const time = (withCmdline: boolean): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) scanProcs(withCmdline);
+    return (performance.now() - t0) / rounds;
+  };
+  return { processes: scanProcs(false).size, commMs: time(false), cmdlineMs: time(true) };
+}
+
 export async function trackersBench(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const windowS = envNumber('BENCH_TRACKERS_WINDOW_S', 20, env);
   const warmupS = envNumber('BENCH_TRACKERS_WARMUP_S', 5, env);
@@ -159,6 +171,8 @@ export async function trackersBench(env: NodeJS.ProcessEnv = process.env): Promi
     results.push(r);
     console.error(`[trackers] ${cmd.label}: CPU self ${fmt(r.selfCpuPct, 2)} % + scripts ${fmt(r.scriptsCpuPct, 2)} %, ${fmt(r.runsPerS)} runs/s, reaction ${r.reactionMs.map((x) => x.toFixed(0)).join(', ')} ms${r.error ? ` ERROR ${r.error}` : ''}`);
   }
-  writeJson(join(out, 'results.json'), results);
-  return [`## trackers (VRRPv3, advert_int 1; window ${windowS} s after ${warmupS} s warm-up)`, '', trackersReport(results)].join('\n');
+  const scan = procScanCost();
+  writeJson(join(out, 'results.json'), { results, scan });
+  const scanLine = `/proc scan (vrrp_track_process outside the initial namespace, every ${PROCESS_SCAN_MS} ms): ${scan.processes} processes, ${fmt(scan.commMs, 2)} ms per scan (${fmt((scan.commMs / PROCESS_SCAN_MS) * 100, 2)} % of a core), ${fmt(scan.cmdlineMs, 2)} ms with command lines`;
+  return [`## trackers (VRRPv3, advert_int 1; window ${windowS} s after ${warmupS} s warm-up)`, '', trackersReport(results), '', scanLine].join('\n');
 }

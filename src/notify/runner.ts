@@ -158,14 +158,24 @@ export interface GroupScript {
   signalGroup(sig: 'SIGTERM' | 'SIGKILL'): void;
 }
 
-/** The spawning thread (spawn-thread.ts), started on first use; null once it failed. */
-let thread: { readonly worker: Worker; readonly pending: Map<number, (r: SpawnReply) => void>; seq: number } | null | undefined;
+interface SpawnThread {
+  readonly worker: Worker;
+  readonly pending: Map<number, (r: SpawnReply) => void>;
+}
 
-function spawnThread(): NonNullable<typeof thread> | null {
-  if (thread !== undefined) return thread;
+/**
+ * Spawning threads (spawn-thread.ts), started on first use. Several: each posix_spawn waits for
+ * its child's exec, which on a loaded machine is a scheduling delay, and the waits overlap.
+ */
+export const SPAWN_THREADS = 4;
+const threads: SpawnThread[] = [];
+let threadsFailed = false;
+let spawnSeq = 0;
+
+function newThread(): SpawnThread | null {
   try {
     const worker = new Worker(new URL('./spawn-thread.js', import.meta.url));
-    const t = { worker, pending: new Map<number, (r: SpawnReply) => void>(), seq: 0 };
+    const t: SpawnThread = { worker, pending: new Map() };
     worker.on('message', (r: SpawnReply) => {
       t.pending.get(r.id)?.(r);
       t.pending.delete(r.id);
@@ -173,16 +183,29 @@ function spawnThread(): NonNullable<typeof thread> | null {
       if (t.pending.size === 0) worker.unref();
     });
     worker.on('error', () => {
-      thread = null;
+      threadsFailed = true;
       for (const [id, cb] of t.pending) cb({ id, code: 'ETHREAD', message: 'the spawning thread failed' });
       t.pending.clear();
     });
     worker.unref();
-    thread = t;
+    return t;
   } catch {
-    thread = null;
+    threadsFailed = true;
+    return null;
   }
-  return thread;
+}
+
+/** The least busy thread, a new one while fewer than SPAWN_THREADS are busy; null once one failed. */
+function spawnThread(): SpawnThread | null {
+  if (threadsFailed) return null;
+  const idle = threads.find((t) => t.pending.size === 0);
+  if (idle) return idle;
+  if (threads.length < SPAWN_THREADS) {
+    const t = newThread();
+    if (t) threads.push(t);
+    return t;
+  }
+  return threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
 }
 
 /** Waits for the process's end on its pidfd (or polls without one), then reaps it. */
@@ -226,7 +249,7 @@ function spawnGroupNative(argv: readonly string[], env: NodeJS.ProcessEnv): Grou
   if (file === undefined || !file.startsWith('/')) return null;
   const t = spawnThread();
   if (t === null) return null;
-  const id = ++t.seq;
+  const id = ++spawnSeq;
   t.worker.ref();
   let pid: number | undefined;
   const early: ('SIGTERM' | 'SIGKILL')[] = [];
