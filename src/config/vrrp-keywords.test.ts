@@ -147,6 +147,24 @@ const rows: readonly Row[] = [
     },
     diags: [],
   },
+  {
+    name: 'global_tracking keeps weighted member trackers (2.2.7 takes it as sync_group_tracking_weight); a weighted member track_interface is unweighted',
+    text: `${SECURE}vrrp_script a {\nscript /bin/a\nweight 5\n}\nvrrp_sync_group G {\ngroup {\nVI_1\nVI_2\n}\nglobal_tracking\n}\nvrrp_sync_group H {\ngroup {\nVI_3\nVI_4\n}\n}\n${vi('track_script {\na\n}')}${vi('', 'VI_2', 8)}${vi('track_interface {\neth1 weight 10 reverse\n}', 'VI_3', 9)}${vi('', 'VI_4', 10)}`,
+    check: (r) => {
+      assert.deepEqual(ix(r).trackScripts.map((t) => [t.name, t.weight]), [['a', 5]]);
+      assert.deepEqual(ix(r, 2).trackInterfaces, [{ name: 'eth1', weight: 0, reverse: false }]);
+    },
+    diags: [
+      '(G) global_tracking is deprecated. Use track_interface/script/file/bfd/process in the sync group and sync_group_tracking_weight',
+      '(VI_3) ignoring eth1 tracked interface weight due to SYNC group',
+    ],
+  },
+  {
+    name: 'an address owner drops a weighted track_interface',
+    text: `${vi('priority 255\ntrack_interface {\neth1 weight 10\neth2\n}')}`,
+    check: (r) => assert.deepEqual(ix(r).trackInterfaces, [{ name: 'eth2', weight: 0, reverse: false }]),
+    diags: ['(VI_1) ignoring eth1 tracked interface due to address owner'],
+  },
   // ---- routes and rules
   {
     name: 'static_routes grammar; gw/or deprecated; untrackable routes',
