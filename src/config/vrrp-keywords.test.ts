@@ -165,6 +165,15 @@ const rows: readonly Row[] = [
     check: (r) => assert.deepEqual(ix(r).trackInterfaces, [{ name: 'eth2', weight: 0, reverse: false }]),
     diags: ['(VI_1) ignoring eth1 tracked interface due to address owner'],
   },
+  {
+    name: 'a track_* line naming a tracker defined further down the file is not found (keepalived resolves it as it reads it)',
+    text: `${SECURE}${vi('track_script {\nlater\n}\ntrack_file {\nlaterf\n}')}vrrp_script later {\nscript /bin/a\n}\ntrack_file laterf {\nfile /run/f\n}\n`,
+    check: (r) => {
+      assert.deepEqual(ix(r).trackScripts, []);
+      assert.deepEqual(ix(r).trackFiles, []);
+    },
+    diags: ['(VI_1) track script later not found, ignoring...', '(VI_1) track file laterf not found, ignoring...'],
+  },
   // ---- routes and rules
   {
     name: 'static_routes grammar; gw/or deprecated; untrackable routes',

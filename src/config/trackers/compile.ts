@@ -5,7 +5,7 @@
  * removed from sync-group members unless sync_group_tracking_weight, and from address
  * owners). Pure; Debian 2.2.7's wording (`keepalived -t`).
  */
-import type { Draft, ScriptSpec } from '../common.js';
+import type { Draft, ScriptSpec, SourceLoc } from '../common.js';
 import type { DiagSink } from '../diagnostics.js';
 import type { GlobalDefs } from '../global-defs/model.js';
 import { plainFields } from '../keywords/table.js';
@@ -94,9 +94,13 @@ const BLOCK: Record<Kind, string> = { trackScripts: 'vrrp_script', trackFiles: '
 
 interface Tracked {
   readonly name: string;
+  readonly loc: SourceLoc;
   readonly weight: number;
   readonly reverse: boolean;
 }
+
+/** Whether `a` comes after `b` in the same file (another file's order is not known here). */
+const after = (a: SourceLoc, b: SourceLoc): boolean => a.file === b.file && (a.line > b.line || (a.line === b.line && a.col > b.col));
 
 function pool(t: Trackers, k: Kind): readonly Tracked[] {
   switch (k) {
@@ -121,8 +125,11 @@ export function resolveTrackerRefs(owner: string, refs: Draft<TrackerRefs>, t: T
     const out: TrackerRef[] = [];
     for (const r of refs[k] ?? []) {
       const tracker = pool(t, k).find((x) => x.name === r.name);
-      if (!tracker) {
-        diags.warn('KA_CFG_TRACKER_UNKNOWN', `(${owner}) track ${NOUN[k]} ${r.name} not found, ignoring...`, r.loc, { hint: `no ${BLOCK[k]} block named '${r.name}'` });
+      // keepalived 2.2.7 resolves a track_* line as it reads it: a block defined further down
+      // the file is not found yet, and the line is dropped.
+      if (!tracker || after(tracker.loc, r.loc)) {
+        const hint = tracker ? `keepalived resolves this line when it reads it: define ${BLOCK[k]} ${r.name} above it` : `no ${BLOCK[k]} block named '${r.name}'`;
+        diags.warn('KA_CFG_TRACKER_UNKNOWN', `(${owner}) track ${NOUN[k]} ${r.name} not found, ignoring...`, r.loc, { hint });
         continue;
       }
       const weight = r.weight ?? tracker.weight;
