@@ -32,6 +32,8 @@ const ADAPTERS = [
   'src/watchdog/parent.ts',
   'src/watchdog/child-entry.ts',
   'src/watchdog/supervisor.ts',
+  // Builds the parent's notify socket and control socket and joins them to the supervisors.
+  'src/watchdog/parent-services.ts',
   'src/watchdog/process-logger.ts',
   // The process clock itself.
   'src/core/real-clock.ts',

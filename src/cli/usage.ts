@@ -2,11 +2,16 @@
  * `-h` and `-v` texts. The option list mirrors keepalived(8) so operators recognise it;
  * keepalived-ts extensions are listed last and marked as such.
  */
-import { VERSION_BANNER } from '../process/version.js';
+import { COMPAT_VERSION, KTS_VERSION } from '../process/version.js';
 
+/**
+ * `-v` (on stderr, as keepalived). The first line's second word is the keepalived version
+ * whose behaviour and file formats we reproduce: tools such as keepalived exporters parse it
+ * (`Keepalived vX.Y.Z`) to choose the signals and dump formats they expect.
+ */
 export function versionText(): string {
   return [
-    VERSION_BANNER,
+    `Keepalived v${COMPAT_VERSION} (keepalived-ts v${KTS_VERSION})`,
     '',
     `Running on Node.js ${process.version} (${process.platform}/${process.arch})`,
     'keepalived-ts is a TypeScript re-implementation of keepalived; it is not affiliated with the keepalived project.',

@@ -60,7 +60,7 @@ export type PollerCallback = (err: Error | null, events: number) => void;
 
 /** Names exported by the addon's constants table (values are the host's, ETH_P_* in host order). */
 export type ConstantName =
-  | 'AF_UNSPEC' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET' | 'AF_NETLINK'
+  | 'AF_UNSPEC' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET' | 'AF_NETLINK' | 'AF_UNIX'
   | 'SOCK_STREAM' | 'SOCK_DGRAM' | 'SOCK_RAW' | 'SOCK_NONBLOCK' | 'SOCK_CLOEXEC'
   | 'SOL_SOCKET' | 'SOL_IP' | 'SOL_IPV6' | 'SOL_PACKET' | 'SOL_NETLINK' | 'SOL_ICMPV6'
   | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_ICMP' | 'IPPROTO_ICMPV6' | 'IPPROTO_TCP' | 'IPPROTO_UDP'
@@ -75,6 +75,7 @@ export type ConstantName =
   | 'SO_DEBUG' | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_TYPE' | 'SO_ERROR' | 'SO_BROADCAST' | 'SO_SNDBUF'
   | 'SO_RCVBUF' | 'SO_SNDBUFFORCE' | 'SO_RCVBUFFORCE' | 'SO_KEEPALIVE' | 'SO_PRIORITY' | 'SO_BINDTODEVICE'
   | 'SO_TIMESTAMPNS' | 'SCM_TIMESTAMPNS' | 'SO_MARK' | 'SO_PROTOCOL' | 'SO_DOMAIN' | 'SO_ATTACH_FILTER'
+  | 'SO_PEERCRED' | 'SO_PASSCRED'
   | 'NETLINK_ROUTE' | 'NETLINK_GENERIC' | 'NETLINK_ADD_MEMBERSHIP' | 'NETLINK_DROP_MEMBERSHIP'
   | 'NETLINK_PKTINFO' | 'NETLINK_BROADCAST_ERROR' | 'NETLINK_NO_ENOBUFS' | 'NETLINK_LISTEN_ALL_NSID'
   | 'NETLINK_CAP_ACK' | 'NETLINK_EXT_ACK' | 'NETLINK_GET_STRICT_CHK'
@@ -98,6 +99,10 @@ export interface NioAddon {
    * Optional: an addon built before it was added lacks it (callers fall back).
    */
   connect?(fd: number, sockaddr: Uint8Array): number;
+  /** listen(2). */
+  listen(fd: number, backlog: number): void;
+  /** accept4(2) (non-blocking, close-on-exec): the new fd, or -1 when none is pending. */
+  accept(fd: number): number;
   /** AF_PACKET: sockaddr_ll with the interface MAC; AF_NETLINK: sockaddr_nl with the port id. */
   getsockname(fd: number): Buffer;
   /** Returns bytes sent, or -1 on EAGAIN/ENOBUFS (retry later). Other errors throw. */
