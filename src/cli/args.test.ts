@@ -159,3 +159,17 @@ test('--json goes with -t; alone it is warned and ignored', () => {
   assert.equal(alone.value.command.type, 'run');
   assert.deepEqual(alone.value.warnings, ['--json only applies to -t/--config-test: ignored']);
 });
+
+test('status: its own --json/--socket, one instance name, and the daemon flags (-p finds the socket)', () => {
+  const r = parseArgs(['status', '-n', '-l', '-p', '/run/k1.pid', '--json', 'VI_1']);
+  assert.ok(r.ok);
+  const c = r.value.command;
+  assert.equal(c.type, 'status');
+  assert.ok(c.type === 'status' && c.json && c.instance === 'VI_1' && c.options.pidFile === '/run/k1.pid' && c.socket === undefined);
+  assert.deepEqual(r.value.warnings, []);
+  const s = parseArgs(['status', '--socket=/tmp/x.ctl']);
+  assert.ok(s.ok && s.value.command.type === 'status' && s.value.command.socket === '/tmp/x.ctl' && !s.value.command.json);
+  assert.equal(parseArgs(['status', 'VI_1', 'VI_2']).ok, false);
+  assert.equal(parseArgs(['status', '--socket']).ok, false);
+  assert.equal(parseArgs(['status', '-h']).ok, false);
+});
