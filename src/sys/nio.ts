@@ -131,22 +131,28 @@ export interface NioAddon {
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/sys/ → ../../native; dist/src/sys/ → ../../../native (dist mirrors the repo root).
-const candidates = [
-  resolve(here, '../../native/build/Release/nio.node'),
-  resolve(here, '../../../native/build/Release/nio.node'),
-];
+const nativeDirs = [resolve(here, '../../native'), resolve(here, '../../../native')];
 
 let cached: NioAddon | undefined;
 
-/** The addon, loaded on first use; throws a clear error if it was not built. */
+/**
+ * The addon, loaded on first use: native/build/Release (compiled here) first, else the
+ * prebuilt one for this platform and arch (native/prebuilds/, as node-gyp-build chooses);
+ * throws a clear error when neither exists.
+ */
 export function nio(): NioAddon {
   if (cached) return cached;
-  const path = candidates.find((p) => existsSync(p));
-  if (!path) {
-    throw new Error(`native addon not built (looked in ${candidates.join(', ')}); run \`node scripts/build-native.mjs\``);
+  const dir = nativeDirs.find((d) => existsSync(resolve(d, 'build/Release/nio.node')) || existsSync(resolve(d, 'prebuilds')));
+  if (!dir) {
+    throw new Error(`native addon not built (looked in ${nativeDirs.join(', ')}); run \`node scripts/build-native.mjs\``);
   }
   const require = createRequire(import.meta.url);
-  cached = require(path) as NioAddon;
+  const build = resolve(dir, 'build/Release/nio.node');
+  if (existsSync(build)) cached = require(build) as NioAddon;
+  else {
+    const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+    cached = require(nodeGypBuild.resolve(dir)) as NioAddon;
+  }
   return cached;
 }
 
