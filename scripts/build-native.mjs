@@ -8,6 +8,7 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp } from './node-gyp-path.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
@@ -33,15 +34,6 @@ if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.in
   process.exit(0);
 }
 
-function findNodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
-    '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
-  ];
-  return candidates.find((c) => c && existsSync(c));
-}
 
 if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
   console.error(`build-native: Node headers not found under ${nodedir}/include/node (install nodejs headers)`);

@@ -7,11 +7,12 @@
 // of native/ so the developer's native/build is left alone.
 // Run: node scripts/prebuild.mjs [--arch=x64,arm64]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp } from './node-gyp-path.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const native = join(root, 'native');
@@ -27,15 +28,6 @@ const CROSS = {
 const archArg = process.argv.find((a) => a.startsWith('--arch='));
 const archs = archArg ? archArg.slice('--arch='.length).split(',') : ['x64', 'arm64'];
 
-function findNodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
-    '/usr/local/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
-  ];
-  return candidates.find((c) => c && existsSync(c));
-}
 
 const onPath = (cmd) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' }).status === 0;
 
