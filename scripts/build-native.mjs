@@ -45,4 +45,5 @@ if (!gyp) {
   process.exit(1);
 }
 const r = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`], { cwd: nativeDir, stdio: 'inherit' });
+if (r.status !== 0) console.error('build-native: compiling the addon failed; it needs a C compiler, make and python3: apt-get install -y g++ make python3');
 process.exit(r.status ?? 1);
