@@ -28,9 +28,9 @@ const conf = (prio: number, extra: readonly string[] = []): string =>
     ],
   });
 
-/** A VRRP instance and a virtual server, so that both children run. */
+/** A VRRP instance and a virtual server, so that both children run; keepalived's process names. */
 const confWithChecker = (): string =>
-  `${conf(100)}virtual_server 198.51.100.80 80 {\n    delay_loop 1\n    lb_kind NAT\n    protocol TCP\n    real_server 192.0.2.11 8080 {\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n}\n`;
+  `${conf(100, ['process_names', 'vrrp_process_name lb-vrrp'])}virtual_server 198.51.100.80 80 {\n    delay_loop 1\n    lb_kind NAT\n    protocol TCP\n    real_server 192.0.2.11 8080 {\n        TCP_CHECK {\n            connect_timeout 1\n        }\n    }\n}\n`;
 
 async function withLab(body: (lab: Lab, dir: string) => Promise<void>): Promise<void> {
   const lab = createLab(1, 'sdn');
@@ -44,6 +44,8 @@ async function withLab(body: (lab: Lab, dir: string) => Promise<void>): Promise<
 }
 
 const environOf = (pid: number): string[] => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+/** What ps shows as the command (process.title rewrites argv). */
+const titleOf = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
 
 test('READY=1 after start-up, RELOADING=1/READY=1 around good and bad reloads, STOPPING=1; children never see NOTIFY_SOCKET', () =>
   withLab(async (lab, dir) => {
@@ -60,6 +62,8 @@ test('READY=1 after start-up, RELOADING=1/READY=1 around good and bad reloads, S
       for (const child of childrenOf(main ?? 0)) {
         assert.equal(environOf(child).some((e) => e.startsWith('NOTIFY_SOCKET=')), false, 'children must not talk to systemd');
       }
+      assert.equal(titleOf(main ?? 0), 'keepalived-ts');
+      assert.equal(titleOf(Number(readFileSync(d.vrrpPidFile, 'utf8'))), 'keepalived-ts: vrrp');
       // STATUS= follows the instances' states.
       await listener.waitFor(/^STATUS=2 BACKUP/);
       await listener.waitFor(/^STATUS=2 MASTER/);
@@ -105,6 +109,7 @@ test('WATCHDOG=1 every half WatchdogSec while both children answer the heartbeat
       const checker = Number(readFileSync(d.checkPidFile, 'utf8').trim());
       const vrrp = Number(readFileSync(d.vrrpPidFile, 'utf8').trim());
       assert.ok(checker > 1 && vrrp > 1 && isAlive(checker) && isAlive(vrrp), 'VRRP and checker children run');
+      assert.deepEqual([titleOf(d.mainPid() ?? 0), titleOf(vrrp), titleOf(checker)], ['keepalived', 'lb-vrrp', 'keepalived_ipvs'], 'process_names and vrrp_process_name');
       await sleep(1500);
       const fed = listener.matching(/^WATCHDOG=1$/).length;
       assert.ok(fed >= 3, `fed every ~300 ms while healthy (got ${fed} in 1.5 s)`);
