@@ -35,12 +35,16 @@ const ADAPTERS = [
   // Builds the parent's notify socket and control socket and joins them to the supervisors.
   'src/watchdog/parent-services.ts',
   'src/watchdog/process-logger.ts',
+  // Real-time signals Node cannot name: caught through the addon's uv_signal watcher.
+  'src/watchdog/rt-signals.ts',
+  // -t's look at the host: interfaces, script files, accounts, network namespaces.
+  'src/cli/host-probe.ts',
   // The process clock itself.
   'src/core/real-clock.ts',
   // Files: pid files, notify FIFOs, config sources, FILE_CHECK's watched file.
   'src/watchdog/pidfile.ts',
   'src/notify/fifo-writer.ts',
-  'src/config/read-source.ts',
+  'src/config/source/fs-reader.ts',
   'src/config/read-config.ts',
   'src/check/file-watch.ts',
   // SMTP alerts: a TCP client with its own dialogue deadlines and the Date header.

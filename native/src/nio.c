@@ -1,7 +1,8 @@
 /*
  * nio: the project's only native code. Thin N-API wrappers over socket syscalls plus a
  * uv_poll watcher, so raw IPv4/IPv6 (VRRP), AF_PACKET (GARP), ICMPv6 (NA) and netlink
- * sockets live on Node's event loop. No protocol knowledge here: sockaddrs, cmsg
+ * sockets live on Node's event loop, and a uv_signal watcher for the signals Node cannot
+ * name (real-time ones). No protocol knowledge here: sockaddrs, cmsg
  * payloads and packets are raw bytes encoded and decoded in TypeScript (src/sys/).
  *
  * Conventions: every fd is SOCK_NONBLOCK|SOCK_CLOEXEC; a failing syscall throws an
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
@@ -523,22 +525,27 @@ static napi_value nio_setns(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* ---- Poller: uv_poll_t on the env's loop --------------------------------------- */
+/* ---- Watchers: uv_poll_t (Poller) and uv_signal_t (SignalWatcher) on the env's loop ---- */
 
 enum { P_OPEN, P_CLOSING, P_CLOSED };
 
 typedef struct {
-  uv_poll_t handle;
+  union {
+    uv_handle_t base;
+    uv_poll_t poll;
+    uv_signal_t signal;
+  } h;
+  bool is_signal;
   napi_env env;
   napi_ref self; /* strong while the handle is open, so the JS object outlives it */
   napi_ref cb;
   napi_async_context actx;
   int state;
   bool finalized; /* env teardown freed the JS side while the handle was open */
-} poller_t;
+} watcher_t;
 
-static void poller_on_close(uv_handle_t *h) {
-  poller_t *p = h->data;
+static void watcher_on_close(uv_handle_t *h) {
+  watcher_t *p = h->data;
   p->state = P_CLOSED;
   if (p->finalized) {
     free(p);
@@ -549,38 +556,36 @@ static void poller_on_close(uv_handle_t *h) {
   napi_delete_reference(p->env, p->self); /* the finalizer frees p once the object is collected */
 }
 
-static void poller_finalize(napi_env env, void *data, void *hint) {
+static void watcher_close(watcher_t *p) {
+  if (p->state != P_OPEN) return;
+  if (p->is_signal)
+    uv_signal_stop(&p->h.signal);
+  else
+    uv_poll_stop(&p->h.poll);
+  p->state = P_CLOSING;
+  uv_close(&p->h.base, watcher_on_close);
+}
+
+static void watcher_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  poller_t *p = data;
+  watcher_t *p = data;
   if (p->state == P_CLOSED) {
     free(p);
     return;
   }
   p->finalized = true;
-  if (p->state == P_OPEN) {
-    uv_poll_stop(&p->handle);
-    p->state = P_CLOSING;
-    uv_close((uv_handle_t *)&p->handle, poller_on_close);
-  }
+  watcher_close(p);
 }
 
-static void poller_on_event(uv_poll_t *h, int status, int events) {
-  poller_t *p = h->data;
+/* Calls the JS callback with make_callback (not call_function) so nextTick/promise jobs
+ * run after each event; an exception is reported as uncaught. */
+static void watcher_call(watcher_t *p, size_t argc, napi_value *argv) {
   napi_env env = p->env;
-  if (p->state != P_OPEN || p->finalized) return;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value self, cb, argv[2], result;
+  napi_value self, cb, result;
   napi_get_reference_value(env, p->self, &self);
   napi_get_reference_value(env, p->cb, &cb);
-  if (status < 0)
-    argv[0] = make_sys_error(env, "uv_poll", uv_err_name(status), status, uv_strerror(status));
-  else
-    napi_get_null(env, &argv[0]);
-  napi_create_int32(env, events, &argv[1]);
-  /* make_callback (not call_function) so nextTick/promise jobs run after each event. */
-  if (napi_make_callback(env, p->actx, self, cb, 2, argv, &result) != napi_ok) {
+  if (napi_make_callback(env, p->actx, self, cb, argc, argv, &result) != napi_ok) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (pending) {
@@ -589,52 +594,73 @@ static void poller_on_event(uv_poll_t *h, int status, int events) {
       napi_fatal_exception(env, exc);
     }
   }
+}
+
+static void poller_on_event(uv_poll_t *h, int status, int events) {
+  watcher_t *p = h->data;
+  napi_env env = p->env;
+  if (p->state != P_OPEN || p->finalized) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[2];
+  if (status < 0)
+    argv[0] = make_sys_error(env, "uv_poll", uv_err_name(status), status, uv_strerror(status));
+  else
+    napi_get_null(env, &argv[0]);
+  napi_create_int32(env, events, &argv[1]);
+  watcher_call(p, 2, argv);
   napi_close_handle_scope(env, scope);
 }
 
-static poller_t *poller_unwrap(napi_env env, napi_value self) {
-  poller_t *p = NULL;
+static void signal_on_event(uv_signal_t *h, int signum) {
+  watcher_t *p = h->data;
+  napi_env env = p->env;
+  if (p->state != P_OPEN || p->finalized) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[1];
+  napi_create_int32(env, signum, &argv[0]);
+  watcher_call(p, 1, argv);
+  napi_close_handle_scope(env, scope);
+}
+
+static watcher_t *watcher_unwrap(napi_env env, napi_value self) {
+  watcher_t *p = NULL;
   if (napi_unwrap(env, self, (void **)&p) != napi_ok || !p) {
-    napi_throw_type_error(env, "ERR_INVALID_THIS", "not a Poller");
+    napi_throw_type_error(env, "ERR_INVALID_THIS", "not a native watcher");
     return NULL;
   }
   return p;
 }
 
-static napi_value poller_ctor(napi_env env, napi_callback_info info) {
-  ARGS(2);
+/* Shared constructor checks: called with new, argv[0] an int, argv[1] a function. */
+static bool watcher_ctor_args(napi_env env, napi_callback_info info, napi_value *argv, const char *what,
+                              const char *arg0, int32_t *n) {
   napi_value target;
-  CHECK(napi_get_new_target(env, info, &target));
-  if (!target) {
-    napi_throw_type_error(env, "ERR_CONSTRUCT_CALL_REQUIRED", "Poller must be called with new");
-    return NULL;
+  if (napi_get_new_target(env, info, &target) != napi_ok || !target) {
+    napi_throw_type_error(env, "ERR_CONSTRUCT_CALL_REQUIRED", what);
+    return false;
   }
-  int32_t fd;
-  if (!arg_int(env, argv[0], "fd", &fd)) return NULL;
+  if (!arg_int(env, argv[0], arg0, n)) return false;
   napi_valuetype t;
   napi_typeof(env, argv[1], &t);
   if (t != napi_function) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "callback must be a function");
-    return NULL;
+    return false;
   }
-  uv_loop_t *loop;
-  CHECK(napi_get_uv_event_loop(env, &loop));
-  poller_t *p = calloc(1, sizeof *p);
-  if (!p) return throw_errno(env, "uv_poll_init", ENOMEM);
-  int r = uv_poll_init(loop, &p->handle, fd);
-  if (r < 0) {
-    free(p);
-    napi_throw(env, make_sys_error(env, "uv_poll_init", uv_err_name(r), r, uv_strerror(r)));
-    return NULL;
-  }
-  p->handle.data = p;
+  return true;
+}
+
+/* Ties an initialised handle to its JS object; the handle's data is set here. */
+static napi_value watcher_wrap(napi_env env, napi_value self, watcher_t *p, napi_value cb, const char *name) {
+  p->h.base.data = p;
   p->env = env;
-  napi_value name;
-  napi_create_string_utf8(env, "nio.Poller", NAPI_AUTO_LENGTH, &name);
-  if (napi_wrap(env, self, p, poller_finalize, NULL, NULL) != napi_ok ||
+  napi_value js_name;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &js_name);
+  if (napi_wrap(env, self, p, watcher_finalize, NULL, NULL) != napi_ok ||
       napi_create_reference(env, self, 1, &p->self) != napi_ok ||
-      napi_create_reference(env, argv[1], 1, &p->cb) != napi_ok ||
-      napi_async_init(env, self, name, &p->actx) != napi_ok) {
+      napi_create_reference(env, cb, 1, &p->cb) != napi_ok ||
+      napi_async_init(env, self, js_name, &p->actx) != napi_ok) {
     /* Not reachable in practice; the handle is left to the finalizer path. */
     throw_napi_failure(env);
     return NULL;
@@ -642,50 +668,99 @@ static napi_value poller_ctor(napi_env env, napi_callback_info info) {
   return self;
 }
 
+static napi_value poller_ctor(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t fd;
+  if (!watcher_ctor_args(env, info, argv, "Poller must be called with new", "fd", &fd)) return NULL;
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  watcher_t *p = calloc(1, sizeof *p);
+  if (!p) return throw_errno(env, "uv_poll_init", ENOMEM);
+  int r = uv_poll_init(loop, &p->h.poll, fd);
+  if (r < 0) {
+    free(p);
+    napi_throw(env, make_sys_error(env, "uv_poll_init", uv_err_name(r), r, uv_strerror(r)));
+    return NULL;
+  }
+  return watcher_wrap(env, self, p, argv[1], "nio.Poller");
+}
+
+/*
+ * SignalWatcher(signum, cb): catches `signum` with libuv's process-wide handler (the one
+ * Node uses for the signals it names), so signals Node has no name for — the real-time
+ * ones keepalived(8) gives meanings to — neither kill the process nor go unseen. Started at
+ * once, unref'd (it never keeps the loop alive); close() restores the default action.
+ */
+static napi_value signal_ctor(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t signum;
+  if (!watcher_ctor_args(env, info, argv, "SignalWatcher must be called with new", "signum", &signum)) return NULL;
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  watcher_t *p = calloc(1, sizeof *p);
+  if (!p) return throw_errno(env, "uv_signal_init", ENOMEM);
+  p->is_signal = true;
+  int r = uv_signal_init(loop, &p->h.signal);
+  if (r < 0) {
+    free(p);
+    napi_throw(env, make_sys_error(env, "uv_signal_init", uv_err_name(r), r, uv_strerror(r)));
+    return NULL;
+  }
+  p->h.base.data = p;
+  r = uv_signal_start(&p->h.signal, signal_on_event, signum);
+  if (r < 0) {
+    /* The handle is initialised: it has to go through uv_close. */
+    p->finalized = true;
+    p->state = P_CLOSING;
+    uv_close(&p->h.base, watcher_on_close);
+    napi_throw(env, make_sys_error(env, "uv_signal_start", uv_err_name(r), r, uv_strerror(r)));
+    return NULL;
+  }
+  uv_unref(&p->h.base);
+  return watcher_wrap(env, self, p, argv[1], "nio.SignalWatcher");
+}
+
 static napi_value poller_start(napi_env env, napi_callback_info info) {
   ARGS(1);
-  poller_t *p = poller_unwrap(env, self);
+  watcher_t *p = watcher_unwrap(env, self);
   int32_t events;
   if (!p || !arg_int(env, argv[0], "events", &events)) return NULL;
-  if (p->state != P_OPEN) {
+  if (p->state != P_OPEN || p->is_signal) {
     napi_throw_error(env, "ERR_NIO_CLOSED", "Poller is closed");
     return NULL;
   }
-  int r = uv_poll_start(&p->handle, events, poller_on_event);
+  int r = uv_poll_start(&p->h.poll, events, poller_on_event);
   if (r < 0) napi_throw(env, make_sys_error(env, "uv_poll_start", uv_err_name(r), r, uv_strerror(r)));
   return NULL;
 }
 
 static napi_value poller_stop(napi_env env, napi_callback_info info) {
   ARGS(0);
-  poller_t *p = poller_unwrap(env, self);
-  if (p && p->state == P_OPEN) uv_poll_stop(&p->handle);
+  watcher_t *p = watcher_unwrap(env, self);
+  if (p && p->state == P_OPEN && !p->is_signal) uv_poll_stop(&p->h.poll);
   return NULL;
 }
 
-static napi_value poller_ref(napi_env env, napi_callback_info info) {
+static napi_value watcher_ref(napi_env env, napi_callback_info info) {
   ARGS(0);
-  poller_t *p = poller_unwrap(env, self);
-  if (p && p->state == P_OPEN) uv_ref((uv_handle_t *)&p->handle);
+  watcher_t *p = watcher_unwrap(env, self);
+  if (p && p->state == P_OPEN) uv_ref(&p->h.base);
   return NULL;
 }
 
-static napi_value poller_unref(napi_env env, napi_callback_info info) {
+static napi_value watcher_unref(napi_env env, napi_callback_info info) {
   ARGS(0);
-  poller_t *p = poller_unwrap(env, self);
-  if (p && p->state == P_OPEN) uv_unref((uv_handle_t *)&p->handle);
+  watcher_t *p = watcher_unwrap(env, self);
+  if (p && p->state == P_OPEN) uv_unref(&p->h.base);
   return NULL;
 }
 
-/* Must run before close(fd): a reused fd under a live poll gets someone else's events. */
-static napi_value poller_close(napi_env env, napi_callback_info info) {
+/* A Poller must be closed before close(fd): a reused fd under a live poll gets someone
+ * else's events. */
+static napi_value watcher_close_js(napi_env env, napi_callback_info info) {
   ARGS(0);
-  poller_t *p = poller_unwrap(env, self);
-  if (p && p->state == P_OPEN) {
-    uv_poll_stop(&p->handle);
-    p->state = P_CLOSING;
-    uv_close((uv_handle_t *)&p->handle, poller_on_close);
-  }
+  watcher_t *p = watcher_unwrap(env, self);
+  if (p) watcher_close(p);
   return NULL;
 }
 
@@ -761,19 +836,29 @@ static napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
     {"start", NULL, poller_start, NULL, NULL, NULL, napi_default_method, NULL},
     {"stop", NULL, poller_stop, NULL, NULL, NULL, napi_default_method, NULL},
-    {"ref", NULL, poller_ref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"unref", NULL, poller_unref, NULL, NULL, NULL, napi_default_method, NULL},
-    {"close", NULL, poller_close, NULL, NULL, NULL, napi_default_method, NULL},
+    {"ref", NULL, watcher_ref, NULL, NULL, NULL, napi_default_method, NULL},
+    {"unref", NULL, watcher_unref, NULL, NULL, NULL, napi_default_method, NULL},
+    {"close", NULL, watcher_close_js, NULL, NULL, NULL, napi_default_method, NULL},
   };
   napi_value cls;
   CHECK(napi_define_class(env, "Poller", NAPI_AUTO_LENGTH, poller_ctor, NULL,
                           sizeof methods / sizeof methods[0], methods, &cls));
   CHECK(napi_set_named_property(env, exports, "Poller", cls));
 
+  const napi_property_descriptor sig_methods[] = {
+    {"close", NULL, watcher_close_js, NULL, NULL, NULL, napi_default_method, NULL},
+  };
+  CHECK(napi_define_class(env, "SignalWatcher", NAPI_AUTO_LENGTH, signal_ctor, NULL,
+                          sizeof sig_methods / sizeof sig_methods[0], sig_methods, &cls));
+  CHECK(napi_set_named_property(env, exports, "SignalWatcher", cls));
+
   napi_value consts;
   CHECK(napi_create_object(env, &consts));
   for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
     CHECK(napi_set_named_property(env, consts, constants[i].name, num(env, constants[i].value)));
+  /* glibc's SIGRTMIN/SIGRTMAX are run-time values (NPTL keeps the first two for itself). */
+  CHECK(napi_set_named_property(env, consts, "SIGRTMIN", num(env, SIGRTMIN)));
+  CHECK(napi_set_named_property(env, consts, "SIGRTMAX", num(env, SIGRTMAX)));
   CHECK(napi_object_freeze(env, consts));
   CHECK(napi_set_named_property(env, exports, "constants", consts));
   return exports;

@@ -96,6 +96,7 @@ test('help, version, signum and genhash stop parsing', () => {
   assert.deepEqual(parsed(['--version']).command, { type: 'version' });
   assert.deepEqual(parsed(['--signum=RELOAD']).command, { type: 'signum', name: 'RELOAD', signal: 1 });
   assert.deepEqual(parsed(['--signum', 'STATS_CLEAR']).command, { type: 'signum', name: 'STATS_CLEAR', signal: 63 });
+  assert.equal(usageError(['--signum=TDUMP']), 'Unknown sigfunc TDUMP', 'as Debian keepalived 2.2.7');
   assert.deepEqual(parsed(['-T', '-s', '1.2.3.4', '-u', '/x']).command, { type: 'genhash', argv: ['-s', '1.2.3.4', '-u', '/x'] });
 });
 
@@ -158,6 +159,14 @@ test('--json goes with -t; alone it is warned and ignored', () => {
   assert.ok(alone.ok);
   assert.equal(alone.value.command.type, 'run');
   assert.deepEqual(alone.value.warnings, ['--json only applies to -t/--config-test: ignored']);
+});
+
+test('--no-host-checks goes with -t; alone it is ignored with a warning', () => {
+  const t = parsed(['-t', '--no-host-checks']);
+  assert.ok(t.command.type === 'config-test' && t.command.noHostChecks === true);
+  assert.ok(parsed(['-t']).command.type === 'config-test' && !('noHostChecks' in parsed(['-t']).command));
+  assert.ok(parsed(['--no-host-checks']).warnings.includes('--no-host-checks only applies to -t/--config-test: ignored'));
+  assert.ok(helpText().includes('--no-host-checks'));
 });
 
 test('status: its own --json/--socket, one instance name, and the daemon flags (-p finds the socket)', () => {

@@ -7,6 +7,7 @@
  * Messages follow Debian's keepalived 2.2.7 wording where one exists.
  */
 import { fail, ok, type Result } from '../core/result.js';
+import { SIGNUM } from '../watchdog/signal-functions.js';
 import {
   CHILD_KINDS,
   DEFAULT_OPTIONS,
@@ -20,7 +21,7 @@ import {
 /** What the command line asks the program to do. */
 export type CliCommand =
   | { readonly type: 'run'; readonly options: CliOptions }
-  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean }
+  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean; readonly noHostChecks?: boolean }
   | { readonly type: 'help' }
   | { readonly type: 'version' }
   | { readonly type: 'signum'; readonly name: string; readonly signal: number }
@@ -54,6 +55,8 @@ interface ParseState {
   configTest?: { logFile?: string };
   /** keepalived-ts extension --json: `-t` prints one JSON document for tools. */
   json?: boolean;
+  /** keepalived-ts extension --no-host-checks: `-t` checks the file only (host-checks.ts). */
+  noHostChecks?: boolean;
 }
 
 interface OptSpec {
@@ -64,16 +67,6 @@ interface OptSpec {
   readonly apply: (st: ParseState, value: string | undefined) => string | Stop | undefined;
 }
 
-/** Signal numbers for `--signum` (Linux/glibc: SIGRTMIN = 34, SIGRTMAX = 64). */
-export const SIGNUM: Readonly<Record<string, number>> = {
-  STOP: 15,
-  RELOAD: 1,
-  DATA: 10,
-  STATS: 12,
-  STATS_CLEAR: 63,
-  JSON: 36,
-  TDUMP: 64,
-};
 
 const flag =
   (key: { [K in keyof Draft]-?: Draft[K] extends boolean ? K : never }[keyof Draft]) =>
@@ -170,6 +163,7 @@ const SPECS: readonly OptSpec[] = [
   },
   { long: 'config-test', short: 't', arg: 'optional', apply: (st, v) => void (st.configTest = v === undefined ? {} : { logFile: v }) },
   { long: 'json', arg: 'none', apply: (st) => void (st.json = true) },
+  { long: 'no-host-checks', arg: 'none', apply: (st) => void (st.noHostChecks = true) },
   {
     long: 'config-fd',
     arg: 'required',
@@ -313,12 +307,13 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
   const options: CliOptions = st.opts;
   if (options.vrrpOnly && options.checkOnly) st.warnings.push('--vrrp and --check given together: running both');
   if (st.configTest) {
-    const json = st.json === true ? { json: true } : {};
+    const extra = { ...(st.json === true ? { json: true } : {}), ...(st.noHostChecks === true ? { noHostChecks: true } : {}) };
     const command: CliCommand =
-      st.configTest.logFile === undefined ? { type: 'config-test', options, ...json } : { type: 'config-test', options, logFile: st.configTest.logFile, ...json };
+      st.configTest.logFile === undefined ? { type: 'config-test', options, ...extra } : { type: 'config-test', options, logFile: st.configTest.logFile, ...extra };
     return ok({ command, warnings: st.warnings });
   }
   if (st.json === true) st.warnings.push('--json only applies to -t/--config-test: ignored');
+  if (st.noHostChecks === true) st.warnings.push('--no-host-checks only applies to -t/--config-test: ignored');
   return ok({ command: { type: 'run', options }, warnings: st.warnings, positional: st.positional });
 }
 

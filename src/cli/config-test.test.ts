@@ -1,12 +1,13 @@
-// keepalived-ts -t --json / -t -d, run as a real process on temporary config files.
+// keepalived-ts -t --json / -t -d, run as a real process on temporary config files (with
+// --no-host-checks: what the file holds, whatever this host has; host checks: host-checks.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigTestJson } from './config-test.js';
+import { configSummaryLoader, type ConfigTestJson } from './config-test.js';
 
 const CLI = fileURLToPath(new URL('./keepalived-ts.js', import.meta.url));
 const CONF = `global_defs {\n router_id t1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n priority 150\n authentication {\n  auth_type PASS\n  auth_pass s3cret\n }\n virtual_ipaddress {\n  ~SEQ(I,1,2) 192.0.2.\${I}/32\n }\n}\n`;
@@ -16,7 +17,7 @@ function run(conf: string, args: string[]): { status: number | null; stdout: str
   try {
     const path = join(dir, 'k.conf');
     writeFileSync(path, conf);
-    const r = spawnSync(process.execPath, [CLI, '-f', path, ...args], { encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync(process.execPath, [CLI, '-f', path, '--no-host-checks', ...args], { encoding: 'utf8', timeout: 20000 });
     return { status: r.status, stdout: r.stdout.split(path).join('K'), stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -57,4 +58,41 @@ test('-t -d prints the effective config (loops expanded, secret masked) and exit
   assert.match(r.stdout, /^ {8}192\.0\.2\.2\/32$/m);
   assert.match(r.stdout, /auth_pass \*{8}/);
   assert.doesNotMatch(r.stdout, /s3cret/);
+});
+
+test('-tFILE: a symbolic link at FILE is not followed (exit 1, as keepalived); a new FILE is 0600', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
+  try {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'keep me\n');
+    symlinkSync(target, join(dir, 'out'));
+    const linked = run(CONF, [`-t${join(dir, 'out')}`]);
+    assert.equal(linked.status, 1);
+    assert.equal(linked.stderr, `Unable to open config-test log file ${join(dir, 'out')} 40 - Too many levels of symbolic links\n`);
+    assert.equal(readFileSync(target, 'utf8'), 'keep me\n');
+    const fresh = join(dir, 'new');
+    assert.equal(run(CONF, [`-t${fresh}`]).status, 0);
+    assert.equal(readFileSync(fresh, 'utf8'), 'configuration OK\n');
+    assert.equal(statSync(fresh).mode & 0o777, 0o600);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the parent's config summary carries the top-level child_wait_time (default 5 s)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
+  try {
+    const path = join(dir, 'k.conf');
+    const opts = { allConfig: false, dumpConf: false };
+    writeFileSync(path, `child_wait_time 1.5\n${CONF}`);
+    const set = await configSummaryLoader(path, opts);
+    assert.ok(set.ok);
+    assert.equal(set.value.childWaitTimeS, 1.5);
+    writeFileSync(path, CONF);
+    const dflt = await configSummaryLoader(path, opts);
+    assert.ok(dflt.ok);
+    assert.equal(dflt.value.childWaitTimeS, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,15 +4,19 @@
  * 6 script security or a failed include check (keepalived(8) -t; its man page lists 3/4/5,
  * the daemon exits one higher; the largest class seen wins, see configTestExitCode).
  * `--json` prints one document for tools; `-d` prints the effective config (secrets masked)
- * after the test, and the parent logs it at start.
+ * after the test, and the parent logs it at start. Unless --no-host-checks, the host is
+ * checked too (host-checks.ts), as keepalived does.
  */
-import { writeFileSync } from 'node:fs';
-import type { LoadResult } from '../config/load.js';
+import { closeSync, writeSync } from 'node:fs';
+import type { LoadResult } from '../config/parse-config.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { printConfig } from '../config/printer.js';
+import { printConfig } from '../config/print.js';
 import { fail, ok, type Result } from '../core/result.js';
+import { openNoFollow, strerror } from '../sys/safe-file.js';
+import { checkHost, withHostChecks } from './host-checks.js';
+import { realHostProbe } from './host-probe.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { CliOptions } from '../process/options.js';
 import type { ProcessNameSettings } from '../process/process-title.js';
@@ -38,9 +42,9 @@ export interface ConfigTestJson {
   readonly diagnostics: readonly JsonDiagnostic[];
 }
 
-export function configTestJson(diagnostics: readonly Diagnostic[]): ConfigTestJson {
+export function configTestJson(diagnostics: readonly Diagnostic[], exitCode = configTestExitCode(diagnostics)): ConfigTestJson {
   return {
-    exitCode: configTestExitCode(diagnostics),
+    exitCode,
     diagnostics: diagnostics.map((d) => ({
       file: d.loc?.file ?? null,
       line: d.loc?.line ?? null,
@@ -60,27 +64,43 @@ export interface ConfigTestRequest {
   readonly logFile?: string;
   /** --json: one JSON document on stdout instead of the text report. */
   readonly json?: boolean;
+  /** --no-host-checks: the file only, for another machine (host-checks.ts). */
+  readonly noHostChecks?: boolean;
   readonly options: CliOptions;
 }
 
 /** Resolves with the process exit status. */
 export const configTester = async (req: ConfigTestRequest): Promise<number> => {
-  const { config, diagnostics } = readConfig(req.configFile, req.options);
-  const status = configTestExitCode(diagnostics);
+  const read = readConfig(req.configFile, req.options);
+  const { config } = read;
+  const { diagnostics, exitCode: status } =
+    req.noHostChecks === true ? { diagnostics: read.diagnostics, exitCode: configTestExitCode(read.diagnostics) } : withHostChecks(read.diagnostics, checkHost(config, realHostProbe()));
   if (req.json === true) {
-    process.stdout.write(`${JSON.stringify(configTestJson(diagnostics), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(configTestJson(diagnostics, status), null, 2)}\n`);
   } else {
     const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
-    const summary = status === 0 ? 'configuration OK\n' : '';
-    if (req.logFile !== undefined) writeFileSync(req.logFile, text + summary);
-    else process.stderr.write(text + summary);
+    // keepalived says nothing when it could not check the file here (host-checks.ts).
+    const summary = status === 0 && !diagnostics.some((d) => d.code === 'KA_CFG_HOST_NAMESPACE') ? 'configuration OK\n' : '';
+    if (req.logFile !== undefined) {
+      // keepalived opens -tFILE without following a link, mode 0600, and gives up with 1.
+      const fd = openNoFollow(req.logFile, 'truncate', 0o600);
+      if (!fd.ok) {
+        process.stderr.write(`Unable to open config-test log file ${req.logFile} ${fd.reason.errno} - ${strerror(fd.reason.code)}\n`);
+        return 1;
+      }
+      try {
+        writeSync(fd.value, text + summary);
+      } finally {
+        closeSync(fd.value);
+      }
+    } else process.stderr.write(text + summary);
   }
   if (req.options.dumpConf && req.json !== true) process.stdout.write(printConfig(config));
   return status;
 };
 
 export function summarize(config: KeepalivedConfig): ConfigSummary {
-  const x = config.globalDefs.extra;
+  const x = config.globalDefs;
   const names: { -readonly [K in keyof ProcessNameSettings]: ProcessNameSettings[K] } = {};
   if (x?.processNames === true) names.processNames = true;
   if (x?.processName !== undefined) names.parent = x.processName;
@@ -89,7 +109,7 @@ export function summarize(config: KeepalivedConfig): ConfigSummary {
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
     hasChecker: config.virtualServers.length > 0,
-    childWaitTimeS: 5,
+    childWaitTimeS: config.childWaitTimeS,
     ...(Object.keys(names).length > 0 ? { processNames: names } : {}),
   };
 }

@@ -53,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
         options: cmd.options,
         ...(cmd.logFile !== undefined ? { logFile: cmd.logFile } : {}),
         ...(cmd.json === true ? { json: true } : {}),
+        ...(cmd.noHostChecks === true ? { noHostChecks: true } : {}),
       });
     }
     case 'run': {

@@ -51,7 +51,7 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-M, --core-dump-pattern=PATN', "Also set /proc/sys/kernel/core_pattern to PATN (default 'core')"],
   ['-e, --all-config', 'Error if any configuration file missing (same as includet)'],
   ['-i, --config-id id', "Skip any configuration lines beginning '@' that don't match id\n or any lines beginning @^ that do match.\n The config-id defaults to the node name if option not used"],
-  ['    --signum=SIGFUNC', 'Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON, TDUMP'],
+  ['    --signum=SIGFUNC', 'Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON'],
   ['-t, --config-test[=LOG_FILE]', 'Check the configuration for obvious errors, output to\n stderr by default'],
   ['    --ignore-sigint', "Don't exit on SIGINT"],
   ['-v, --version', 'Display the version number'],
@@ -60,6 +60,7 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
 
 const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
   ['    --json', 'With -t/--config-test: print one JSON document on stdout,\n {exitCode, diagnostics: [{file, line, col, severity, code, class,\n message, hint}]}, for tools (file/line/col/hint null when absent)'],
+  ['    --no-host-checks', "With -t/--config-test: check the file only, not this host\n (interfaces, script programs, script users and groups,\n net_namespace), to validate a config for another machine"],
   ['-d with -t', 'Print the effective configuration in keepalived syntax (secrets\n masked) on stdout after the test'],
   ['    --log-json[=FILE]', "Also write every log record as one JSON object per line to FILE\n ('-' or no value: stdout). Fields: time, level, ident, pid, msg, plus\n structured fields of the record"],
 ];

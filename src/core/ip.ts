@@ -118,6 +118,13 @@ export function formatIp(a: IpAddress | Uint8Array): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+/** Bytes of an address that was validated before (the compiled config); throws on anything else. */
+export function ipBytes(text: string): Uint8Array {
+  const a = parseIp(text);
+  if (!a) throw new Error(`invalid address '${text}'`);
+  return a.bytes;
+}
+
 /** Lexicographic byte comparison (network order), as RFC 5798 §6.4.3 compares primary addresses. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);

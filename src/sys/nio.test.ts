@@ -1,5 +1,6 @@
 // Addon smoke tests on loopback only (127.0.0.1, root namespace loopback is allowed by the rules).
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { nio } from './nio.js';
 import { decodeInPktinfo, decodeSockaddr, sockaddrIn, sockaddrNl } from './sockaddr.js';
@@ -96,4 +97,26 @@ test('netlink sockets bind and report their port id through getsockname', () => 
   } finally {
     n.close(fd);
   }
+});
+
+test('SignalWatcher: a real-time signal is caught (not fatal) until close() restores the default action', () => {
+  // In a child process: the default action of SIGRTMIN+2 would end this test runner.
+  const script = `
+    const { nio } = await import(${JSON.stringify(new URL('./nio.js', import.meta.url).href)});
+    const a = nio();
+    const seen = [];
+    const ws = [a.constants.SIGRTMIN + 2, a.constants.SIGRTMAX].map((s) => new a.SignalWatcher(s, (n) => seen.push(n)));
+    process.kill(process.pid, a.constants.SIGRTMIN + 2);
+    process.kill(process.pid, a.constants.SIGRTMAX);
+    setTimeout(() => {
+      process.stdout.write(JSON.stringify(seen) + '\\n');
+      for (const w of ws) w.close();
+      process.kill(process.pid, a.constants.SIGRTMAX);
+      setTimeout(() => process.stdout.write('survived\\n'), 200);
+    }, 200);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(r.stdout, `[${K.SIGRTMIN + 2},${K.SIGRTMAX}]\n`, r.stderr);
+  assert.equal(r.status, null, 'after close() SIGRTMAX kills again');
+  assert.equal(K.SIGRTMIN, 34);
+  assert.equal(K.SIGRTMAX, 64);
 });

@@ -1,6 +1,6 @@
 /**
- * Typed loader for the native addon (native/src/nio.c): socket syscalls and a uv_poll
- * watcher, nothing protocol-specific. Loaded lazily by every OS adapter in src/sys/
+ * Typed loader for the native addon (native/src/nio.c): socket syscalls, a uv_poll
+ * watcher and a uv_signal watcher, nothing protocol-specific. Loaded lazily by every OS adapter in src/sys/
  * (VRRP, GARP, netlink, ICMP) in whichever process opens sockets.
  *
  * Conventions (enforced in C):
@@ -58,6 +58,15 @@ export interface Poller {
 
 export type PollerCallback = (err: Error | null, events: number) => void;
 
+/**
+ * Catches one signal with libuv's process-wide handler (Node's own mechanism, for the
+ * signals Node has no name for: the real-time ones). Unref'd: it never keeps the process
+ * alive. close() gives the signal its default action back.
+ */
+export interface SignalWatcher {
+  close(): void;
+}
+
 /** Names exported by the addon's constants table (values are the host's, ETH_P_* in host order). */
 export type ConstantName =
   | 'AF_UNSPEC' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET' | 'AF_NETLINK' | 'AF_UNIX'
@@ -85,7 +94,8 @@ export type ConstantName =
   | 'MSG_PEEK' | 'MSG_TRUNC' | 'MSG_CTRUNC' | 'MSG_DONTWAIT' | 'MSG_DONTROUTE' | 'MSG_ERRQUEUE' | 'MSG_CONFIRM'
   | 'MSG_NOSIGNAL'
   | 'IFNAMSIZ' | 'CLONE_NEWNET'
-  | 'POLLIN' | 'POLLOUT' | 'POLLPRI' | 'POLLDISCONNECT';
+  | 'POLLIN' | 'POLLOUT' | 'POLLPRI' | 'POLLDISCONNECT'
+  | 'SIGRTMIN' | 'SIGRTMAX';
 
 export interface NioAddon {
   socket(domain: number, type: number, protocol: number): number;
@@ -126,6 +136,7 @@ export interface NioAddon {
   /** Affects the calling thread only. */
   setns(fd: number, nstype: number): void;
   Poller: new (fd: number, cb: PollerCallback) => Poller;
+  SignalWatcher: new (signum: number, cb: (signum: number) => void) => SignalWatcher;
   constants: Readonly<Record<ConstantName, number>>;
 }
 

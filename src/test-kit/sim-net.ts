@@ -1,17 +1,29 @@
 /**
- * A seeded simulated multicast segment for VRRP: N routers, each one FSM (vrrp/fsm.ts) driven by
- * a tiny driver that carries out its actions, on a FakeClock. Adverts reach every other router
- * after a seeded delay, unless lost (loss rate) or blocked by a partition (symmetric or one-way).
- * Routers can be killed (vanish silently, VIPs gone with the box), stopped gracefully (Shutdown
- * event: priority-0 advert) and restarted. The segment records a trace and the VIP holders so
- * tests can check invariants; everything is a function of the seed. Tests only.
+ * A seeded simulated multicast segment for VRRP: N routers, each the real VRRP child
+ * (vrrp/daemon.ts: receive pipeline, VrrpInstance with its lazy timer and slack, VIP chain,
+ * GARP pacing) wired through its seam to fakes (fake-vrrp-io.ts), all on one FakeClock.
+ * Adverts are the bytes the child sends; they reach every other router after a seeded delay
+ * unless lost (loss rate) or blocked by a partition (symmetric or one-way), in order per link
+ * unless `reorder`. Netlink answers after a seeded latency. Routers can be killed (power loss:
+ * every timer of that life dies, VIPs vanish with the box), stopped gracefully (SIGTERM),
+ * restarted, and have links go down and up (FAULT, tracked-interface priority). Everything is
+ * a function of the seed. Tests only.
  */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { formatIp } from '../core/ip.js';
+import { createLogger } from '../core/logger.js';
+import { DEFAULT_OPTIONS } from '../process/options.js';
+import type { ChildHandle } from '../process/child-api.js';
+import { VrrpDaemon } from '../vrrp/daemon.js';
+import { fsmParamsFromConfig } from '../vrrp/fsm.js';
+import type { FsmParams, TransitionReason, VrrpState } from '../vrrp/fsm-types.js';
 import { FakeClock } from './fake-clock.js';
+import { fakeAddr, fakeLink, FakeVrrpWorld, type Announcement, type SentAdvert } from './fake-vrrp-io.js';
+import { compileTestConfig, testConfigText, testRouterAddress, type TestInstanceSettings } from './fsm-params.js';
 import { mulberry32, type Prng } from './prng.js';
-import type { TimerHandle } from '../core/clock.js';
-import { assertNever } from '../core/result.js';
-import { initialFsmState, nextDeadline, step } from '../vrrp/fsm.js';
-import type { FsmAction, FsmEvent, FsmParams, FsmState, TransitionReason, VrrpState } from '../vrrp/fsm-types.js';
+
+/** The VIP every router's instance holds when MASTER (fsm-params.ts default). */
+export const SIM_VIP = '192.0.2.100';
 
 export interface SimOptions {
   readonly seed: number;
@@ -26,15 +38,23 @@ export interface SimOptions {
    * restarts a backup's full down timer (a real but unrealistic delay to a takeover).
    */
   readonly reorder?: boolean;
-  /** Abort (throw) after this many FSM steps: catches advert storms (default 1,000,000). */
+  /** How long netlink takes to answer an address request (default 0: the same turn). */
+  readonly rtnlLatencyMs?: number;
+  /**
+   * Timers fire up to this much before their deadline (at most half their delay), as Node's
+   * do (bench/RESULTS.md): exercises VrrpInstance's TIMER_SLACK_MS and its re-arm. Default 0.
+   */
+  readonly timerEarlyMs?: number;
+  /** Abort (throw) after this many timer callbacks: catches advert storms (default 1,000,000). */
   readonly maxSteps?: number;
-  /** Keep LogEvent text per router (off by default: it is the bulk of the work). */
+  /** Keep each router's log lines (off by default). */
   readonly keepLogs?: boolean;
 }
 
 export interface SimRouterSpec {
-  readonly params: FsmParams;
-  /** When the Startup event is delivered; null = not started until restart(). */
+  /** The router's vrrp_instance (test-kit/fsm-params.ts settings; compiled by the real compiler). */
+  readonly settings: TestInstanceSettings;
+  /** When the VRRP child starts; null = not started until restart(). */
   readonly startAtMs: number | null;
 }
 
@@ -50,22 +70,36 @@ export type SimTraceEntry =
       readonly to: VrrpState;
       readonly reason: TransitionReason;
     }
-  | { readonly type: 'router'; readonly atMs: number; readonly router: number; readonly what: 'started' | 'killed' | 'stopped' };
+  | { readonly type: 'router'; readonly atMs: number; readonly router: number; readonly what: 'started' | 'killed' | 'stopped' }
+  | { readonly type: 'garp'; readonly atMs: number; readonly router: number; readonly address: string };
+
+/** Faults a test can inject into a live router. */
+export type SimFault =
+  /** Carrier of one of the router's links (eth0 carries VRRP; eth1 is free for track_interface). */
+  { readonly type: 'link'; readonly ifname: 'eth0' | 'eth1'; readonly up: boolean };
+
+/** One life of a router: the VRRP child and its fake world, on a clock that dies with it. */
+interface Life {
+  readonly clock: LifeClock;
+  readonly world: FakeVrrpWorld;
+  handle: ChildHandle | null;
+}
 
 export interface SimRouter {
   readonly id: number;
+  settings: TestInstanceSettings;
+  /** The FSM parameters its child derives (for the tests' bounds). */
   params: FsmParams;
-  state: FsmState;
+  /** The instance's state in the current life (INIT before start, STOP after a graceful stop). */
+  state: VrrpState;
   /** Started and neither killed nor stopped. */
   alive: boolean;
-  /** VIPs configured on this box (AddVips … RemoveVips). */
-  hasVips: boolean;
-  garpBursts: number;
-  lowerPrioNotifies: number;
+  /** Lines "Received advert … with lower priority" logged as MASTER (a lower master was heard). */
+  lowerPrioSeen: number;
   logs: string[];
-  /** Bumped on every (re)start so stale timers of a previous life are ignored. */
+  /** Bumped on every (re)start: what a previous life still has in flight is ignored. */
   incarnation: number;
-  timer: TimerHandle | null;
+  life: Life | null;
 }
 
 /** The set of masters (sorted router ids) from `atMs` on, until the next entry. */
@@ -73,6 +107,50 @@ export interface MastersChange {
   readonly atMs: number;
   readonly masters: readonly number[];
 }
+
+/** A Clock view whose timers all die with `kill()` (power loss), and may fire early. */
+class LifeClock implements Clock {
+  private readonly timers = new Set<TimerHandle>();
+  private dead = false;
+
+  constructor(
+    private readonly clock: FakeClock,
+    /** How early the next timer fires (ms). */
+    private readonly early: () => number,
+  ) {}
+
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
+  wallMs(): number {
+    return this.clock.wallMs();
+  }
+
+  setTimer(atMs: number, cb: () => void): TimerHandle {
+    if (this.dead) return { cancel: () => undefined };
+    const now = this.clock.nowMs();
+    const t = this.clock.setTimer(atMs - Math.min(this.early(), Math.max(0, atMs - now) / 2), () => {
+      this.timers.delete(t);
+      cb();
+    });
+    this.timers.add(t);
+    return {
+      cancel: () => {
+        this.timers.delete(t);
+        t.cancel();
+      },
+    };
+  }
+
+  kill(): void {
+    this.dead = true;
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class SimNet {
   readonly clock = new FakeClock({ startMs: 0 });
@@ -82,6 +160,8 @@ export class SimNet {
   /** Invariant violations seen while running (the tests assert this stays empty). */
   readonly violations: string[] = [];
   private readonly rng: Prng;
+  /** Separate stream: early timers do not change the network's draws. */
+  private readonly timerRng: Prng;
   private readonly blocked = new Set<string>();
   private advertSeq = 0;
   private steps = 0;
@@ -93,21 +173,26 @@ export class SimNet {
     specs: readonly SimRouterSpec[],
   ) {
     this.rng = mulberry32(opts.seed);
+    this.timerRng = mulberry32(opts.seed ^ 0x5bd1e995);
     this.routers = specs.map((spec, id) => ({
       id,
-      params: spec.params,
-      state: initialFsmState(spec.params),
+      settings: spec.settings,
+      params: SimNet.paramsOf(id, spec.settings),
+      state: 'INIT',
       alive: false,
-      hasVips: false,
-      garpBursts: 0,
-      lowerPrioNotifies: 0,
+      lowerPrioSeen: 0,
       logs: [],
       incarnation: 0,
-      timer: null,
+      life: null,
     }));
     specs.forEach((spec, id) => {
       if (spec.startAtMs !== null) this.at(spec.startAtMs, () => this.restart(id));
     });
+  }
+
+  /** The FsmParams router `id`'s child derives from `settings`. */
+  static paramsOf(id: number, settings: TestInstanceSettings): FsmParams {
+    return fsmParamsFromConfig(compileTestConfig(testConfigText(id, settings)).vrrpInstances[0]!, testRouterAddress(id));
   }
 
   now(): number {
@@ -119,7 +204,18 @@ export class SimNet {
     this.clock.setTimer(atMs, fn);
   }
 
-  runUntil(atMs: number): void {
+  /**
+   * Runs every event up to `atMs`. Between two timer callbacks the promise jobs they queued
+   * (the VIP chain, netlink answers, start-up) run to completion, at the same simulated time.
+   */
+  async runUntil(atMs: number): Promise<void> {
+    const max = this.opts.maxSteps ?? 1_000_000;
+    for (let next = this.clock.nextAtMs(); next !== null && next <= atMs; next = this.clock.nextAtMs()) {
+      if (++this.steps > max) throw new Error(`step budget exceeded at t=${this.now()} (advert storm?)`);
+      this.clock.runNext();
+      await settle();
+      this.checkAddresses();
+    }
     this.clock.advanceTo(atMs);
   }
 
@@ -131,11 +227,12 @@ export class SimNet {
 
   /** Alive routers currently in MASTER. */
   masters(): number[] {
-    return this.routers.filter((r) => r.alive && r.state.state === 'MASTER').map((r) => r.id);
+    return this.routers.filter((r) => r.alive && r.state === 'MASTER').map((r) => r.id);
   }
 
+  /** Routers whose interface carries the VIP now. */
   vipHolders(): number[] {
-    return this.routers.filter((r) => r.hasVips).map((r) => r.id);
+    return this.routers.filter((r) => r.life?.world.rtnl.has(SIM_VIP) === true).map((r) => r.id);
   }
 
   /** Every distinct master set in effect at some point of [fromMs, toMs]. */
@@ -159,41 +256,67 @@ export class SimNet {
     return null;
   }
 
-  /** (Re)start a router: fresh INIT state, then Startup. Optionally with new parameters. */
-  restart(id: number, params?: FsmParams): void {
+  /** (Re)start a router's VRRP child in a fresh world, optionally with new settings. */
+  restart(id: number, settings?: TestInstanceSettings): void {
     const r = this.router(id);
-    this.halt(r);
-    if (params !== undefined) r.params = params;
+    this.powerOff(r);
+    if (settings !== undefined) {
+      r.settings = settings;
+      r.params = SimNet.paramsOf(id, settings);
+    }
     r.incarnation++;
-    r.state = initialFsmState(r.params);
+    r.state = 'INIT';
     r.alive = true;
     this.trace.push({ type: 'router', atMs: this.now(), router: id, what: 'started' });
-    this.deliver(r, { type: 'Startup' });
+    const life = this.newLife(r);
+    r.life = life;
+    const log = createLogger({
+      ident: `R${id}`,
+      level: 'info',
+      wallMs: () => this.clock.wallMs(),
+      sinks: [
+        (rec) => {
+          if (rec.msg.includes('with lower priority')) r.lowerPrioSeen++;
+          if (this.opts.keepLogs === true) r.logs.push(rec.msg);
+        },
+      ],
+    });
+    const daemon = new VrrpDaemon({ configPath: 'keepalived.conf', options: DEFAULT_OPTIONS, log, ipc: { send: () => undefined, connected: false } }, life.world.deps);
+    daemon.start().then(
+      () => (life.handle = daemon.handle()),
+      (e: unknown) => this.violations.push(`t=${this.now()} router ${id}: start failed: ${String(e)}`),
+    );
   }
 
   /** The router vanishes without a word (power loss): its VIPs vanish with it. */
   kill(id: number): void {
     const r = this.router(id);
-    this.halt(r);
-    r.hasVips = false;
+    this.powerOff(r);
     this.trace.push({ type: 'router', atMs: this.now(), router: id, what: 'killed' });
     this.noteMasters();
   }
 
-  /** Graceful stop: the Shutdown event (a MASTER sends priority 0 and removes its VIPs). */
+  /** Graceful stop (SIGTERM): a MASTER sends priority 0 and removes its VIPs. */
   stop(id: number): void {
     const r = this.router(id);
     if (!r.alive) return;
-    this.deliver(r, { type: 'Shutdown' });
-    this.halt(r);
+    const handle = r.life?.handle;
+    if (!handle) throw new Error(`router ${id} stopped before its start-up finished`);
+    void handle.shutdown();
+    r.alive = false;
     this.trace.push({ type: 'router', atMs: this.now(), router: id, what: 'stopped' });
     this.noteMasters();
   }
 
-  /** Feed any event to a live router (faults, priority changes …). */
-  inject(id: number, event: FsmEvent): void {
+  /** A fault on a live router: a link goes down or comes back (tracking does the rest). */
+  inject(id: number, fault: SimFault): void {
     const r = this.router(id);
-    if (r.alive) this.deliver(r, event);
+    if (!r.alive || !r.life) return;
+    switch (fault.type) {
+      case 'link':
+        r.life.world.rtnl.setRunning(fault.ifname, fault.up);
+        break;
+    }
   }
 
   /** Symmetric partition: no traffic between routers of different groups. */
@@ -215,69 +338,66 @@ export class SimNet {
     this.blocked.clear();
   }
 
-  private halt(r: SimRouter): void {
-    r.alive = false;
-    r.timer?.cancel();
-    r.timer = null;
-  }
-
-  private deliver(r: SimRouter, event: FsmEvent): void {
-    if (++this.steps > (this.opts.maxSteps ?? 1_000_000)) throw new Error(`step budget exceeded at t=${this.now()} (advert storm?)`);
-    const res = step(r.params, r.state, event, this.now());
-    r.state = res.state;
-    for (const a of res.actions) this.apply(r, a);
-    this.checkRouter(r);
-    this.rearm(r);
-    this.noteMasters();
-  }
-
-  private rearm(r: SimRouter): void {
-    r.timer?.cancel();
-    r.timer = null;
-    const at = nextDeadline(r.state);
-    if (at === null || !r.alive) return;
+  private newLife(r: SimRouter): Life {
+    const earlyMs = this.opts.timerEarlyMs ?? 0;
+    const clock = new LifeClock(this.clock, earlyMs > 0 ? () => this.timerRng.next() * earlyMs : () => 0);
     const life = r.incarnation;
-    r.timer = this.clock.setTimer(at, () => {
-      if (r.alive && r.incarnation === life) this.deliver(r, { type: 'TimerFired' });
+    const current = (): boolean => r.incarnation === life && r.life?.clock === clock;
+    const world = new FakeVrrpWorld({
+      clock,
+      config: compileTestConfig(testConfigText(r.id, r.settings)),
+      links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0'), fakeLink(3, 'eth1')],
+      addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, `${formatIp(testRouterAddress(r.id))}/24`)],
+      rtnlLatencyMs: this.opts.rtnlLatencyMs ?? 0,
+      onSend: (_sock, sent) => {
+        if (current() && r.alive) this.broadcast(r, sent);
+      },
+      onAnnounce: (a) => {
+        if (current()) this.announced(r, a);
+      },
+      onTransition: (t) => {
+        if (!current()) return;
+        r.state = t.to;
+        this.trace.push({ type: 'transition', atMs: t.atMs, router: r.id, from: t.from, to: t.to, reason: t.reason });
+        this.noteMasters();
+      },
     });
+    return { clock, world, handle: null };
   }
 
-  private apply(r: SimRouter, a: FsmAction): void {
-    switch (a.type) {
-      case 'SendAdvert':
-        this.broadcast(r, a.priority);
-        break;
-      case 'AddVips':
-        if (r.hasVips) this.violations.push(`t=${this.now()} router ${r.id}: AddVips while holding VIPs`);
-        r.hasVips = true;
-        break;
-      case 'RemoveVips':
-        if (!r.hasVips) this.violations.push(`t=${this.now()} router ${r.id}: RemoveVips without VIPs`);
-        r.hasVips = false;
-        break;
-      case 'SendGarpBurst':
-        r.garpBursts++;
-        break;
-      case 'Transition':
-        this.trace.push({ type: 'transition', atMs: this.now(), router: r.id, from: a.from, to: a.to, reason: a.reason });
-        break;
-      case 'LogEvent':
-        if (this.opts.keepLogs === true) r.logs.push(a.msg);
-        break;
-      case 'NotifyMasterRxLowerPri':
-        r.lowerPrioNotifies++;
-        break;
-      default:
-        assertNever(a, 'FSM action');
+  /** Every timer of the current life dies and its sockets go deaf; the box is gone. */
+  private powerOff(r: SimRouter): void {
+    r.alive = false;
+    const life = r.life;
+    if (!life) return;
+    life.clock.kill();
+    for (const s of life.world.sockets) s.close();
+    r.life = null;
+  }
+
+  private announced(r: SimRouter, a: Announcement): void {
+    this.trace.push({ type: 'garp', atMs: a.atMs, router: r.id, address: a.address });
+    const holds = r.life?.world.rtnl.has(a.address) === true;
+    if (r.state !== 'MASTER' || !holds) this.violations.push(`t=${a.atMs} router ${r.id}: GARP/NA for ${a.address} as ${r.state}${holds ? '' : ' without the address'}`);
+  }
+
+  /** After every event: a live router with no address request in flight holds the VIP iff MASTER. */
+  private checkAddresses(): void {
+    for (const r of this.routers) {
+      const world = r.life?.world;
+      if (!r.alive || !world || !r.life?.handle || world.rtnl.inFlight > 0) continue;
+      const holds = world.rtnl.has(SIM_VIP);
+      if (holds !== (r.state === 'MASTER')) this.violations.push(`t=${this.now()} router ${r.id}: ${r.state} ${holds ? 'holding' : 'without'} the VIP`);
     }
   }
 
-  private broadcast(from: SimRouter, priority: number): void {
+  private broadcast(from: SimRouter, sent: SentAdvert): void {
     const seq = this.advertSeq++;
     const sentAt = this.now();
+    const bytes = sent.bytes;
+    // IPv4 header (20 bytes) + VRRP: priority is the payload's third byte.
+    const priority = bytes[22]!;
     this.trace.push({ type: 'advert-sent', atMs: sentAt, from: from.id, seq, priority });
-    const advertIntCs = from.params.advertIntCs;
-    const src = from.params.primaryAddress;
     for (const to of this.routers) {
       if (to.id === from.id) continue;
       if (this.blocked.has(`${from.id}>${to.id}`)) {
@@ -296,22 +416,11 @@ export class SimNet {
         this.linkTail.set(link, arriveAt);
       }
       this.clock.setTimer(arriveAt, () => {
-        if (!to.alive) return;
+        const sock = to.alive ? to.life?.world.sockets.find((s) => s.ifname === 'eth0' && !s.closed) : undefined;
+        if (!sock) return;
         this.trace.push({ type: 'advert-delivered', atMs: this.now(), from: from.id, to: to.id, seq, priority });
-        this.deliver(to, { type: 'AdvertReceived', priority, advertIntCs, src });
+        sock.deliver({ family: 4, data: bytes, src: bytes.subarray(12, 16), scopeId: 0, dst: sent.dst, ttl: bytes[8]!, ifindex: 2, truncated: false });
       });
-    }
-  }
-
-  /** Per-router invariants that must hold after every step. */
-  private checkRouter(r: SimRouter): void {
-    const isMaster = r.state.state === 'MASTER';
-    if (r.alive && isMaster !== r.hasVips) {
-      this.violations.push(`t=${this.now()} router ${r.id}: state ${r.state.state} but hasVips=${r.hasVips}`);
-    }
-    const deadline = nextDeadline(r.state);
-    if ((r.state.state === 'MASTER' || r.state.state === 'BACKUP') && deadline === null) {
-      this.violations.push(`t=${this.now()} router ${r.id}: ${r.state.state} without a timer`);
     }
   }
 
@@ -325,19 +434,29 @@ export class SimNet {
 
 /**
  * Run `fn` for each seed: SIM_SEED=N replays one seed; otherwise `count` seeds from `base`
- * (SIM_SEEDS overrides the count). A failure is rethrown with `seed=N` and the replay command.
+ * (SIM_SEEDS overrides the count; it must be a whole number ≥ 1, or nothing would be checked).
+ * A failure is rethrown with `seed=N` and the replay command.
  */
-export function forEachSeed(name: string, count: number, fn: (seed: number) => void, base = 1): void {
-  const one = process.env['SIM_SEED'];
-  const n = Number(process.env['SIM_SEEDS'] ?? count);
-  const seeds = one !== undefined && one !== '' ? [Number(one)] : Array.from({ length: n }, (_, i) => base + i);
-  for (const seed of seeds) {
+export async function forEachSeed(name: string, count: number, fn: (seed: number) => Promise<void>, base = 1): Promise<void> {
+  for (const seed of simSeeds(count, base)) {
     try {
-      fn(seed);
+      await fn(seed);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const err = new Error(`${name}: seed=${seed} (replay: SIM_SEED=${seed}): ${msg}`, { cause: e });
-      throw err;
+      throw new Error(`${name}: seed=${seed} (replay: SIM_SEED=${seed}): ${msg}`, { cause: e });
     }
   }
+}
+
+/** The seeds to run: SIM_SEED=N alone, else SIM_SEEDS (or `count`) from `base`. Rejects counts below 1. */
+export function simSeeds(count: number, base = 1, env: NodeJS.ProcessEnv = process.env): number[] {
+  const one = env['SIM_SEED'];
+  if (one !== undefined && one !== '') {
+    if (!/^-?\d+$/.test(one)) throw new Error(`SIM_SEED must be a whole number, got '${one}'`);
+    return [Number(one)];
+  }
+  const raw = env['SIM_SEEDS'];
+  const n = raw !== undefined && raw !== '' ? Number(raw) : count;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`SIM_SEEDS must be a whole number ≥ 1 (a property checked on no seed proves nothing), got '${raw ?? count}'`);
+  return Array.from({ length: n }, (_, i) => base + i);
 }

@@ -3,8 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIp } from '../core/ip.js';
 import type { Prng } from './prng.js';
-import type { VrrpAdvert } from '../vrrp/types.js';
-import { passwordAuthData } from '../vrrp/packet.js';
+import type { RawVrrpDatagram, VrrpAdvert } from '../vrrp/types.js';
+import { encodeIpv4Header } from '../vrrp/ip-header.js';
+import { encodeAdvert, MCAST_GROUP4_BYTES, passwordAuthData } from '../vrrp/packet.js';
 
 /** Repository root, from dist/src/test-kit/*.js or src/test-kit/*.ts alike. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), dirname(fileURLToPath(import.meta.url)).includes('/dist/') ? '../../..' : '../..');
@@ -80,4 +81,18 @@ export interface KeepalivedAdvertFixture {
     readonly expect: CaptureExpect;
     readonly frames: readonly CapturedFrame[];
   }[];
+}
+
+/**
+ * An IPv4 advert as the raw socket delivers it (IP header included), from `src` to `dst`
+ * (default the VRRP group) with `ttl` (default 255); `patch` edits the bytes afterwards.
+ */
+export function ipv4Datagram(adv: VrrpAdvert, o: { src: Uint8Array; dst?: Uint8Array; ttl?: number; ifindex?: number; patch?: (b: Uint8Array) => void }): RawVrrpDatagram {
+  const dst = o.dst ?? MCAST_GROUP4_BYTES;
+  const payload = encodeAdvert(adv, { family: 4, src: o.src, dst });
+  const data = new Uint8Array(20 + payload.length);
+  data.set(encodeIpv4Header({ src: o.src, dst, payloadLength: payload.length, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) }), 0);
+  data.set(payload, 20);
+  o.patch?.(data);
+  return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: o.ifindex ?? 2, truncated: false };
 }

@@ -60,6 +60,8 @@ export type AdvertCheckResult =
   /** `log`: keepalived's line for this drop, or null where it drops silently. */
   | { readonly ok: false; readonly reason: DropReason; readonly log: string | null };
 
+const NONE: readonly never[] = [];
+
 const drop = (reason: DropReason, log: string | null): AdvertCheckResult => ({ ok: false, reason, log });
 
 const contains = (list: readonly Uint8Array[], a: Uint8Array): boolean => list.some((x) => bytesEqual(x, a));
@@ -103,8 +105,9 @@ function checkV2Auth(ctx: ReceiveContext, adv: VrrpAdvert): AdvertCheckResult | 
  */
 export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMeta): AdvertCheckResult {
   const n = ctx.name;
-  const warnings: string[] = [];
-  const countedErrors: DropReason[] = [];
+  // Allocated only when there is something to say: most adverts pass without either.
+  let warnings: string[] | null = null;
+  let countedErrors: DropReason[] | null = null;
   const strict = ctx.strictAddressList ?? true;
 
   if (adv.family !== ctx.family || meta.family !== ctx.family) {
@@ -136,8 +139,8 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
   if (checkVipAddr && adv.addresses.length !== ctx.vips.length) {
     const line = `(${n}) received an unexpected ip number count ${adv.addresses.length}, expected ${ctx.vips.length}!`;
     if (strict) return drop('address-list', line);
-    warnings.push(line);
-    countedErrors.push('address-list');
+    (warnings ??= []).push(line);
+    countedErrors = ['address-list'];
   }
 
   if (isMulticastDst(ctx.family, meta.dst) === ctx.unicast) {
@@ -150,8 +153,8 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
       if (contains(adv.addresses, vip)) continue;
       const line = `(${n}) ip address associated with VRID ${ctx.vrid} not present in MASTER advert: ${formatIp(vip)}`;
       if (strict) return drop('address-list', line);
-      warnings.push(line);
-      if (!countedErrors.includes('address-list')) countedErrors.push('address-list');
+      (warnings ??= []).push(line);
+      countedErrors = ['address-list'];
       break;
     }
     if (ctx.unicast && ctx.checkUnicastSrc && !contains(ctx.unicastPeers, meta.src)) {
@@ -161,7 +164,7 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
 
   // RFC 5798 §6.4.2: a v3 backup adopts the master's interval, so a mismatch is only worth a line.
   if (ctx.version === 3 && adv.advertIntCs !== ctx.advertIntCs) {
-    warnings.push(`(${n}) advertisement interval changed: mine=${ctx.advertIntCs * 10} milli-sec, rcved=${adv.advertIntCs * 10} milli-sec`);
+    (warnings ??= []).push(`(${n}) advertisement interval changed: mine=${ctx.advertIntCs * 10} milli-sec, rcved=${adv.advertIntCs * 10} milli-sec`);
   }
-  return { ok: true, value: { advert: adv, warnings, countedErrors } };
+  return { ok: true, value: { advert: adv, warnings: warnings ?? NONE, countedErrors: countedErrors ?? NONE } };
 }

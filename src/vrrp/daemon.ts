@@ -1,58 +1,53 @@
 /**
- * The VRRP child (keepalived's Keepalived_vrrp process): reads the config, learns the
- * interfaces over rtnetlink, opens one VRRP socket per (interface, family), runs one
- * VrrpInstance per vrrp_instance and keeps them in step with link changes. SIGHUP reloads
- * keeping the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0)
- * and remove its VIPs (RFC 5798 §6.4.3 "Shutdown"; reference §1d, §1f, §1g).
+ * The VRRP child (keepalived's Keepalived_vrrp process, keepalived(8)): the composition root.
+ * Reads the config, learns the interfaces over rtnetlink, opens one VRRP socket per
+ * (interface, family), runs one VrrpInstance per vrrp_instance and wires each to its socket,
+ * its VIPs and its notifications; keeps them in step with link changes. SIGHUP reloads keeping
+ * the state of unchanged instances; SIGTERM makes every MASTER resign (priority 0) and remove
+ * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
+ * realVrrpChildDeps below is the production set.
  */
 import { KaError, errorMessage } from '../core/errors.js';
-import { formatIp } from '../core/ip.js';
+import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import { realClock } from '../core/real-clock.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
+import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
-import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
-import { openGarpSender, type GarpSender } from '../netlink/garp-sender.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
 import { instanceStatus } from './status-snapshot.js';
-import { checkAdvert, type ReceiveContext } from './advert-check.js';
-import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
-import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { openGarpSender } from '../netlink/garp-sender.js';
+import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
+import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
+import { announceVip } from './garp-pacing.js';
+import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
-import { advertDestinations, announceVips, applyVips, diffVipTargets, buildTemplate, bytesOf, receiveContext, sendAdvert, vipTargets, type VipTarget } from './instance-io.js';
 import { InterfaceTable } from './interface-table.js';
-import { decodeIpv4Datagram } from './ip-header.js';
-import { decodeAdvert, mcastGroupFor } from './packet.js';
-import { evaluateTracking, trackedFaultSources, type TrackingInput } from './tracking.js';
-import type { AdvertMeta, DropReason } from './types.js';
-import { VrrpSocket, type RawVrrpDatagram } from './vrrp-socket.js';
+import { mcastGroupFor } from './packet.js';
+import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { applyTracking } from './tracking.js';
+import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
   readonly cfg: VrrpInstanceConfig;
   readonly inst: VrrpInstance;
   readonly socketKey: string;
-  readonly ifindex: number;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
-  /** The receive checks' static context (parsed once, not per advert); own addresses and the last master are filled in per datagram. */
-  readonly rxBase: ReceiveContext;
-  drops: DropCounters;
-  lastMasterSrc: Uint8Array | null;
 }
 
 interface SocketEntry {
-  readonly sock: VrrpSocket;
-  readonly group: Uint8Array;
+  readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
-  /** Instances on this socket by VRID. */
-  readonly byVrid: Map<number, Running[]>;
-  drops: DropCounters;
+  /** Instances on this socket by VRID, and the drops no instance claims. */
+  readonly rx: SocketReceiveState<VrrpInstance>;
 }
 
 /**
@@ -63,10 +58,7 @@ interface SocketEntry {
  */
 const SHUTDOWN_LINGER_MS = 1000;
 
-/** keepalived 2.2.7 (Debian 12) drops adverts whose VIP list differs; keep that behaviour next to it. */
-const STRICT_ADDRESS_LIST = true;
-
-/** Identity of an instance across reloads (reference §1d): VRID, family, interface, unicast. */
+/** Identity of an instance across reloads, as keepalived matches them: VRID, family, interface, unicast. */
 export function instanceKey(c: VrrpInstanceConfig): string {
   return [c.vrid, c.family, c.interface ?? '', c.unicastPeers.length > 0 ? `u:${c.unicastSrcIp ?? ''}` : `m:${c.mcastDstIp}`].join('|');
 }
@@ -74,18 +66,21 @@ export function instanceKey(c: VrrpInstanceConfig): string {
 export class VrrpDaemon {
   private readonly table = new InterfaceTable();
   private readonly sockets = new Map<string, SocketEntry>();
-  private readonly garps = new Map<string, GarpSender>();
+  private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
   private rtnl: RtnlClient | null = null;
-  private readonly runner: ScriptRunner;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
-  private effects: VrrpNotifyEffects | null = null;
+  private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
   private readonly outbox = new StatusOutbox();
+  private readonly receiveEnv: ReceiveEnv;
 
-  constructor(private readonly ctx: ChildContext) {
-    this.runner = createScriptRunner(ctx.log);
+  constructor(
+    private readonly ctx: ChildContext,
+    private readonly deps: VrrpChildDeps,
+  ) {
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
   }
 
   private get log(): Logger {
@@ -94,7 +89,7 @@ export class VrrpDaemon {
 
   async start(): Promise<void> {
     const config = this.loadConfig();
-    const rtnl = NetlinkRtnlClient.open();
+    const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
       const ifindex = this.table.apply(ev);
@@ -106,12 +101,12 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
-    this.effects = await VrrpNotifyEffects.open(config.globalDefs, { log: this.log, runner: this.runner });
+    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
-    await applyVips('add', this.staticTargets(config), rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
+    await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
-    await Promise.all(running.map((r) => applyVips('delete', r.vipTargets, rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log)));
+    await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of running) this.startRunning(r);
     this.publishStatus();
   }
@@ -131,7 +126,13 @@ export class VrrpDaemon {
   }
 
   private loadConfig(): KeepalivedConfig {
-    return readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+    return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  }
+
+  private applyAddresses(op: 'add' | 'delete', targets: readonly VipTarget[], log: Logger = this.log): Promise<void> {
+    const rtnl = this.rtnl;
+    if (!rtnl || targets.length === 0) return Promise.resolve();
+    return applyVips(op, targets, rtnl, (n) => this.table.linkByName(n)?.ifindex, log);
   }
 
   private async resyncTable(): Promise<void> {
@@ -156,53 +157,38 @@ export class VrrpDaemon {
       throw new KaError('KA_ERR_VRRP_CONFIG', 'Non-existent interface specified in configuration');
     }
     const vips = vipTargets(cfg);
-    const configuredSrc = cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
-    const excluded = vips.map((v) => bytesOf(v.spec.address));
-    const src = configuredSrc !== undefined ? bytesOf(configuredSrc) : this.table.primaryAddress(link.ifindex, cfg.family, excluded);
+    const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     const socketKey = `${ifname}|${cfg.family}`;
     const entry = this.socketFor(socketKey, ifname, cfg);
-    const template = buildTemplate(cfg, srcBytes);
-    const dsts = advertDestinations(cfg);
+    const advert = new InstanceAdvert(cfg, srcBytes);
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
-    const rtnl = this.rtnl!;
-    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
+    const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      fsmParamsFromConfig(cfg, srcBytes),
-      cfg.garp,
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
       {
-        clock: realClock,
+        clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => sendAdvert(template, cfg, dsts, entry.sock, priority),
-        addVips: () => applyVips('add', vips, rtnl, ifindexOf, log),
+        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
-        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : applyVips('delete', vips, rtnl, ifindexOf, log)),
-        sendGarps: (repeat) => this.garpBurst(cfg, vips, repeat, () => inst.state.state === 'MASTER', log),
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
+        announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
+        transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.runner.run(inv.argv);
+          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
           this.effects?.instance(cfg, state, priority);
           this.publishStatus(cfg.name);
         },
       },
       resumed,
     );
-    const running: Running = {
-      cfg,
-      inst,
-      socketKey,
-      ifindex: link.ifindex,
-      src: srcBytes,
-      vipTargets: vips,
-      rxBase: receiveContext(cfg, [], null, STRICT_ADDRESS_LIST),
-      drops: emptyDropCounters(),
-      lastMasterSrc: null,
-    };
-    const list = entry.byVrid.get(cfg.vrid) ?? [];
-    list.push(running);
-    entry.byVrid.set(cfg.vrid, list);
+    const list = entry.rx.byVrid.get(cfg.vrid) ?? [];
+    list.push(inst);
+    entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return running;
+    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
   private startRunning(r: Running): void {
@@ -215,45 +201,19 @@ export class VrrpDaemon {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = VrrpSocket.open({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, group: multicast ? bytesOf(cfg.mcastDstIp) : mcastGroupFor(cfg.family), multicast, byVrid: new Map(), drops: emptyDropCounters() };
-    sock.onDatagram((d) => this.onDatagram(entry, d));
+    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
+    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
     return entry;
   }
 
-  /**
-   * `repeat` GARPs/NAs per VIP. With vrrp_garp_interval / vrrp_gna_interval the packets of each
-   * family are spaced by that gap (keepalived's pacing for switches that rate-limit ARP);
-   * pending ones are dropped if the instance is no longer MASTER when their turn comes.
-   */
-  private garpBurst(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], repeat: number, stillMaster: () => boolean, log: Logger): void {
-    const garpOf = (n: string): GarpSender | undefined => this.garpFor(n);
-    const { intervalMs, gnaIntervalMs } = cfg.garp;
-    if (intervalMs <= 0 && gnaIntervalMs <= 0) {
-      for (let i = 0; i < repeat; i++) announceVips(vips, garpOf, log, cfg.name);
-      return;
-    }
-    for (const family of [4, 6] as const) {
-      const targets = vips.filter((v) => v.spec.family === family);
-      const gapMs = family === 4 ? intervalMs : gnaIntervalMs;
-      let k = 0;
-      for (let i = 0; i < repeat; i++) {
-        for (const t of targets) {
-          const delay = gapMs * k++;
-          if (delay === 0) announceVips([t], garpOf, log, cfg.name);
-          else setTimeout(() => stillMaster() && announceVips([t], garpOf, log, cfg.name), delay);
-        }
-      }
-    }
-  }
-
-  private garpFor(ifname: string): GarpSender | undefined {
+  private garpFor(ifname: string): GarpSenderPort | undefined {
     let g = this.garps.get(ifname);
     if (!g) {
       try {
-        g = openGarpSender(ifname);
+        g = this.deps.openGarpSender(ifname);
         this.garps.set(ifname, g);
       } catch (e) {
         this.log.warn(`Cannot send gratuitous ARP/NA on ${ifname}: ${errorMessage(e)}`);
@@ -263,62 +223,8 @@ export class VrrpDaemon {
     return g;
   }
 
-  private socketDrop(entry: SocketEntry, reason: DropReason, src: Uint8Array | null): void {
-    entry.drops = countDrop(entry.drops, reason);
-    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
-  }
-
-  /**
-   * keepalived looks the instance up by the VRID byte before it checks the packet, so a
-   * malformed advert for a known VRID counts on that instance (Packet Errors: Length, Invalid
-   * Type …); only what names no instance stays on the socket.
-   */
-  private decodeDrop(entry: SocketEntry, payload: Uint8Array, reason: DropReason, src: Uint8Array): void {
-    const targets = payload.length >= 2 ? entry.byVrid.get(payload[1]!) : undefined;
-    if (!targets || targets.length === 0) return this.socketDrop(entry, reason, src);
-    for (const r of targets) r.drops = countDrop(r.drops, reason);
-    if (this.log.isEnabled('debug')) this.log.debug(`Dropped VRRP packet from ${formatIp(src)} for VRID ${payload[1]}: ${reason}`);
-  }
-
-  private onDatagram(entry: SocketEntry, d: RawVrrpDatagram): void {
-    let payload: Uint8Array;
-    let meta: AdvertMeta;
-    if (d.family === 4) {
-      const ip = decodeIpv4Datagram(d.data);
-      if (!ip.ok) return this.socketDrop(entry, ip.reason, d.src);
-      payload = ip.value.payload;
-      meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex };
-    } else {
-      payload = d.data;
-      meta = { family: 6, src: d.src, dst: d.dst ?? entry.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };
-    }
-    const dec = decodeAdvert(payload, { family: meta.family, src: meta.src, dst: meta.dst, mcastGroup: entry.group });
-    if (!dec.ok) return this.decodeDrop(entry, payload, dec.reason, meta.src);
-    const candidates = entry.byVrid.get(dec.value.vrid);
-    if (!candidates || candidates.length === 0) return this.socketDrop(entry, 'vrid-unknown', meta.src);
-    for (const r of candidates) {
-      const chk = checkAdvert({ ...r.rxBase, ownAddresses: this.table.addressBytes(r.ifindex, r.cfg.family), lastMasterSrc: r.lastMasterSrc }, dec.value, meta);
-      if (!chk.ok) {
-        r.drops = countDrop(r.drops, chk.reason);
-        if (chk.log) this.log.info(chk.log);
-        continue;
-      }
-      if (chk.value.countedErrors.length > 0) r.drops = countDrop(r.drops, ...chk.value.countedErrors);
-      for (const w of chk.value.warnings) this.log.warn(w);
-      r.lastMasterSrc = meta.src;
-      r.inst.advertReceived(dec.value.priority, dec.value.advertIntCs, meta.src);
-    }
-  }
-
-  private trackingInput(r: Running): TrackingInput {
-    return { basePriority: r.cfg.priority, primaryInterface: r.cfg.interface, dontTrackPrimary: r.cfg.dontTrackPrimary, trackInterfaces: r.cfg.trackInterfaces };
-  }
-
   private updateTracking(r: Running): void {
-    const input = this.trackingInput(r);
-    const res = evaluateTracking(input, (name) => this.table.linkByName(name)?.running === true);
-    for (const src of trackedFaultSources(input)) r.inst.setFault(src, res.faults.includes(src));
-    r.inst.setEffectivePriority(res.priority);
+    applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
     if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
@@ -335,13 +241,13 @@ export class VrrpDaemon {
    */
   private publishStatus(name?: string): void {
     const schedule = name === undefined ? this.outbox.markFull() : this.outbox.markChanged(name);
-    if (schedule) setImmediate(() => this.sendStatus());
+    if (schedule) this.deps.clock.setTimer(this.deps.clock.nowMs(), () => this.sendStatus());
   }
 
   private sendStatus(): void {
     const t = this.outbox.take();
-    const nowMs = realClock.nowMs();
-    const wallMs = realClock.wallMs();
+    const nowMs = this.deps.clock.nowMs();
+    const wallMs = this.deps.clock.wallMs();
     const removed = [...t.removed];
     const instances: VrrpInstanceStatus[] = [];
     const add = (r: Running): void => void instances.push(this.statusOf(r, nowMs, wallMs));
@@ -377,8 +283,6 @@ export class VrrpDaemon {
       this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
-    const rtnl = this.rtnl!;
-    const ifindexOf = (n: string): number | undefined => this.table.linkByName(n)?.ifindex;
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const next = new Map<string, Running>();
     const started: Running[] = [];
@@ -389,13 +293,13 @@ export class VrrpDaemon {
         this.unregister(old);
         const state = old.inst.detach();
         const r = this.createRunning(cfg, state);
-        r.lastMasterSrc = old.lastMasterSrc;
+        r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
           const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
-            await applyVips('delete', gone, rtnl, ifindexOf, this.log);
-            await applyVips('add', added, rtnl, ifindexOf, this.log);
+            await this.applyAddresses('delete', gone);
+            await this.applyAddresses('add', added);
           });
         }
         r.inst.resume();
@@ -415,10 +319,10 @@ export class VrrpDaemon {
     );
     this.instances = next;
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
-    await applyVips('delete', statics.gone, rtnl, ifindexOf, this.log);
-    await applyVips('add', statics.added, rtnl, ifindexOf, this.log);
+    await this.applyAddresses('delete', statics.gone);
+    await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => applyVips('delete', r.vipTargets, rtnl, ifindexOf, this.log)));
+    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of started) this.startRunning(r);
     this.closeUnusedSockets();
     this.publishStatus();
@@ -427,16 +331,16 @@ export class VrrpDaemon {
 
   private unregister(r: Running): void {
     const entry = this.sockets.get(r.socketKey);
-    const list = entry?.byVrid.get(r.cfg.vrid);
+    const list = entry?.rx.byVrid.get(r.cfg.vrid);
     if (!entry || !list) return;
-    const rest = list.filter((x) => x !== r);
-    if (rest.length > 0) entry.byVrid.set(r.cfg.vrid, rest);
-    else entry.byVrid.delete(r.cfg.vrid);
+    const rest = list.filter((x) => x !== r.inst);
+    if (rest.length > 0) entry.rx.byVrid.set(r.cfg.vrid, rest);
+    else entry.rx.byVrid.delete(r.cfg.vrid);
   }
 
   private closeUnusedSockets(): void {
     for (const [key, entry] of this.sockets) {
-      if (entry.byVrid.size === 0) {
+      if (entry.rx.byVrid.size === 0) {
         entry.sock.close();
         this.sockets.delete(key);
       }
@@ -446,55 +350,77 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const lingerUntil = Date.now() + SHUTDOWN_LINGER_MS;
+    const clock = this.deps.clock;
+    const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
-    if (this.config && this.rtnl && !this.ctx.options.dontReleaseVrrp) {
-      await applyVips('delete', this.staticTargets(this.config), this.rtnl, (n) => this.table.linkByName(n)?.ifindex, this.log);
-    }
+    if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
     this.garps.clear();
     this.rtnl?.close();
     this.rtnl = null;
-    const rest = lingerUntil - Date.now();
-    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    if (lingerUntil > clock.nowMs()) await new Promise<void>((resolve) => clock.setTimer(lingerUntil, resolve));
     // After the linger, so STOP mails already in flight can finish.
     this.effects?.close();
     this.effects = null;
   }
 
+  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
+    const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
+      const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
+      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+    });
+    const sockets = [...this.sockets.values()].map(
+      (e): SocketSnapshot => ({
+        ifname: e.sock.ifname,
+        family: e.sock.family,
+        group: e.multicast ? formatIp(e.rx.group) : null,
+        instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        rxDatagrams: e.sock.stats.rxDatagrams,
+        drops: e.rx.drops,
+      }),
+    );
+    return { instances, sockets };
+  }
+
   private writeDump(kind: 'stats' | 'data'): void {
     this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
     try {
-      const instances: InstanceSnapshot[] = [...this.instances.values()].map((r) => {
-        const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-        return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
-      });
-      const sockets: SocketSnapshot[] = [...this.sockets.values()].map((e) => ({
-        ifname: e.sock.ifname,
-        family: e.sock.family,
-        group: e.multicast ? formatIp(e.group) : null,
-        instances: [...e.byVrid.values()].flat().map((r) => ({ name: r.cfg.name, vrid: r.cfg.vrid })),
-        rxDatagrams: e.sock.stats.rxDatagrams,
-        drops: e.drops,
-      }));
-      if (kind === 'stats') writeDumpFile(STATS_FILE, formatStatsDump(instances, sockets));
+      const { instances, sockets } = this.snapshots();
+      if (kind === 'stats') this.deps.writeDump(STATS_FILE, formatStatsDump(instances, sockets));
       else if (this.config) {
         const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
-        const clock = { nowMs: realClock.nowMs(), wallMs: realClock.wallMs() };
-        writeDumpFile(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
+        const clock = { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() };
+        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
       }
     } catch (e) {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
-
-
 }
 
-export const runVrrpChild: ChildRunner = async (ctx) => {
-  const d = new VrrpDaemon(ctx);
-  await d.start();
-  return d.handle();
-};
+/** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */
+export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
+  return {
+    clock: realClock,
+    loadConfig: readRunnableConfig,
+    openRtnl: () => NetlinkRtnlClient.open(),
+    openSocket: (spec) => VrrpSocket.open(spec),
+    openGarpSender,
+    scripts: createScriptRunner(log),
+    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
+    writeDump: (name, text) => void writeDumpFile(name, text),
+  };
+}
+
+/** A runner with the seams filled (tests, the simulation); production uses runVrrpChild. */
+export function createVrrpChildRunner(deps: (log: Logger) => VrrpChildDeps): ChildRunner {
+  return async (ctx) => {
+    const d = new VrrpDaemon(ctx, deps(ctx.log));
+    await d.start();
+    return d.handle();
+  };
+}
+
+export const runVrrpChild: ChildRunner = createVrrpChildRunner(realVrrpChildDeps);

@@ -1,8 +1,8 @@
 /**
  * The VRRP child's state dumps, as text: `keepalived.stats` (SIGUSR2) and `keepalived.data`
- * (SIGUSR1), laid out like Debian keepalived 2.2.7 writes them (reference §1d, checked against
- * a real 2.2.7 run) for the fields keepalived-ts has. Pure: the daemon hands in snapshots and
- * a clock reading; dump-file.ts writes the result.
+ * (SIGUSR1), laid out like Debian keepalived 2.2.7 writes them (keepalived(8) SIGUSR1/SIGUSR2;
+ * checked against a real 2.2.7 run, test/fixtures/keepalived-dumps) for the fields keepalived-ts
+ * has. Pure: the daemon hands in snapshots and a clock reading; dump-file.ts writes the result.
  *
  * keepalived-ts extension: drops keepalived has no counter for (checksum, version, VRID
  * unknown, packets rejected before any instance was found …) are listed after the keepalived

@@ -4,6 +4,7 @@
  * can be compared, logged and replayed by the simulation tests.
  */
 import type { LogLevel } from '../core/logger.js';
+import type { VrrpInstanceConfig } from '../config/model.js';
 
 /** RFC 5798 §6.4 states, plus keepalived's STOP pseudo-state (terminal; notifications only). */
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
@@ -25,30 +26,33 @@ export const TRANSITION_REASONS: readonly TransitionReason[] = [
   'shutdown', 'sync-group',
 ];
 
-/** Immutable per-instance parameters, derived once from VrrpInstanceConfig (see fsmParamsFromConfig). */
-export interface FsmParams {
-  /** Instance name (for the driver's log bindings; messages do not repeat it). */
-  readonly name: string;
-  readonly vrid: number;
-  readonly version: 2 | 3;
-  /** Configured priority 1..255; 255 = address owner, never changed by trackers. */
-  readonly basePriority: number;
-  /** Our Advertisement_Interval in centiseconds. */
-  readonly advertIntCs: number;
-  /** keepalived `down_timer_adverts` (RFC: 3). */
-  readonly downTimerAdverts: number;
-  readonly nopreempt: boolean;
-  /** 0 = no preempt delay. */
-  readonly preemptDelayMs: number;
-  readonly lowerPrioNoAdvert: boolean;
-  readonly higherPrioSendAdvert: boolean;
-  /** Configured or derived `state`. Only the address owner acts on MASTER at startup. */
-  readonly initialState: 'MASTER' | 'BACKUP';
+/**
+ * The vrrp_instance settings the state machine reads, exactly as the config model holds them
+ * (the compiler already applied keepalived's defaults and clearings: nopreempt and
+ * preempt_delay off for the address owner and for `state MASTER`). A new FSM keyword is one
+ * more name here.
+ */
+export const FSM_CONFIG_FIELDS = [
+  'name', // for the driver's log bindings; messages do not repeat it
+  'vrid',
+  'version',
+  'priority', // base priority 1..255; 255 = address owner, never changed by trackers
+  'advertIntCs', // our Advertisement_Interval
+  'downTimerAdverts', // keepalived `down_timer_adverts` (RFC: 3)
+  'nopreempt',
+  'preemptDelayMs', // 0 = no preempt delay
+  'lowerPrioNoAdvert',
+  'higherPrioSendAdvert',
+  'initialState', // only the address owner acts on MASTER at startup
+] as const satisfies readonly (keyof VrrpInstanceConfig)[];
+
+/** Immutable per-instance parameters: a projection of VrrpInstanceConfig (see fsmParamsFromConfig). */
+export type FsmParams = Pick<VrrpInstanceConfig, (typeof FSM_CONFIG_FIELDS)[number]> & {
   /** Our advert source address (primary address or mcast_src_ip/unicast_src_ip), for tie-breaks. */
   readonly primaryAddress: Uint8Array;
-  /** basePriority === 255. */
+  /** priority === 255. */
   readonly addressOwner: boolean;
-}
+};
 
 /** Per-instance statistics, named after keepalived's `keepalived.stats` fields. */
 export interface FsmCounters {

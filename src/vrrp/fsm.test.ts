@@ -13,15 +13,15 @@ import {
   type FsmState,
   type StepResult,
 } from './fsm.js';
-import type { VrrpInstanceConfig } from '../config/model.js';
-import { testFsmParams } from '../test-kit/fsm-params.js';
+import { testFsmParams, testInstanceConfig, type TestInstanceSettings } from '../test-kit/fsm-params.js';
+import { FSM_CONFIG_FIELDS } from './fsm-types.js';
 
 const ME = new Uint8Array([192, 0, 2, 10]);
 const LOWER_IP = new Uint8Array([192, 0, 2, 5]);
 const HIGHER_IP = new Uint8Array([192, 0, 2, 20]);
 
-function params(over: Partial<FsmParams> = {}): FsmParams {
-  return testFsmParams(0, { name: 'VI_1', basePriority: 150, ...over });
+function params(over: TestInstanceSettings = {}): FsmParams {
+  return testFsmParams(0, { name: 'VI_1', priority: 150, ...over });
 }
 
 /** Run one step and check the funnel contract: one Transition iff the state changed. */
@@ -79,7 +79,7 @@ test('startup: non-owner → BACKUP with the full master-down timer, also with s
 });
 
 test('startup: the address owner with state MASTER goes MASTER at once (advert first, VIPs, GARP)', () => {
-  const p = params({ basePriority: 255, initialState: 'MASTER' });
+  const p = params({ priority: 255, initialState: 'MASTER' });
   const r = run(p, initialFsmState(p), { type: 'Startup' }, 0);
   assert.equal(r.state.state, 'MASTER');
   assert.deepEqual(kinds(r.actions), ['SendAdvert(255)', 'AddVips', 'Garp(became-master)', 'INIT->MASTER:startup']);
@@ -89,7 +89,7 @@ test('startup: the address owner with state MASTER goes MASTER at once (advert f
 });
 
 test('startup: owner with state BACKUP waits the timer (skew of 255)', () => {
-  const p = params({ basePriority: 255, initialState: 'BACKUP' });
+  const p = params({ priority: 255, initialState: 'BACKUP' });
   const r = run(p, initialFsmState(p), { type: 'Startup' }, 0);
   assert.equal(r.state.state, 'BACKUP');
   assert.equal(r.state.masterDownAtMs, 3003.906);
@@ -134,7 +134,7 @@ test('BACKUP: priority-0 advert ⇒ down timer = Skew_Time; expiry reason priori
 });
 
 test('BACKUP receive rules (table): accept resets the down timer, discard lets it run', () => {
-  const cases: { name: string; over: Partial<FsmParams>; prio: number; accept: boolean }[] = [
+  const cases: { name: string; over: TestInstanceSettings; prio: number; accept: boolean }[] = [
     { name: 'higher priority', over: {}, prio: 200, accept: true },
     { name: 'equal priority', over: {}, prio: 150, accept: true },
     { name: 'lower priority, preempt', over: {}, prio: 100, accept: false },
@@ -329,7 +329,7 @@ test('priority: clamped to [1,254]; the owner never changes', () => {
   const p = params();
   const s = run(p, backup(p), { type: 'PriorityChanged', effectivePriority: 999 }, 10).state;
   assert.equal(s.effectivePriority, 254);
-  const o = params({ basePriority: 255, initialState: 'MASTER' });
+  const o = params({ priority: 255, initialState: 'MASTER' });
   const os = run(o, initialFsmState(o), { type: 'Startup' }, 0).state;
   const r = run(o, os, { type: 'PriorityChanged', effectivePriority: 100 }, 10);
   assert.equal(r.state.effectivePriority, 255);
@@ -374,29 +374,16 @@ test('step never mutates its input state', () => {
   assert.deepEqual(s, copy);
 });
 
-test('fsmParamsFromConfig derives owner and clears nopreempt where keepalived does', () => {
-  const cfg = (over: Partial<VrrpInstanceConfig>): VrrpInstanceConfig =>
-    ({
-      name: 'VI_1',
-      initialState: 'BACKUP',
-      vrid: 51,
-      priority: 100,
-      advertIntCs: 100,
-      version: 2,
-      nopreempt: true,
-      preemptDelayMs: 3000,
-      downTimerAdverts: 3,
-      lowerPrioNoAdvert: false,
-      higherPrioSendAdvert: true,
-      ...over,
-    }) as VrrpInstanceConfig;
-  const a = fsmParamsFromConfig(cfg({}), ME);
-  assert.equal(a.addressOwner, false);
-  assert.equal(a.nopreempt, true);
-  assert.equal(a.preemptDelayMs, 3000);
-  assert.equal(a.higherPrioSendAdvert, true);
-  const o = fsmParamsFromConfig(cfg({ priority: 255, initialState: 'MASTER' }), ME);
-  assert.equal(o.addressOwner, true);
-  assert.equal(o.nopreempt, false);
-  assert.equal(o.preemptDelayMs, 0);
+test('FsmParams are the compiled instance: keepalived clears nopreempt and preempt_delay for the owner and state MASTER', () => {
+  const cfg = testInstanceConfig(0, { nopreempt: true, higherPrioSendAdvert: true, version: 3, advertIntCs: 50 });
+  const a = fsmParamsFromConfig(cfg, ME);
+  for (const k of FSM_CONFIG_FIELDS) assert.equal(a[k], cfg[k], k);
+  assert.deepEqual([a.addressOwner, a.nopreempt, a.higherPrioSendAdvert, a.advertIntCs, a.primaryAddress], [false, true, true, 50, ME]);
+  assert.equal(testFsmParams(0, { preemptDelayMs: 3000 }).preemptDelayMs, 3000);
+  const owner = testFsmParams(0, { priority: 255, nopreempt: true });
+  assert.deepEqual([owner.addressOwner, owner.initialState, owner.nopreempt], [true, 'MASTER', false]);
+  assert.equal(testFsmParams(0, { priority: 255, preemptDelayMs: 3000 }).preemptDelayMs, 0);
+  const master = testFsmParams(0, { initialState: 'MASTER', nopreempt: true });
+  assert.deepEqual([master.addressOwner, master.nopreempt], [false, false]);
+  assert.equal(testFsmParams(0, { initialState: 'MASTER', preemptDelayMs: 3000 }).preemptDelayMs, 0);
 });

@@ -5,7 +5,9 @@
  * startup, shutdown) and carries out the returned actions in order. It never touches sockets or
  * timers: it keeps absolute deadlines and the driver arms one timer at nextDeadline(state).
  *
- * RFC 5798 §6.4 (and RFC 3768 §6.4) ladders, with keepalived's deviations (reference §0.5-0.8, §1g):
+ * RFC 5798 §6.4 (and RFC 3768 §6.4) ladders, with keepalived's deviations (keepalived.conf(5)
+ * `state`, `nopreempt`, `preempt_delay`, `lower_prio_no_advert`, `higher_prio_send_advert`; each
+ * checked against keepalived 2.2.7 in the interop tests, docs/compatibility.md "VRRP at run time"):
  * non-owner `state MASTER` still waits the master-down timer; preempt_delay; nopreempt;
  * lower_prio_no_advert / higher_prio_send_advert; a priority-0 advert on FAULT and shutdown;
  * leaving FAULT goes to BACKUP. Every state change goes through transition() with a typed reason.
@@ -14,6 +16,7 @@ import { compareBytes, formatIp } from '../core/ip.js';
 import type { LogLevel } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
+import { FSM_CONFIG_FIELDS } from './fsm-types.js';
 import type {
   FsmAction,
   FsmCounters,
@@ -41,27 +44,14 @@ interface Ctx {
 }
 
 /**
- * Derive the FSM parameters from the compiled config.
+ * The FSM parameters of a compiled instance: its FSM_CONFIG_FIELDS as they are, plus what the
+ * config cannot know.
  * @param primaryAddress our advert source address bytes (4 or 16), used for equal-priority tie-breaks.
  */
 export function fsmParamsFromConfig(cfg: VrrpInstanceConfig, primaryAddress: Uint8Array): FsmParams {
-  const addressOwner = cfg.priority === VRRP_PRIO_OWNER;
-  return {
-    name: cfg.name,
-    vrid: cfg.vrid,
-    version: cfg.version,
-    basePriority: cfg.priority,
-    advertIntCs: cfg.advertIntCs,
-    downTimerAdverts: cfg.downTimerAdverts,
-    // keepalived clears nopreempt for the owner and for `state MASTER` (reference §1g).
-    nopreempt: cfg.nopreempt && !addressOwner && cfg.initialState === 'BACKUP',
-    preemptDelayMs: cfg.initialState === 'BACKUP' ? cfg.preemptDelayMs : 0,
-    lowerPrioNoAdvert: cfg.lowerPrioNoAdvert,
-    higherPrioSendAdvert: cfg.higherPrioSendAdvert,
-    initialState: cfg.initialState,
-    primaryAddress,
-    addressOwner,
-  };
+  const params = { primaryAddress, addressOwner: cfg.priority === VRRP_PRIO_OWNER } as Mutable<FsmParams>;
+  for (const k of FSM_CONFIG_FIELDS) (params as Record<typeof k, unknown>)[k] = cfg[k];
+  return params;
 }
 
 /** The INIT state an instance starts in (before the Startup event). */
@@ -69,7 +59,7 @@ export function initialFsmState(params: FsmParams): FsmState {
   return {
     state: 'INIT',
     wantState: params.initialState,
-    effectivePriority: params.basePriority,
+    effectivePriority: params.priority,
     masterAdverIntervalCs: params.advertIntCs,
     masterDownAtMs: null,
     adverAtMs: null,
@@ -93,13 +83,13 @@ export function clampEffectivePriority(basePriority: number, computed: number): 
 
 /** Skew_Time of this instance now, in ms (fractional, from whole microseconds). */
 export function skewTimeMs(params: FsmParams, state: FsmState): number {
-  const prio = skewPriority(params.basePriority, state.effectivePriority);
+  const prio = skewPriority(params.priority, state.effectivePriority);
   return usToMs(skewTimeUs(params.version, prio, state.masterAdverIntervalCs));
 }
 
 /** Master_Down_Interval of this instance now, in ms. */
 export function masterDownIntervalMs(params: FsmParams, state: FsmState): number {
-  const prio = skewPriority(params.basePriority, state.effectivePriority);
+  const prio = skewPriority(params.priority, state.effectivePriority);
   return usToMs(masterDownIntervalUs(params.version, prio, state.masterAdverIntervalCs, params.downTimerAdverts));
 }
 
@@ -202,7 +192,8 @@ function onStartup(ctx: Ctx): void {
     return;
   }
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
-  // Only the address owner with `state MASTER` skips the election (reference §0.5).
+  // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
+  // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does).
   else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') {
     // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
     log(ctx, 'info', 'Receive advertisement timeout');
@@ -328,7 +319,7 @@ function onFault(ctx: Ctx, source: string, active: boolean): void {
 
 function onPriority(ctx: Ctx, requested: number): void {
   const { p, s } = ctx;
-  const next = clampEffectivePriority(p.basePriority, requested);
+  const next = clampEffectivePriority(p.priority, requested);
   if (next === s.effectivePriority) return;
   const oldSkewMs = skewTimeMs(p, s);
   log(ctx, 'info', `Changing effective priority from ${s.effectivePriority} to ${next}`);

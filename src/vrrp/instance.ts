@@ -2,8 +2,8 @@
  * One VRRP instance at run time (VRRP child): owns the FSM state, arms its one timer and
  * carries out the FSM's actions through the ports the daemon gives it. The order the FSM
  * returns is kept: an advert goes out first, VIP changes are serialised on one chain, and a
- * GARP burst waits for the VIPs it announces (RFC 5798 §6.4.1/§6.4.2, keepalived §1g
- * "Becoming master").
+ * GARP burst waits for the VIPs it announces (RFC 5798 §6.4.1/§6.4.2; garp-pacing.ts does the
+ * pacing).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -11,7 +11,19 @@ import { assertNever } from '../core/result.js';
 import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
 import { initialFsmState, nextDeadline, step, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
-import { garpPlan, type GarpReason } from './garp-plan.js';
+import { GarpPacer } from './garp-pacing.js';
+import type { ReceiveState, ReceiveTarget } from './receive.js';
+import type { VipTarget } from './vip-addresses.js';
+
+/** What an instance is, from its config: FSM parameters, GARP settings, VIPs, receive state. */
+export interface InstanceSetup {
+  readonly params: FsmParams;
+  readonly garp: GarpSettings;
+  /** VIPs and eVIPs, each with its interface: what the GARPs announce. */
+  readonly vips: readonly VipTarget[];
+  /** What the receive pipeline keeps for this instance (receive.ts): check context, drop counters. */
+  readonly receive: ReceiveState;
+}
 
 /** What an instance needs from the daemon (sockets, netlink, notify). */
 export interface InstancePorts {
@@ -23,9 +35,11 @@ export interface InstancePorts {
   addVips(): Promise<void>;
   /** Remove the VIPs/eVIPs (absent is success). Never rejects. */
   removeVips(): Promise<void>;
-  /** One GARP/NA per VIP, `repeat` times (spacing is the port's business). */
-  sendGarps(repeat: number): void;
-  /** A state notification (scripts, FIFO, status). */
+  /** One GARP (IPv4 VIP) or unsolicited NA (IPv6 VIP); garp-pacing.ts decides when. */
+  announce(vip: VipTarget): void;
+  /** Every state change, at once (before its VIP changes and scripts); `atMs` is the FSM's time of it. */
+  transitioned(from: VrrpState, to: VrrpState, reason: TransitionReason, atMs: number): void;
+  /** A state notification (scripts, FIFO, status), once the addresses match the new state. */
   notify(state: NotifyState, priority: number): void;
 }
 
@@ -37,26 +51,37 @@ export interface InstancePorts {
  */
 export const TIMER_SLACK_MS = 1;
 
-export class VrrpInstance {
+export class VrrpInstance implements ReceiveTarget {
   private fsm: FsmState;
   private timer: TimerHandle | null = null;
   /** The FSM's next deadline (the pending timer may be set for an earlier one). */
   private timerAtMs: number | null = null;
   /** What the pending timer was set for. */
   private timerSetForMs = 0;
-  private garpTimers: TimerHandle[] = [];
-  private refreshTimer: TimerHandle | null = null;
+  private readonly garps: GarpPacer;
   /** Serialises VIP add/remove and the GARPs that depend on them. */
   private vipChain: Promise<void> = Promise.resolve();
   private stopped = false;
 
+  readonly params: FsmParams;
+  readonly receive: ReceiveState;
+  private readonly garp: GarpSettings;
+
   constructor(
-    readonly params: FsmParams,
-    private garp: GarpSettings,
+    setup: InstanceSetup,
     private readonly ports: InstancePorts,
     initial?: FsmState,
   ) {
-    this.fsm = initial ?? initialFsmState(params);
+    this.params = setup.params;
+    this.receive = setup.receive;
+    this.garp = setup.garp;
+    this.fsm = initial ?? initialFsmState(setup.params);
+    this.garps = new GarpPacer(setup.garp, setup.vips, {
+      clock: ports.clock,
+      announce: (vip) => ports.announce(vip),
+      isMaster: () => this.fsm.state === 'MASTER',
+      afterVips: (fn) => void this.chain(async () => fn()),
+    });
   }
 
   get name(): string {
@@ -85,16 +110,11 @@ export class VrrpInstance {
     this.handle({ type: 'PriorityChanged', effectivePriority });
   }
 
-  /** Replace GARP settings on reload (takes effect from the next burst). */
-  updateGarp(garp: GarpSettings): void {
-    this.garp = garp;
-  }
-
   /** After a reload changed the VIP list of a MASTER: apply the new list and announce it. */
   refreshVips(apply: () => Promise<void>): Promise<void> {
     return this.chain(async () => {
       await apply();
-      if (this.fsm.state === 'MASTER') this.ports.sendGarps(this.garp.masterRepeat);
+      this.garps.burst(this.garp.masterRepeat);
     });
   }
 
@@ -110,7 +130,7 @@ export class VrrpInstance {
   resume(): void {
     this.stopped = false;
     this.armTimer();
-    if (this.fsm.state === 'MASTER') this.startRefresh();
+    if (this.fsm.state === 'MASTER') this.garps.startRefresh();
   }
 
   /** Stop timers without any wire or address action (the instance moves to a reloaded daemon). */
@@ -135,12 +155,13 @@ export class VrrpInstance {
           void this.chain(() => this.ports.addVips());
           break;
         case 'RemoveVips':
-          this.cancelGarps();
+          // The VIPs go: nothing pending may announce them any more.
+          this.garps.cancel();
           this.ports.log.info(`(${this.name}) removing VIPs.`);
           void this.chain(() => this.ports.removeVips());
           break;
         case 'SendGarpBurst':
-          this.scheduleGarps(a.reason);
+          this.garps.schedule(a.reason);
           break;
         case 'Transition':
           this.onTransition(a.from, a.to, a.reason, a.priority);
@@ -161,8 +182,8 @@ export class VrrpInstance {
     // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
     // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
     if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
-    if (to === 'MASTER') this.startRefresh();
-    if (from === 'MASTER') this.stopRefresh();
+    this.ports.transitioned(from, to, reason, this.fsm.lastTransitionAtMs ?? this.ports.clock.nowMs());
+    if (to === 'MASTER') this.garps.startRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
     if (to !== 'INIT') void this.chain(async () => this.ports.notify(to, priority));
   }
@@ -207,49 +228,10 @@ export class VrrpInstance {
     return this.vipChain;
   }
 
-  private scheduleGarps(reason: GarpReason): void {
-    const now = this.ports.clock.nowMs();
-    for (const burst of garpPlan(this.garp, reason)) {
-      const fire = (): void => {
-        if (this.fsm.state === 'MASTER') this.ports.sendGarps(burst.repeat);
-      };
-      if (burst.atOffsetMs === 0) {
-        // Announce only once the VIPs are in place (the chain holds the pending add).
-        void this.chain(async () => fire());
-      } else {
-        const t = this.ports.clock.setTimer(now + burst.atOffsetMs, fire);
-        this.garpTimers.push(t);
-      }
-    }
-  }
-
-  private startRefresh(): void {
-    this.stopRefresh();
-    const periodMs = this.garp.masterRefreshMs;
-    if (periodMs <= 0) return;
-    const tick = (): void => {
-      if (this.fsm.state !== 'MASTER' || this.stopped) return;
-      for (const b of garpPlan(this.garp, 'refresh')) this.ports.sendGarps(b.repeat);
-      this.refreshTimer = this.ports.clock.setTimer(this.ports.clock.nowMs() + periodMs, tick);
-    };
-    this.refreshTimer = this.ports.clock.setTimer(this.ports.clock.nowMs() + periodMs, tick);
-  }
-
-  private stopRefresh(): void {
-    this.refreshTimer?.cancel();
-    this.refreshTimer = null;
-  }
-
-  private cancelGarps(): void {
-    for (const t of this.garpTimers) t.cancel();
-    this.garpTimers = [];
-  }
-
   private clearTimers(): void {
     this.timer?.cancel();
     this.timer = null;
     this.timerAtMs = null;
-    this.cancelGarps();
-    this.stopRefresh();
+    this.garps.cancel();
   }
 }

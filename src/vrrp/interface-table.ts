@@ -10,8 +10,8 @@ import type { AddrInfo, LinkInfo, RtnlEvent } from '../netlink/rtnl-model.js';
 export class InterfaceTable {
   private readonly links = new Map<number, LinkInfo>();
   private readonly addrs = new Map<number, AddrInfo[]>();
-  /** addressBytes() results, per `ifindex/family`; cleared on any address or link change. */
-  private readonly bytesCache = new Map<string, readonly Uint8Array[]>();
+  /** addressBytes() results, keyed ifindex × 2 + (IPv6 ? 1 : 0); cleared on any address or link change. */
+  private readonly bytesCache = new Map<number, readonly Uint8Array[]>();
 
   reset(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.bytesCache.clear();
@@ -70,7 +70,7 @@ export class InterfaceTable {
    * every received advert, so the list is built once per change of the table, not per packet.
    */
   addressBytes(ifindex: number, family: Family): readonly Uint8Array[] {
-    const key = `${ifindex}/${family}`;
+    const key = ifindex * 2 + (family === 6 ? 1 : 0);
     let list = this.bytesCache.get(key);
     if (list === undefined) {
       list = this.addresses(ifindex, family).map((a) => a.bytes);

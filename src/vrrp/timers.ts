@@ -3,7 +3,8 @@
  * with keepalived's integer microsecond rounding so dumps match (`Master down timer = 3414062 usecs`).
  * Pure; used by the FSM (vrrp child) and by dumps.
  *
- * keepalived differences from the RFC text (reference §0.6):
+ * keepalived differences from the RFC text (keepalived.conf(5) `down_timer_adverts`; the values
+ * match keepalived 2.2.7's keepalived.data dumps, test/fixtures/keepalived-dumps):
  * - VRRPv2 skew is (256 − prio)/256 s, NOT scaled by the advertisement interval;
  * - VRRPv3 skew is (256 − prio) × Master_Adver_Interval / 256;
  * - master-down is down_timer_adverts (default 3) × Master_Adver_Interval + skew;

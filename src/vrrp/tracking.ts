@@ -2,9 +2,10 @@
  * Interface tracking (keepalived `track_interface`, the instance's own interface unless
  * `dont_track_primary`): which fault sources are active and what the effective priority is.
  * Weight 0 ⇒ a down interface is a fault; weight > 0 ⇒ +weight while up; weight < 0 ⇒
- * −|weight| while down; `reverse` swaps up and down (reference §0.8, §1g "Tracking").
+ * −|weight| while down; `reverse` swaps up and down (keepalived.conf(5) `track_interface`,
+ * `dont_track_primary`).
  */
-import type { TrackInterfaceSpec } from '../config/model.js';
+import type { TrackInterfaceSpec, VrrpInstanceConfig } from '../config/model.js';
 
 export interface TrackingInput {
   readonly basePriority: number;
@@ -46,4 +47,18 @@ export function trackedFaultSources(input: TrackingInput): string[] {
   const names = input.trackInterfaces.filter((t) => t.weight === 0).map((t) => `interface:${t.name}`);
   if (input.primaryInterface !== undefined && !input.dontTrackPrimary) names.push(`interface:${input.primaryInterface}`);
   return [...new Set(names)];
+}
+
+/** What an instance takes from tracking (VrrpInstance implements it). */
+export interface TrackingTarget {
+  setFault(source: string, active: boolean): void;
+  setEffectivePriority(priority: number): void;
+}
+
+/** Re-evaluates an instance's interface tracking and hands the result to it. */
+export function applyTracking(cfg: VrrpInstanceConfig, target: TrackingTarget, isUp: (ifname: string) => boolean): void {
+  const input: TrackingInput = { basePriority: cfg.priority, primaryInterface: cfg.interface, dontTrackPrimary: cfg.dontTrackPrimary, trackInterfaces: cfg.trackInterfaces };
+  const res = evaluateTracking(input, isUp);
+  for (const src of trackedFaultSources(input)) target.setFault(src, res.faults.includes(src));
+  target.setEffectivePriority(res.priority);
 }

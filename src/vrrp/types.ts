@@ -46,6 +46,31 @@ export interface AdvertMeta {
 }
 
 /**
+ * One received datagram, as the kernel reported it (vrrp-socket.ts) and the receive
+ * pipeline (receive.ts) reads it.
+ * - `data`: IPv4 → the whole IP datagram, header included (TTL, addresses and checksum
+ *   inputs are in it); IPv6 → the VRRP payload only (the kernel strips the header and has
+ *   already verified the checksum).
+ * - `src`: source address (4 or 16 bytes) from msg_name; `scopeId` its sin6_scope_id
+ *   (the ifindex for link-local sources; 0 for IPv4).
+ * - `dst`: destination from IP(V6)_PKTINFO (group or our unicast address); null if the
+ *   kernel gave no pktinfo.
+ * - `ttl`: IPv4 TTL (IP_RECVTTL) or IPv6 hop limit (IPV6_RECVHOPLIMIT); null if absent.
+ * - `ifindex`: receiving interface (pktinfo, else the socket's interface).
+ * - `truncated`: longer than the 64 KiB receive buffer (MSG_TRUNC).
+ */
+export interface RawVrrpDatagram {
+  readonly family: Family;
+  readonly data: Uint8Array;
+  readonly src: Uint8Array;
+  readonly scopeId: number;
+  readonly dst: Uint8Array | null;
+  readonly ttl: number | null;
+  readonly ifindex: number;
+  readonly truncated: boolean;
+}
+
+/**
  * Why a received advert was dropped. Each has a per-instance (or per-socket, before the
  * instance is known) counter; names follow keepalived's stats where one exists.
  */

@@ -3,18 +3,20 @@
  * interface, for IPv4 (RFC 3768 / RFC 5798 §5.1.1) and IPv6 (RFC 5798 §5.1.2). No VRRP
  * parsing here: receive hands the codec what the kernel gives, send takes finished bytes.
  *
- * Why the socket options (native-io.md §5):
+ * Why the socket options (raw(7), ip(7), ipv6(7), socket(7)):
  * - separate receive and send sockets: bind() on a raw socket filters receive by
- *   destination (P4), and the IPv4 send socket writes its own header;
- * - SO_BINDTODEVICE is what limits receive to the interface (P5); joining a group alone
- *   does not. The socket must be reopened if the interface is recreated;
- * - IP(V6)_MULTICAST_ALL 0 and _LOOP 0 so we see neither other groups nor our own adverts (P3);
- * - IPv4 send uses IP_HDRINCL (IPPROTO_RAW, which also never receives): the caller picks
- *   TTL 255, TOS and the source the VRRPv3 pseudo-header checksum was computed with (P1);
- *   the kernel fills total length, header checksum and (when 0) the ID;
- * - IPv6: IPV6_CHECKSUM=6 makes the kernel checksum on send and silently drop bad
- *   checksums on receive; hop limit and destination only exist as cmsgs (P6); hop limits
- *   are set to 255 explicitly (P2).
+ *   destination (raw(7)), and the IPv4 send socket writes its own header;
+ * - SO_BINDTODEVICE is what limits receive to the interface (socket(7)); joining a group
+ *   alone does not. The socket must be reopened if the interface is recreated;
+ * - IP(V6)_MULTICAST_ALL 0 and _LOOP 0 so we see neither other groups nor our own adverts
+ *   (ip(7), ipv6(7));
+ * - IPv4 send uses IP_HDRINCL (IPPROTO_RAW, which also never receives, raw(7)): the caller
+ *   picks TTL 255 (RFC 5798 §5.1.1.3), TOS and the source the VRRPv3 pseudo-header checksum
+ *   was computed with; the kernel fills total length, header checksum and (when 0) the ID;
+ * - IPv6: IPV6_CHECKSUM=6 makes the kernel checksum on send and silently drop bad checksums
+ *   on receive (raw(7)); hop limit and destination only exist as ancillary data
+ *   (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO: RFC 3542 §6); hop limits are set to 255 explicitly
+ *   (RFC 5798 §5.1.2.3), the kernel's default is not.
  */
 import { nio, openFailure } from '../sys/nio.js';
 import { RawSocket, countSend, type RecvMeta, type SendCounters, type SendOutcome } from '../sys/raw-socket.js';
@@ -31,31 +33,7 @@ import {
 import { bytesEqual, isLinkLocal6, isMulticast, parseIpv4, parseIpv6 } from '../core/ip.js';
 import { KaError, type SyscallError } from '../core/errors.js';
 import type { Family } from '../core/ip.js';
-import { VRRP_MCAST_GROUP4, VRRP_MCAST_GROUP6, VRRP_PROTO, VRRP_TTL } from './types.js';
-
-/**
- * One received datagram, as the kernel reported it.
- * - `data`: IPv4 → the whole IP datagram, header included (TTL, addresses and checksum
- *   inputs are in it); IPv6 → the VRRP payload only (the kernel strips the header and has
- *   already verified the checksum).
- * - `src`: source address (4 or 16 bytes) from msg_name; `scopeId` its sin6_scope_id
- *   (the ifindex for link-local sources; 0 for IPv4).
- * - `dst`: destination from IP(V6)_PKTINFO (group or our unicast address); null if the
- *   kernel gave no pktinfo.
- * - `ttl`: IPv4 TTL (IP_RECVTTL) or IPv6 hop limit (IPV6_RECVHOPLIMIT); null if absent.
- * - `ifindex`: receiving interface (pktinfo, else the socket's interface).
- * - `truncated`: longer than the 64 KiB receive buffer (MSG_TRUNC).
- */
-export interface RawVrrpDatagram {
-  readonly family: Family;
-  readonly data: Uint8Array;
-  readonly src: Uint8Array;
-  readonly scopeId: number;
-  readonly dst: Uint8Array | null;
-  readonly ttl: number | null;
-  readonly ifindex: number;
-  readonly truncated: boolean;
-}
+import { VRRP_MCAST_GROUP4, VRRP_MCAST_GROUP6, VRRP_PROTO, VRRP_TTL, type RawVrrpDatagram } from './types.js';
 
 export interface VrrpSocketOptions {
   readonly ifname: string;

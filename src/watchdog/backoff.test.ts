@@ -40,4 +40,5 @@ test('exit classification: 1/2/4 permanent, others transient', () => {
   assert.equal(describeExit(7, classifyExit(null, 'SIGKILL')), 'pid 7 exited due to signal 9 (Killed)');
   assert.equal(describeExit(7, classifyExit(2, null)), 'pid 7 exited with permanent error CONFIG. Terminating');
   assert.equal(describeExit(7, classifyExit(3, null)), 'pid 7 exited with status 3');
+  assert.equal(describeExit(7, classifyExit(null, 'SIGXCPU')), 'pid 7 exited due to signal 24 (SIGXCPU)', 'any signal Node names: its number');
 });

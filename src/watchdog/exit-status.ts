@@ -3,6 +3,9 @@
  * (fatal), 2 (config) and 4 (missing permission) are permanent — the parent terminates with
  * that status; anything else (other statuses, signals) is respawned unless -R. Pure.
  */
+import { constants } from 'node:os';
+
+const { signals } = constants;
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;
 export const EXIT_CONFIG = 2;
@@ -45,7 +48,9 @@ export function describeExit(pid: number, exit: ChildExit): string {
   if (exit.type === 'permanent') return `pid ${pid} exited with permanent error ${exit.name}. Terminating`;
   if (exit.signal !== null) {
     const t = SIGNAL_TEXT[exit.signal];
-    return t ? `pid ${pid} exited due to signal ${t[0]} (${t[1]})` : `pid ${pid} exited due to signal ${exit.signal}`;
+    if (t) return `pid ${pid} exited due to signal ${t[0]} (${t[1]})`;
+    const n = (signals as Readonly<Record<string, number>>)[exit.signal];
+    return n === undefined ? `pid ${pid} exited due to signal ${exit.signal}` : `pid ${pid} exited due to signal ${n} (${exit.signal})`;
   }
   return `pid ${pid} exited with status ${exit.status ?? 'unknown'}`;
 }

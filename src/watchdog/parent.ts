@@ -2,9 +2,10 @@
  * The watchdog: keepalived's parent process (keepalived(8), SIGNALS). Refuses to start when
  * a live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
  * have configuration, supervises them (supervisor.ts), forwards signals (HUP → reload,
- * USR1/USR2 → dumps) and on TERM/INT stops the children — SIGTERM, child_wait_time, then
- * SIGKILL — removes the pid files and exits. A child's permanent error (1/2/4) terminates
- * the daemon with that status; with -R any child death does.
+ * USR1/USR2 → dumps; real-time ones are logged and ignored, rt-signals.ts) and on TERM/INT
+ * stops the children — SIGTERM, child_wait_time, then SIGKILL — removes the pid files and
+ * exits. A child's permanent error (1/2/4) terminates the daemon with that status; with -R
+ * any child death does.
  */
 import { fork as forkProcess } from 'node:child_process';
 import { release } from 'node:os';
@@ -18,6 +19,7 @@ import { selectChildren, type ChildSpec, type ConfigSummary } from './children.j
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
+import { catchRealtimeSignals } from './rt-signals.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 import { openParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
@@ -42,6 +44,9 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const pl = createProcessLogger(options, 'parent');
   const log = pl.logger;
   process.title = processTitle('parent', undefined);
+  // JSON, STATS_CLEAR and the other real-time signals: logged, never fatal (rt-signals.ts),
+  // from the start (a big config takes a while to load).
+  const releaseRealtime = catchRealtimeSignals(() => log);
   if (options.umask !== undefined) process.umask(options.umask);
 
   log.info(`Starting ${VERSION_BANNER}`);
@@ -164,6 +169,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);
+  releaseRealtime();
   await pl.close();
   return status;
 }

@@ -4,11 +4,15 @@
  * must not block a restart after a crash: the pid in it may be dead, a zombie not yet
  * reaped (kill(pid, 0) succeeds on zombies — the lab README's relaunch failure), or
  * recycled by an unrelated process. Only a live process whose command line mentions
- * keepalived counts. Files are created O_EXCL so two starting daemons cannot both win.
+ * keepalived counts. Files are created O_EXCL (safe-file.ts) so two starting daemons cannot
+ * both win and a symbolic link planted at the path is never followed.
  */
-import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { fail, ok, type Result } from '../core/result.js';
-import { isSyscallError } from '../core/errors.js';
+import { describeFileError, writeNewFile } from '../sys/safe-file.js';
+
+/** keepalived's pid files are world-readable whatever the umask (checked on 2.2.7). */
+const PID_FILE_MODE = 0o644;
 
 export type ProcessKind = 'absent' | 'zombie' | 'foreign' | 'keepalived';
 
@@ -73,26 +77,16 @@ export type PidFileError =
 /** Create `path` containing `pid`, replacing a stale file; refuse if a live daemon owns it. */
 export function claimPidFile(path: string, pid: number, probe: Probe = probeProcess): Result<void, PidFileError> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
+    const w = writeNewFile(path, `${pid}\n`, PID_FILE_MODE);
+    if (w.ok) return ok(undefined);
+    if (w.reason.code !== 'EEXIST') return fail({ code: 'KA_ERR_SYS_PIDFILE', path, message: `Unable to create pidfile ${path} - ${describeFileError(w.reason)}` });
+    const st = checkPidFile(path, probe, pid);
+    if (st.type === 'running') return fail({ code: 'KA_ERR_SYS_ALREADY_RUNNING', path, pid: st.pid });
     try {
-      fd = openSync(path, 'wx', 0o644);
-    } catch (e) {
-      if (!isSyscallError(e, 'EEXIST')) return fail({ code: 'KA_ERR_SYS_PIDFILE', path, message: `Unable to create pidfile ${path}: ${String(e)}` });
-      const st = checkPidFile(path, probe, pid);
-      if (st.type === 'running') return fail({ code: 'KA_ERR_SYS_ALREADY_RUNNING', path, pid: st.pid });
-      try {
-        unlinkSync(path);
-      } catch {
-        /* raced with another remover: retry the create */
-      }
-      continue;
+      unlinkSync(path);
+    } catch {
+      /* raced with another remover: retry the create */
     }
-    try {
-      writeSync(fd, `${pid}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    return ok(undefined);
   }
   return fail({ code: 'KA_ERR_SYS_PIDFILE', path, message: `Unable to create pidfile ${path}: it keeps reappearing` });
 }
@@ -100,21 +94,12 @@ export function claimPidFile(path: string, pid: number, probe: Probe = probeProc
 /** Write `pid` to `path` unconditionally (a respawned child's pid file). */
 export function writePidFile(path: string, pid: number): Result<void, PidFileError> {
   try {
-    try {
-      unlinkSync(path);
-    } catch {
-      /* absent */
-    }
-    const fd = openSync(path, 'wx', 0o644);
-    try {
-      writeSync(fd, `${pid}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    return ok(undefined);
-  } catch (e) {
-    return fail({ code: 'KA_ERR_SYS_PIDFILE', path, message: `Unable to write pidfile ${path}: ${String(e)}` });
+    unlinkSync(path);
+  } catch {
+    /* absent */
   }
+  const w = writeNewFile(path, `${pid}\n`, PID_FILE_MODE);
+  return w.ok ? ok(undefined) : fail({ code: 'KA_ERR_SYS_PIDFILE', path, message: `Unable to write pidfile ${path} - ${describeFileError(w.reason)}` });
 }
 
 /** Remove `path` if it still names `pid` (never delete a file another daemon now owns). */

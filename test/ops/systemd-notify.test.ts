@@ -50,7 +50,7 @@ const titleOf = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'u
 test('READY=1 after start-up, RELOADING=1/READY=1 around good and bad reloads, STOPPING=1; children never see NOTIFY_SOCKET', () =>
   withLab(async (lab, dir) => {
     const listener = new NotifyListener(join(dir, 'notify.sock'));
-    const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), conf(100), { NOTIFY_SOCKET: listener.address });
+    const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), conf(100), { env: { NOTIFY_SOCKET: listener.address } });
     try {
       d.start();
       const ready = await listener.waitFor(/^READY=1$/);
@@ -100,9 +100,11 @@ test('READY=1 after start-up, RELOADING=1/READY=1 around good and bad reloads, S
 test('WATCHDOG=1 every half WatchdogSec while both children answer the heartbeat, none while one is stopped', () =>
   withLab(async (lab, dir) => {
     const listener = new NotifyListener(join(dir, 'notify.sock'));
-    const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), confWithChecker(), { NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '600000' });
     // The lab's command line has --vrrp; drop it so that the checker child runs too.
-    d.argv = () => LabDaemon.prototype.argv.call(d).filter((a) => a !== '--vrrp');
+    const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), confWithChecker(), {
+      env: { NOTIFY_SOCKET: listener.address, WATCHDOG_USEC: '600000' },
+      args: (contract) => contract.filter((a) => a !== '--vrrp'),
+    });
     try {
       d.start();
       await listener.waitFor(/^READY=1$/);

@@ -13,8 +13,8 @@ export interface CompareConfigs {
 
 const TCP_CHECK = 'TCP_CHECK { connect_timeout 1 retry 1 delay_before_retry 1 }';
 
-function rs(addr: string, port: number, body: readonly string[], check = TCP_CHECK): string {
-  return [`  real_server ${addr} ${port} {`, ...body.map((l) => `    ${l}`), `    ${check}`, '  }'].join('\n');
+function rs(addr: string, port: number | undefined, body: readonly string[], check = TCP_CHECK): string {
+  return [`  real_server ${addr}${port === undefined ? '' : ` ${port}`} {`, ...body.map((l) => `    ${l}`), `    ${check}`, '  }'].join('\n');
 }
 
 function vs(head: string, body: readonly string[], servers: readonly string[]): string {
@@ -67,6 +67,17 @@ function build(v: Variant): string {
     vs('203.0.113.40 80', ['lvs_sched rr', 'lvs_method TUN type gue port 6080', 'protocol TCP'], [
       rs('198.51.100.13', 80, ['weight 2']),
     ]),
+    // DR and TUN real servers written with another port than the service's: IPVS gets the
+    // service port, the checker still connects to the written port; connect_port wins over
+    // both; NAT keeps the written port; a real server without a port takes the service's.
+    vs('203.0.113.60 443', ['lvs_sched rr', 'lvs_method DR', 'protocol TCP'], [rs('198.51.100.20', 8080, [])]),
+    vs('203.0.113.61 443', ['lvs_sched rr', 'lvs_method TUN', 'protocol TCP'], [rs('198.51.100.21', 8080, [])]),
+    vs('203.0.113.62 443', ['lvs_sched rr', 'lvs_method DR', 'protocol TCP'], [
+      rs('198.51.100.22', 8080, [], 'TCP_CHECK { connect_port 9090 connect_timeout 1 retry 1 delay_before_retry 1 }'),
+    ]),
+    vs('203.0.113.63 443', ['lvs_sched rr', 'lvs_method NAT', 'protocol TCP'], [rs('198.51.100.23', 8080, [])]),
+    vs('203.0.113.64 443', ['lvs_sched rr', 'lvs_method DR', 'protocol TCP'], [rs('198.51.100.24', undefined, [])]),
+    vs('203.0.113.65 443', ['lvs_sched rr', 'lvs_method NAT', 'protocol TCP'], [rs('198.51.100.25', undefined, [])]),
   ];
   if (v.reload) {
     parts.push(vs('203.0.113.50 80', ['lvs_sched rr', 'lvs_method NAT', 'protocol TCP'], [rs('198.51.100.16', 80, [])]));

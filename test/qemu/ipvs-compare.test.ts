@@ -54,6 +54,13 @@ test('Debian keepalived: IPVS snapshots match the committed reference', { timeou
   assert.ok(down.includes('-a -t 203.0.113.11:80 -r 198.51.100.14:80 -g -w 0'), 'inhibited RS at weight 0');
   assert.ok(down.includes('-a -t 203.0.113.30:80 -r 198.51.100.19:80 -m -w 1'), 'sorry server on quorum loss');
   assert.deepEqual(phase(run, 'shutdown'), ['-A -t 203.0.113.99:80 -s rr'], 'only the foreign service survives SIGTERM');
+  // DR/TUN real servers written on 8080 under a VS on 443: entered on 443, checked on 8080;
+  // connect_port wins; NAT keeps 8080; without a port the checker tries port 0 and fails.
+  const startup = phase(run, 'startup');
+  assert.ok(startup.includes('-a -t 203.0.113.60:443 -r 198.51.100.20:443 -g -w 1'), 'DR RS on the service port');
+  assert.ok(startup.includes('-a -t 203.0.113.61:443 -r 198.51.100.21:443 -i -w 1 --tun-type ipip'), 'TUN RS on the service port');
+  assert.ok(!startup.some((l) => /198\.51\.100\.2[45]:/.test(l)), 'RSs without a port never pass their check');
+  assert.deepEqual(phase(run, 'checker-ports'), ['198.51.100.20 8080', '198.51.100.21 8080', '198.51.100.22 9090', '198.51.100.23 8080'], 'ports the checkers connect to');
 });
 
 test('keepalived-ts: IPVS snapshots equal Debian keepalived\'s reference, phase by phase', { timeout: 450_000 }, async () => {

@@ -71,6 +71,12 @@ addr add 198.51.100.16/24 dev eth0
 addr add 198.51.100.17/24 dev eth0
 addr add 198.51.100.18/24 dev eth0
 addr add 198.51.100.19/24 dev eth0
+addr add 198.51.100.20/24 dev eth0
+addr add 198.51.100.21/24 dev eth0
+addr add 198.51.100.22/24 dev eth0
+addr add 198.51.100.23/24 dev eth0
+addr add 198.51.100.24/24 dev eth0
+addr add 198.51.100.25/24 dev eth0
 addr add 2001:db8:198::11/64 dev eth0 nodad
 link set eth0 up
 route add default via 198.51.100.1
@@ -83,7 +89,10 @@ log "$LABEL: network ready"
 RS_HITS="$HITS" ip netns exec "$RS_NS" python3 "$HERE/rs-servers.py" "$RUN/rs-down" "$RUN/rs-ready" \
   198.51.100.11:8080 198.51.100.12:8080 198.51.100.13:80 198.51.100.14:80 198.51.100.15:443 \
   198.51.100.16:443 198.51.100.17:80 198.51.100.18:80 198.51.100.11:80 198.51.100.12:80 \
-  198.51.100.19:80 198.51.100.16:80 '[2001:db8:198::11]:80' >"$OUT/rs-servers.log" 2>&1 &
+  198.51.100.19:80 198.51.100.16:80 '[2001:db8:198::11]:80' \
+  198.51.100.20:8080 198.51.100.20:443 198.51.100.21:8080 198.51.100.21:443 198.51.100.22:8080 \
+  198.51.100.22:443 198.51.100.22:9090 198.51.100.23:8080 198.51.100.23:443 198.51.100.24:443 \
+  198.51.100.24:80 198.51.100.25:443 198.51.100.25:80 >"$OUT/rs-servers.log" 2>&1 &
 RS_PID=$!
 i=0
 while [ ! -s "$RUN/rs-ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
@@ -173,12 +182,23 @@ stop() {
 
 rs_down() { printf '%s\n' "$@" >"$RUN/rs-down"; }
 
+# snap_hits PHASE ERE: record which real-server ports the daemon's checkers connected to
+# since start-up ("ADDR PORT" lines of $HITS matching ERE, sorted, unique), as a snapshot.
+snap_hits() {
+  n=$((n + 1))
+  f="$OUT/snap/$(printf %02d $n)-$1.txt"
+  grep -E "$2" "$HITS" | LC_ALL=C sort -u >"$f"
+  echo "$1 0" >>"$OUT/phases"
+  log "$LABEL: snapshot $1: $(tr '\n' ',' <"$f")"
+}
+
 # Every phase, from a table holding only a foreign service.
 scenario() {
   # A service the daemon did not create: it must be left alone (unless lvs_flush*).
   ipvsadm -A -t 203.0.113.99:80 -s rr
 
   start startup "$JOB/conf-initial"
+  snap_hits checker-ports '^198\.51\.100\.2[0-5] '
 
   rs_down "198.51.100.11 8080" "198.51.100.14 80" "198.51.100.12 80"
   t0=$(now_ms); settle "$DELAY_MIN_S" 25 "$STABLE_MS"

@@ -1,0 +1,79 @@
+/**
+ * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
+ * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, notify FIFOs and mail, dump
+ * files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
+ * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
+ * runs without root, on a fake clock, from a datagram to an address request.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Family } from '../core/ip.js';
+import type { Logger } from '../core/logger.js';
+import type { CliOptions } from '../process/options.js';
+import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
+import type { RtnlClient } from '../netlink/rtnl-client.js';
+import type { NotifyState } from '../notify/notify-args.js';
+import type { ScriptRunner } from '../notify/runner.js';
+import type { TransitionReason, VrrpState } from './fsm-types.js';
+import type { GarpPort } from './garp-pacing.js';
+import type { AdvertSender } from './instance-advert.js';
+import type { RawVrrpDatagram } from './types.js';
+
+/** What the daemon asks for when it opens a VRRP socket (one per interface and family). */
+export interface VrrpSocketSpec {
+  readonly ifname: string;
+  readonly family: Family;
+  /** The multicast group (mcast_dst_ip or 224.0.0.18 / ff02::12). */
+  readonly group: string;
+  readonly join: boolean;
+  /** IPv6 unicast hop limit (unicast_ttl). */
+  readonly unicastTtl?: number;
+}
+
+/** A VRRP socket as the daemon uses it (vrrp-socket.ts VrrpSocket). */
+export interface VrrpSocketPort extends AdvertSender {
+  readonly ifname: string;
+  readonly family: Family;
+  readonly stats: { readonly rxDatagrams: number };
+  onDatagram(cb: (d: RawVrrpDatagram) => void): void;
+  onError(cb: (e: { readonly direction: 'send' | 'receive'; readonly code: string }) => void): void;
+  close(): void;
+}
+
+/** GARP/NA on one interface (sys/garp-sender.ts). */
+export interface GarpSenderPort extends GarpPort {
+  close(): void;
+}
+
+/** notify_fifo / vrrp_notify_fifo lines and SMTP alerts (notify/vrrp-effects.ts). */
+export interface VrrpEffectsPort {
+  /** An instance entered `state` (after its notify scripts). */
+  instance(inst: { readonly name: string; readonly smtpAlert: boolean }, state: NotifyState, priority: number): void;
+  close(): void;
+}
+
+/** One state change of one instance, as it happens. */
+export interface InstanceTransition {
+  readonly name: string;
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: TransitionReason;
+  readonly atMs: number;
+}
+
+export interface VrrpChildDeps {
+  readonly clock: Clock;
+  /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
+  loadConfig(path: string, options: CliOptions, log: Logger): KeepalivedConfig;
+  openRtnl(): RtnlClient;
+  /** Throws (KA_ERR_VRRP_SOCKET) when the socket cannot be opened. */
+  openSocket(spec: VrrpSocketSpec): VrrpSocketPort;
+  /** Throws when the interface has no usable link layer; the daemon then logs and skips GARPs. */
+  openGarpSender(ifname: string): GarpSenderPort;
+  readonly scripts: ScriptRunner;
+  /** Opens the FIFOs and the mailer global_defs asks for (start; closed at stop). */
+  openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
+  /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
+  writeDump(name: string, text: string): void;
+  /** Sees every state change of every instance (the simulation and tests observe with it). */
+  readonly onTransition?: (t: InstanceTransition) => void;
+}

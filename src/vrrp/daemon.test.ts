@@ -1,0 +1,195 @@
+/**
+ * The whole VRRP child through its seam (child-deps.ts) on a fake clock, without root: adverts
+ * in as datagrams, address requests, adverts and GARPs out, as the real sockets and netlink
+ * would carry them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_OPTIONS, type CliOptions } from '../process/options.js';
+import { memoryLogger } from '../core/logger.js';
+import type { ChildHandle } from '../process/child-api.js';
+import { FakeClock } from '../test-kit/fake-clock.js';
+import { fakeAddr, fakeLink, FakeVrrpWorld } from '../test-kit/fake-vrrp-io.js';
+import { compileTestConfig } from '../test-kit/fsm-params.js';
+import { advert, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
+import { VrrpDaemon } from './daemon.js';
+import { decodeIpv4Datagram } from './ip-header.js';
+import { decodeAdvert } from './packet.js';
+
+const PEER = ip('192.0.2.12');
+
+const CONF = (extra = ''): string => `
+vrrp_instance VI_1 {
+ interface eth0
+ virtual_router_id 51
+ priority 100
+ advert_int 1
+ notify_master "/x/master.sh"
+ virtual_ipaddress {
+  192.0.2.100/24
+ }
+ ${extra}
+}
+`;
+
+interface Rig {
+  readonly clock: FakeClock;
+  readonly world: FakeVrrpWorld;
+  readonly handle: ChildHandle;
+  readonly lines: () => string[];
+  /** Address requests so far, as text. */
+  readonly requests: () => string[];
+  /** Priorities of the adverts sent so far. */
+  readonly advertPriorities: () => number[];
+  /** A v2 advert from the peer arrives on eth0. */
+  peer(priority: number, over?: { ttl?: number; vrid?: number }): void;
+  /** Moves the clock on and lets the VIP chain and scripts run. */
+  run(ms: number): Promise<void>;
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function rig(conf: string, options: Partial<CliOptions> = {}): Promise<Rig> {
+  const clock = new FakeClock();
+  const { logger, records } = memoryLogger('Keepalived_vrrp', 'info');
+  const world = new FakeVrrpWorld({
+    clock,
+    config: compileTestConfig(conf),
+    links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0')],
+    addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, '192.0.2.11/24')],
+  });
+  const d = new VrrpDaemon({ configPath: 'keepalived.conf', options: { ...DEFAULT_OPTIONS, ...options }, log: logger, ipc: { send: () => undefined, connected: false } }, world.deps);
+  await d.start();
+  await settle();
+  const run = async (ms: number): Promise<void> => {
+    const end = clock.nowMs() + ms;
+    for (let next = clock.nextAtMs(); next !== null && next <= end; next = clock.nextAtMs()) {
+      clock.advanceTo(next);
+      await settle();
+    }
+    clock.advanceTo(end);
+    await settle();
+  };
+  return {
+    clock,
+    world,
+    handle: d.handle(),
+    lines: () => records.map((r) => r.msg),
+    requests: () => world.rtnl.requests.map((r) => r.text),
+    advertPriorities: () =>
+      world.socket('eth0').sent.map((s) => {
+        const ipd = decodeIpv4Datagram(s.bytes);
+        assert.ok(ipd.ok);
+        const adv = decodeAdvert(ipd.value.payload, { family: 4, src: ipd.value.src, dst: ipd.value.dst });
+        assert.ok(adv.ok, 'our adverts decode');
+        return adv.value.priority;
+      }),
+    peer: (priority, over = {}) => world.socket('eth0').deliver(ipv4Datagram(advert({ version: 2, vrid: over.vrid ?? 51, priority, authData: new Uint8Array(8), addresses: [ip('192.0.2.100')] }), { src: PEER, ...(over.ttl !== undefined ? { ttl: over.ttl } : {}) })),
+    run,
+  };
+}
+
+test('VRRP child end to end: a priority-0 advert makes the backup take over (VIP added, advert, GARPs, notify_master); a higher one sends it back (VIP removed)', async () => {
+  const r = await rig(CONF());
+  assert.deepEqual(r.requests(), ['delete 192.0.2.100/24 dev 2'], 'VIPs of a previous run are removed first');
+  assert.deepEqual(r.world.transitions.map((t) => `${t.from}->${t.to}`), ['INIT->BACKUP']);
+  // A priority-200 master every second keeps us BACKUP.
+  for (let i = 0; i < 5; i++) {
+    r.peer(200);
+    await r.run(1000);
+  }
+  assert.deepEqual(r.world.transitions.map((t) => t.to), ['BACKUP']);
+  assert.deepEqual(r.advertPriorities(), []);
+  // It resigns: we take over after Skew_Time ((256 − 100) / 256 s = 609.375 ms).
+  const resignAt = r.clock.nowMs();
+  r.peer(0);
+  await r.run(700);
+  const master = r.world.transitions.at(-1)!;
+  assert.deepEqual([master.to, master.reason, master.atMs - resignAt], ['MASTER', 'priority-0-advert', 609.375]);
+  assert.deepEqual(r.requests(), ['delete 192.0.2.100/24 dev 2', 'add 192.0.2.100/24 dev 2']);
+  assert.ok(r.world.rtnl.has('192.0.2.100'));
+  assert.deepEqual(r.advertPriorities(), [100]);
+  assert.deepEqual(r.world.announcements.map((a) => `${a.atMs - master.atMs} ${a.ifname} ${a.address}`), Array(5).fill('0 eth0 192.0.2.100'));
+  assert.deepEqual(r.world.scripts, ['/x/master.sh']);
+  assert.deepEqual(r.world.effects, ['VI_1 BACKUP 100', 'VI_1 MASTER 100'], 'notify FIFO / mail events after the scripts');
+  // The higher master is back: BACKUP at once, VIP removed.
+  r.peer(200);
+  await r.run(10);
+  assert.equal(r.world.transitions.at(-1)!.to, 'BACKUP');
+  assert.equal(r.requests().at(-1), 'delete 192.0.2.100/24 dev 2');
+  assert.ok(!r.world.rtnl.has('192.0.2.100'));
+  for (let i = 0; i < 10; i++) {
+    await r.run(1000);
+    r.peer(200);
+  }
+  assert.equal(r.world.transitions.at(-1)!.to, 'BACKUP');
+  assert.equal(r.world.announcements.length, 5, 'the delayed GARP burst died with the mastership');
+  assert.ok(r.lines().includes('(VI_1) Entering MASTER STATE'));
+});
+
+test('VRRP child: drops land in the SIGUSR2 stats (per instance, per socket); the data dump names the state', async () => {
+  const r = await rig(CONF());
+  r.peer(200, { ttl: 64 });
+  r.peer(200, { vrid: 99 });
+  await r.run(1);
+  r.handle.dumpStats?.();
+  const stats = r.world.dumps.get('keepalived.stats')!;
+  assert.match(stats, /VRRP Instance: VI_1\n(?:.*\n)*? {4}TTL: 1\n/);
+  assert.ok(r.lines().includes('(VI_1) invalid TTL/HL. Received 64 and expect 255'));
+  assert.match(stats, /vrid-unknown: 1/);
+  r.handle.dumpData?.();
+  assert.match(r.world.dumps.get('keepalived.data')!, /State = BACKUP/);
+});
+
+test('VRRP child: a link going down faults the master (priority 0, VIP removed); shutdown of a master resigns and lingers 1 s', async () => {
+  const r = await rig(CONF());
+  await r.run(4000);
+  assert.equal(r.world.transitions.at(-1)!.to, 'MASTER');
+  r.world.rtnl.setRunning('eth0', false);
+  await r.run(1);
+  assert.deepEqual(r.world.transitions.slice(-1).map((t) => `${t.to} ${t.reason}`), ['FAULT fault']);
+  assert.deepEqual(r.advertPriorities().slice(-1), [0]);
+  assert.equal(r.requests().at(-1), 'delete 192.0.2.100/24 dev 2');
+  r.world.rtnl.setRunning('eth0', true);
+  await r.run(4000);
+  assert.equal(r.world.transitions.at(-1)!.to, 'MASTER');
+  const stopAt = r.clock.nowMs();
+  let stopped = false;
+  const done = r.handle.shutdown().then(() => (stopped = true));
+  await r.run(999);
+  assert.equal(stopped, false, 'still lingering');
+  assert.deepEqual(r.advertPriorities().slice(-1), [0]);
+  assert.equal(r.requests().at(-1), 'delete 192.0.2.100/24 dev 2');
+  await r.run(1);
+  await done;
+  assert.equal(r.clock.nowMs() - stopAt, 1000);
+  assert.ok(r.world.rtnl.closed);
+  assert.ok(r.world.sockets.every((s) => s.closed));
+});
+
+test('VRRP child: -V (dont_release_vrrp) leaves the VIPs in place at shutdown', async () => {
+  const r = await rig(CONF(), { dontReleaseVrrp: true });
+  await r.run(4000);
+  const before = r.requests().length;
+  const done = r.handle.shutdown();
+  await r.run(1000);
+  await done;
+  assert.deepEqual(r.advertPriorities().slice(-1), [0], 'still resigns');
+  assert.equal(r.requests().length, before, 'no address removed');
+  assert.ok(r.world.rtnl.has('192.0.2.100'));
+});
+
+test('VRRP child: a reload that changes the VIPs of a master swaps them and announces the new list, keeping MASTER', async () => {
+  const r = await rig(CONF());
+  await r.run(4000);
+  const masterAt = r.world.transitions.at(-1)!.atMs;
+  r.world.config = compileTestConfig(CONF().replace('192.0.2.100/24', '192.0.2.101/24'));
+  await r.handle.reload();
+  await r.run(1);
+  assert.deepEqual(r.requests().slice(-2), ['delete 192.0.2.100/24 dev 2', 'add 192.0.2.101/24 dev 2']);
+  assert.equal(r.world.transitions.at(-1)!.atMs, masterAt, 'no transition');
+  assert.ok(r.world.announcements.some((a) => a.address === '192.0.2.101'));
+  // The old term's delayed burst (garp_master_delay) belonged to the old instance: gone.
+  await r.run(10_000);
+  assert.ok(r.world.announcements.every((a) => a.address === '192.0.2.101' || a.atMs === masterAt));
+});
