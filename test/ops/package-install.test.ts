@@ -62,6 +62,7 @@ test('npm pack → npm install -g offline without a compiler → -t, -v and the 
     const pkg = join(prefix, 'lib', 'node_modules', 'keepalived-ts');
     assert.equal(existsSync(join(pkg, 'native', 'build')), false, 'nothing was compiled');
     assert.deepEqual(readdirSync(join(prefix, 'bin')), ['keepalived-ts']);
+    for (const page of ['man8/keepalived-ts.8', 'man5/keepalived-ts.conf.5']) assert.ok(existsSync(join(prefix, 'share', 'man', page)), `${page} installed`);
 
     const kts = join(prefix, 'bin', 'keepalived-ts');
     const conf = join(work, 'keepalived.conf');
