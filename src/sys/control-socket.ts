@@ -14,8 +14,11 @@ import { decodeUcred, sockaddrUn, UCRED_LEN, type Ucred } from './sockaddr.js';
 
 export interface ControlServerOptions {
   readonly path: string;
-  /** Answer one request line (without '\n'); the result is sent followed by '\n'. */
-  readonly handle: (line: string, peer: Ucred) => Promise<string> | string;
+  /**
+   * Answer one request line (without '\n'): a string is sent followed by '\n'; bytes are sent
+   * as they are (a complete line; the same buffer may be given to many connections).
+   */
+  readonly handle: (line: string, peer: Ucred) => Promise<string | Uint8Array> | string | Uint8Array;
   /** The line sent to a peer that is refused (then the connection closes). */
   readonly refusal: (peer: Ucred) => string;
   /** The line sent for a request that is too long or never ends. */
@@ -81,11 +84,11 @@ export function openControlServer(opts: ControlServerOptions): ControlServer {
   const serve = (conn: Socket, peer: Ucred): void => {
     let buf = '';
     let answered = false;
-    const answer = (line: string): void => {
+    const answer = (line: string | Uint8Array): void => {
       if (answered) return;
       answered = true;
       conn.setTimeout(0);
-      conn.end(`${line}\n`);
+      conn.end(typeof line === 'string' ? `${line}\n` : line);
     };
     conn.setEncoding('utf8');
     conn.setTimeout(timeoutMs, () => {

@@ -161,15 +161,21 @@ test('status service: 1000 concurrent requests share one refresh; bad requests a
   const pending = Array.from({ length: 1000 }, () => svc.handleLine('{"version":1,"command":"status"}'));
   assert.equal(asked, 1, 'one status-request for 1000 readers');
   svc.update('vrrp', update(2, true, [inst('VI_1', 'MASTER')]));
-  const answers = (await Promise.all(pending)).map((l) => JSON.parse(l) as { ok: boolean; status: { instances: { state: string }[] } });
+  const lines = await Promise.all(pending);
+  assert.equal(new Set(lines).size, 1, 'one encoded document shared by the 1000 readers');
+  const answers = lines.map((l) => JSON.parse(Buffer.from(l).toString()) as { ok: boolean; status: { instances: { state: string }[] } });
   assert.ok(answers.every((a) => a.ok && a.status.instances[0]?.state === 'MASTER'));
-  const bad = JSON.parse(await svc.handleLine('{')) as { ok: boolean; error: { code: string } };
+  const text = async (line: string): Promise<string> => Buffer.from(await svc.handleLine(line)).toString();
+  const bad = JSON.parse(await text('{')) as { ok: boolean; error: { code: string } };
   assert.equal(bad.error.code, 'KA_ERR_CTL_REQUEST');
-  const none = JSON.parse(await svc.handleLine('{"version":1,"command":"status","instance":"nope"}')) as { ok: boolean; error: { code: string } };
+  const none = JSON.parse(await text('{"version":1,"command":"status","instance":"nope"}')) as { ok: boolean; error: { code: string } };
   assert.equal(none.error.code, 'KA_ERR_CTL_NOT_FOUND');
   // A child that never answers costs each reader REFRESH_WAIT_MS at most.
   clock.advanceTo(10_000);
   const late = svc.handleLine('{"version":1,"command":"status"}');
   clock.advanceTo(11_001);
-  assert.equal((JSON.parse(await late) as { ok: boolean }).ok, true);
+  assert.equal((JSON.parse(Buffer.from(await late).toString()) as { ok: boolean }).ok, true);
+  svc.update('vrrp', update(3, true, [inst('VI_1', 'MASTER')])); // fresh again: no wait
+  const one = JSON.parse(await text('{"version":1,"command":"status","instance":"VI_1"}')) as { ok: boolean; status: { instances: unknown[]; virtualServers: unknown[] } };
+  assert.ok(one.ok && one.status.instances.length === 1 && one.status.virtualServers.length === 0);
 });

@@ -18,11 +18,17 @@ import {
   type ReloadInfo,
   type StatusDocument,
 } from '../process/control-protocol.js';
-import type { StatusUpdate } from '../process/status.js';
+import type { StatusUpdate, VrrpInstanceStatus } from '../process/status.js';
 import { formatStateCounts, StatusStore } from './status-store.js';
 
 export const FRESH_MS = 1000;
 export const REFRESH_WAIT_MS = 1000;
+/**
+ * How long one encoded document answers every request while nothing changed: at 1000
+ * instances it is ~400 KiB of JSON, and 1000 concurrent clients each given their own copy
+ * cost the parent seconds of CPU and hundreds of MB (bench/RESULTS.md, status).
+ */
+export const SHARED_DOCUMENT_MS = 500;
 
 export interface StatusChild {
   readonly kind: ChildKind;
@@ -57,6 +63,8 @@ export class StatusService {
   readonly store = new StatusStore();
   /** Per child: the requests waiting for its next full update. */
   private readonly waiting = new Map<ChildKind, Waiting>();
+  /** The last whole-document response, shared while the store is unchanged (SHARED_DOCUMENT_MS). */
+  private shared: { readonly version: number; readonly atMs: number; readonly line: Uint8Array } | null = null;
 
   constructor(private readonly deps: StatusServiceDeps) {}
 
@@ -74,23 +82,31 @@ export class StatusService {
     this.deps.onSummary?.(formatStateCounts(this.store.stateCounts()));
   }
 
-  /** One control request line → one response line (JSON, without '\n'). */
-  async handleLine(line: string): Promise<string> {
+  /**
+   * One control request line → one response line: UTF-8 JSON ending in '\n'. A whole-document
+   * answer is shared by every request while the store is unchanged (SHARED_DOCUMENT_MS).
+   */
+  async handleLine(line: string): Promise<Uint8Array> {
+    const encode = (r: ControlResponse): Uint8Array => Buffer.from(`${JSON.stringify(r)}\n`, 'utf8');
     const req = parseControlRequest(line);
-    if (!req.ok) return JSON.stringify(errorResponse('KA_ERR_CTL_REQUEST', req.reason));
+    if (!req.ok) return encode(errorResponse('KA_ERR_CTL_REQUEST', req.reason));
     await this.refresh();
-    const doc = this.document();
-    if (req.value.instance !== undefined) {
-      const inst = doc.instances.filter((i) => i.name === req.value.instance);
-      if (inst.length === 0) return JSON.stringify(errorResponse('KA_ERR_CTL_NOT_FOUND', `no VRRP instance named '${req.value.instance}'`));
-      const one: ControlResponse = { version: CONTROL_PROTOCOL_VERSION, ok: true, status: { ...doc, instances: inst, virtualServers: [] } };
-      return JSON.stringify(one);
+    const name = req.value.instance;
+    if (name !== undefined) {
+      const inst = this.store.instance(name);
+      if (!inst) return encode(errorResponse('KA_ERR_CTL_NOT_FOUND', `no VRRP instance named '${name}'`));
+      return encode({ version: CONTROL_PROTOCOL_VERSION, ok: true, status: { ...this.document([]), instances: [inst] } });
     }
-    const all: ControlResponse = { version: CONTROL_PROTOCOL_VERSION, ok: true, status: doc };
-    return JSON.stringify(all);
+    const now = this.deps.clock.nowMs();
+    const s = this.shared;
+    if (s && s.version === this.store.version && now - s.atMs <= SHARED_DOCUMENT_MS) return s.line;
+    const fresh = encode({ version: CONTROL_PROTOCOL_VERSION, ok: true, status: this.document() });
+    this.shared = { version: this.store.version, atMs: now, line: fresh };
+    return fresh;
   }
 
-  document(): StatusDocument {
+  /** The status document; `instances` given: only those, and no virtual server. */
+  document(instances?: readonly VrrpInstanceStatus[]): StatusDocument {
     const d = this.deps;
     const daemon = d.daemon();
     const children: ChildInfo[] = d.children().map((c) => ({ kind: c.kind, pid: c.pid ?? null, ready: c.ready, lastHeartbeatWallMs: c.lastHeartbeatWallMs, restarts: c.restarts }));
@@ -99,8 +115,8 @@ export class StatusService {
       version: CONTROL_PROTOCOL_VERSION,
       generatedAtWallMs: d.clock.wallMs(),
       daemon: { pid: d.pid, version: d.version, compatibleWith: d.compatibleWith, configFile: d.configFile, startedAtWallMs: d.startedAtWallMs, ready: daemon.ready, lastReload: daemon.lastReload, children },
-      instances: this.store.instances(),
-      virtualServers: this.store.virtualServers(),
+      instances: instances ?? this.store.instances(),
+      virtualServers: instances ? [] : this.store.virtualServers(),
     };
   }
 

@@ -23,9 +23,12 @@ const emptyCounts = (): Record<VrrpStateName, number> => ({ INIT: 0, BACKUP: 0, 
 export class StatusStore {
   private readonly parts = new Map<ChildKind, ChildPart>();
   private readonly counts = emptyCounts();
+  /** +1 on every change (readers cache what they derived from one version). */
+  version = 0;
 
   /** Merge one update; 'gap' when updates were lost (the caller asks the child for a full one). */
   apply(kind: ChildKind, u: StatusUpdate, wallMs: number): ApplyOutcome {
+    this.version++;
     let part = this.parts.get(kind);
     if (!part || u.full) {
       if (part) this.forget(part);
@@ -46,6 +49,7 @@ export class StatusStore {
   childGone(kind: ChildKind): void {
     const part = this.parts.get(kind);
     if (!part) return;
+    this.version++;
     this.forget(part);
     this.parts.delete(kind);
   }
