@@ -8,6 +8,7 @@
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { assertNever } from '../core/result.js';
 import { controlSocketPath, errorResponse, MAX_REQUEST_BYTES } from '../process/control-protocol.js';
 import type { ChildToParent } from '../process/ipc.js';
 import type { ChildKind, CliOptions } from '../process/options.js';
@@ -97,6 +98,8 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
             return;
           case 'hello':
             return;
+          default:
+            assertNever(msg, 'child message');
         }
       },
       onExit: () => {

@@ -79,7 +79,8 @@ export class Readiness {
     this.reloadNote = null;
     this.reloadParsed = false;
     this.lastReloadInfo = { atWallMs: this.deps.wallMs(), ok: null, reason: null };
-    this.send([`RELOADING=1`, `MONOTONIC_USEC=${this.deps.monotonicUsec()}`, this.statusText()]);
+    // Before READY=1 systemd is still waiting for the start-up: READY=1 will come once anyway.
+    if (this.announced) this.send([`RELOADING=1`, `MONOTONIC_USEC=${this.deps.monotonicUsec()}`, this.statusText()]);
   }
 
   /** The parent's own reading of the new configuration; `reason` also qualifies a success. */
@@ -133,7 +134,7 @@ export class Readiness {
     const ok = this.reloadFailure === null;
     this.lastReloadInfo = { atWallMs: this.lastReloadInfo?.atWallMs ?? this.deps.wallMs(), ok, reason: this.reloadFailure ?? this.reloadNote };
     this.deps.log.info('Reload complete');
-    this.send(['READY=1', this.statusText()]);
+    if (this.announced) this.send(['READY=1', this.statusText()]);
   }
 
   private send(lines: readonly string[]): void {

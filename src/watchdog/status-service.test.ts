@@ -54,6 +54,19 @@ test('readiness: READY=1 once every started child is ready, reload brackets, fai
   assert.deepEqual(sent.at(-1), ['STOPPING=1', 'STATUS=Stopping']);
 });
 
+test('readiness: a SIGHUP during start-up sends no RELOADING=1 (systemd still waits for READY=1)', () => {
+  const sent: string[][] = [];
+  const r = new Readiness({ log: memoryLogger().logger, notify: { send: (l) => (sent.push([...l]), true) }, pid: 7, wallMs: () => 0, monotonicUsec: () => 0n });
+  r.childStarted('vrrp');
+  r.startupDone();
+  r.reloadStarted(['vrrp']);
+  r.reloadRead(true);
+  r.childReloaded('vrrp', true);
+  assert.deepEqual(sent, []);
+  r.childReady('vrrp');
+  assert.deepEqual(sent.map((l) => l[0]), ['READY=1']);
+});
+
 test('readiness: without children READY=1 at once; a lost notification is logged once', () => {
   let up = false;
   const { logger, records } = memoryLogger();
