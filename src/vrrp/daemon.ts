@@ -17,6 +17,8 @@ import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
+import { instanceStatus } from './status-snapshot.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -71,8 +73,8 @@ export class VrrpDaemon {
   private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
-  private statusQueued = false;
 
   constructor(
     private readonly ctx: ChildContext,
@@ -115,6 +117,7 @@ export class VrrpDaemon {
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
+      requestStatus: () => this.publishStatus(),
     };
   }
 
@@ -176,7 +179,7 @@ export class VrrpDaemon {
         notify: (state, priority) => {
           for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
           this.effects?.instance(cfg, state, priority);
-          this.publishStatus();
+          this.publishStatus(cfg.name);
         },
       },
       resumed,
@@ -222,6 +225,7 @@ export class VrrpDaemon {
 
   private updateTracking(r: Running): void {
     applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
+    if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
   private onInterfaceChange(): void {
@@ -230,22 +234,44 @@ export class VrrpDaemon {
   }
 
   /**
-   * Coalesced to one message per event-loop turn: instances change state together (start-up,
-   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
-   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   * Coalesced to one message per event-loop turn, carrying only the instances that changed
+   * (src/process/status.ts): instances change state together (start-up, a link going down)
+   * or one after the other (a failover staggered by priority), and a full list per change
+   * was O(N²) in IPC traffic at 1000 instances (bench/RESULTS.md, scale). No name: all.
    */
-  private publishStatus(): void {
-    if (this.statusQueued) return;
-    this.statusQueued = true;
-    this.deps.clock.setTimer(this.deps.clock.nowMs(), () => {
-      this.statusQueued = false;
-      this.sendStatus();
-    });
+  private publishStatus(name?: string): void {
+    const schedule = name === undefined ? this.outbox.markFull() : this.outbox.markChanged(name);
+    if (schedule) this.deps.clock.setTimer(this.deps.clock.nowMs(), () => this.sendStatus());
   }
 
   private sendStatus(): void {
-    const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
-    this.ctx.ipc.send({ type: 'status', instances });
+    const t = this.outbox.take();
+    const nowMs = this.deps.clock.nowMs();
+    const wallMs = this.deps.clock.wallMs();
+    const removed = [...t.removed];
+    const instances: VrrpInstanceStatus[] = [];
+    const add = (r: Running): void => void instances.push(this.statusOf(r, nowMs, wallMs));
+    if (t.full) for (const r of this.instances.values()) add(r);
+    for (const name of t.full ? [] : t.changed) {
+      const r = this.instances.get(name);
+      if (r) add(r);
+      else removed.push(name);
+    }
+    this.ctx.ipc.send({ type: 'status', update: { schema: STATUS_SCHEMA_VERSION, seq: t.seq, full: t.full, instances, removedInstances: removed, virtualServers: [], removedVirtualServers: [] } });
+  }
+
+  private statusOf(r: Running, nowMs: number, wallMs: number): VrrpInstanceStatus {
+    const syncGroup = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name ?? null;
+    return instanceStatus({
+      cfg: r.cfg,
+      fsm: r.inst.state,
+      src: r.src,
+      vips: r.vipTargets.map((v) => ({ address: v.spec.address, prefixLen: v.spec.prefixLen, ifname: v.ifname })),
+      syncGroup,
+      linkUp: (n) => this.table.linkByName(n)?.running,
+      nowMs,
+      wallMs,
+    });
   }
 
   private async reload(): Promise<void> {

@@ -180,10 +180,15 @@ function globalLines(g: GlobalDefs): string[] {
   ];
 }
 
+/**
+ * keepalived 2.2.7 writes a host address without its prefix (`198.51.100.81 dev eth0 …`, but
+ * `198.51.100.82/24 dev eth0 …`); exporters take the first word as the VIP label.
+ */
 function vipLine(v: IpAddressSpec, ifname: string, set: boolean): string {
+  const prefix = v.prefixLen === (v.family === 4 ? 32 : 128) ? '' : `/${v.prefixLen}`;
   const brd = v.broadcast !== undefined && v.broadcast !== '-' && v.broadcast !== '+' ? ` brd ${v.broadcast}` : '';
   const label = v.label !== undefined ? ` label ${v.label}` : '';
-  return `     ${v.address}/${v.prefixLen}${brd} dev ${v.dev ?? ifname} scope ${v.scope ?? 'global'}${label}${set ? ' set' : ''}`;
+  return `     ${v.address}${prefix}${brd} dev ${v.dev ?? ifname} scope ${v.scope ?? 'global'}${label}${set ? ' set' : ''}`;
 }
 
 const quoteArgv = (s: ScriptSpec): string => s.argv.map((a) => `'${a}'`).join(' ');
