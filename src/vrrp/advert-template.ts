@@ -13,13 +13,17 @@ import { bytesEqual, type Family } from '../core/ip.js';
 import { KaError } from '../core/errors.js';
 import { advertLength, encodeAdvertInto, type EncodeOptions } from './packet.js';
 import { IPV4_HEADER_LEN, writeIpv4Header } from './ip-header.js';
+import { AH_HEADER_LEN, IPPROTO_AH } from './ipsec-ah.js';
 import type { ChecksumMode, VrrpAdvert } from './types.js';
 
 const CHECKSUM_OFFSET = 6;
 
 export interface TemplateOptions extends EncodeOptions {
-  /** Prepend an IPv4 header (IPv4 only): TTL default 255, ID default 0. */
-  readonly ipv4Header?: { readonly ttl?: number; readonly id?: number };
+  /**
+   * Prepend an IPv4 header (IPv4 only): TTL default 255, ID default 0. `ipsecAh` leaves room
+   * for an AH header after it and sets protocol 51 (`auth_type AH`; ipsec-ah.ts fills it).
+   */
+  readonly ipv4Header?: { readonly ttl?: number; readonly id?: number; readonly ipsecAh?: boolean };
 }
 
 export interface AdvertTemplate {
@@ -48,13 +52,22 @@ export function checksumAdjust(hc: number, oldWords: Uint8Array, newWords: Uint8
 
 export function buildAdvertTemplate(adv: VrrpAdvert, opts: TemplateOptions): AdvertTemplate {
   const family: Family = adv.family;
-  const withIp = opts.ipv4Header !== undefined && family === 4;
-  const offset = withIp ? IPV4_HEADER_LEN : 0;
+  const ip = family === 4 ? opts.ipv4Header : undefined;
+  const withIp = ip !== undefined;
+  const ahLen = ip?.ipsecAh === true ? AH_HEADER_LEN : 0;
+  const offset = withIp ? IPV4_HEADER_LEN + ahLen : 0;
   const len = advertLength(family, adv.version, adv.addresses.length);
   const datagram = new Uint8Array(offset + len);
   const payload = encodeAdvertInto(adv, opts, datagram, offset);
-  if (withIp) {
-    writeIpv4Header(datagram, 0, { src: opts.src, dst: opts.dst, payloadLength: len, ...opts.ipv4Header });
+  if (ip) {
+    writeIpv4Header(datagram, 0, {
+      src: opts.src,
+      dst: opts.dst,
+      payloadLength: ahLen + len,
+      ...(ip.ttl !== undefined ? { ttl: ip.ttl } : {}),
+      ...(ip.id !== undefined ? { id: ip.id } : {}),
+      ...(ahLen > 0 ? { protocol: IPPROTO_AH } : {}),
+    });
   }
   const mode: ChecksumMode = opts.checksumMode ?? 'pseudo-header';
   // Only the standard v3 pseudo-header covers the real destination.

@@ -27,6 +27,8 @@ export interface VrrpSocketSpec {
   readonly join: boolean;
   /** IPv6 unicast hop limit (unicast_ttl). */
   readonly unicastTtl?: number;
+  /** IPv4 only: the protocol to receive, 112 (default) or 51 for `auth_type AH` instances. */
+  readonly protocol?: 112 | 51;
 }
 
 /** A VRRP socket as the daemon uses it (vrrp-socket.ts VrrpSocket). */

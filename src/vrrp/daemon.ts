@@ -28,7 +28,8 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -145,7 +146,8 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+  /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -157,13 +159,16 @@ export class VrrpDaemon {
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
-    const socketKey = `${ifname}|${cfg.family}`;
-    const entry = this.socketFor(socketKey, ifname, cfg);
-    const advert = new InstanceAdvert(cfg, srcBytes);
+    // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
+    const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    const receive = receiveState(cfg, link.ifindex, ahSequence ? { ahSequence } : {});
+    const advert = new InstanceAdvert(cfg, srcBytes, ahSequenceOf(receive));
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
@@ -194,11 +199,18 @@ export class VrrpDaemon {
     r.inst.start();
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
+    const sock = this.deps.openSocket({
+      ifname,
+      family: cfg.family,
+      group: cfg.mcastDstIp,
+      join: true,
+      ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
+      ...(ah ? { protocol: IPPROTO_AH } : {}),
+    });
     const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
@@ -266,7 +278,7 @@ export class VrrpDaemon {
         oldByKey.delete(instanceKey(cfg));
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state);
+        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {

@@ -33,6 +33,7 @@ export const STAT_FIELD_OF: Readonly<Record<DropReason, KeepalivedStatField | nu
   'auth-invalid-type': 'invalid_authtype',
   'auth-type-mismatch': 'authtype_mismatch',
   'auth-failure': 'auth_failure',
+  'ah-next-header': null,
   'advert-interval': 'advert_interval_err',
   'address-list': 'addr_list_err',
   'own-packet': null,

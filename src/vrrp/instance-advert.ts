@@ -2,13 +2,16 @@
  * The adverts of one instance (VRRP child): built once from the config and the source address
  * in use, then sent every Advertisement_Interval with only the priority (and, for unicast, the
  * destination) rewritten — RFC 3768 §5, RFC 5798 §5; keepalived.conf(5) `unicast_peer`,
- * `unicast_ttl`, `authentication`.
+ * `unicast_ttl`, `authentication`. With `auth_type AH` each send also takes the next IP ID and
+ * AH sequence number and each copy is signed for its destination (ipsec-ah.ts).
  */
 import { ipBytes } from '../core/ip.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
 import type { InterfaceTable } from './interface-table.js';
 import type { VipTarget } from './vip-addresses.js';
 import { buildAdvertTemplate, type AdvertTemplate } from './advert-template.js';
+import { IPV4_HEADER_LEN, setIpv4Id } from './ip-header.js';
+import { AH_HEADER_LEN, AhSequence, Ipv4IdCounter, signAhDatagram, writeAhHeader, writeAhSeq } from './ipsec-ah.js';
 import { passwordAuthData } from './packet.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './types.js';
 
@@ -39,16 +42,32 @@ export function advertSource(cfg: VrrpInstanceConfig, vips: readonly VipTarget[]
   return table.primaryAddress(ifindex, cfg.family, vips.map((v) => ipBytes(v.spec.address)));
 }
 
+/** What signing an AH advert takes: the key, the shared sequence state, the instance's IP IDs. */
+interface AhSending {
+  readonly key: Uint8Array;
+  readonly seq: AhSequence;
+  readonly ids: Ipv4IdCounter;
+  /** keepalived zeroes the TTL in the ICV input of unicast instances only. */
+  readonly unicast: boolean;
+  /** The AH header inside the datagram. */
+  readonly header: Uint8Array;
+}
+
 export class InstanceAdvert {
   private readonly template: AdvertTemplate;
   private readonly dsts: readonly Uint8Array[];
   private readonly family: 4 | 6;
+  private readonly ah: AhSending | null;
 
-  /** `src`: the advert source address (also in the v3 checksum's pseudo-header). */
-  constructor(cfg: VrrpInstanceConfig, src: Uint8Array) {
+  /**
+   * `src`: the advert source address (also in the v3 checksum's pseudo-header and the AH SPI).
+   * `ahSequence`: the sequence state an AH instance shares with its receive checks.
+   */
+  constructor(cfg: VrrpInstanceConfig, src: Uint8Array, ahSequence: AhSequence | null = null) {
     this.dsts = advertDestinations(cfg);
     this.family = cfg.family;
     const authType = cfg.version === 2 && cfg.auth ? (cfg.auth.type === 'PASS' ? AUTH_PASS : AUTH_AH) : AUTH_NONE;
+    const withAh = authType === AUTH_AH && cfg.family === 4;
     const ttl = cfg.unicastPeers.length > 0 ? (cfg.unicastTtl ?? 255) : 255;
     this.template = buildAdvertTemplate(
       {
@@ -61,16 +80,32 @@ export class InstanceAdvert {
         authData: cfg.version === 2 ? (cfg.auth?.type === 'PASS' ? passwordAuthData(cfg.auth.pass) : new Uint8Array(8)) : null,
         addresses: advertisedVips(cfg),
       },
-      cfg.family === 4 ? { family: 4, src, dst: this.dsts[0]!, ipv4Header: { ttl } } : { family: 6, src, dst: this.dsts[0]! },
+      cfg.family === 4 ? { family: 4, src, dst: this.dsts[0]!, ipv4Header: { ttl, ipsecAh: withAh } } : { family: 6, src, dst: this.dsts[0]! },
     );
+    this.ah = null;
+    if (withAh && cfg.auth) {
+      const header = this.template.datagram.subarray(IPV4_HEADER_LEN, IPV4_HEADER_LEN + AH_HEADER_LEN);
+      writeAhHeader(header, src);
+      const unicast = cfg.unicastPeers.length > 0;
+      this.ah = { key: passwordAuthData(cfg.auth.pass), seq: ahSequence ?? new AhSequence(), ids: new Ipv4IdCounter(), unicast, header };
+    }
   }
 
-  /** One advert with this priority to every destination (the sender copies what it queues). */
+  /**
+   * One advert with this priority to every destination (the sender copies what it queues).
+   * AH: one IP ID and sequence number per advert, one ICV per destination — as keepalived.
+   */
   send(sender: AdvertSender, priority: number): void {
     const t = this.template;
+    const ah = this.ah;
     t.setPriority(priority);
+    if (ah) {
+      setIpv4Id(t.datagram, ah.ids.next());
+      writeAhSeq(ah.header, ah.seq.nextToSend());
+    }
     for (const dst of this.dsts) {
       t.setDestination(dst);
+      if (ah) signAhDatagram(t.datagram, ah.key, ah.unicast);
       if (this.family === 4) sender.sendV4(t.datagram, dst);
       else sender.sendV6(t.payload, dst);
     }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryLogger } from '../core/logger.js';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
-import { advert, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
+import { advert, ahDatagram, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
 import { keepalivedStats, STAT_FIELD_OF } from './drop-counters.js';
 import { encodeAdvert, MCAST_GROUP4_BYTES, MCAST_GROUP6_BYTES, passwordAuthData } from './packet.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type ReceiveState, type ReceiveTarget } from './receive.js';
@@ -54,6 +54,19 @@ vrrp_instance VI_3 {
   192.0.2.102/24
  }
 }
+vrrp_instance VI_4 {
+ interface eth0
+ virtual_router_id 54
+ priority 100
+ version 2
+ authentication {
+  auth_type AH
+  auth_pass secretpw
+ }
+ virtual_ipaddress {
+  192.0.2.104/24
+ }
+}
 vrrp_instance VI_6 {
  interface eth0
  virtual_router_id 56
@@ -72,7 +85,9 @@ class Target implements ReceiveTarget {
   }
 }
 
-function rig(): { sock4: ReturnType<typeof emptySocketReceiveState<Target>>; sock6: ReturnType<typeof emptySocketReceiveState<Target>>; uni: ReturnType<typeof emptySocketReceiveState<Target>>; vi: Record<string, Target>; env: ReceiveEnv; lines: () => string[] } {
+type Sock = ReturnType<typeof emptySocketReceiveState<Target>>;
+
+function rig(): { sock4: Sock; sock6: Sock; uni: Sock; ah: Sock; vi: Record<string, Target>; env: ReceiveEnv; lines: () => string[] } {
   const config = compileTestConfig(CONF);
   const vi: Record<string, Target> = {};
   for (const c of config.vrrpInstances) vi[c.name] = new Target(receiveState(c, c.interface === 'eth1' ? 3 : 2));
@@ -83,9 +98,12 @@ function rig(): { sock4: ReturnType<typeof emptySocketReceiveState<Target>>; soc
   uni.byVrid.set(53, [vi['VI_3']!]);
   const sock6 = emptySocketReceiveState<Target>(MCAST_GROUP6_BYTES);
   sock6.byVrid.set(56, [vi['VI_6']!]);
+  // AH instances have their own socket (IP protocol 51), as in keepalived.
+  const ah = emptySocketReceiveState<Target>(MCAST_GROUP4_BYTES);
+  ah.byVrid.set(54, [vi['VI_4']!]);
   const { logger, records } = memoryLogger('test', 'info');
   const env: ReceiveEnv = { log: logger, ownAddresses: (ifindex, family) => (family === 4 ? [ME] : []) };
-  return { sock4, sock6, uni, vi, env, lines: () => records.map((r) => r.msg) };
+  return { sock4, sock6, uni, ah, vi, env, lines: () => records.map((r) => r.msg) };
 }
 
 function v2(over: Partial<VrrpAdvert> = {}): VrrpAdvert {
@@ -107,7 +125,9 @@ test('an accepted advert reaches its instance only, and its source is remembered
 
 test('every drop class lands where keepalived counts it: on the instance its VRID names, else on the socket', () => {
   const VI_1 = 'VI_1';
-  const cases: { reason: DropReason; where: string; sock?: 'uni' | 'sock6'; d: () => RawVrrpDatagram; log?: string }[] = [
+  const ah4 = (seq: number, o: { password?: string; patch?: (b: Uint8Array) => void } = {}): RawVrrpDatagram =>
+    ahDatagram(v2({ vrid: 54, authType: 2, addresses: [ip('192.0.2.104')] }), { src: PEER, password: o.password ?? 'secretpw', seq, ...(o.patch ? { patch: o.patch } : {}) });
+  const cases: { reason: DropReason; where: string; sock?: 'uni' | 'sock6' | 'ah'; d: () => RawVrrpDatagram; log?: string }[] = [
     // Before the VRRP header is read: nothing names an instance.
     { reason: 'packet-too-short', where: 'socket', d: () => ({ ...dgram4(v2()), data: new Uint8Array(12) }) },
     { reason: 'ip-header', where: 'socket', d: () => dgram4(v2(), { patch: (b) => (b[0] = 0x65) }) },
@@ -129,6 +149,11 @@ test('every drop class lands where keepalived counts it: on the instance its VRI
     { reason: 'address-list', where: VI_1, d: () => dgram4(v2({ addresses: [ip('192.0.2.100'), ip('192.0.2.101')] })) },
     { reason: 'cast-mismatch', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { src: UNICAST_PEER }) },
     { reason: 'unicast-src', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { dst: ME }) },
+    { reason: 'packet-too-short', where: 'socket', sock: 'ah', d: () => ah4(1, { patch: (b) => (b[3] = 40) }) },
+    { reason: 'auth-failure', where: 'VI_4', sock: 'ah', d: () => ah4(1, { password: 'nope' }), log: '(VI_4) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !' },
+    { reason: 'auth-failure', where: 'VI_4', sock: 'ah', d: () => ah4(0), log: '(VI_4) IPSEC-AH : sequence number 0 already processed. Packet dropped. Local(0)' },
+    { reason: 'ah-next-header', where: 'VI_4', sock: 'ah', d: () => ah4(1, { patch: (b) => (b[20] = 17) }) },
+    { reason: 'auth-type-mismatch', where: 'VI_4', sock: 'ah', d: () => dgram4(v2({ vrid: 54, authType: 2, addresses: [ip('192.0.2.104')] })), log: '(VI_4) No AH header but auth type is AH' },
     { reason: 'ttl', where: 'VI_6', sock: 'sock6', d: () => ({ family: 6, data: encodeAdvert(advert({ family: 6, vrid: 56, addresses: [ip('2001:db8::100')] }), { family: 6, src: ip('fe80::12'), dst: MCAST_GROUP6_BYTES }), src: ip('fe80::12'), scopeId: 2, dst: null, ttl: null, ifindex: 2, truncated: false }) },
   ];
   const reached = new Set<DropReason>();
@@ -152,6 +177,16 @@ test('every drop class lands where keepalived counts it: on the instance its VRI
   }
   // 'family' needs an advert of the other family on a socket of one: the socket cannot deliver it.
   assert.deepEqual(DROP_REASONS.filter((x) => !reached.has(x)), ['family']);
+});
+
+test('AH: an authentic advert reaches its instance; its number is taken once', () => {
+  const r = rig();
+  const ad = (seq: number): RawVrrpDatagram => ahDatagram(v2({ vrid: 54, authType: 2, priority: 90, addresses: [ip('192.0.2.104')] }), { src: PEER, password: 'secretpw', seq });
+  receiveDatagram(r.ah, ad(3), r.env);
+  receiveDatagram(r.ah, ad(3), r.env);
+  receiveDatagram(r.ah, ad(4), r.env);
+  assert.deepEqual(r.vi['VI_4']!.got, ['90/100', '90/100']);
+  assert.equal(keepalivedStats(r.vi['VI_4']!.receive.drops).auth_failure, 1);
 });
 
 test('the check context is built once per instance; the last master only moves on accepted adverts', () => {

@@ -17,6 +17,7 @@ import { checkAdvert, type InstanceAuth, type ReceiveContext } from './advert-ch
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { advertisedVips } from './instance-advert.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { AhSequence } from './ipsec-ah.js';
 import { decodeAdvert, passwordAuthData } from './packet.js';
 import type { AdvertMeta, DropReason, RawVrrpDatagram } from './types.js';
 
@@ -58,13 +59,25 @@ export interface ReceiveEnv {
   ownAddresses(ifindex: number, family: Family): readonly Uint8Array[];
 }
 
-function authOf(cfg: VrrpInstanceConfig): InstanceAuth {
+function authOf(cfg: VrrpInstanceConfig, ahSequence: AhSequence | undefined): InstanceAuth {
   if (cfg.version !== 2 || !cfg.auth) return { type: 'none' };
-  return cfg.auth.type === 'PASS' ? { type: 'pass', password: passwordAuthData(cfg.auth.pass) } : { type: 'ah' };
+  const key = passwordAuthData(cfg.auth.pass);
+  return cfg.auth.type === 'PASS' ? { type: 'pass', password: key } : { type: 'ah', key, seq: ahSequence ?? new AhSequence() };
+}
+
+/** The AH sequence state of an instance with `auth_type AH` (its send path shares it), else null. */
+export function ahSequenceOf(rx: ReceiveState): AhSequence | null {
+  return rx.check.auth.type === 'ah' ? rx.check.auth.seq : null;
+}
+
+export interface ReceiveStateOptions {
+  readonly strictAddressList?: boolean;
+  /** An AH instance's sequence state to continue (reload keeps it, as keepalived does); default a new one. */
+  readonly ahSequence?: AhSequence;
 }
 
 /** The receive state of an instance on `ifindex`, with no drops and no master seen yet. */
-export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAddressList = STRICT_ADDRESS_LIST): ReceiveState {
+export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, opts: ReceiveStateOptions = {}): ReceiveState {
   return {
     check: {
       name: cfg.name,
@@ -72,7 +85,7 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAdd
       vrid: cfg.vrid,
       family: cfg.family,
       advertIntCs: cfg.advertIntCs,
-      auth: authOf(cfg),
+      auth: authOf(cfg, opts.ahSequence),
       vips: advertisedVips(cfg),
       unicast: cfg.unicastPeers.length > 0,
       unicastPeers: cfg.unicastPeers.map((p) => ipBytes(p.address)),
@@ -80,7 +93,7 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAdd
       skipCheckAdvAddr: cfg.skipCheckAdvAddr,
       lastMasterSrc: null,
       ownAddresses: [],
-      strictAddressList,
+      strictAddressList: opts.strictAddressList ?? STRICT_ADDRESS_LIST,
     },
     ifindex,
     drops: emptyDropCounters(),
@@ -111,7 +124,7 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
     const ip = decodeIpv4Datagram(d.data);
     if (!ip.ok) return socketDrop(sock, ip.reason, d.src, env);
     payload = ip.value.payload;
-    meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex };
+    meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex, ah: ip.value.ah };
   } else {
     payload = d.data;
     meta = { family: 6, src: d.src, dst: d.dst ?? sock.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };

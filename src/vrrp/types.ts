@@ -3,6 +3,7 @@
  * RFC 3768 (VRRPv2) §5, RFC 5798 (VRRPv3) §5.
  */
 import type { Family } from '../core/ip.js';
+import type { ReceivedAh } from './ipsec-ah.js';
 
 export const VRRP_PROTO = 112; // IPPROTO_VRRP
 export const VRRP_TTL = 255;
@@ -43,6 +44,8 @@ export interface AdvertMeta {
   /** IPv4 TTL or IPv6 hop limit. */
   readonly ttl: number;
   readonly ifindex: number;
+  /** IPv4 protocol 51 (`auth_type AH`): the AH header and what its ICV covers; absent otherwise. */
+  readonly ah?: ReceivedAh | null;
 }
 
 /**
@@ -85,7 +88,8 @@ export type DropReason =
   | 'vrid-unknown' // no instance for this VRID on this interface
   | 'auth-invalid-type' // Authentication Errors: Invalid Type
   | 'auth-type-mismatch' // Authentication Errors: Type Mismatch
-  | 'auth-failure' // Authentication Errors: Failure (wrong password)
+  | 'auth-failure' // Authentication Errors: Failure (wrong password; AH: ICV, SPI or sequence number)
+  | 'ah-next-header' // an AH header for another protocol than VRRP: keepalived ignores it, uncounted
   | 'advert-interval' // v2 interval differs (Packet Errors: Advertisement Interval)
   | 'address-list' // VIP count/list differs (Packet Errors: Address List) — 2.2.7 drops
   | 'own-packet' // our own advert looped back
@@ -95,7 +99,7 @@ export type DropReason =
 
 export const DROP_REASONS: readonly DropReason[] = [
   'packet-too-short', 'length-mismatch', 'ip-header', 'ttl', 'version', 'invalid-type', 'checksum', 'vrid-unknown',
-  'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
+  'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'ah-next-header', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
   'cast-mismatch',
 ];
 
