@@ -45,6 +45,8 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
+  /** Receives IP protocol 51 (`auth_type AH` instances). */
+  readonly ah: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
 }
@@ -211,7 +213,7 @@ export class VrrpDaemon {
       ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
       ...(ah ? { protocol: IPPROTO_AH } : {}),
     });
-    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -363,6 +365,7 @@ export class VrrpDaemon {
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        ...(e.ah ? { protocol: 'AH' as const } : {}),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
       }),

@@ -166,3 +166,12 @@ test('data: a configured source address is marked "(from configuration)" as 2.2.
   const text = formatDataDump({ globalDefs: config.globalDefs, instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters() }], sockets: [], interfaces: [], clock });
   assert.match(text, /^ {3}Using src_ip = 192\.0\.2\.11 \(from configuration\)$/m);
 });
+
+test('an AH instance\'s socket (IP protocol 51) is "Protocol = AH" in the sockpool, as 2.2.7 prints it, and its own block in the extension', () => {
+  const ah: SocketSnapshot = { ...sockets[0]!, protocol: 'AH', drops: countDrop(emptyDropCounters(), 'packet-too-short') };
+  const data = formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets: [sockets[0]!, ah], interfaces: [], clock });
+  assert.deepEqual(section(data, 'VRRP Sockpool').filter((l) => l.includes('Protocol')), ['   Protocol = VRRP', '   Protocol = AH']);
+  const parsed = parseStatsDump(formatStatsDump(snaps, [sockets[0]!, ah]));
+  assert.equal(parsed['socket:eth0 IPv4']!['packet-too-short'], 0);
+  assert.equal(parsed['socket:eth0 IPv4 AH']!['packet-too-short'], 1);
+});
