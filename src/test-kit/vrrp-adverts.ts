@@ -6,6 +6,7 @@ import type { Prng } from './prng.js';
 import type { RawVrrpDatagram, VrrpAdvert } from '../vrrp/types.js';
 import { encodeIpv4Header, setIpv4Id } from '../vrrp/ip-header.js';
 import { AH_HEADER_LEN, IPPROTO_AH, signAhDatagram, writeAhHeader, writeAhSeq } from '../vrrp/ipsec-ah.js';
+import { hmacPseudoHeader, signTrailer, type HmacSettings } from '../vrrp/auth-hmac.js';
 import { encodeAdvert, MCAST_GROUP4_BYTES, passwordAuthData } from '../vrrp/packet.js';
 
 /** Repository root, from dist/src/test-kit/*.js or src/test-kit/*.ts alike. */
@@ -117,6 +118,21 @@ export function ahDatagram(
   writeAhSeq(ah, o.seq);
   data.set(payload, 20 + AH_HEADER_LEN);
   signAhDatagram(data, passwordAuthData(o.password), o.unicast ?? false);
+  o.patch?.(data);
+  return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: 2, truncated: false };
+}
+
+/**
+ * An IPv4 advert with an `auth_hmac` trailer signed with `settings` (key `settings.activeKey`)
+ * and sequence `seq`, as the raw socket delivers it; `patch` edits the bytes afterwards.
+ */
+export function hmacDatagram(adv: VrrpAdvert, o: { src: Uint8Array; settings: HmacSettings; seq: bigint; dst?: Uint8Array; ttl?: number; patch?: (b: Uint8Array) => void }): RawVrrpDatagram {
+  const dst = o.dst ?? MCAST_GROUP4_BYTES;
+  const message = encodeAdvert(adv, { family: 4, src: o.src, dst });
+  const data = new Uint8Array(20 + message.length + 28);
+  data.set(encodeIpv4Header({ src: o.src, dst, payloadLength: message.length + 28, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) }), 0);
+  data.set(message, 20);
+  signTrailer(data.subarray(20 + message.length), message, o.settings, hmacPseudoHeader(4, adv.version, adv.vrid, o.src), o.seq);
   o.patch?.(data);
   return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: 2, truncated: false };
 }

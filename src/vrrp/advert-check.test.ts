@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../test-kit/prng.js';
-import { advert, ahDatagram, ip } from '../test-kit/vrrp-adverts.js';
+import { advert, ahDatagram, hmacDatagram, ip } from '../test-kit/vrrp-adverts.js';
+import { HmacReplayTable, type HmacSettings } from './auth-hmac.js';
 import { checkAdvert, type AdvertCheckResult, type ReceiveContext } from './advert-check.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { AhSequence } from './ipsec-ah.js';
@@ -108,6 +109,51 @@ test('AH: keepalived\'s checks and lines, in its order; the sequence number must
   const uni = { ...ah, unicast: true, unicastPeers: [PEER] };
   const routed = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 9, dst: ME, ttl: 60, unicast: true });
   assert.ok(checkAdvert(uni, routed.adv, routed.meta).ok);
+});
+
+/** A trailer-bearing advert decoded as the pipeline does. */
+function hmacInput(adv: VrrpAdvert, o: Parameters<typeof hmacDatagram>[1]): { adv: VrrpAdvert; meta: AdvertMeta } {
+  const r = decodeIpv4Datagram(hmacDatagram(adv, o).data);
+  assert.ok(r.ok);
+  const d = decodeAdvert(r.value.payload, { family: 4, src: r.value.src, dst: r.value.dst });
+  assert.ok(d.ok && d.value.authExt);
+  return { adv: d.value, meta: meta({ authExt: d.value.authExt }) };
+}
+
+test('auth_hmac: every refusal has its own counter; a missing trailer is refused only in enforce mode; an instance without it takes a trailer for a length error', () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const settings: HmacSettings = { keys: new Map([[1, key]]), activeKey: 1, mode: 'enforce', antiReplayTime: true, timeWindowS: 5 };
+  const nowS = 1_780_000_000;
+  const ctx = (s: HmacSettings = settings): ReceiveContext => ({ ...ctxV3, authExt: { settings: s, replay: new HmacReplayTable() }, wallMs: nowS * 1000 });
+  const line = (label: string): string => `(VI_1) Authentication extension error from 192.0.2.12: ${label}`;
+  const seq = (sec: number, n = 0): bigint => (BigInt(sec) << 32n) | BigInt(n);
+  const good = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS) });
+  const c = ctx();
+  assert.ok(checkAdvert(c, good.adv, good.meta).ok);
+  expectDrop(checkAdvert(c, good.adv, good.meta), 'auth-ext-replay', line('Replay'));
+  const later = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS, 1) });
+  assert.ok(checkAdvert(c, later.adv, later.meta).ok);
+  const stale = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS + 6) });
+  expectDrop(checkAdvert(ctx(), stale.adv, stale.meta), 'auth-ext-stale', line('Stale'));
+  const otherKey = hmacInput(advert(), { src: PEER, settings: { ...settings, keys: new Map([[2, key]]), activeKey: 2 }, seq: seq(nowS) });
+  expectDrop(checkAdvert(ctx(), otherKey.adv, otherKey.meta), 'auth-ext-unknown-key', line('Unknown Key'));
+  const wrong = hmacInput(advert(), { src: PEER, settings: { ...settings, keys: new Map([[1, new Uint8Array(32)]]) }, seq: seq(nowS) });
+  expectDrop(checkAdvert(ctx(), wrong.adv, wrong.meta), 'auth-ext-bad-hmac', line('Invalid HMAC'));
+  const odd = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS), patch: (b) => void (b[32] = 9) });
+  expectDrop(checkAdvert(ctx(), odd.adv, odd.meta), 'auth-ext-malformed', line('Malformed'));
+  // No trailer: enforce refuses; permissive and receive-only accept (migration) and count it.
+  expectDrop(checkAdvert(ctx(), advert(), meta()), 'auth-ext-missing', line('Missing'));
+  for (const mode of ['permissive', 'receive-only'] as const) {
+    const r = checkAdvert(ctx({ ...settings, mode }), advert(), meta());
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.countedErrors, ['auth-ext-missing']);
+  }
+  // A trailer where none is configured: as keepalived ≤ 2.3, the packet is too long.
+  expectDrop(checkAdvert(ctxV3, good.adv, good.meta), 'length-mismatch', null);
+  // Both VRRP versions: v2 with PASS and a trailer.
+  const pass = { ...ctxV2, auth: { type: 'pass', password: passwordAuthData('secret') }, authExt: { settings, replay: new HmacReplayTable() }, wallMs: nowS * 1000 } as const;
+  const v2good = hmacInput(v2({ authType: 1, authData: passwordAuthData('secret') }), { src: PEER, settings, seq: seq(nowS) });
+  assert.ok(checkAdvert(pass, v2good.adv, v2good.meta).ok);
 });
 
 test('advert interval: v2 mismatch drops, v3 mismatch is accepted with a line', () => {

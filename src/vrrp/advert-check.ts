@@ -9,6 +9,7 @@
  * binary). Differences from keepalived ≥ 2.3.3 are flags: `strictAddressList`.
  */
 import { bytesEqual, formatIp, type Family } from '../core/ip.js';
+import { checkTrailer, hmacPseudoHeader, type HmacFailure, type HmacReplayTable, type HmacSettings } from './auth-hmac.js';
 import { ahIcvValid, type AhSequence, type ReceivedAh } from './ipsec-ah.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS, VRRP_AUTH_DATA_LEN, VRRP_PROTO, VRRP_TTL, type AdvertMeta, type DropReason, type VrrpAdvert } from './types.js';
 
@@ -44,6 +45,10 @@ export interface ReceiveContext {
   readonly lastMasterSrc: Uint8Array | null;
   /** Addresses of this host on the interface: adverts from them are our own, looped back. */
   readonly ownAddresses: readonly Uint8Array[];
+  /** `auth_hmac`: the resolved settings and the per-sender anti-replay marks (moved by the check). */
+  readonly authExt?: { readonly settings: HmacSettings; readonly replay: HmacReplayTable } | null;
+  /** The wall clock when the advert arrived (ms since the epoch): auth_hmac's freshness window. */
+  readonly wallMs?: number;
   /**
    * Drop adverts whose VIP count or list differs from ours. Default true: keepalived 2.2.7
    * (Debian 12) drops them — so mismatched configs give two masters, and we must behave the
@@ -119,6 +124,32 @@ function checkAh(ctx: ReceiveContext, auth: Extract<InstanceAuth, { type: 'ah' }
   return null;
 }
 
+const AUTH_EXT_DROP: Readonly<Record<HmacFailure, { readonly reason: DropReason; readonly label: string }>> = {
+  missing: { reason: 'auth-ext-missing', label: 'Missing' },
+  malformed: { reason: 'auth-ext-malformed', label: 'Malformed' },
+  'unknown-key': { reason: 'auth-ext-unknown-key', label: 'Unknown Key' },
+  'bad-hmac': { reason: 'auth-ext-bad-hmac', label: 'Invalid HMAC' },
+  stale: { reason: 'auth-ext-stale', label: 'Stale' },
+  replay: { reason: 'auth-ext-replay', label: 'Replay' },
+};
+
+/**
+ * The `auth_hmac` trailer: verified when present; when absent only `enforce` drops (the other
+ * modes accept legacy adverts during a migration, counting them as Missing). An instance
+ * without auth_hmac takes a trailer-bearing advert for a length error, as an older keepalived.
+ * Returns a drop, the Missing count to keep, or null. The log lines are ours.
+ */
+function checkAuthExt(ctx: ReceiveContext, meta: AdvertMeta): AdvertCheckResult | 'missing' | null {
+  const ext = ctx.authExt;
+  const got = meta.authExt;
+  if (!ext) return got ? drop('length-mismatch', null) : null;
+  const line = (f: HmacFailure): string => `(${ctx.name}) Authentication extension error from ${formatIp(meta.src)}: ${AUTH_EXT_DROP[f].label}`;
+  if (!got) return ext.settings.mode === 'enforce' ? drop('auth-ext-missing', line('missing')) : 'missing';
+  const pseudo = hmacPseudoHeader(ctx.family, ctx.version, ctx.vrid, meta.src);
+  const f = checkTrailer(ext.settings, ext.replay, pseudo, got.message, got.trailer, meta.src, ctx.wallMs ?? 0);
+  return f === null ? null : drop(AUTH_EXT_DROP[f].reason, line(f));
+}
+
 function checkV2Auth(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMeta): AdvertCheckResult | null {
   const n = ctx.name;
   const want = authTypeOf(ctx.auth);
@@ -160,6 +191,11 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
   if (ctx.version === 2) {
     const authDrop = checkV2Auth(ctx, adv, meta);
     if (authDrop) return authDrop;
+  }
+  const ext = checkAuthExt(ctx, meta);
+  if (ext === 'missing') countedErrors = ['auth-ext-missing'];
+  else if (ext) return ext;
+  if (ctx.version === 2) {
     // RFC 3768 §7.1: a v2 interval mismatch must be dropped (prevents two masters in one VRID).
     if (adv.advertIntCs !== ctx.advertIntCs) {
       return drop('advert-interval', `(${n}) advertisement interval mismatch mine=${Math.floor(ctx.advertIntCs / 100)} sec rcv'd=${adv.advertIntCs / 100} sec`);
@@ -175,7 +211,7 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
     const line = `(${n}) received an unexpected ip number count ${adv.addresses.length}, expected ${ctx.vips.length}!`;
     if (strict) return drop('address-list', line);
     (warnings ??= []).push(line);
-    countedErrors = ['address-list'];
+    countedErrors = [...(countedErrors ?? []).filter((r) => r !== 'address-list'), 'address-list'];
   }
 
   if (isMulticastDst(ctx.family, meta.dst) === ctx.unicast) {
@@ -189,7 +225,7 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
       const line = `(${n}) ip address associated with VRID ${ctx.vrid} not present in MASTER advert: ${formatIp(vip)}`;
       if (strict) return drop('address-list', line);
       (warnings ??= []).push(line);
-      countedErrors = ['address-list'];
+      countedErrors = [...(countedErrors ?? []).filter((r) => r !== 'address-list'), 'address-list'];
       break;
     }
     if (ctx.unicast && ctx.checkUnicastSrc && !contains(ctx.unicastPeers, meta.src)) {

@@ -69,6 +69,8 @@ export interface VrrpChildDeps {
   openRtnl(): RtnlClient;
   /** Throws (KA_ERR_VRRP_SOCKET) when the socket cannot be opened. */
   openSocket(spec: VrrpSocketSpec): VrrpSocketPort;
+  /** A `file:` auth_hmac key's content (keepalived.conf(5) auth_hmac); throws when unreadable. */
+  readKeyFile(path: string): string;
   /** Throws when the interface has no usable link layer; the daemon then logs and skips GARPs. */
   openGarpSender(ifname: string): GarpSenderPort;
   readonly scripts: ScriptRunner;

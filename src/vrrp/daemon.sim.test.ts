@@ -17,9 +17,11 @@ const SEEDS = 100;
 
 /** `auth_type AH`: every advert signed and sequence-numbered, checked by every receiver. */
 const AH_LINES = ['authentication {', ' auth_type AH', ' auth_pass simpass1', '}'];
+/** `auth_hmac`: a signed, time-sequenced trailer on every advert (v2 and v3). */
+const HMAC_LINES = ['auth_hmac {', ` key 1 hex:${'5a'.repeat(32)}`, '}'];
 
 function settings(priority: number, s: Setup, over: TestInstanceSettings = {}): TestInstanceSettings {
-  const lines = [...(s.ah ? AH_LINES : []), ...(over.lines ?? [])];
+  const lines = [...(s.ah ? AH_LINES : []), ...(s.hmac ? HMAC_LINES : []), ...(over.lines ?? [])];
   return { priority, version: s.version, advertIntCs: s.advertIntCs, ...over, ...(lines.length > 0 ? { lines } : {}) };
 }
 
@@ -31,6 +33,8 @@ interface Setup {
   readonly version: 2 | 3;
   /** VRRPv2 with IPsec AH (every other v2 seed, drawn without touching the seed's random stream). */
   readonly ah: boolean;
+  /** auth_hmac (every third seed, either version; with AH too on some v2 seeds). */
+  readonly hmac: boolean;
   readonly advertIntCs: number;
   readonly advMs: number;
   readonly minDelayMs: number;
@@ -56,7 +60,8 @@ function setup(seed: number): Setup {
   // other refuse each other's adverts ("already processed") for as long as they stay in step, as
   // keepalived's do: AH seeds keep the delay a LAN's (≤ 0.2 % of the interval).
   const ahDelay = (ms: number): number => (ah ? ms * 0.002 : ms);
-  return { rng, version, ah, advertIntCs, advMs, minDelayMs: ahDelay(minDelayMs), maxDelayMs: ahDelay(maxDelayMs), rtnlLatencyMs, timerEarlyMs };
+  const hmac = seed % 3 === 0;
+  return { rng, version, ah, hmac, advertIntCs, advMs, minDelayMs: ahDelay(minDelayMs), maxDelayMs: ahDelay(maxDelayMs), rtnlLatencyMs, timerEarlyMs };
 }
 
 /** `n` distinct priorities in [lo,254], shuffled. */

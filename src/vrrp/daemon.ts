@@ -7,6 +7,7 @@
  * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
  * realVrrpChildDeps below is the production set.
  */
+import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
@@ -30,6 +31,7 @@ import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
+import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -81,7 +83,7 @@ export class VrrpDaemon {
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
   }
 
   private get log(): Logger {
@@ -165,8 +167,9 @@ export class VrrpDaemon {
     const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
     const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
     const entry = this.socketFor(socketKey, ifname, cfg, ah);
-    const receive = receiveState(cfg, link.ifindex, ahSequence ? { ahSequence } : {});
-    const advert = new InstanceAdvert(cfg, srcBytes, ahSequenceOf(receive));
+    const authExt = this.authExtOf(cfg);
+    const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
+    const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
@@ -174,7 +177,7 @@ export class VrrpDaemon {
       {
         clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
         addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
@@ -193,6 +196,15 @@ export class VrrpDaemon {
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
+  }
+
+  /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
+  private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
+    const spec = cfg.extra?.authHmac;
+    if (!spec) return null;
+    const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
+    for (const p of problems) this.log.error(p);
+    return settings;
   }
 
   private startRunning(r: Running): void {
@@ -396,6 +408,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
+    readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),

@@ -2,8 +2,9 @@
  * The adverts of one instance (VRRP child): built once from the config and the source address
  * in use, then sent every Advertisement_Interval with only the priority (and, for unicast, the
  * destination) rewritten — RFC 3768 §5, RFC 5798 §5; keepalived.conf(5) `unicast_peer`,
- * `unicast_ttl`, `authentication`. With `auth_type AH` each send also takes the next IP ID and
- * AH sequence number and each copy is signed for its destination (ipsec-ah.ts).
+ * `unicast_ttl`, `authentication`, `auth_hmac`. With `auth_type AH` each send also takes the
+ * next IP ID and AH sequence number and each copy is signed for its destination (ipsec-ah.ts);
+ * with `auth_hmac` each advert gets its signed trailer once, for every copy (auth-hmac.ts).
  */
 import { ipBytes } from '../core/ip.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
@@ -11,6 +12,7 @@ import type { InterfaceTable } from './interface-table.js';
 import type { VipTarget } from './vip-addresses.js';
 import { buildAdvertTemplate, type AdvertTemplate } from './advert-template.js';
 import { IPV4_HEADER_LEN, setIpv4Id } from './ip-header.js';
+import { HmacSendSequence, hmacPseudoHeader, signTrailer, type HmacSettings } from './auth-hmac.js';
 import { AH_HEADER_LEN, AhSequence, Ipv4IdCounter, signAhDatagram, writeAhHeader, writeAhSeq } from './ipsec-ah.js';
 import { passwordAuthData } from './packet.js';
 import { AUTH_AH, AUTH_NONE, AUTH_PASS } from './types.js';
@@ -53,17 +55,32 @@ interface AhSending {
   readonly header: Uint8Array;
 }
 
+/** What signing the auth_hmac trailer takes. */
+interface HmacSending {
+  readonly settings: HmacSettings;
+  readonly seq: HmacSendSequence;
+  readonly pseudo: Uint8Array;
+  readonly trailer: Uint8Array;
+}
+
+export interface InstanceAdvertOptions {
+  /** The sequence state an AH instance shares with its receive checks. */
+  readonly ahSequence?: AhSequence | null;
+  /** auth_hmac, resolved; `receive-only` sends no trailer. */
+  readonly authExt?: HmacSettings | null;
+}
+
 export class InstanceAdvert {
   private readonly template: AdvertTemplate;
   private readonly dsts: readonly Uint8Array[];
   private readonly family: 4 | 6;
   private readonly ah: AhSending | null;
+  private readonly hmac: HmacSending | null;
 
-  /**
-   * `src`: the advert source address (also in the v3 checksum's pseudo-header and the AH SPI).
-   * `ahSequence`: the sequence state an AH instance shares with its receive checks.
-   */
-  constructor(cfg: VrrpInstanceConfig, src: Uint8Array, ahSequence: AhSequence | null = null) {
+  /** `src`: the advert source address (also in the v3 checksum's pseudo-header, the AH SPI and the auth_hmac pseudo-header). */
+  constructor(cfg: VrrpInstanceConfig, src: Uint8Array, opts: InstanceAdvertOptions = {}) {
+    const ahSequence = opts.ahSequence ?? null;
+    const ext = opts.authExt && opts.authExt.mode !== 'receive-only' ? opts.authExt : null;
     this.dsts = advertDestinations(cfg);
     this.family = cfg.family;
     const authType = cfg.version === 2 && cfg.auth ? (cfg.auth.type === 'PASS' ? AUTH_PASS : AUTH_AH) : AUTH_NONE;
@@ -80,8 +97,12 @@ export class InstanceAdvert {
         authData: cfg.version === 2 ? (cfg.auth?.type === 'PASS' ? passwordAuthData(cfg.auth.pass) : new Uint8Array(8)) : null,
         addresses: advertisedVips(cfg),
       },
-      cfg.family === 4 ? { family: 4, src, dst: this.dsts[0]!, ipv4Header: { ttl, ipsecAh: withAh } } : { family: 6, src, dst: this.dsts[0]! },
+      cfg.family === 4
+        ? { family: 4, src, dst: this.dsts[0]!, ipv4Header: { ttl, ipsecAh: withAh }, authExt: ext !== null }
+        : { family: 6, src, dst: this.dsts[0]!, authExt: ext !== null },
     );
+    const trailer = this.template.trailer;
+    this.hmac = ext && trailer ? { settings: ext, seq: new HmacSendSequence(), pseudo: hmacPseudoHeader(cfg.family, cfg.version, cfg.vrid, src), trailer } : null;
     this.ah = null;
     if (withAh && cfg.auth) {
       const header = this.template.datagram.subarray(IPV4_HEADER_LEN, IPV4_HEADER_LEN + AH_HEADER_LEN);
@@ -94,11 +115,14 @@ export class InstanceAdvert {
   /**
    * One advert with this priority to every destination (the sender copies what it queues).
    * AH: one IP ID and sequence number per advert, one ICV per destination — as keepalived.
+   * `wallMs`: the wall clock, for the auth_hmac sequence (seconds since the epoch on the wire).
    */
-  send(sender: AdvertSender, priority: number): void {
+  send(sender: AdvertSender, priority: number, wallMs = 0): void {
     const t = this.template;
     const ah = this.ah;
     t.setPriority(priority);
+    const h = this.hmac;
+    if (h) signTrailer(h.trailer, t.message, h.settings, h.pseudo, h.seq.next(wallMs, h.settings));
     if (ah) {
       setIpv4Id(t.datagram, ah.ids.next());
       writeAhSeq(ah.header, ah.seq.nextToSend());

@@ -17,6 +17,7 @@ import { checkAdvert, type InstanceAuth, type ReceiveContext } from './advert-ch
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { advertisedVips } from './instance-advert.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { HmacReplayTable, type HmacSettings } from './auth-hmac.js';
 import { AhSequence } from './ipsec-ah.js';
 import { decodeAdvert, passwordAuthData } from './packet.js';
 import type { AdvertMeta, DropReason, RawVrrpDatagram } from './types.js';
@@ -55,6 +56,8 @@ export interface SocketReceiveState<T extends ReceiveTarget = ReceiveTarget> {
 
 export interface ReceiveEnv {
   readonly log: Logger;
+  /** The wall clock (ms since the epoch): auth_hmac's freshness window. */
+  wallMs?(): number;
   /** This host's addresses on an interface: adverts from them are our own, looped back. */
   ownAddresses(ifindex: number, family: Family): readonly Uint8Array[];
 }
@@ -74,6 +77,8 @@ export interface ReceiveStateOptions {
   readonly strictAddressList?: boolean;
   /** An AH instance's sequence state to continue (reload keeps it, as keepalived does); default a new one. */
   readonly ahSequence?: AhSequence;
+  /** The instance's auth_hmac, resolved (auth-hmac.ts resolveHmacSettings). */
+  readonly authExt?: HmacSettings;
 }
 
 /** The receive state of an instance on `ifindex`, with no drops and no master seen yet. */
@@ -94,6 +99,7 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, opts: Rec
       lastMasterSrc: null,
       ownAddresses: [],
       strictAddressList: opts.strictAddressList ?? STRICT_ADDRESS_LIST,
+      authExt: opts.authExt ? { settings: opts.authExt, replay: new HmacReplayTable(cfg.unicastPeers.map((p) => ipBytes(p.address))) } : null,
     },
     ifindex,
     drops: emptyDropCounters(),
@@ -134,9 +140,11 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
   const adv = dec.value;
   const targets = sock.byVrid.get(adv.vrid);
   if (!targets || targets.length === 0) return socketDrop(sock, 'vrid-unknown', meta.src, env);
+  if (adv.authExt) meta = { ...meta, authExt: adv.authExt };
   for (const t of targets) {
     const rx = t.receive;
     rx.check.ownAddresses = env.ownAddresses(rx.ifindex, rx.check.family);
+    if (rx.check.authExt) rx.check.wallMs = env.wallMs?.() ?? 0;
     const chk = checkAdvert(rx.check, adv, meta);
     if (!chk.ok) {
       rx.drops = countDrop(rx.drops, chk.reason);
