@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 
 function compile(instanceLines: readonly string[], opts: { global?: readonly string[]; vip?: string } = {}): { messages: string[]; auth: unknown; state: string | undefined } {
   const text = [

@@ -19,7 +19,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Family } from '../core/ip.js';
-import type { AuthHmacSpec } from '../config/model-vrrp-extra.js';
+import type { AuthHmacSpec } from '../config/model.js';
 import { VRRP_AUTH_EXT_LEN } from './types.js';
 
 export const HMAC_EXT_TYPE_SHA256 = 1;

@@ -200,7 +200,7 @@ export class VrrpDaemon {
 
   /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
   private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
-    const spec = cfg.extra?.authHmac;
+    const spec = cfg.authHmac;
     if (!spec) return null;
     const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
     for (const p of problems) this.log.error(p);

@@ -177,7 +177,7 @@ test('an AH instance\'s socket (IP protocol 51) is "Protocol = AH" in the sockpo
 });
 
 test('stats: keepalived 2.4\'s "Authentication Extension Errors" section only for an instance with auth_hmac', () => {
-  const withHmac = { ...snaps[0]!, cfg: { ...snaps[0]!.cfg, extra: { ...snaps[0]!.cfg.extra!, authHmac: { keys: [{ id: 1, value: 'x'.repeat(32) }], antiReplay: 'time' as const, mode: 'enforce' as const } } }, drops: countDrop(emptyDropCounters(), 'auth-ext-bad-hmac', 'auth-ext-replay', 'auth-ext-replay') };
+  const withHmac = { ...snaps[0]!, cfg: { ...snaps[0]!.cfg, authHmac: { keys: [{ id: 1, value: 'x'.repeat(32) }], antiReplay: 'time' as const, mode: 'enforce' as const } }, drops: countDrop(emptyDropCounters(), 'auth-ext-bad-hmac', 'auth-ext-replay', 'auth-ext-replay') };
   const parsed = parseStatsDump(formatStatsDump([withHmac, snaps[1]!], sockets));
   assert.equal(parsed['VI_1']!['Authentication Extension Errors.Invalid HMAC'], 1);
   assert.equal(parsed['VI_1']!['Authentication Extension Errors.Replay'], 2);

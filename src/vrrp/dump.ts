@@ -73,7 +73,7 @@ function statsInstanceLines(i: InstanceSnapshot): string[] {
     `    Sent: ${c.advertSent}`,
     `  Became master: ${c.becameMaster}`,
     `  Released master: ${c.releasedMaster}`,
-    ...formatStatsErrorLines(i.drops, i.cfg.extra?.authHmac !== undefined),
+    ...formatStatsErrorLines(i.drops, i.cfg.authHmac !== undefined),
     '  Priority Zero:',
     `    Received: ${c.priZeroRcvd}`,
     `    Sent: ${c.priZeroSent}`,

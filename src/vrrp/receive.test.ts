@@ -109,7 +109,7 @@ function rig(): { sock4: Sock; sock6: Sock; uni: Sock; ah: Sock; vi: Record<stri
   const config = compileTestConfig(CONF);
   const vi: Record<string, Target> = {};
   for (const c of config.vrrpInstances) {
-    const authExt = c.extra?.authHmac ? resolveHmacSettings(c.extra.authHmac, { advertIntCs: c.advertIntCs, strict: false, name: c.name }, () => '').settings : undefined;
+    const authExt = c.authHmac ? resolveHmacSettings(c.authHmac, { advertIntCs: c.advertIntCs, strict: false, name: c.name }, () => '').settings : undefined;
     vi[c.name] = new Target(receiveState(c, c.interface === 'eth1' ? 3 : 2, authExt ? { authExt } : {}));
   }
   const sock4 = emptySocketReceiveState<Target>(MCAST_GROUP4_BYTES);

@@ -23,7 +23,8 @@ import { PcapCapture } from '../lab/capture.js';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabHost } from '../lab/netns.js';
 import { nowUs } from '../lab/proc.js';
-import { E2e, expectTakeoverAfterKill, sleep, waitUntil } from './kit.js';
+import { waitFor } from '../lab/wait.js';
+import { E2e, expectTakeoverAfterKill, sleep } from './kit.js';
 
 const KEY1 = Uint8Array.from({ length: 32 }, (_, i) => i);
 const KEY2_HEX = 'a5'.repeat(40);
@@ -52,6 +53,7 @@ test('auth_hmac, VRRPv3 IPv4 unicast, file: keys, two active key ids: one master
   const pcap = join(e.runDir, 'h2.pcap');
   const cap = new PcapCapture(e.lab, h2, pcap, 'ip proto 112');
   await cap.ready;
+  const frames = await e.capture(h2, 'ip proto 112');
   const vips = e.watch();
   d1.start();
   d2.start();
@@ -83,7 +85,7 @@ test('auth_hmac, VRRPv3 IPv4 unicast, file: keys, two active key ids: one master
   assert.ok(verified >= 3, `${verified} of h1's adverts verified`);
 
   const tKillUs = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip, tKillUs, version: 3, priority: 100, advertS: 0.5, label: 'auth_hmac unicast' });
+  await expectTakeoverAfterKill(e, vips, frames, { host: 'h2', from: 'h1', vip, vrid: 60, tKillUs, version: 3, priority: 100, advertS: 0.5, label: 'auth_hmac unicast' });
   await d2.stop();
   await d1.waitGone();
 });
@@ -113,6 +115,6 @@ test('auth_hmac, VRRPv3 IPv6 multicast: one master; the backup with another key:
   for (const d of [d1, d2]) {
     const s = (await e.stats(d))['VI_H']!;
     assert.ok((s['Authentication Extension Errors.Invalid HMAC'] ?? 0) >= 3, `${d.host.name}: ${JSON.stringify(s)}`);
-    await waitUntil(() => d.lines.some((l) => l.tUs >= t && l.text.includes('Authentication extension error from') && l.text.endsWith('Invalid HMAC')), 3000, () => `${d.host.name} logs the refusal`);
+    await waitFor(() => d.lines.some((l) => l.tUs >= t && l.text.includes('Authentication extension error from') && l.text.endsWith('Invalid HMAC')), 3000, () => `${d.host.name} logs the refusal`);
   }
 });

@@ -56,7 +56,7 @@ for (const [name, kalPrio, ktsPrio] of [['keepalived high', 150, 100], ['keepali
     try {
       const side = (i: 1 | 2, cmd: DaemonCommand, prio: number, pass: string): { d: LabDaemon; dir: string } => {
         const dir = mkdtempSync(join(runDir, `h${i}-tmp-`));
-        const d = new LabDaemon(lab, lab.host(i), runDir, cmd, conf(lab.host(i), prio, pass), { TMPDIR: dir });
+        const d = new LabDaemon(lab, lab.host(i), runDir, cmd, conf(lab.host(i), prio, pass), { env: { TMPDIR: dir } });
         daemons.push(d);
         return { d, dir };
       };
