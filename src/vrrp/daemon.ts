@@ -7,6 +7,7 @@
  * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
  * realVrrpChildDeps below is the production set.
  */
+import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
@@ -30,7 +31,9 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
+import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -46,6 +49,8 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
+  /** Receives IP protocol 51 (`auth_type AH` instances). */
+  readonly ah: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
 }
@@ -80,7 +85,7 @@ export class VrrpDaemon {
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
   }
 
   private get log(): Logger {
@@ -148,7 +153,8 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+  /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -160,17 +166,21 @@ export class VrrpDaemon {
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
-    const socketKey = `${ifname}|${cfg.family}`;
-    const entry = this.socketFor(socketKey, ifname, cfg);
-    const advert = new InstanceAdvert(cfg, srcBytes);
+    // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
+    const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    const authExt = this.authExtOf(cfg);
+    const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
+    const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
         addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
@@ -191,18 +201,34 @@ export class VrrpDaemon {
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
+  /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
+  private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
+    const spec = cfg.authHmac;
+    if (!spec) return null;
+    const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
+    for (const p of problems) this.log.error(p);
+    return settings;
+  }
+
   private startRunning(r: Running): void {
     this.instances.set(r.cfg.name, r);
     this.updateTracking(r);
     r.inst.start();
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    const sock = this.deps.openSocket({
+      ifname,
+      family: cfg.family,
+      group: cfg.mcastDstIp,
+      join: true,
+      ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
+      ...(ah ? { protocol: IPPROTO_AH } : {}),
+    });
+    const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -292,7 +318,7 @@ export class VrrpDaemon {
         oldByKey.delete(instanceKey(cfg));
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state);
+        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
@@ -377,6 +403,7 @@ export class VrrpDaemon {
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        ...(e.ah ? { protocol: 'AH' as const } : {}),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
       }),
@@ -407,6 +434,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
+    readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
