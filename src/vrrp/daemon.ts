@@ -10,11 +10,11 @@
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
+import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations } from '../notify/notify-args.js';
+import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
@@ -28,6 +28,8 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
+import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
+import { reloadGroup, type SyncGroupNotifyState, type SyncGroupState } from './sync-group.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
@@ -66,6 +68,8 @@ export class VrrpDaemon {
   private readonly sockets = new Map<string, SocketEntry>();
   private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
+  /** vrrp_sync_group by name (sync-group-driver.ts). */
+  private groups = new Map<string, SyncGroupDriver>();
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
@@ -105,7 +109,9 @@ export class VrrpDaemon {
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of running) this.startRunning(r);
+    for (const r of running) this.instances.set(r.cfg.name, r);
+    this.groups = this.joinGroups(config, this.instances);
+    this.startInstances(running, new Set(this.groups.keys()));
     this.publishStatus();
   }
 
@@ -174,7 +180,7 @@ export class VrrpDaemon {
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
+          this.runNotifyScripts(cfg.notify, 'INSTANCE', cfg.name, state, priority);
           this.effects?.instance(cfg, state, priority);
           this.publishStatus();
         },
@@ -188,10 +194,53 @@ export class VrrpDaemon {
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
-  private startRunning(r: Running): void {
-    this.instances.set(r.cfg.name, r);
-    this.updateTracking(r);
-    r.inst.start();
+  /**
+   * Start-up of `list` (all instances, or those a reload starts): tracking first, then the
+   * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
+   * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
+   */
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+    for (const r of list) this.updateTracking(r);
+    for (const r of list) {
+      for (const source of startupFaults(r)) this.log.info(`(${r.cfg.name}): entering FAULT state (${faultReason(source)})`);
+    }
+    const started = new Set<string>();
+    for (const r of list) {
+      const group = this.groupOf(r.cfg.name);
+      if (group === undefined) r.inst.start();
+      else if (groupsToStart.has(group.name) && !started.has(group.name)) {
+        started.add(group.name);
+        group.start();
+      }
+    }
+  }
+
+  private groupOf(instance: string): SyncGroupDriver | undefined {
+    for (const g of this.groups.values()) if (g.cfg.members.includes(instance)) return g;
+    return undefined;
+  }
+
+  /** One driver per vrrp_sync_group over its running members. */
+  private joinGroups(config: KeepalivedConfig, instances: ReadonlyMap<string, Running>): Map<string, SyncGroupDriver> {
+    const out = new Map<string, SyncGroupDriver>();
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.members.flatMap((n) => {
+        const r = instances.get(n);
+        return r ? [r.inst] : [];
+      });
+      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifyGroup(g, state) }));
+    }
+    return out;
+  }
+
+  private notifyGroup(g: VrrpSyncGroupConfig, state: SyncGroupNotifyState): void {
+    this.runNotifyScripts(g.notify, 'GROUP', g.name, state, 0);
+    this.effects?.group(g, state);
+  }
+
+  /** Specific script, then the generic `notify` (notify-args.ts), for an instance or a group. */
+  private runNotifyScripts(scripts: NotifyScripts, subject: NotifySubject, name: string, state: NotifyState, priority: number): void {
+    for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
   }
 
   private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
@@ -258,12 +307,21 @@ export class VrrpDaemon {
       return;
     }
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
+    const restartGroups = restartedGroups(config, oldByKey);
     const next = new Map<string, Running>();
     const started: Running[] = [];
+    const resumed: Running[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
-      if (old) {
-        oldByKey.delete(instanceKey(cfg));
+      if (old) oldByKey.delete(instanceKey(cfg));
+      if (old && restartGroups.members.has(cfg.name)) {
+        // Its sync group starts again: back through INIT, its addresses removed without a word.
+        this.unregister(old);
+        old.inst.detach();
+        const r = this.createRunning(cfg, undefined);
+        next.set(cfg.name, r);
+        started.push(r);
+      } else if (old) {
         this.unregister(old);
         const state = old.inst.detach();
         const r = this.createRunning(cfg, state);
@@ -277,13 +335,17 @@ export class VrrpDaemon {
           });
         }
         r.inst.resume();
-        this.updateTracking(r);
+        resumed.push(r);
       } else {
         const r = this.createRunning(cfg, undefined);
         next.set(cfg.name, r);
         started.push(r);
       }
     }
+    // Joined before anything is awaited: resumed members keep running meanwhile.
+    this.groups = this.joinGroups(config, next);
+    for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
+    for (const r of resumed) this.updateTracking(r);
     // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
@@ -297,7 +359,7 @@ export class VrrpDaemon {
     await this.applyAddresses('add', statics.added);
     this.config = config;
     await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of started) this.startRunning(r);
+    this.startInstances(started, restartGroups.started);
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
@@ -327,6 +389,8 @@ export class VrrpDaemon {
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
+    await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
@@ -340,7 +404,8 @@ export class VrrpDaemon {
     this.effects = null;
   }
 
-  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
+  /** What the dumps show: instances, sockets, and sync groups as plain data. */
+  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[]; groups: SyncGroupSnapshot[] } {
     const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
       const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
       return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
@@ -355,7 +420,7 @@ export class VrrpDaemon {
         drops: e.rx.drops,
       }),
     );
-    return { instances, sockets };
+    return { instances, sockets, groups: [...this.groups.values()].map((g) => g.snapshot()) };
   }
 
   private writeDump(kind: 'stats' | 'data'): void {
@@ -372,6 +437,55 @@ export class VrrpDaemon {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
+}
+
+/** The fault sources an instance starts with, its own interface first (keepalived's order). */
+function startupFaults(r: Running): string[] {
+  const own = `interface:${r.cfg.interface ?? ''}`;
+  const sources = r.inst.state.faultSources;
+  return [...sources.filter((s) => s === own), ...sources.filter((s) => s !== own)];
+}
+
+/** keepalived's words for a fault source in "(VI_1): entering FAULT state (interface eth1 down)". */
+function faultReason(source: string): string {
+  const [kind, name] = source.split(':', 2);
+  switch (kind) {
+    case 'interface':
+      return `interface ${name ?? ''} down`;
+    case 'no-source-address':
+      return 'no source address';
+    default:
+      return source;
+  }
+}
+
+/**
+ * What a reload does to each sync group (sync-group.ts reloadGroup): the groups whose members
+ * agree and none is new keep their state; the others start again, with `members` (old ones
+ * not in BACKUP) going back through INIT.
+ */
+function restartedGroups(config: KeepalivedConfig, oldByKey: ReadonlyMap<string, Running>): {
+  readonly kept: Map<string, Exclude<SyncGroupState, 'INIT'>>;
+  readonly started: Set<string>;
+  readonly members: Set<string>;
+} {
+  const byName = new Map(config.vrrpInstances.map((c) => [c.name, c]));
+  const out = { kept: new Map<string, Exclude<SyncGroupState, 'INIT'>>(), started: new Set<string>(), members: new Set<string>() };
+  for (const g of config.vrrpSyncGroups) {
+    const members = g.members.flatMap((n) => {
+      const cfg = byName.get(n);
+      if (!cfg) return [];
+      const old = oldByKey.get(instanceKey(cfg));
+      return [{ name: n, fsm: old?.inst.state ?? { state: 'INIT' as const, wantState: 'BACKUP' as const, faultSources: [] }, fresh: old === undefined }];
+    });
+    const plan = reloadGroup(members);
+    if (plan.type === 'keep') out.kept.set(g.name, plan.state);
+    else {
+      out.started.add(g.name);
+      for (const m of plan.members) out.members.add(m);
+    }
+  }
+  return out;
 }
 
 /** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */

@@ -10,7 +10,19 @@ import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
-import { initialFsmState, nextDeadline, step, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
+import {
+  forceState,
+  initialFsmState,
+  nextDeadline,
+  step,
+  type FsmEvent,
+  type FsmParams,
+  type FsmState,
+  type StepResult,
+  type SyncGroupView,
+  type TransitionReason,
+  type VrrpState,
+} from './fsm.js';
 import { GarpPacer } from './garp-pacing.js';
 import type { ReceiveState, ReceiveTarget } from './receive.js';
 import type { VipTarget } from './vip-addresses.js';
@@ -62,6 +74,8 @@ export class VrrpInstance implements ReceiveTarget {
   /** Serialises VIP add/remove and the GARPs that depend on them. */
   private vipChain: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The sync group this instance is a member of (sync-group-driver.ts), if any. */
+  private group: { readonly view: SyncGroupView; readonly changed: (from: VrrpState, to: VrrpState) => void } | null = null;
 
   readonly params: FsmParams;
   readonly receive: ReceiveState;
@@ -94,6 +108,24 @@ export class VrrpInstance implements ReceiveTarget {
 
   start(): void {
     this.handle({ type: 'Startup' });
+  }
+
+  /**
+   * Make this instance a member of a sync group: its steps see `view`, and `changed` hears each
+   * of its state changes once the step's actions have been carried out.
+   */
+  joinGroup(view: SyncGroupView, changed: (from: VrrpState, to: VrrpState) => void): void {
+    this.group = { view, changed };
+  }
+
+  /** Its sync group moves it (fsm.ts forceState, reason 'sync-group'). */
+  force(to: 'BACKUP' | 'MASTER' | 'FAULT'): void {
+    this.apply(forceState(this.params, this.fsm, to, 'sync-group', this.ports.clock.nowMs()));
+  }
+
+  /** Resolves once the address changes and notifications queued so far are done. */
+  idle(): Promise<void> {
+    return this.vipChain;
   }
 
   advertReceived(priority: number, advertIntCs: number, src: Uint8Array): void {
@@ -143,7 +175,11 @@ export class VrrpInstance implements ReceiveTarget {
   /** `atMs`: the instant the event counts as happening (default: now). */
   private handle(event: FsmEvent, atMs?: number): void {
     const now = atMs ?? this.ports.clock.nowMs();
-    const { state, actions } = step(this.params, this.fsm, event, now);
+    this.apply(step(this.params, this.fsm, event, now, this.group?.view));
+  }
+
+  private apply({ state, actions }: StepResult): void {
+    const from = this.fsm.state;
     this.fsm = state;
     for (const a of actions) {
       switch (a.type) {
@@ -176,6 +212,8 @@ export class VrrpInstance implements ReceiveTarget {
       }
     }
     if (!this.stopped) this.armTimer();
+    // The group reacts once this member's own actions are out (its log lines come first).
+    if (state.state !== from) this.group?.changed(from, state.state);
   }
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
