@@ -8,7 +8,8 @@
  * it back, a member of the backup h2 faults and recovers, h1 stops — the test records which
  * node holds each VIP, each instance's state, every notify script's argv (recorded by the
  * script itself, group and instance alike) and the group's log lines, and requires each run to
- * equal keepalived's.
+ * equal keepalived's. A second scenario reloads one node (keepalived(8) SIGHUP) with the same
+ * config, a member out of the group and back, and a new member instance.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,26 +17,39 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keepalivedCommand, keepalivedTsCommand, type DaemonCommand, type LabDaemon } from '../lab/lab-daemon.js';
 import type { LabHost } from '../lab/netns.js';
+import { nowUs } from '../lab/proc.js';
 import { waitFor } from '../lab/wait.js';
 import { E2e, sleep } from './kit.js';
 
-const VIPS = ['192.0.2.100', '192.0.2.101'] as const;
+const INSTANCES: Readonly<Record<string, { readonly vrid: number; readonly vip: string }>> = {
+  VI_1: { vrid: 51, vip: '192.0.2.100' },
+  VI_2: { vrid: 52, vip: '192.0.2.101' },
+  VI_3: { vrid: 53, vip: '192.0.2.102' },
+};
+const VIPS = Object.values(INSTANCES).map((i) => i.vip);
 const PRIORITY: Readonly<Record<string, number>> = { h1: 150, h2: 100 };
+
+/** Which instances a node runs and which of them are in G1. */
+interface Layout {
+  readonly instances: readonly string[];
+  readonly members: readonly string[];
+}
+const TWO: Layout = { instances: ['VI_1', 'VI_2'], members: ['VI_1', 'VI_2'] };
 /** After the expected state is reached: long enough for any late transition or notification. */
 const SETTLE_MS = 1500;
 
-function conf(host: LabHost, rec: string): string {
-  const instance = (name: string, vrid: number, vip: string, extra: readonly string[]): string[] => [
+function conf(host: LabHost, rec: string, layout: Layout = TWO): string {
+  const instance = (name: string): string[] => [
     `vrrp_instance ${name} {`,
     '    state BACKUP',
     '    interface eth0',
-    `    virtual_router_id ${vrid}`,
+    `    virtual_router_id ${INSTANCES[name]!.vrid}`,
     `    priority ${PRIORITY[host.name]!}`,
     '    advert_int 0.2',
     `    notify "${rec} inotify"`,
-    ...extra,
+    ...(name === 'VI_1' ? ['    track_interface {', '        eth1', '    }'] : []),
     '    virtual_ipaddress {',
-    `        ${vip}/24 dev eth0`,
+    `        ${INSTANCES[name]!.vip}/24 dev eth0`,
     '    }',
     '}',
   ];
@@ -47,8 +61,7 @@ function conf(host: LabHost, rec: string): string {
     '}',
     'vrrp_sync_group G1 {',
     '    group {',
-    '        VI_1',
-    '        VI_2',
+    ...layout.members.map((m) => `        ${m}`),
     '    }',
     `    notify_master "${rec} gmaster"`,
     `    notify_backup "${rec} gbackup"`,
@@ -56,8 +69,7 @@ function conf(host: LabHost, rec: string): string {
     `    notify_stop "${rec} gstop"`,
     `    notify "${rec} gnotify"`,
     '}',
-    ...instance('VI_1', 51, VIPS[0], ['    track_interface {', '        eth1', '    }']),
-    ...instance('VI_2', 52, VIPS[1], []),
+    ...layout.instances.flatMap(instance),
     '',
   ].join('\n');
 }
@@ -77,35 +89,39 @@ interface PhaseView {
 interface Phase {
   readonly name: string;
   act(run: Run): void | Promise<void>;
-  /** Who holds both VIPs at the end. */
-  readonly holder: 'h1' | 'h2';
+  /** Who holds each VIP at the end (a VIP not named is held by nobody). */
+  readonly holders: Readonly<Record<string, string>>;
   /** Expected `node:instance` states at the end. */
   readonly states: Readonly<Record<string, string>>;
 }
 
 const both = (h: string, s: string): Record<string, string> => ({ [`${h}:VI_1`]: s, [`${h}:VI_2`]: s });
+const on = (h: string, vips = VIPS.slice(0, 2)): Record<string, string> => Object.fromEntries(vips.map((v) => [v, h]));
 
 const PHASES: readonly Phase[] = [
-  { name: 'h1 starts', act: (r) => r.start('h1'), holder: 'h1', states: both('h1', 'MASTER') },
-  { name: 'h2 starts', act: (r) => r.start('h2'), holder: 'h1', states: both('h2', 'BACKUP') },
-  { name: "h1 VI_1's track_interface down", act: (r) => r.trackLink('h1', false), holder: 'h2', states: { ...both('h1', 'FAULT'), ...both('h2', 'MASTER') } },
-  { name: "h1 VI_1's track_interface up", act: (r) => r.trackLink('h1', true), holder: 'h1', states: { ...both('h1', 'MASTER'), ...both('h2', 'BACKUP') } },
-  { name: "h1's interface loses its carrier", act: (r) => r.carrier('h1', false), holder: 'h2', states: { ...both('h1', 'FAULT'), ...both('h2', 'MASTER') } },
-  { name: "h1's interface gets it back", act: (r) => r.carrier('h1', true), holder: 'h1', states: { ...both('h1', 'MASTER'), ...both('h2', 'BACKUP') } },
-  { name: "backup h2's VI_1 track_interface down", act: (r) => r.trackLink('h2', false), holder: 'h1', states: both('h2', 'FAULT') },
-  { name: "backup h2's VI_1 track_interface up", act: (r) => r.trackLink('h2', true), holder: 'h1', states: both('h2', 'BACKUP') },
-  { name: 'h1 stops', act: (r) => r.stop('h1'), holder: 'h2', states: { ...both('h1', 'STOP'), ...both('h2', 'MASTER') } },
+  { name: 'h1 starts', act: (r) => r.start('h1'), holders: on('h1'), states: both('h1', 'MASTER') },
+  { name: 'h2 starts', act: (r) => r.start('h2'), holders: on('h1'), states: both('h2', 'BACKUP') },
+  { name: "h1 VI_1's track_interface down", act: (r) => r.trackLink('h1', false), holders: on('h2'), states: { ...both('h1', 'FAULT'), ...both('h2', 'MASTER') } },
+  { name: "h1 VI_1's track_interface up", act: (r) => r.trackLink('h1', true), holders: on('h1'), states: { ...both('h1', 'MASTER'), ...both('h2', 'BACKUP') } },
+  { name: "h1's interface loses its carrier", act: (r) => r.carrier('h1', false), holders: on('h2'), states: { ...both('h1', 'FAULT'), ...both('h2', 'MASTER') } },
+  { name: "h1's interface gets it back", act: (r) => r.carrier('h1', true), holders: on('h1'), states: { ...both('h1', 'MASTER'), ...both('h2', 'BACKUP') } },
+  { name: "backup h2's VI_1 track_interface down", act: (r) => r.trackLink('h2', false), holders: on('h1'), states: both('h2', 'FAULT') },
+  { name: "backup h2's VI_1 track_interface up", act: (r) => r.trackLink('h2', true), holders: on('h1'), states: both('h2', 'BACKUP') },
+  { name: 'h1 stops', act: (r) => r.stop('h1'), holders: on('h2'), states: { ...both('h1', 'STOP'), ...both('h2', 'MASTER') } },
 ];
 
 /** One side-by-side run: a fresh lab, a daemon per node, the recorder script's files. */
 class Run {
   private readonly daemons = new Map<string, LabDaemon>();
   private readonly recs = new Map<string, string>();
+  private readonly scripts = new Map<string, string>();
+  readonly hosts: readonly string[];
 
   private constructor(
     readonly e: E2e,
     cmds: Readonly<Record<string, DaemonCommand>>,
   ) {
+    this.hosts = e.lab.hosts.map((h) => h.name);
     for (const h of e.lab.hosts) {
       // eth1: a veth pair inside the host namespace; its peer going down takes eth1's carrier.
       e.lab.exec(h, ['ip', 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1p']);
@@ -117,12 +133,13 @@ class Run {
       writeFileSync(rec, `#!/bin/sh\nl=''\nfor a in "$@"; do l="$l[$a]"; done\nprintf '%s\\n' "$l" >> ${out}\n`);
       chmodSync(rec, 0o755);
       this.recs.set(h.name, out);
+      this.scripts.set(h.name, rec);
       this.daemons.set(h.name, e.daemon(h, conf(h, rec), { cmd: cmds[h.name]! }));
     }
   }
 
   static create(tag: string, cmds: Readonly<Record<string, DaemonCommand>>): Run {
-    return new Run(E2e.create(2, tag), cmds);
+    return new Run(E2e.create(Object.keys(cmds).length, tag), cmds);
   }
 
   private host(name: string): LabHost {
@@ -139,6 +156,15 @@ class Run {
 
   async stop(name: string): Promise<void> {
     await this.daemon(name).stop();
+  }
+
+  /** SIGHUP with `layout`; resolves when the daemon says the reload is complete. */
+  async reload(name: string, layout: Layout): Promise<void> {
+    const d = this.daemon(name);
+    d.writeConf(conf(this.host(name), this.scripts.get(name)!, layout));
+    const t0 = nowUs();
+    d.signal('SIGHUP');
+    await d.waitLine(/Reload complete/, t0, 10_000);
   }
 
   trackLink(name: string, up: boolean): void {
@@ -175,15 +201,16 @@ class Run {
   }
 
   /** Runs the phases; one view per phase. */
-  async phases(label: string): Promise<PhaseView[]> {
+  async phases(label: string, phases: readonly Phase[]): Promise<PhaseView[]> {
     const views: PhaseView[] = [];
-    for (const p of PHASES) {
+    const holding = (): string => VIPS.map((v) => this.e.holders(v).join('+') || '-').join(',');
+    for (const p of phases) {
       const argvBefore = this.argv();
       const logBefore = this.groupLog();
       await p.act(this);
-      const want = VIPS.map(() => p.holder).join(',');
-      const reached = (): boolean => VIPS.map((v) => this.e.holders(v).join('+') || '-').join(',') === want && Object.entries(p.states).every(([k, s]) => this.states()[k] === s);
-      await waitFor(reached, 15_000, () => `${label}, ${p.name}: ${p.holder} holding both VIPs and ${JSON.stringify(p.states)} (now ${VIPS.map((v) => this.e.holders(v).join('+') || '-').join(',')} ${JSON.stringify(this.states())})\n${this.e.logTails()}`);
+      const want = VIPS.map((v) => p.holders[v] ?? '-').join(',');
+      const reached = (): boolean => holding() === want && Object.entries(p.states).every(([k, s]) => this.states()[k] === s);
+      await waitFor(reached, 15_000, () => `${label}, ${p.name}: VIPs held ${want} and ${JSON.stringify(p.states)} (now ${holding()} ${JSON.stringify(this.states())})\n${this.e.logTails()}`);
       await sleep(SETTLE_MS);
       const argv = this.argv();
       const log = this.groupLog();
@@ -191,9 +218,9 @@ class Run {
       views.push({
         holders: Object.fromEntries(VIPS.map((v) => [v, this.e.holders(v)])),
         states: this.states(),
-        groupArgv: Object.fromEntries(['h1', 'h2'].map((h) => [h, phaseArgv(h, /^\[g/)])),
-        instanceArgv: Object.fromEntries(['h1', 'h2'].map((h) => [h, phaseArgv(h, /^\[i/)])),
-        groupLog: Object.fromEntries(['h1', 'h2'].map((h) => [h, log[h]!.slice(logBefore[h]!.length)])),
+        groupArgv: Object.fromEntries(this.hosts.map((h) => [h, phaseArgv(h, /^\[g/)])),
+        instanceArgv: Object.fromEntries(this.hosts.map((h) => [h, phaseArgv(h, /^\[i/)])),
+        groupLog: Object.fromEntries(this.hosts.map((h) => [h, log[h]!.slice(logBefore[h]!.length)])),
       });
     }
     return views;
@@ -205,11 +232,11 @@ after(async () => {
   for (const r of runs) await r.e.teardown();
 });
 
-async function runWith(tag: string, label: string, cmds: Readonly<Record<string, DaemonCommand>>): Promise<PhaseView[]> {
+async function runWith(tag: string, label: string, cmds: Readonly<Record<string, DaemonCommand>>, phases: readonly Phase[] = PHASES): Promise<PhaseView[]> {
   const r = Run.create(tag, cmds);
   runs.push(r);
   try {
-    return await r.phases(label);
+    return await r.phases(label, phases);
   } finally {
     await r.e.teardown();
   }
@@ -217,9 +244,9 @@ async function runWith(tag: string, label: string, cmds: Readonly<Record<string,
 
 let oracle: PhaseView[] | undefined;
 
-function compare(label: string, got: readonly PhaseView[]): void {
-  assert.ok(oracle, 'the keepalived run comes first');
-  PHASES.forEach((p, i) => assert.deepEqual(got[i], oracle![i], `${label}, phase "${p.name}": differs from keepalived 2.2.7`));
+function compare(label: string, got: readonly PhaseView[], want: readonly PhaseView[] | undefined = oracle, phases: readonly Phase[] = PHASES): void {
+  assert.ok(want, 'the keepalived run comes first');
+  phases.forEach((p, i) => assert.deepEqual(got[i], want[i], `${label}, phase "${p.name}": differs from keepalived 2.2.7`));
 }
 
 test('keepalived 2.2.7 on both nodes (the oracle)', async () => {
@@ -242,4 +269,30 @@ test('mixed: keepalived-ts on h1 (the master), keepalived on h2', async () => {
 
 test('mixed: keepalived on h1, keepalived-ts on h2 (the backup)', async () => {
   compare('keepalived ⇄ keepalived-ts', await runWith('sgm2', 'mixed h2=ts', { h1: keepalivedCommand(), h2: keepalivedTsCommand() }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reload (SIGHUP) of one node, keepalived 2.2.7 then keepalived-ts
+
+const THREE: Layout = { instances: ['VI_1', 'VI_2', 'VI_3'], members: ['VI_1', 'VI_2', 'VI_3'] };
+const nothing = { holders: on('h1'), states: both('h1', 'MASTER') };
+const RELOAD_PHASES: readonly Phase[] = [
+  { name: 'h1 starts', act: (r) => r.start('h1'), ...nothing },
+  { name: 'SIGHUP with the same config', act: (r) => r.reload('h1', TWO), ...nothing },
+  { name: 'SIGHUP, VI_2 out of the group', act: (r) => r.reload('h1', { ...TWO, members: ['VI_1'] }), ...nothing },
+  { name: 'SIGHUP, VI_2 back in the group', act: (r) => r.reload('h1', TWO), ...nothing },
+  { name: 'SIGHUP, a new member VI_3', act: (r) => r.reload('h1', THREE), holders: on('h1', VIPS), states: { ...both('h1', 'MASTER'), 'h1:VI_3': 'MASTER' } },
+  { name: 'SIGHUP with the same config again', act: (r) => r.reload('h1', THREE), holders: on('h1', VIPS), states: { ...both('h1', 'MASTER'), 'h1:VI_3': 'MASTER' } },
+];
+
+let reloadOracle: PhaseView[] | undefined;
+
+test('reload, keepalived 2.2.7: the same config and a member out and back change nothing; a new member starts the group again', async () => {
+  reloadOracle = await runWith('sgrk', 'keepalived reload', { h1: keepalivedCommand() }, RELOAD_PHASES);
+  for (const i of [1, 2, 3, 5]) assert.deepEqual(reloadOracle[i]!.groupArgv['h1'], [], `${RELOAD_PHASES[i]!.name}: no group notification`);
+  assert.deepEqual(reloadOracle[4]!.groupArgv['h1'], ['[gbackup]', '[gmaster]', '[gnotify][GROUP][G1][BACKUP][0]', '[gnotify][GROUP][G1][MASTER][0]']);
+});
+
+test('reload, keepalived-ts: the same, phase by phase', async () => {
+  compare('keepalived-ts reload', await runWith('sgrt', 'keepalived-ts reload', { h1: keepalivedTsCommand() }, RELOAD_PHASES), reloadOracle, RELOAD_PHASES);
 });
