@@ -246,3 +246,16 @@ test('reload: a group made of a MASTER and a BACKUP instance starts the MASTER o
   }
   assert.equal(states(r), 'BACKUP BACKUP -', 'VI_1 wants MASTER but VI_2 follows the peer');
 });
+
+test('nopreempt on one member: it follows a lower-priority master, so the preempting member times out again and again and the group stays BACKUP', async () => {
+  const r = await vrrpChildRig(conf([VI_1, { ...VI_2, lines: ['nopreempt'] }]));
+  for (let i = 0; i < 12; i++) {
+    r.peer(100, { vrid: 51 });
+    r.peer(100, { vrid: 52, addresses: ['192.0.2.101'] });
+    await r.run(1000);
+  }
+  assert.equal(states(r), 'BACKUP BACKUP -');
+  assert.ok(r.lines().filter((l) => l === '(VI_1) Receive advertisement timeout').length >= 3);
+  assert.ok(r.lines().includes('(VI_1) received lower priority (100) advert from 192.0.2.12 - discarding'));
+  assert.ok(!r.lines().some((l) => l.startsWith('(VI_2) received lower priority')), 'VI_2 accepts it');
+});
