@@ -29,7 +29,8 @@ import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
-import { reloadGroup, type SyncGroupNotifyState, type SyncGroupState } from './sync-group.js';
+import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { startupFaultLines } from './fault-reasons.js';
 import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
@@ -202,7 +203,7 @@ export class VrrpDaemon {
   private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
     for (const r of list) this.updateTracking(r);
     for (const r of list) {
-      for (const source of startupFaults(r)) this.log.info(`(${r.cfg.name}): entering FAULT state (${faultReason(source)})`);
+      for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
     }
     const started = new Set<string>();
     for (const r of list) {
@@ -307,7 +308,10 @@ export class VrrpDaemon {
       return;
     }
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
-    const restartGroups = restartedGroups(config, oldByKey);
+    const restartGroups = reloadGroups(config, (cfg) => {
+      const old = oldByKey.get(instanceKey(cfg));
+      return old ? old.inst.state : undefined;
+    });
     const next = new Map<string, Running>();
     const started: Running[] = [];
     const resumed: Running[] = [];
@@ -437,55 +441,6 @@ export class VrrpDaemon {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
     }
   }
-}
-
-/** The fault sources an instance starts with, its own interface first (keepalived's order). */
-function startupFaults(r: Running): string[] {
-  const own = `interface:${r.cfg.interface ?? ''}`;
-  const sources = r.inst.state.faultSources;
-  return [...sources.filter((s) => s === own), ...sources.filter((s) => s !== own)];
-}
-
-/** keepalived's words for a fault source in "(VI_1): entering FAULT state (interface eth1 down)". */
-function faultReason(source: string): string {
-  const [kind, name] = source.split(':', 2);
-  switch (kind) {
-    case 'interface':
-      return `interface ${name ?? ''} down`;
-    case 'no-source-address':
-      return 'no source address';
-    default:
-      return source;
-  }
-}
-
-/**
- * What a reload does to each sync group (sync-group.ts reloadGroup): the groups whose members
- * agree and none is new keep their state; the others start again, with `members` (old ones
- * not in BACKUP) going back through INIT.
- */
-function restartedGroups(config: KeepalivedConfig, oldByKey: ReadonlyMap<string, Running>): {
-  readonly kept: Map<string, Exclude<SyncGroupState, 'INIT'>>;
-  readonly started: Set<string>;
-  readonly members: Set<string>;
-} {
-  const byName = new Map(config.vrrpInstances.map((c) => [c.name, c]));
-  const out = { kept: new Map<string, Exclude<SyncGroupState, 'INIT'>>(), started: new Set<string>(), members: new Set<string>() };
-  for (const g of config.vrrpSyncGroups) {
-    const members = g.members.flatMap((n) => {
-      const cfg = byName.get(n);
-      if (!cfg) return [];
-      const old = oldByKey.get(instanceKey(cfg));
-      return [{ name: n, fsm: old?.inst.state ?? { state: 'INIT' as const, wantState: 'BACKUP' as const, faultSources: [] }, fresh: old === undefined }];
-    });
-    const plan = reloadGroup(members);
-    if (plan.type === 'keep') out.kept.set(g.name, plan.state);
-    else {
-      out.started.add(g.name);
-      for (const m of plan.members) out.members.add(m);
-    }
-  }
-  return out;
 }
 
 /** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */

@@ -259,3 +259,21 @@ test('nopreempt on one member: it follows a lower-priority master, so the preemp
   assert.ok(r.lines().includes('(VI_1) received lower priority (100) advert from 192.0.2.12 - discarding'));
   assert.ok(!r.lines().some((l) => l.startsWith('(VI_2) received lower priority')), 'VI_2 accepts it');
 });
+
+test('start-up with every member faulted: each fault logged first (own interface first), the group names the first faulted member; it leaves FAULT when the last fault clears', async () => {
+  const r = await vrrpChildRig(conf([VI_1, VI_2]), {}, ['eth0', 'eth1']);
+  assert.deepEqual(vipLines(r.lines()), [
+    '(VI_1): entering FAULT state (interface eth0 down)',
+    '(VI_1): entering FAULT state (interface eth1 down)',
+    '(VI_2): entering FAULT state (interface eth0 down)',
+    'VRRP_Group(G1): Syncing VI_1 to FAULT state',
+    '(VI_1) entering FAULT state',
+    '(VI_2) entering FAULT state',
+  ]);
+  r.world.rtnl.setRunning('eth0', true);
+  await r.run(1000);
+  assert.equal(states(r), 'FAULT FAULT -', 'VI_1 still has eth1');
+  r.world.rtnl.setRunning('eth1', true);
+  await r.run(1);
+  assert.equal(states(r), 'BACKUP BACKUP -');
+});

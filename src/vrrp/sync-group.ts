@@ -20,6 +20,7 @@
  * - a reload keeps the group's state when its members agree and none is new; otherwise the
  *   members that are not BACKUP start again from INIT and the group starts again in BACKUP.
  */
+import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import type { FsmState, SyncGroupView, VrrpState } from './fsm-types.js';
 
 /** The group's own state (keepalived's sync group state; INIT until it has started). */
@@ -132,4 +133,41 @@ export function reloadGroup(members: readonly ReloadedMember[]): ReloadPlan {
   const [only] = states;
   if (states.size === 1 && only !== undefined && only !== 'INIT' && only !== 'STOP' && !members.some((m) => m.fresh)) return { type: 'keep', state: only };
   return { type: 'restart', members: members.filter((m) => !m.fresh && m.fsm.state !== 'BACKUP').map((m) => m.name) };
+}
+
+/** What a reload does to every group of the new config. */
+export interface ReloadGroups {
+  /** Groups that keep their members' common state. */
+  readonly kept: ReadonlyMap<string, Exclude<SyncGroupState, 'INIT'>>;
+  /** Groups that start again (startGroup once their new and restarted members exist). */
+  readonly started: ReadonlySet<string>;
+  /** Old instances that go back through INIT. */
+  readonly members: ReadonlySet<string>;
+}
+
+/**
+ * reloadGroup for every vrrp_sync_group of the new config.
+ * @param oldState the state an instance of the new config keeps from the old run (the daemon
+ *   matches instances as keepalived does), undefined for a new one.
+ */
+export function reloadGroups(config: KeepalivedConfig, oldState: (cfg: VrrpInstanceConfig) => SyncMember['fsm'] | undefined): ReloadGroups {
+  const byName = new Map(config.vrrpInstances.map((c) => [c.name, c]));
+  const kept = new Map<string, Exclude<SyncGroupState, 'INIT'>>();
+  const started = new Set<string>();
+  const members = new Set<string>();
+  for (const g of config.vrrpSyncGroups) {
+    const reloaded = g.members.flatMap((name): ReloadedMember[] => {
+      const cfg = byName.get(name);
+      if (!cfg) return [];
+      const fsm = oldState(cfg);
+      return [{ name, fsm: fsm ?? { state: 'INIT', wantState: 'BACKUP', faultSources: [] }, fresh: fsm === undefined }];
+    });
+    const plan = reloadGroup(reloaded);
+    if (plan.type === 'keep') kept.set(g.name, plan.state);
+    else {
+      started.add(g.name);
+      for (const m of plan.members) members.add(m);
+    }
+  }
+  return { kept, started, members };
 }
