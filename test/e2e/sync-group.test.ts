@@ -8,8 +8,9 @@
  * it back, a member of the backup h2 faults and recovers, h1 stops — the test records which
  * node holds each VIP, each instance's state, every notify script's argv (recorded by the
  * script itself, group and instance alike) and the group's log lines, and requires each run to
- * equal keepalived's. A second scenario reloads one node (keepalived(8) SIGHUP) with the same
- * config, a member out of the group and back, and a new member instance.
+ * equal keepalived's. A second scenario gives the members conflicting priorities (h2 prefers
+ * VI_1, h1 VI_2); a third reloads one node (keepalived(8) SIGHUP) with the same config, a
+ * member out of the group and back, and a new member instance.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,8 @@ const PRIORITY: Readonly<Record<string, number>> = { h1: 150, h2: 100 };
 interface Layout {
   readonly instances: readonly string[];
   readonly members: readonly string[];
+  /** `host:instance` → priority, over the defaults (h1 150, h2 100). */
+  readonly priorities?: Readonly<Record<string, number>>;
 }
 const TWO: Layout = { instances: ['VI_1', 'VI_2'], members: ['VI_1', 'VI_2'] };
 /** After the expected state is reached: long enough for any late transition or notification. */
@@ -44,7 +47,7 @@ function conf(host: LabHost, rec: string, layout: Layout = TWO): string {
     '    state BACKUP',
     '    interface eth0',
     `    virtual_router_id ${INSTANCES[name]!.vrid}`,
-    `    priority ${PRIORITY[host.name]!}`,
+    `    priority ${layout.priorities?.[`${host.name}:${name}`] ?? PRIORITY[host.name]!}`,
     '    advert_int 0.2',
     `    notify "${rec} inotify"`,
     ...(name === 'VI_1' ? ['    track_interface {', '        eth1', '    }'] : []),
@@ -120,6 +123,7 @@ class Run {
   private constructor(
     readonly e: E2e,
     cmds: Readonly<Record<string, DaemonCommand>>,
+    layout: Layout,
   ) {
     this.hosts = e.lab.hosts.map((h) => h.name);
     for (const h of e.lab.hosts) {
@@ -134,12 +138,12 @@ class Run {
       chmodSync(rec, 0o755);
       this.recs.set(h.name, out);
       this.scripts.set(h.name, rec);
-      this.daemons.set(h.name, e.daemon(h, conf(h, rec), { cmd: cmds[h.name]! }));
+      this.daemons.set(h.name, e.daemon(h, conf(h, rec, layout), { cmd: cmds[h.name]! }));
     }
   }
 
-  static create(tag: string, cmds: Readonly<Record<string, DaemonCommand>>): Run {
-    return new Run(E2e.create(Object.keys(cmds).length, tag), cmds);
+  static create(tag: string, cmds: Readonly<Record<string, DaemonCommand>>, layout: Layout = TWO): Run {
+    return new Run(E2e.create(Object.keys(cmds).length, tag), cmds, layout);
   }
 
   private host(name: string): LabHost {
@@ -232,8 +236,8 @@ after(async () => {
   for (const r of runs) await r.e.teardown();
 });
 
-async function runWith(tag: string, label: string, cmds: Readonly<Record<string, DaemonCommand>>, phases: readonly Phase[] = PHASES): Promise<PhaseView[]> {
-  const r = Run.create(tag, cmds);
+async function runWith(tag: string, label: string, cmds: Readonly<Record<string, DaemonCommand>>, phases: readonly Phase[] = PHASES, layout: Layout = TWO): Promise<PhaseView[]> {
+  const r = Run.create(tag, cmds, layout);
   runs.push(r);
   try {
     return await r.phases(label, phases);
@@ -269,6 +273,33 @@ test('mixed: keepalived-ts on h1 (the master), keepalived on h2', async () => {
 
 test('mixed: keepalived on h1, keepalived-ts on h2 (the backup)', async () => {
   compare('keepalived ⇄ keepalived-ts', await runWith('sgm2', 'mixed h2=ts', { h1: keepalivedCommand(), h2: keepalivedTsCommand() }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Conflicting priorities: h2 has VI_1 200 and VI_2 100, h1 150 for both. One member of a node
+// sees a higher master while the other does not; a group becomes MASTER only when all its
+// members want to, so whichever node holds both keeps them.
+
+const CONFLICT: Layout = { ...TWO, priorities: { 'h2:VI_1': 200, 'h2:VI_2': 100 } };
+const CONFLICT_PHASES: readonly Phase[] = [
+  { name: 'h2 starts alone', act: (r) => r.start('h2'), holders: on('h2'), states: both('h2', 'MASTER') },
+  { name: 'h1 starts: its VI_1 follows h2 (200), so its VI_2 never gets to MASTER', act: (r) => r.start('h1'), holders: on('h2'), states: both('h1', 'BACKUP') },
+  { name: "h2's VI_1 faults", act: (r) => r.trackLink('h2', false), holders: on('h1'), states: { ...both('h1', 'MASTER'), ...both('h2', 'FAULT') } },
+  { name: 'h2 recovers: its VI_1 would preempt, its VI_2 follows h1 (150): h1 keeps both', act: (r) => r.trackLink('h2', true), holders: on('h1'), states: { ...both('h1', 'MASTER'), ...both('h2', 'BACKUP') } },
+  { name: 'h1 stops', act: (r) => r.stop('h1'), holders: on('h2'), states: { ...both('h1', 'STOP'), ...both('h2', 'MASTER') } },
+];
+
+let conflictOracle: PhaseView[] | undefined;
+
+test('conflicting priorities, keepalived 2.2.7 on both nodes', async () => {
+  const k = keepalivedCommand();
+  conflictOracle = await runWith('sgck', 'keepalived conflict', { h1: k, h2: k }, CONFLICT_PHASES, CONFLICT);
+});
+
+test('conflicting priorities, keepalived-ts on both nodes and mixed: as keepalived', async () => {
+  const t = keepalivedTsCommand();
+  compare('keepalived-ts conflict', await runWith('sgct', 'keepalived-ts conflict', { h1: t, h2: t }, CONFLICT_PHASES, CONFLICT), conflictOracle, CONFLICT_PHASES);
+  compare('mixed conflict', await runWith('sgcm', 'mixed conflict (h1=ts)', { h1: t, h2: keepalivedCommand() }, CONFLICT_PHASES, CONFLICT), conflictOracle, CONFLICT_PHASES);
 });
 
 // ---------------------------------------------------------------------------------------------
