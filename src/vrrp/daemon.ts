@@ -315,6 +315,8 @@ export class VrrpDaemon {
     const next = new Map<string, Running>();
     const started: Running[] = [];
     const resumed: Running[] = [];
+    /** Addresses of members a sync group starts again, as the old config had them. */
+    const restartedVips: VipTarget[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
       if (old) oldByKey.delete(instanceKey(cfg));
@@ -322,6 +324,7 @@ export class VrrpDaemon {
         // Its sync group starts again: back through INIT, its addresses removed without a word.
         this.unregister(old);
         old.inst.detach();
+        restartedVips.push(...old.vipTargets);
         const r = this.createRunning(cfg, undefined);
         next.set(cfg.name, r);
         started.push(r);
@@ -362,7 +365,7 @@ export class VrrpDaemon {
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
     this.startInstances(started, restartGroups.started);
     this.closeUnusedSockets();
     this.publishStatus();

@@ -214,7 +214,8 @@ test('reload: a new member starts the group again — the masters go back throug
   await r.run(4000);
   const adverts = r.adverts().length;
   const m = markOf(r);
-  r.world.config = compileTestConfig(conf([VI_1, VI_2, VI_3]));
+  // VI_1 also changes its VIP: the one it held goes with the restart.
+  r.world.config = compileTestConfig(conf([{ ...VI_1, vip: '192.0.2.110' }, VI_2, VI_3]));
   await r.handle.reload();
   await r.run(1);
   const s = since(r, m);
@@ -222,8 +223,10 @@ test('reload: a new member starts the group again — the masters go back throug
   assert.deepEqual(vipLines(s.lines), ['(VI_1) Entering BACKUP STATE (init)', '(VI_2) Entering BACKUP STATE (init)', '(VI_3) Entering BACKUP STATE (init)']);
   assert.ok(!r.world.rtnl.has('192.0.2.100') && !r.world.rtnl.has('192.0.2.101'));
   assert.ok(!r.adverts().slice(adverts).some((a) => a.endsWith(':0')), 'no priority-0 advert');
+  assert.ok(!r.world.rtnl.has('192.0.2.110'));
   await r.run(4000);
   assert.equal(states(r), 'MASTER MASTER MASTER');
+  assert.ok(r.world.rtnl.has('192.0.2.110') && !r.world.rtnl.has('192.0.2.100'));
   assert.deepEqual(r.world.effects.slice(-1), ['GROUP G1 MASTER']);
 });
 
