@@ -7,6 +7,19 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './vrrp-adverts.js';
+import { parseIp, type Family } from '../core/ip.js';
+import {
+  addVips,
+  addVmac,
+  deleteTables,
+  deleteVips,
+  deleteVmac,
+  type NftRulesetOptions,
+  type NftRulesetState,
+  type NftStep,
+  type NftVip,
+  type NftVmac,
+} from '../netlink/nft-ruleset.js';
 
 export interface NftFixturePhase {
   readonly phase: 'master' | 'backup' | 'master-again' | 'stopped';
@@ -46,4 +59,131 @@ export function phaseOf(f: NftFixture, phase: NftFixturePhase['phase']): NftFixt
   const p = f.phases.find((x) => x.phase === phase);
   if (!p) throw new Error(`fixture ${f.name} has no phase ${phase}`);
   return p;
+}
+
+export type NftScriptSend = { readonly probe: Family } | { readonly step: (s: NftRulesetState, o: NftRulesetOptions) => NftStep };
+
+export interface NftScript {
+  readonly options?: Partial<NftRulesetOptions>;
+  readonly stale?: readonly Family[];
+  /** Per phase of the fixture, what keepalived did in order. */
+  readonly phases: Readonly<Record<string, readonly NftScriptSend[]>>;
+}
+
+function vipsOf(links: Readonly<Record<string, number>>, list: readonly [string, string][]): NftVip[] {
+  return list.map(([addr, ifname]) => {
+    const p = parseIp(addr);
+    if (!p) throw new Error(addr);
+    return { address: p.bytes, ifname, ifindex: links[ifname] ?? 0 };
+  });
+}
+
+const probes: NftScriptSend[] = [{ probe: 4 }, { probe: 6 }];
+const add = (f: Family, v: () => NftVip[]): NftScriptSend => ({ step: (s, o) => addVips(s, o, f, v()) });
+const del = (f: Family, v: () => NftVip[]): NftScriptSend => ({ step: (s, o) => deleteVips(s, o, f, v()) });
+const addV = (v: () => NftVmac): NftScriptSend => ({ step: (s, o) => addVmac(s, o, v()) });
+const delV = (v: () => NftVmac): NftScriptSend => ({ step: (s, o) => deleteVmac(s, o, v()) });
+const drop: NftScriptSend = { step: (s, o) => deleteTables(s, o) };
+
+/**
+ * What keepalived did in each phase of a fixture, as steps of our planner: its GETTABLE
+ * probes, then one step per datagram. `links` maps interface names to the ifindexes of the
+ * namespace the steps are meant for (the fixture's own for golden bytes, a lab host's live).
+ */
+export function nftFixtureScript(f: NftFixture, links: Readonly<Record<string, number>>): NftScript {
+  const v = (list: [string, string][]) => (): NftVip[] => vipsOf(links, list);
+  const vm = (family: Family, name: string) => (): NftVmac => ({ family, ifindex: links[name] ?? 0, baseIfindex: links['eth0'] ?? 0 });
+  const V4 = v([
+    ['192.0.2.100', 'eth0'],
+    ['198.51.100.5', 'eth0'],
+  ]);
+  const V6 = v([
+    ['fe80::52', 'eth0'],
+    ['2001:db8::100', 'eth0'],
+  ]);
+  switch (f.name) {
+    case 'strict-v4-v6':
+      return {
+        phases: {
+          master: [...probes, add(4, V4), add(6, V6)],
+          backup: [del(6, V6), del(4, V4)],
+          'master-again': [add(4, V4), add(6, V6)],
+          stopped: [del(4, V4), del(6, V6), drop],
+        },
+      };
+    case 'strict-counters-priority':
+      return { options: { table: 'katest', priority: -5, counters: true }, phases: { master: [...probes, add(4, V4), add(6, V6)], stopped: [del(4, V4), del(6, V6), drop] } };
+    case 'strict-priority-reset':
+      return { options: { table: 'katest' }, phases: { master: [...probes, add(4, V4)], stopped: [del(4, V4), drop] } };
+    case 'strict-positive-priority':
+      return { options: { priority: 7 }, phases: { master: [...probes, add(4, V4)], stopped: [del(4, V4), drop] } };
+    case 'strict-ifname':
+      return { options: { linkLocalKey: 'ifname' }, phases: { master: [...probes, add(6, V6)], stopped: [del(6, V6), drop] } };
+    case 'strict-ifname-ifindex':
+      return { phases: { master: [...probes, add(6, V6)], stopped: [del(6, V6), drop] } };
+    case 'no-accept-two-interfaces': {
+      const a = v([
+        ['192.0.2.100', 'eth0'],
+        ['203.0.113.1', 'eth1'],
+      ]);
+      const b = v([
+        ['2001:db8::100', 'eth0'],
+        ['2001:db8:1::1', 'eth1'],
+      ]);
+      return { phases: { master: [...probes, add(4, a), add(6, b)], stopped: [del(4, a), del(6, b), drop] } };
+    }
+    case 'no-accept-link-local-eth1': {
+      const a = v([
+        ['2001:db8::100', 'eth0'],
+        ['fe80::99', 'eth1'],
+      ]);
+      return { options: { counters: true }, phases: { master: [...probes, add(6, a)], stopped: [del(6, a), drop] } };
+    }
+    case 'strict-accept-instance': {
+      const b = v([['192.0.2.101', 'eth0']]);
+      return { phases: { master: [...probes, add(4, V4), add(4, b)], stopped: [del(4, V4), del(4, b), drop] } };
+    }
+    case 'vmac': {
+      return { phases: { master: [...probes, addV(vm(4, 'vrrp.51')), addV(vm(6, 'vrrp.52'))], backup: [], 'master-again': [], stopped: [delV(vm(4, 'vrrp.51')), delV(vm(6, 'vrrp.52')), drop] } };
+    }
+    case 'vmac-strict-counters': {
+      const a = v([
+        ['192.0.2.100', 'vrrp.51'],
+        ['198.51.100.5', 'vrrp.51'],
+      ]);
+      const b = v([
+        ['fe80::52', 'vrrp.52'],
+        ['2001:db8::100', 'vrrp.52'],
+      ]);
+      return {
+        options: { counters: true },
+        phases: {
+          master: [...probes, addV(vm(4, 'vrrp.51')), addV(vm(6, 'vrrp.52')), add(4, a), add(6, b)],
+          stopped: [del(4, a), del(6, b), delV(vm(4, 'vrrp.51')), delV(vm(6, 'vrrp.52')), drop],
+        },
+      };
+    }
+    case 'vmac-v6-first':
+      return { phases: { master: [...probes, addV(vm(6, 'vrrp.52')), addV(vm(4, 'vrrp.51'))], stopped: [delV(vm(6, 'vrrp.52')), delV(vm(4, 'vrrp.51')), drop] } };
+    case 'vmac-two-instances': {
+      const a = v([['192.0.2.100', 'vrrp.51']]);
+      const b = v([['192.0.2.101', 'vrrp.53']]);
+      const c = v([['2001:db8::100', 'vrrp.52']]);
+      const d = v([
+        ['fe80::54', 'vrrp.54'],
+        ['2001:db8::101', 'vrrp.54'],
+      ]);
+      const vmacs = [vm(4, 'vrrp.51'), vm(4, 'vrrp.53'), vm(6, 'vrrp.52'), vm(6, 'vrrp.54')];
+      return {
+        phases: {
+          master: [...probes, ...vmacs.map(addV), add(4, a), add(4, b), add(6, c), add(6, d)],
+          stopped: [del(4, a), del(4, b), del(6, c), del(6, d), ...vmacs.map(delV), drop],
+        },
+      };
+    }
+    case 'existing-table':
+      return { stale: [4], phases: { master: [...probes, add(4, V4)], stopped: [del(4, V4), drop] } };
+    default:
+      throw new Error(`no script for fixture ${f.name}`);
+  }
 }

@@ -15,21 +15,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLab, requireCommands, type Lab, type LabHost } from './netns.js';
+import { addSecondInterface, createLab, requireCommands, type Lab, type LabHost } from './netns.js';
 import { LabDaemon, keepalivedCommand, type DaemonCommand } from './lab-daemon.js';
 import { nftSendsFromStrace, splitNetlink, withoutSequence, zeroAttributePadding } from './strace-netlink.js';
 import { nowUs, sleep } from './proc.js';
 import { NFT_CAPTURE_SCENARIOS, type NftCaptureScenario, type NftFixture, type NftFixturePhase } from './nft-scenarios.js';
 
 const OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'nft');
-
-/** eth1 in h1: a veth pair whose peer stays in h1, so VIPs can sit on a second interface. */
-export function addSecondInterface(lab: Lab, h: LabHost): void {
-  lab.exec(h, ['ip', 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1p']);
-  lab.exec(h, ['ip', 'link', 'set', 'eth1', 'address', '02:6b:74:00:01:01']);
-  lab.exec(h, ['ip', 'link', 'set', 'eth1', 'up']);
-  lab.exec(h, ['ip', 'link', 'set', 'eth1p', 'up']);
-}
 
 function linkIndexes(lab: Lab, h: LabHost): Record<string, number> {
   const links = JSON.parse(lab.exec(h, ['ip', '-j', 'link', 'show'])) as { ifindex: number; ifname: string }[];
