@@ -4,9 +4,9 @@
  * netlink view of it, the lab's interface indexes and the nf_tables messages keepalived sent
  * since the previous phase (one array per datagram, sequence numbers zeroed).
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './vrrp-adverts.js';
+import { jsonFixtureNames, loadJsonFixture } from './json-fixtures.js';
 import { parseIp, type Family } from '../core/ip.js';
 import {
   addVips,
@@ -44,16 +44,8 @@ export interface NftFixture {
 
 export const NFT_FIXTURE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'nft');
 
-export function loadNftFixture(name: string): NftFixture {
-  return JSON.parse(readFileSync(join(NFT_FIXTURE_DIR, `${name}.json`), 'utf8')) as NftFixture;
-}
-
-export function nftFixtureNames(): string[] {
-  return readdirSync(NFT_FIXTURE_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
+export const loadNftFixture = (name: string): NftFixture => loadJsonFixture<NftFixture>(NFT_FIXTURE_DIR, name);
+export const nftFixtureNames = (): string[] => jsonFixtureNames(NFT_FIXTURE_DIR);
 
 export function phaseOf(f: NftFixture, phase: NftFixturePhase['phase']): NftFixturePhase {
   const p = f.phases.find((x) => x.phase === phase);

@@ -18,17 +18,24 @@ const DUMP = /^ \| [0-9a-f]{5}  (.{49})/;
 
 /** Every nf_tables datagram in the log, in the order they were sent. */
 export function nftSendsFromStrace(path: string): TracedSend[] {
+  return netlinkSendsFromStrace(path, /NFNL_SUBSYS_NFTABLES|NFNL_MSG_BATCH_BEGIN/);
+}
+
+/** Every datagram whose decoded strace line matches `which` (`/RTM_(NEW|DEL)(ROUTE|RULE)/`). */
+export function netlinkSendsFromStrace(path: string, which: RegExp): TracedSend[] {
   const lines = readFileSync(path, 'utf8').split('\n');
   const out: TracedSend[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const m = /^(\d+)\s+send(?:to|msg)\(\d+, /.exec(line);
-    if (!m || !/NFNL_SUBSYS_NFTABLES|NFNL_MSG_BATCH_BEGIN/.test(line)) continue;
+    if (!m || !which.test(line)) continue;
     const hex: string[] = [];
     while (i + 1 < lines.length) {
-      const d = DUMP.exec(lines[i + 1] ?? '');
-      if (!d) break;
-      hex.push((d[1] ?? '').replace(/ /g, ''));
+      const next = lines[i + 1] ?? '';
+      // sendmsg dumps each iovec after a ` * N bytes in buffer K` line.
+      const d = DUMP.exec(next);
+      if (!d && !next.startsWith(' * ')) break;
+      if (d) hex.push((d[1] ?? '').replace(/ /g, ''));
       i++;
     }
     if (hex.length > 0) out.push({ pid: Number(m[1]), bytes: Uint8Array.from(Buffer.from(hex.join(''), 'hex')) });
@@ -78,5 +85,59 @@ export function zeroAttributePadding(msg: Uint8Array, headerLen = 20): Uint8Arra
     }
   };
   if (copy.length >= headerLen) walk(headerLen, copy.length);
+  return copy;
+}
+
+/** RTA_METRICS and RTA_ENCAP hold attributes; RTA_MULTIPATH holds struct rtnexthop entries. */
+const RTA_METRICS = 8;
+const RTA_MULTIPATH = 9;
+const RTA_ENCAP = 22;
+const RTM_NEWLINK = 16;
+const RTM_SETLINK = 19;
+
+/** True when `len` bytes at `start` are exactly a list of attributes (a link attribute's container). */
+function isAttrList(dv: DataView, start: number, end: number): boolean {
+  let off = start;
+  while (off + 4 <= end) {
+    const len = dv.getUint16(off, true);
+    if (len < 4 || off + len > end) return false;
+    off += (len + 3) & ~3;
+  }
+  return off >= end && end - start >= 4;
+}
+
+/**
+ * zeroAttributePadding for route, rule and link requests, whose containers carry no
+ * NLA_F_NESTED: keepalived's own builder leaves stack bytes in the padding of short
+ * attributes too. Routes and rules have a 12-byte header after nlmsghdr, links 16.
+ */
+export function zeroRtnlPadding(msg: Uint8Array): Uint8Array {
+  const copy = Uint8Array.from(msg);
+  const dv = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
+  const type = copy.length >= 6 ? dv.getUint16(4, true) : 0;
+  const link = type >= RTM_NEWLINK && type <= RTM_SETLINK;
+  const walk = (start: number, end: number, top: boolean): void => {
+    let off = start;
+    while (off + 4 <= end) {
+      const len = dv.getUint16(off, true);
+      const t = dv.getUint16(off + 2, true) & 0x3fff;
+      if (len < 4 || off + len > end) return;
+      if (link ? isAttrList(dv, off + 4, off + len) : top && (t === RTA_METRICS || t === RTA_ENCAP)) walk(off + 4, off + len, false);
+      if (!link && top && t === RTA_MULTIPATH) {
+        let nh = off + 4;
+        while (nh + 8 <= off + len) {
+          const nhLen = dv.getUint16(nh, true);
+          if (nhLen < 8) break;
+          walk(nh + 8, Math.min(off + len, nh + nhLen), true);
+          nh += (nhLen + 3) & ~3;
+        }
+      }
+      const padded = Math.min(end, off + ((len + 3) & ~3));
+      copy.fill(0, off + len, padded);
+      off = padded;
+    }
+  };
+  const headerLen = 16 + (link ? 16 : 12);
+  if (copy.length >= headerLen) walk(headerLen, copy.length, true);
   return copy;
 }
