@@ -70,6 +70,12 @@ function vipsOf(links: Readonly<Record<string, number>>, list: readonly [string,
   });
 }
 
+/** nfgen_family of the first change a phase sent: 4 or 6 (the message after BATCH_BEGIN). */
+function firstFamily(f: NftFixture, phase: NftFixturePhase['phase']): Family {
+  const msg = phaseOf(f, phase).sent[0]?.[1] ?? '';
+  return parseInt(msg.slice(32, 34), 16) === 10 ? 6 : 4;
+}
+
 const probes: NftScriptSend[] = [{ probe: 4 }, { probe: 6 }];
 const add = (f: Family, v: () => NftVip[]): NftScriptSend => ({ step: (s, o) => addVips(s, o, f, v()) });
 const del = (f: Family, v: () => NftVip[]): NftScriptSend => ({ step: (s, o) => deleteVips(s, o, f, v()) });
@@ -98,7 +104,8 @@ export function nftFixtureScript(f: NftFixture, links: Readonly<Record<string, n
       return {
         phases: {
           master: [...probes, add(4, V4), add(6, V6)],
-          backup: [del(6, V6), del(4, V4)],
+          // The two instances see the peer's advert in either order.
+          backup: firstFamily(f, 'backup') === 6 ? [del(6, V6), del(4, V4)] : [del(4, V4), del(6, V6)],
           'master-again': [add(4, V4), add(6, V6)],
           stopped: [del(4, V4), del(6, V6), drop],
         },
