@@ -13,6 +13,7 @@ import { reloadMigrateBench } from './reload-migrate.js';
 import { rtnlBench } from './rtnl.js';
 import { scaleBench } from './scale.js';
 import { trackersBench } from './trackers.js';
+import { statusBench } from './status.js';
 
 const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
   failover: failoverBench,
@@ -23,6 +24,7 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   'reload-migrate': reloadMigrateBench,
   rtnl: rtnlBench,
   trackers: trackersBench,
+  status: statusBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -113,6 +113,7 @@ export function ticksPerSecond(): number {
  * with `peer` the other end is `peer`'s interface of the same name, so peer hears h.
  * Either way both ends are created inside lab namespaces, never in the root namespace.
  */
+/** eth1… for instances beyond the first 250 (VRIDs are unique per interface and family). */
 export function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
   for (const p of IFACES.slice(1, count)) {
     if (peer) {

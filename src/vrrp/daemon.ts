@@ -7,16 +7,19 @@
  * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
  * realVrrpChildDeps below is the production set.
  */
+import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
+import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations } from '../notify/notify-args.js';
+import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
+import { instanceStatus } from './status-snapshot.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -28,7 +31,12 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
+import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { startupFaultLines } from './fault-reasons.js';
+import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
+import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking, trackingSpec, type TrackerReadings, type TrackingResult, type TrackingSpec } from './tracking.js';
 import { TrackerSet, type TrackerKind } from './trackers/tracker-set.js';
 import { realTrackerIo } from './trackers/tracker-io.js';
@@ -53,6 +61,8 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
+  /** Receives IP protocol 51 (`auth_type AH` instances). */
+  readonly ah: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
 }
@@ -75,11 +85,14 @@ export class VrrpDaemon {
   private readonly sockets = new Map<string, SocketEntry>();
   private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
+  /** vrrp_sync_group by name (sync-group-driver.ts). */
+  private groups = new Map<string, SyncGroupDriver>();
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
   private trackers: TrackerSet | null = null;
@@ -96,7 +109,7 @@ export class VrrpDaemon {
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
   }
 
   private get log(): Logger {
@@ -123,8 +136,10 @@ export class VrrpDaemon {
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined, config));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    for (const r of running) this.instances.set(r.cfg.name, r);
     this.startTrackers(config, running, false);
-    for (const r of running) this.startRunning(r);
+    this.groups = this.joinGroups(config, this.instances);
+    this.startInstances(running, new Set(this.groups.keys()));
     this.trackers?.start();
     this.publishStatus();
   }
@@ -135,6 +150,7 @@ export class VrrpDaemon {
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
+      requestStatus: () => this.publishStatus(),
     };
   }
 
@@ -165,7 +181,8 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig): Running {
+  /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -177,27 +194,31 @@ export class VrrpDaemon {
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
-    const socketKey = `${ifname}|${cfg.family}`;
-    const entry = this.socketFor(socketKey, ifname, cfg);
-    const advert = new InstanceAdvert(cfg, srcBytes);
+    // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
+    const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    const authExt = this.authExtOf(cfg);
+    const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
+    const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const syncGroup = config.vrrpSyncGroups.find((g) => g.members.includes(cfg.name));
     const inst = new VrrpInstance(
-      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
         addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
+          this.runNotifyScripts(cfg.notify, 'INSTANCE', cfg.name, state, priority);
           this.effects?.instance(cfg, state, priority);
-          this.publishStatus();
+          this.publishStatus(cfg.name);
         },
       },
       resumed,
@@ -209,11 +230,13 @@ export class VrrpDaemon {
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup), syncGroup: syncGroup?.name, tracking: null, held: false };
   }
 
-  private startRunning(r: Running): void {
-    this.instances.set(r.cfg.name, r);
-    this.updateTracking(r);
-    r.held = this.waitsForScripts(r);
-    if (!r.held) r.inst.start();
+  /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
+  private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
+    const spec = cfg.authHmac;
+    if (!spec) return null;
+    const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
+    for (const p of problems) this.log.error(p);
+    return settings;
   }
 
   /** The trackers of `config`, indexed to the instances that follow them; script states carried at a reload. */
@@ -252,19 +275,84 @@ export class VrrpDaemon {
   }
 
   private releaseHeld(): void {
+    const groups = new Set<SyncGroupDriver>();
     for (const r of this.instances.values()) {
       if (!r.held || this.waitsForScripts(r)) continue;
       r.held = false;
-      r.inst.start(true);
+      const group = this.groupOf(r.cfg.name);
+      if (group === undefined) r.inst.start(true);
+      else groups.add(group);
+    }
+    for (const g of groups) g.start(true);
+  }
+
+  /**
+   * Start-up of `list` (all instances, or those a reload starts): tracking first, then the
+   * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
+   * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
+   */
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+    for (const r of list) this.updateTracking(r);
+    for (const r of list) {
+      for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
+    }
+    const started = new Set<string>();
+    for (const r of list) {
+      const group = this.groupOf(r.cfg.name);
+      if (group === undefined) {
+        r.held = this.waitsForScripts(r);
+        if (!r.held) r.inst.start();
+      } else if (groupsToStart.has(group.name) && !started.has(group.name)) {
+        started.add(group.name);
+        // The whole group waits in INIT while any member waits for its scripts.
+        const held = this.waitsForScripts(r);
+        for (const m of this.instances.values()) if (m.syncGroup === group.name) m.held = held;
+        if (!held) group.start();
+      }
     }
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+  private groupOf(instance: string): SyncGroupDriver | undefined {
+    for (const g of this.groups.values()) if (g.cfg.members.includes(instance)) return g;
+    return undefined;
+  }
+
+  /** One driver per vrrp_sync_group over its running members. */
+  private joinGroups(config: KeepalivedConfig, instances: ReadonlyMap<string, Running>): Map<string, SyncGroupDriver> {
+    const out = new Map<string, SyncGroupDriver>();
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.members.flatMap((n) => {
+        const r = instances.get(n);
+        return r ? [r.inst] : [];
+      });
+      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifyGroup(g, state) }));
+    }
+    return out;
+  }
+
+  private notifyGroup(g: VrrpSyncGroupConfig, state: SyncGroupNotifyState): void {
+    this.runNotifyScripts(g.notify, 'GROUP', g.name, state, 0);
+    this.effects?.group(g, state);
+  }
+
+  /** Specific script, then the generic `notify` (notify-args.ts), for an instance or a group. */
+  private runNotifyScripts(scripts: NotifyScripts, subject: NotifySubject, name: string, state: NotifyState, priority: number): void {
+    for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
+  }
+
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    const sock = this.deps.openSocket({
+      ifname,
+      family: cfg.family,
+      group: cfg.mcastDstIp,
+      join: true,
+      ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
+      ...(ah ? { protocol: IPPROTO_AH } : {}),
+    });
+    const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -287,6 +375,7 @@ export class VrrpDaemon {
 
   private updateTracking(r: Running): void {
     r.tracking = applyTracking(r.spec, r.inst, this.readings);
+    if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
   private onInterfaceChange(): void {
@@ -295,22 +384,44 @@ export class VrrpDaemon {
   }
 
   /**
-   * Coalesced to one message per event-loop turn: instances change state together (start-up,
-   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
-   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   * Coalesced to one message per event-loop turn, carrying only the instances that changed
+   * (src/process/status.ts): instances change state together (start-up, a link going down)
+   * or one after the other (a failover staggered by priority), and a full list per change
+   * was O(N²) in IPC traffic at 1000 instances (bench/RESULTS.md, scale). No name: all.
    */
-  private publishStatus(): void {
-    if (this.statusQueued) return;
-    this.statusQueued = true;
-    this.deps.clock.setTimer(this.deps.clock.nowMs(), () => {
-      this.statusQueued = false;
-      this.sendStatus();
-    });
+  private publishStatus(name?: string): void {
+    const schedule = name === undefined ? this.outbox.markFull() : this.outbox.markChanged(name);
+    if (schedule) this.deps.clock.setTimer(this.deps.clock.nowMs(), () => this.sendStatus());
   }
 
   private sendStatus(): void {
-    const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
-    this.ctx.ipc.send({ type: 'status', instances });
+    const t = this.outbox.take();
+    const nowMs = this.deps.clock.nowMs();
+    const wallMs = this.deps.clock.wallMs();
+    const removed = [...t.removed];
+    const instances: VrrpInstanceStatus[] = [];
+    const add = (r: Running): void => void instances.push(this.statusOf(r, nowMs, wallMs));
+    if (t.full) for (const r of this.instances.values()) add(r);
+    for (const name of t.full ? [] : t.changed) {
+      const r = this.instances.get(name);
+      if (r) add(r);
+      else removed.push(name);
+    }
+    this.ctx.ipc.send({ type: 'status', update: { schema: STATUS_SCHEMA_VERSION, seq: t.seq, full: t.full, instances, removedInstances: removed, virtualServers: [], removedVirtualServers: [] } });
+  }
+
+  private statusOf(r: Running, nowMs: number, wallMs: number): VrrpInstanceStatus {
+    const syncGroup = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name ?? null;
+    return instanceStatus({
+      cfg: r.cfg,
+      fsm: r.inst.state,
+      src: r.src,
+      vips: r.vipTargets.map((v) => ({ address: v.spec.address, prefixLen: v.spec.prefixLen, ifname: v.ifname })),
+      syncGroup,
+      linkUp: (n) => this.table.linkByName(n)?.running,
+      nowMs,
+      wallMs,
+    });
   }
 
   private async reload(): Promise<void> {
@@ -323,40 +434,57 @@ export class VrrpDaemon {
       return;
     }
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
+    const restartGroups = reloadGroups(config, (cfg) => {
+      const old = oldByKey.get(instanceKey(cfg));
+      return old ? old.inst.state : undefined;
+    });
     const next = new Map<string, Running>();
     const started: Running[] = [];
-    const kept: Running[] = [];
+    const resumed: Running[] = [];
+    /** Addresses of members a sync group starts again, as the old config had them. */
+    const restartedVips: VipTarget[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
-      if (old) {
-        oldByKey.delete(instanceKey(cfg));
+      if (old) oldByKey.delete(instanceKey(cfg));
+      if (old && restartGroups.members.has(cfg.name)) {
+        // Its sync group starts again: back through INIT, its addresses removed without a word.
         this.unregister(old);
-      }
-      // An instance still waiting in INIT for its scripts starts over.
-      const state = old?.inst.detach();
-      if (state !== undefined && state.state !== 'INIT') {
-        const r = this.createRunning(cfg, state, config);
-        r.inst.receive.check.lastMasterSrc = old!.inst.receive.check.lastMasterSrc;
+        old.inst.detach();
+        restartedVips.push(...old.vipTargets);
+        const r = this.createRunning(cfg, undefined, config);
+        next.set(cfg.name, r);
+        started.push(r);
+      } else if (old && old.inst.state.state !== 'INIT') {
+        this.unregister(old);
+        const state = old.inst.detach();
+        const r = this.createRunning(cfg, state, config, ahSequenceOf(old.inst.receive) ?? undefined);
+        r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
-          const { gone, added } = diffVipTargets(old!.vipTargets, r.vipTargets);
+          const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await this.applyAddresses('delete', gone);
             await this.applyAddresses('add', added);
           });
         }
-        kept.push(r);
+        r.inst.resume();
+        resumed.push(r);
       } else {
+        // New, or still waiting in INIT for its scripts: it starts over.
+        if (old) {
+          this.unregister(old);
+          old.inst.detach();
+        }
         const r = this.createRunning(cfg, undefined, config);
         next.set(cfg.name, r);
         started.push(r);
       }
     }
+    // Joined before anything is awaited: resumed members keep running meanwhile.
     this.startTrackers(config, [...next.values()], true);
-    for (const r of kept) {
-      r.inst.resume();
-      this.updateTracking(r);
-    }
+    this.groups = this.joinGroups(config, next);
+    for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
+    for (const r of resumed) this.updateTracking(r);
     // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
@@ -369,8 +497,8 @@ export class VrrpDaemon {
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of started) this.startRunning(r);
+    await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
+    this.startInstances(started, restartGroups.started);
     this.trackers?.start();
     this.closeUnusedSockets();
     this.publishStatus();
@@ -402,6 +530,8 @@ export class VrrpDaemon {
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
+    await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
@@ -415,7 +545,8 @@ export class VrrpDaemon {
     this.effects = null;
   }
 
-  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
+  /** What the dumps show: instances, sockets, and sync groups as plain data. */
+  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[]; groups: SyncGroupSnapshot[] } {
     const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
       const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
       const tracking = { spec: r.spec, totalPriority: r.tracking?.priority ?? r.cfg.priority, scriptsInit: r.tracking?.scriptsInit ?? 0, held: r.held };
@@ -427,11 +558,12 @@ export class VrrpDaemon {
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        ...(e.ah ? { protocol: 'AH' as const } : {}),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
       }),
     );
-    return { instances, sockets };
+    return { instances, sockets, groups: [...this.groups.values()].map((g) => g.snapshot()) };
   }
 
   private writeDump(kind: 'stats' | 'data'): void {
@@ -458,6 +590,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
+    readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,
     scripts: createScriptRunner(log),
     trackers: realTrackerIo(log),
