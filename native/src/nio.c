@@ -28,6 +28,8 @@
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 
+#include "spawn.h"
+
 #define MAX_IOV 64
 #define MAX_CONTROL 65536
 
@@ -71,9 +73,13 @@ static napi_value make_sys_error(napi_env env, const char *syscall, const char *
   return err;
 }
 
-static napi_value throw_errno(napi_env env, const char *syscall, int e) {
+napi_value nio_errno_error(napi_env env, const char *syscall, int e) {
   const char *name = strerrorname_np(e);
-  napi_throw(env, make_sys_error(env, syscall, name ? name : "EUNKNOWN", -e, strerror(e)));
+  return make_sys_error(env, syscall, name ? name : "EUNKNOWN", -e, strerror(e));
+}
+
+static napi_value throw_errno(napi_env env, const char *syscall, int e) {
+  napi_throw(env, nio_errno_error(env, syscall, e));
   return NULL;
 }
 
@@ -810,6 +816,10 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"setns", NULL, nio_setns, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
+  if (!nio_spawn_init(env, exports)) {
+    throw_napi_failure(env);
+    return NULL;
+  }
 
   const napi_property_descriptor methods[] = {
     {"start", NULL, poller_start, NULL, NULL, NULL, napi_default_method, NULL},

@@ -96,6 +96,18 @@ export type ConstantName =
   | 'POLLIN' | 'POLLOUT' | 'POLLPRI' | 'POLLDISCONNECT'
   | 'SIGRTMIN' | 'SIGRTMAX';
 
+/** What nio().spawn does in the child before execve; 0 / absent = leave as is. */
+export interface NativeSpawnOptions {
+  /** setuid when > 0. */
+  readonly uid?: number;
+  /** setgid and setgroups(1, [gid]) when > 0. */
+  readonly gid?: number;
+  /** PR_SET_PDEATHSIG signal number. */
+  readonly pdeathsig?: number;
+  /** umask(2) value; absent = the caller's. */
+  readonly umask?: number;
+}
+
 export interface NioAddon {
   socket(domain: number, type: number, protocol: number): number;
   close(fd: number): void;
@@ -130,6 +142,15 @@ export interface NioAddon {
   ifIndexToName(ifindex: number): string;
   /** Affects the calling thread only. */
   setns(fd: number, nstype: number): void;
+  /**
+   * fork + execve of `file` as keepalived starts scripts (native/src/spawn.c): ids, groups
+   * [gid], default signals, /dev/null stdio, own process group, PDEATHSIG, umask. `env` null:
+   * this process's environment. Throws a system error (`syscall` 'execve' when exec failed).
+   * Optional: an addon built before it was added lacks it.
+   */
+  spawn?(file: string, argv: readonly string[], env: readonly string[] | null, opts: NativeSpawnOptions): { pid: number; pidfd: number };
+  /** Reaps the child of `pidfd` once it exited (null while it runs); the pidfd stays open. */
+  reap?(pidfd: number): { code: number | null; signal: number | null } | null;
   Poller: new (fd: number, cb: PollerCallback) => Poller;
   SignalWatcher: new (signum: number, cb: (signum: number) => void) => SignalWatcher;
   constants: Readonly<Record<ConstantName, number>>;
