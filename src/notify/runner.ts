@@ -1,25 +1,44 @@
 /**
- * Runs scripts for the VRRP and checker children: notify scripts fire-and-forget, timed
- * scripts (MISC_CHECK, STOP scripts) with a bounded wait. Each script runs in its own
- * process group with a cleaned environment, never blocking the event loop; a failing or
- * missing script is reported, never thrown (keepalived.conf(5) SCRIPTS, MISC_CHECK).
+ * Runs scripts for the VRRP and checker children as keepalived(8) does (keepalived.conf(5)
+ * SCRIPTS, notify, MISC_CHECK, vrrp_script): forked directly (no shell), as the script's
+ * uid/gid with groups [gid], its own process group, stdio on /dev/null, the daemon's
+ * environment and umask (global_defs `umask`, `-u`, else 0177), SIGTERM when the child
+ * process dies (sys/script-process.ts does the process part). Notify scripts are
+ * fire-and-forget: no timeout, exit status ignored, never killed while the daemon runs — a
+ * hanging one only costs its own process. Timed scripts (MISC_CHECK, vrrp_script, scripts at
+ * stop) are bounded: at the timeout the process group gets SIGTERM, then SIGKILL. Nothing
+ * here blocks the event loop, and a script that cannot start is logged, never thrown.
+ *
+ * The stable surface for callers: ScriptRunner.run (notify and FIFO scripts) and
+ * runTimedScript (anything with a deadline). Scripts should have been cleared by a
+ * ScriptPass (script-pass.ts) first: argv[0] is then the resolved path and uid/gid are set.
  */
-import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import type { Logger } from '../core/logger.js';
+import { isSyscallError } from '../core/errors.js';
+import { spawnScriptProcess, type ProcessEnd, type ScriptProcess } from '../sys/script-process.js';
+import { strerror } from './script-security.js';
+
+export interface RunOptions {
+  /** Kill the process group after this long (SIGTERM) and resolve null. */
+  readonly timeoutMs?: number;
+  readonly onSpawn?: (pid: number) => void;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Default keepalived's 0177 (callers pass `-u`, else global_defs umask). */
+  readonly umask?: number;
+}
 
 export interface ScriptRunner {
-  /** Start the script; resolves with its exit status (or null on spawn error / timeout). */
-  run(argv: readonly string[], opts?: { timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<number | null>;
+  /**
+   * Start the script; resolves with its exit status (128 + N when killed by signal N), or
+   * null when it could not start or timed out. Never rejects.
+   */
+  run(argv: readonly string[], opts?: RunOptions): Promise<number | null>;
 }
 
-const CLEAN_ENV_DROP = ['IFS', 'LD_PRELOAD', 'LD_LIBRARY_PATH'];
-
-/** The environment scripts get: ours minus the variables keepalived removes (§1e). */
-export function scriptEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const k of CLEAN_ENV_DROP) delete env[k];
-  return env;
-}
+/** keepalived's umask when neither `-u` nor global_defs `umask` sets one. */
+export const DEFAULT_SCRIPT_UMASK = 0o177;
 
 /** How a timed script ended. */
 export type ScriptExit =
@@ -34,9 +53,9 @@ export interface TimedScriptOptions {
   /** SIGTERM → SIGKILL delay for the process group (keepalived: 2 s). */
   readonly killGraceMs?: number;
   readonly signal?: AbortSignal;
-  readonly env?: NodeJS.ProcessEnv;
   readonly uid?: number;
   readonly gid?: number;
+  readonly umask?: number;
 }
 
 export interface TimedScript {
@@ -58,16 +77,35 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/**
- * Spawns argv (no shell) as the leader of a new process group, stdio to /dev/null (no
- * buffering of its output), and bounds it by `timeoutMs`.
- */
+/** keepalived's line when the child cannot exec (it logs it from the forked child). */
+export function execFailureLine(argv0: string, e: unknown): string {
+  const code = isSyscallError(e) && e.code !== undefined ? e.code : 'EIO';
+  const n = (osConstants.errno as Readonly<Record<string, number>>)[code] ?? 0;
+  return `Error exec-ing command '${argv0}', error ${n}: ${strerror(code)}`;
+}
+
+function start(argv: readonly string[], opts: { uid?: number | undefined; gid?: number | undefined; umask?: number | undefined }): ScriptProcess {
+  return spawnScriptProcess(argv, {
+    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+    umask: opts.umask ?? DEFAULT_SCRIPT_UMASK,
+  });
+}
+
+const asExit = (e: ProcessEnd): ScriptExit => e;
+
+/** Runs argv as the leader of a new process group, bounded by `timeoutMs`. */
 export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions): TimedScript {
-  const [file, ...args] = argv;
-  if (file === undefined) {
-    return { done: Promise.resolve({ type: 'spawn-error', message: 'empty command' }), pgid: undefined, kill: () => undefined };
+  let proc: ScriptProcess;
+  try {
+    proc = start(argv, opts);
+  } catch (e) {
+    return { done: Promise.resolve({ type: 'spawn-error', message: execFailureLine(argv[0] ?? '', e) }), pgid: undefined, kill: () => undefined };
   }
+  const pgid = proc.pid;
   const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  let exited = false;
+  let killTimer: NodeJS.Timeout | undefined;
   let settle: (e: ScriptExit) => void = () => undefined;
   const done = new Promise<ScriptExit>((resolve) => {
     let settled = false;
@@ -78,23 +116,12 @@ export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions
       }
     };
   });
-  let exited = false;
-  let timer: NodeJS.Timeout | undefined;
-  let killTimer: NodeJS.Timeout | undefined;
-  const child = spawn(file, args, {
-    detached: true,
-    stdio: 'ignore',
-    env: opts.env ?? scriptEnv(),
-    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-  });
-  const pgid = child.pid;
   const cleanup = (): void => {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
   };
   const kill = (): void => {
-    if (pgid === undefined || exited || killTimer) return;
+    if (exited || killTimer) return;
     killGroup(pgid, 'SIGTERM');
     killTimer = setTimeout(() => {
       if (!exited) killGroup(pgid, 'SIGKILL');
@@ -105,66 +132,44 @@ export function runTimedScript(argv: readonly string[], opts: TimedScriptOptions
     cleanup();
     settle({ type: 'aborted' });
   };
-  child.on('error', (e) => {
-    exited = true;
+  const timer = setTimeout(() => {
+    kill();
     cleanup();
-    settle({ type: 'spawn-error', message: e.message });
-  });
-  child.on('exit', (code, signal) => {
+    settle({ type: 'timeout' });
+  }, opts.timeoutMs);
+  void proc.ended.then((end) => {
     exited = true;
     cleanup();
     if (killTimer) clearTimeout(killTimer);
-    settle(code !== null ? { type: 'exited', status: code } : { type: 'signaled', signal: signal ?? 'SIGKILL' });
+    settle(asExit(end));
   });
-  if (pgid !== undefined) {
-    timer = setTimeout(() => {
-      kill();
-      cleanup();
-      settle({ type: 'timeout' });
-    }, opts.timeoutMs);
-    if (opts.signal?.aborted === true) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  }
+  if (opts.signal?.aborted === true) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   return { done, pgid, kill };
 }
 
+/** The runner of one child. */
 export function createScriptRunner(log: Logger): ScriptRunner {
-  const env = scriptEnv();
   return {
     run(argv, opts = {}) {
-      return new Promise((resolve) => {
-        const [file, ...args] = argv;
-        if (!file) {
+      let proc: ScriptProcess;
+      try {
+        proc = start(argv, opts);
+      } catch (e) {
+        log.warn(execFailureLine(argv[0] ?? '', e));
+        return Promise.resolve(null);
+      }
+      opts.onSpawn?.(proc.pid);
+      const status = proc.ended.then((end) => (end.type === 'exited' ? end.status : 128 + (osConstants.signals[end.signal] ?? 0)));
+      if (opts.timeoutMs === undefined) return status;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => {
+        timer = setTimeout(() => {
+          killGroup(proc.pid, 'SIGTERM');
           resolve(null);
-          return;
-        }
-        let settled = false;
-        const done = (v: number | null): void => {
-          if (!settled) {
-            settled = true;
-            resolve(v);
-          }
-        };
-        const child = spawn(file, args, { detached: true, stdio: 'ignore', env });
-        child.on('error', (e) => {
-          log.warn(`Failed to exec notify script ${file}: ${e.message}`);
-          done(null);
-        });
-        if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-        let timer: NodeJS.Timeout | undefined;
-        child.on('exit', (code, signal) => {
-          if (timer) clearTimeout(timer);
-          done(code ?? (signal ? 128 : null));
-        });
-        if (opts.timeoutMs !== undefined && child.pid !== undefined) {
-          const pgid = child.pid;
-          timer = setTimeout(() => {
-            killGroup(pgid, 'SIGTERM');
-            done(null);
-          }, opts.timeoutMs);
-        }
-        child.unref();
+        }, opts.timeoutMs);
       });
+      return Promise.race([status.finally(() => clearTimeout(timer)), timeout]);
     },
   };
 }

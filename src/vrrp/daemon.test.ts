@@ -12,6 +12,8 @@ import { FakeClock } from '../test-kit/fake-clock.js';
 import { fakeAddr, fakeLink, FakeVrrpWorld } from '../test-kit/fake-vrrp-io.js';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
 import { advert, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
+import type { ScriptHost } from '../notify/script-pass.js';
+import { FakeScriptHost } from '../test-kit/fake-script-host.js';
 import { VrrpDaemon } from './daemon.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { decodeAdvert } from './packet.js';
@@ -49,15 +51,16 @@ interface Rig {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function rig(conf: string, options: Partial<CliOptions> = {}): Promise<Rig> {
+async function rig(conf: string, options: Partial<CliOptions> = {}, scriptHost?: ScriptHost): Promise<Rig> {
   const clock = new FakeClock();
   const { logger, records } = memoryLogger('Keepalived_vrrp', 'info');
   const world = new FakeVrrpWorld({
     clock,
     config: compileTestConfig(conf),
-    links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0')],
+    links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0'), fakeLink(3, 'eth1')],
     addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, '192.0.2.11/24')],
   });
+  world.scriptHost = scriptHost;
   const d = new VrrpDaemon({ configPath: 'keepalived.conf', options: { ...DEFAULT_OPTIONS, ...options }, log: logger, ipc: { send: () => undefined, connected: false } }, world.deps);
   await d.start();
   await settle();
@@ -192,4 +195,81 @@ test('VRRP child: a reload that changes the VIPs of a master swaps them and anno
   // The old term's delayed burst (garp_master_delay) belonged to the old instance: gone.
   await r.run(10_000);
   assert.ok(r.world.announcements.every((a) => a.address === '192.0.2.101' || a.atMs === masterAt));
+});
+
+const SECURE = `
+global_defs {
+ enable_script_security
+ script_user nobody
+}
+`;
+
+test('notify scripts: run as the script user in keepalived’s order (state script, generic, FIFO line); unsafe ones never run', async () => {
+  const host = new FakeScriptHost().file('/s/backup.sh').file('/s/generic.sh').file('/s/ww.sh', 0o777).file('/s/own.sh', 0o700, { uid: 65534 });
+  const r = await rig(
+    `${SECURE}${CONF('notify_backup "/s/backup.sh b"\n notify "/s/generic.sh"\n notify_fault "/s/ww.sh f" root\n notify_stop "/s/own.sh s"').replace('notify_master "/x/master.sh"', 'notify_master "/s/ww.sh m" root')}`,
+    {},
+    host,
+  );
+  assert.deepEqual(
+    r.lines().filter((l) => /script/i.test(l)),
+    ["Unsafe permissions found for script '/s/ww.sh' - disabling.", "Unsafe permissions found for script '/s/ww.sh' - disabling."],
+    'master then fault script checked (keepalived’s order), no SECURITY VIOLATION with script security on',
+  );
+  assert.deepEqual(r.world.events, ['run /s/backup.sh b as 65534:65534', 'run /s/generic.sh INSTANCE VI_1 BACKUP 100 as 65534:65534', 'fifo VI_1 BACKUP 100']);
+  r.peer(0);
+  await r.run(700);
+  assert.equal(r.world.transitions.at(-1)?.to, 'MASTER');
+  assert.deepEqual(r.world.events.slice(3), ['run /s/generic.sh INSTANCE VI_1 MASTER 100 as 65534:65534', 'fifo VI_1 MASTER 100'], 'the unsafe notify_master never ran');
+  const stopped = r.handle.shutdown();
+  await r.run(1100);
+  await stopped;
+  assert.deepEqual(r.world.events.slice(5), ['run /s/own.sh s as 65534:65534', 'run /s/generic.sh INSTANCE VI_1 STOP 100 as 65534:65534', 'fifo VI_1 STOP 100'], 'a script owned by its non-root user runs');
+});
+
+test('without enable_script_security: SECURITY VIOLATION once, unsafe scripts reported and run as root', async () => {
+  const host = new FakeScriptHost().file('/s/ww.sh', 0o777).file('/x/master.sh');
+  const r = await rig(CONF('notify_backup "/s/ww.sh b"'), {}, host);
+  assert.deepEqual(r.lines().filter((l) => /script/i.test(l)), ["Unsafe permissions found for script '/s/ww.sh'.", 'SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts.']);
+  assert.deepEqual(r.world.events, ['run /s/ww.sh b as 0:0', 'fifo VI_1 BACKUP 100']);
+});
+
+test('MASTER_RX_LOWER_PRI, *_PRIORITY FIFO lines, DELETED at reload', async () => {
+  const inst = (name: string, vrid: number, extra: string): string => `
+vrrp_instance ${name} {
+ interface eth0
+ virtual_router_id ${vrid}
+ priority 100
+ advert_int 1
+ notify_priority_changes
+ notify_master_rx_lower_pri "/s/rx.sh ${name}"
+ notify_deleted "/s/deleted.sh ${name}"
+ notify "/s/generic.sh"
+ track_interface {
+  eth1 weight -10
+ }
+ virtual_ipaddress {
+  192.0.2.${vrid === 51 ? 100 : vrid}/24
+ }
+ ${extra}
+}
+`;
+  const r = await rig(inst('VI_1', 51, '') + inst('VI_2', 52, ''));
+  r.peer(0);
+  await r.run(700);
+  assert.equal(r.world.transitions.filter((t) => t.name === 'VI_1').at(-1)?.to, 'MASTER');
+  const mark = r.world.events.length;
+  r.peer(50);
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark), ['run /s/rx.sh VI_1 as 0:0', 'fifo VI_1 MASTER_RX_LOWER_PRI 100'], 'no generic notify for it');
+  assert.ok(r.lines().includes('(VI_1) Received advert from 192.0.2.12 with lower priority 50, ours 100, forcing new election'));
+  const mark2 = r.world.events.length;
+  r.world.rtnl.setRunning('eth1', false);
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark2), ['fifo VI_1 MASTER_PRIORITY 90', 'fifo VI_2 BACKUP_PRIORITY 90']);
+  r.world.config = compileTestConfig(inst('VI_1', 51, ''));
+  const mark3 = r.world.events.length;
+  await r.handle.reload?.();
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark3), ['run /s/deleted.sh VI_2 as 0:0', 'run /s/generic.sh INSTANCE VI_2 DELETED 90 as 0:0', 'fifo VI_2 DELETED 90']);
 });

@@ -14,9 +14,12 @@ import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations } from '../notify/notify-args.js';
-import { createScriptRunner } from '../notify/runner.js';
+import { createScriptRunner, DEFAULT_SCRIPT_UMASK } from '../notify/runner.js';
+import { realScriptHost } from '../notify/script-host.js';
+import { ScriptPass } from '../notify/script-pass.js';
+import { planVrrpScripts, type VrrpScriptPlan } from '../notify/script-plan.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { VrrpNotifier } from '../notify/vrrp-notifier.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -69,6 +72,12 @@ export class VrrpDaemon {
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
+  /** What effects were opened with (FIFO plan, mail settings): reopened at reload when it changes. */
+  private effectsKey = '';
+  /** The scripts of the running config that may run, and as whom (script-plan.ts). */
+  private scriptPlan: VrrpScriptPlan = { track: new Map(), notify: new Map(), fifos: [] };
+  /** Instance (and sync-group) notifications in keepalived's order. */
+  readonly notifier: VrrpNotifier;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
   private readonly receiveEnv: ReceiveEnv;
@@ -79,6 +88,7 @@ export class VrrpDaemon {
     private readonly deps: VrrpChildDeps,
   ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
   }
 
   private get log(): Logger {
@@ -99,7 +109,8 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
-    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
+    this.scriptPlan = this.clearScripts(config);
+    await this.openEffects(config);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
@@ -124,6 +135,33 @@ export class VrrpDaemon {
 
   private loadConfig(): KeepalivedConfig {
     return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  }
+
+  /**
+   * The script pass of a loaded config (keepalived.conf(5) enable_script_security,
+   * script_user): its lines are logged in keepalived's order and only what the plan holds
+   * ever runs, as the user it names.
+   */
+  private clearScripts(config: KeepalivedConfig): VrrpScriptPlan {
+    const pass = new ScriptPass(this.deps.scriptHost(), config.globalDefs);
+    const plan = planVrrpScripts(config, pass);
+    for (const line of pass.log) this.log.info(line);
+    const violation = pass.violation('vrrp');
+    if (violation !== null) this.log.warn(violation);
+    return plan;
+  }
+
+  /** The scripts' umask: -u, else global_defs umask, else keepalived's 0177. */
+  umask(): number {
+    return this.ctx.options.umask ?? this.config?.globalDefs.umask ?? DEFAULT_SCRIPT_UMASK;
+  }
+
+  private async openEffects(config: KeepalivedConfig): Promise<void> {
+    const key = JSON.stringify([this.scriptPlan.fifos, { ...config.globalDefs, umask: undefined }]);
+    if (this.effects && key === this.effectsKey) return;
+    this.effects?.close();
+    this.effectsKey = key;
+    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts, this.scriptPlan.fifos);
   }
 
   private applyAddresses(op: 'add' | 'delete', targets: readonly VipTarget[], log: Logger = this.log): Promise<void> {
@@ -174,9 +212,12 @@ export class VrrpDaemon {
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
-          this.effects?.instance(cfg, state, priority);
+          this.notifier.instance(cfg, state, priority);
           this.publishStatus();
+        },
+        rxLowerPri: (priority) => this.notifier.rxLowerPri(cfg, priority),
+        priorityChanged: (state, priority) => {
+          if (cfg.notifyPriorityChanges) this.notifier.priorityChanged(cfg.name, state, priority);
         },
       },
       resumed,
@@ -257,6 +298,10 @@ export class VrrpDaemon {
       this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
+    const plan = this.clearScripts(config);
+    // Instances the reload removes still run their DELETED scripts, as cleared at their load.
+    this.scriptPlan = { ...plan, notify: new Map([...this.scriptPlan.notify, ...plan.notify]) };
+    await this.openEffects(config);
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const next = new Map<string, Running>();
     const started: Running[] = [];
@@ -284,13 +329,15 @@ export class VrrpDaemon {
         started.push(r);
       }
     }
-    // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
+    // Instances gone from the config leave like at shutdown (priority 0 if master, VIPs
+    // removed), but their notifications say DELETED (keepalived.conf(5) notify_deleted).
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
         this.unregister(r);
-        await r.inst.shutdown();
+        await r.inst.shutdown('DELETED');
       }),
     );
+    this.scriptPlan = plan;
     this.instances = next;
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
     await this.applyAddresses('delete', statics.gone);
@@ -326,6 +373,8 @@ export class VrrpDaemon {
     this.stopping = true;
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
+    // keepalived stops the FIFO scripts first, then the instances send their STOP lines.
+    this.effects?.stopScripts();
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
@@ -383,7 +432,8 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     openSocket: (spec) => VrrpSocket.open(spec),
     openGarpSender,
     scripts: createScriptRunner(log),
-    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
+    scriptHost: () => realScriptHost(),
+    openEffects: (globalDefs, effectsLog, runner, fifos) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner, fifos }),
     writeDump: (name, text) => void writeDumpFile(name, text),
   };
 }

@@ -41,6 +41,10 @@ export interface InstancePorts {
   transitioned(from: VrrpState, to: VrrpState, reason: TransitionReason, atMs: number): void;
   /** A state notification (scripts, FIFO, status), once the addresses match the new state. */
   notify(state: NotifyState, priority: number): void;
+  /** A MASTER heard a lower-priority advert (notify_master_rx_lower_pri, FIFO MASTER_RX_LOWER_PRI). */
+  rxLowerPri?(priority: number): void;
+  /** The effective priority changed while MASTER or BACKUP (FIFO *_PRIORITY lines). */
+  priorityChanged?(state: 'MASTER' | 'BACKUP', priority: number): void;
 }
 
 /**
@@ -62,6 +66,8 @@ export class VrrpInstance implements ReceiveTarget {
   /** Serialises VIP add/remove and the GARPs that depend on them. */
   private vipChain: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** What the terminal notification says: STOP at shutdown, DELETED when a reload removed us. */
+  private stopAs: 'STOP' | 'DELETED' = 'STOP';
 
   readonly params: FsmParams;
   readonly receive: ReceiveState;
@@ -107,7 +113,10 @@ export class VrrpInstance implements ReceiveTarget {
 
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
+    const before = this.fsm.effectivePriority;
     this.handle({ type: 'PriorityChanged', effectivePriority });
+    const { state, effectivePriority: now } = this.fsm;
+    if (now !== before && (state === 'MASTER' || state === 'BACKUP')) this.ports.priorityChanged?.(state, now);
   }
 
   /** After a reload changed the VIP list of a MASTER: apply the new list and announce it. */
@@ -118,8 +127,12 @@ export class VrrpInstance implements ReceiveTarget {
     });
   }
 
-  /** Graceful stop: a MASTER sends priority 0 and removes its VIPs; resolves when done. */
-  async shutdown(): Promise<void> {
+  /**
+   * Graceful stop: a MASTER sends priority 0 and removes its VIPs; resolves when done. `as`
+   * DELETED: a reload removed the instance (its notifications say DELETED, not STOP).
+   */
+  async shutdown(as: 'STOP' | 'DELETED' = 'STOP'): Promise<void> {
+    this.stopAs = as;
     if (!this.stopped) this.handle({ type: 'Shutdown' });
     this.stopped = true;
     this.clearTimers();
@@ -170,6 +183,7 @@ export class VrrpInstance implements ReceiveTarget {
           this.ports.log[a.level](`(${this.name}) ${a.msg}`);
           break;
         case 'NotifyMasterRxLowerPri':
+          this.ports.rxLowerPri?.(this.fsm.effectivePriority);
           break;
         default:
           assertNever(a, 'FSM action');
@@ -185,7 +199,8 @@ export class VrrpInstance implements ReceiveTarget {
     this.ports.transitioned(from, to, reason, this.fsm.lastTransitionAtMs ?? this.ports.clock.nowMs());
     if (to === 'MASTER') this.garps.startRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
-    if (to !== 'INIT') void this.chain(async () => this.ports.notify(to, priority));
+    const as: NotifyState | null = to === 'INIT' ? null : to === 'STOP' ? this.stopAs : to;
+    if (as !== null) void this.chain(async () => this.ports.notify(as, priority));
   }
 
   /**

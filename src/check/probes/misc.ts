@@ -5,9 +5,8 @@
  * failure and 2..255 = success with weight status − 2; otherwise any non-zero = failure. A
  * script that cannot be executed, is killed by a signal or times out fails the check.
  */
-import { readFileSync } from 'node:fs';
 import type { MiscCheckConfig } from '../../config/lvs/model.js';
-import { runTimedScript, scriptEnv, type ScriptExit, type TimedScript } from '../../notify/runner.js';
+import { runTimedScript, type ScriptExit, type TimedScript } from '../../notify/runner.js';
 import { assertNever } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 
@@ -31,42 +30,17 @@ export function miscOutcome(exit: ScriptExit, dynamic: boolean): ProbeOutcome {
   }
 }
 
-/** uid/gid of `user [group]` from /etc/passwd and /etc/group; undefined fields when not found. */
-export function lookupUserGroup(user: string | undefined, group: string | undefined, files = { passwd: '/etc/passwd', group: '/etc/group' }): { uid?: number; gid?: number } {
-  const find = (path: string, name: string, field: number): number | undefined => {
-    if (/^\d+$/.test(name)) return Number(name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-    for (const line of text.split('\n')) {
-      const f = line.split(':');
-      if (f[0] === name && f[field] !== undefined && /^\d+$/.test(f[field])) return Number(f[field]);
-    }
-    return undefined;
-  };
-  const out: { uid?: number; gid?: number } = {};
-  if (user !== undefined) {
-    const uid = find(files.passwd, user, 2);
-    if (uid !== undefined) out.uid = uid;
-    const gid = group === undefined ? find(files.passwd, user, 3) : find(files.group, group, 2);
-    if (gid !== undefined) out.gid = gid;
-  }
-  return out;
-}
-
 export function createMiscProbe(config: MiscCheckConfig, env: ProbeEnv): Probe {
-  const ids = lookupUserGroup(config.script.user, config.script.group);
-  const childEnv = scriptEnv();
+  // What the daemon's script pass cleared (resolved path, user); without one (probe tests)
+  // the script runs as configured, as the daemon's user.
+  const vetted = env.scriptFor?.(config.script);
+  const argv = vetted?.argv ?? config.script.argv;
   const running = new Set<TimedScript>();
   return {
     async run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
-      const script = runTimedScript(config.script.argv, {
+      const script = runTimedScript(argv, {
         timeoutMs: config.timeoutMs,
-        env: childEnv,
-        ...ids,
+        ...(vetted === undefined ? {} : { uid: vetted.uid, gid: vetted.gid, ...(vetted.umask === undefined ? {} : { umask: vetted.umask }) }),
         ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
       });
       running.add(script);
@@ -74,7 +48,7 @@ export function createMiscProbe(config: MiscCheckConfig, env: ProbeEnv): Probe {
       running.delete(script);
       const outcome = miscOutcome(exit, config.dynamic);
       if (exit.type === 'timeout') env.log.warn(`Misc check for [${config.script.text}] timed out`);
-      else if (exit.type === 'spawn-error') env.log.warn(`Misc check for [${config.script.text}] cannot be executed: ${exit.message}`);
+      else if (exit.type === 'spawn-error') env.log.warn(exit.message);
       return outcome;
     },
     close(): void {
