@@ -273,3 +273,14 @@ vrrp_instance ${name} {
   await r.run(1);
   assert.deepEqual(r.world.events.slice(mark3), ['run /s/deleted.sh VI_2 as 0:0', 'run /s/generic.sh INSTANCE VI_2 DELETED 90 as 0:0', 'fifo VI_2 DELETED 90']);
 });
+
+test('vrrp_startup_delay: logged, BACKUP at once, master-down counted from the delay’s end', async () => {
+  const r = await rig(`global_defs {\n vrrp_startup_delay 2\n}\n${CONF()}`);
+  assert.ok(r.lines().includes('Delaying startup for 2 seconds'));
+  assert.deepEqual(r.world.transitions.map((t) => `${t.to}@${t.atMs}`), ['BACKUP@0']);
+  assert.deepEqual(r.world.effects, ['VI_1 BACKUP 100'], 'the BACKUP notification is not delayed');
+  await r.run(5600);
+  assert.equal(r.world.transitions.length, 1, 'still BACKUP at 5.6 s');
+  await r.run(100);
+  assert.deepEqual(r.world.transitions.map((t) => `${t.to}@${t.atMs}`), ['BACKUP@0', 'MASTER@5609.375']);
+});

@@ -82,6 +82,8 @@ export class VrrpDaemon {
   private stopping = false;
   private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
+  /** The end of global_defs vrrp_startup_delay (ms), set at start only, as keepalived does. */
+  private startDelayUntilMs: number | undefined;
 
   constructor(
     private readonly ctx: ChildContext,
@@ -97,6 +99,11 @@ export class VrrpDaemon {
 
   async start(): Promise<void> {
     const config = this.loadConfig();
+    const delayMs = config.globalDefs.vrrpStartupDelayMs;
+    if (delayMs > 0) {
+      this.startDelayUntilMs = this.deps.clock.nowMs() + delayMs;
+      this.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    }
     const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
@@ -232,7 +239,7 @@ export class VrrpDaemon {
   private startRunning(r: Running): void {
     this.instances.set(r.cfg.name, r);
     this.updateTracking(r);
-    r.inst.start();
+    r.inst.start(this.startDelayUntilMs);
   }
 
   private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {

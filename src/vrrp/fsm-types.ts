@@ -91,12 +91,18 @@ export interface FsmState {
   readonly lastMasterAddress: Uint8Array | null;
   readonly lastMasterPriority: number | null;
   readonly lastTransitionAtMs: number | null;
+  /**
+   * global_defs vrrp_startup_delay: until then (ms) a BACKUP's master-down timer counts from
+   * this instant, not from now, and the address owner waits in INIT; null when none.
+   */
+  readonly startDelayUntilMs: number | null;
   readonly counters: FsmCounters;
 }
 
 /** Events. AdvertReceived must already have passed the receive checks (vrid, auth, TTL, v2 interval …). */
 export type FsmEvent =
-  | { readonly type: 'Startup' }
+  /** `delayUntilMs`: the end of vrrp_startup_delay (absolute ms), when one runs. */
+  | { readonly type: 'Startup'; readonly delayUntilMs?: number }
   | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
   /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
   | { readonly type: 'TimerFired' }

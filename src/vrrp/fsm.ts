@@ -69,6 +69,7 @@ export function initialFsmState(params: FsmParams): FsmState {
     lastMasterAddress: null,
     lastMasterPriority: null,
     lastTransitionAtMs: null,
+    startDelayUntilMs: null,
     counters: { advertRcvd: 0, advertSent: 0, becameMaster: 0, releasedMaster: 0, priZeroRcvd: 0, priZeroSent: 0 },
   };
 }
@@ -99,6 +100,8 @@ export function nextDeadline(state: FsmState): number | null {
     case 'BACKUP':
       return state.masterDownAtMs;
     case 'INIT':
+      // Only the address owner waiting out vrrp_startup_delay has one.
+      return state.masterDownAtMs;
     case 'FAULT':
     case 'STOP':
       return null;
@@ -117,7 +120,7 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
-      onStartup(ctx);
+      onStartup(ctx, event.delayUntilMs);
       break;
     case 'AdvertReceived':
       onAdvert(ctx, event.priority, event.advertIntCs, event.src);
@@ -177,22 +180,29 @@ function garp(ctx: Ctx, reason: GarpReason): void {
   ctx.actions.push({ type: 'SendGarpBurst', reason });
 }
 
+/** During vrrp_startup_delay the interval counts from the delay's end (keepalived.conf(5)). */
 function armMasterDown(ctx: Ctx, intervalMs: number): void {
-  ctx.s.masterDownAtMs = ctx.nowMs + intervalMs;
+  const delay = ctx.s.startDelayUntilMs;
+  ctx.s.masterDownAtMs = (delay !== null && delay > ctx.nowMs ? delay : ctx.nowMs) + intervalMs;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Event handlers
 
-function onStartup(ctx: Ctx): void {
+function onStartup(ctx: Ctx, delayUntilMs: number | undefined): void {
   if (ctx.s.state !== 'INIT') {
     log(ctx, 'debug', `startup event ignored in ${ctx.s.state} state`);
     return;
   }
+  if (delayUntilMs !== undefined && delayUntilMs > ctx.nowMs) ctx.s.startDelayUntilMs = delayUntilMs;
+  const owner = ctx.p.addressOwner && ctx.p.initialState === 'MASTER';
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
+  // The owner waits out vrrp_startup_delay silently (keepalived: a down timer of 1 µs from the
+  // delay's end, without a BACKUP entry); onTimer takes it to MASTER then.
+  else if (owner && ctx.s.startDelayUntilMs !== null) ctx.s.masterDownAtMs = ctx.s.startDelayUntilMs;
   // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
   // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does).
-  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') {
+  else if (owner) {
     // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
     log(ctx, 'info', 'Receive advertisement timeout');
     transition(ctx, 'MASTER', 'startup');
@@ -289,7 +299,13 @@ function adoptMasterInterval(ctx: Ctx, advertIntCs: number): void {
 
 function onTimer(ctx: Ctx): void {
   const { p, s, nowMs } = ctx;
-  if (s.state === 'BACKUP' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
+  if (s.state === 'INIT' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
+    if (s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
+    else {
+      log(ctx, 'info', 'Receive advertisement timeout');
+      transition(ctx, 'MASTER', 'startup');
+    }
+  } else if (s.state === 'BACKUP' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
     log(ctx, 'info', 'Receive advertisement timeout');
     transition(ctx, 'MASTER', s.nextMasterReason);
   } else if (s.state === 'MASTER' && s.adverAtMs !== null && s.adverAtMs <= nowMs) {

@@ -98,8 +98,9 @@ export class VrrpInstance implements ReceiveTarget {
     return this.fsm;
   }
 
-  start(): void {
-    this.handle({ type: 'Startup' });
+  /** `delayUntilMs`: the end of global_defs vrrp_startup_delay, when it runs. */
+  start(delayUntilMs?: number): void {
+    this.handle(delayUntilMs === undefined ? { type: 'Startup' } : { type: 'Startup', delayUntilMs });
   }
 
   advertReceived(priority: number, advertIntCs: number, src: Uint8Array): void {
