@@ -47,7 +47,7 @@ vrrp_instance VI_3 {
  version 3
  unicast_src_ip 192.0.2.11
  unicast_peer {
-  192.0.2.13
+  192.0.2.13 min_ttl 64
  }
  check_unicast_src
  virtual_ipaddress {
@@ -129,6 +129,7 @@ test('every drop class lands where keepalived counts it: on the instance its VRI
     { reason: 'address-list', where: VI_1, d: () => dgram4(v2({ addresses: [ip('192.0.2.100'), ip('192.0.2.101')] })) },
     { reason: 'cast-mismatch', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { src: UNICAST_PEER }) },
     { reason: 'unicast-src', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { dst: ME }) },
+    { reason: 'ttl-range', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { src: UNICAST_PEER, dst: ME, ttl: 10 }), log: '(VI_3) TTL/HL 10 not in range 64 - 255' },
     { reason: 'ttl', where: 'VI_6', sock: 'sock6', d: () => ({ family: 6, data: encodeAdvert(advert({ family: 6, vrid: 56, addresses: [ip('2001:db8::100')] }), { family: 6, src: ip('fe80::12'), dst: MCAST_GROUP6_BYTES }), src: ip('fe80::12'), scopeId: 2, dst: null, ttl: null, ifindex: 2, truncated: false }) },
   ];
   const reached = new Set<DropReason>();
