@@ -3,13 +3,15 @@
  * script_user, enable_script_security): who each script runs as (its own `USER [GROUP]`, else
  * the default user: script_user, else `keepalived_script` when that account exists, else
  * root — but with enable_script_security a missing default user disables every script that
- * needs it), then the security check of script-security.ts. It collects keepalived 2.2.7's
- * log lines in keepalived's order and wording (checked against Debian's binary) and says at
- * the end whether the child must log "SECURITY VIOLATION".
+ * needs it), then the security check of script-security.ts. keepalived sets the user while it
+ * reads the file and checks the scripts afterwards, so a pass asks ids() for every script
+ * first, then vet(). It collects keepalived 2.2.7's log lines in that order and wording
+ * (checked against Debian's binary) and says at the end whether the child must log
+ * "SECURITY VIOLATION".
  *
  * Pure: accounts and files come from a ScriptHost (script-host.ts for the real host).
  */
-import type { ScriptSpec } from '../config/model.js';
+import type { ScriptSpec, SourceLoc } from '../config/model.js';
 import { checkScript, type ScriptFs, type ScriptIds } from './script-security.js';
 
 /** Accounts as getpwnam(3)/getgrnam(3) see them (names only: keepalived takes no numeric ids). */
@@ -37,8 +39,12 @@ export interface RunnableScript {
  */
 export type ScriptKind =
   | { readonly type: 'notify' | 'quorum' | 'notify_fifo' | 'vrrp_notify_fifo' | 'lvs_notify_fifo' }
-  | { readonly type: 'misc' }
-  | { readonly type: 'track'; readonly name: string };
+  /** `loc`: where the checker is, for keepalived's `(FILE: Line N)` on its config errors. */
+  | { readonly type: 'misc'; readonly loc?: SourceLoc }
+  | { readonly type: 'track'; readonly name: string; readonly loc?: SourceLoc };
+
+/** keepalived's prefix of a config error about a block it knows the place of. */
+const at = (kind: ScriptKind): string => ('loc' in kind && kind.loc ? `(${kind.loc.file}: Line ${kind.loc.line}) ` : '');
 
 export interface ScriptPolicy {
   readonly enableScriptSecurity?: boolean;
@@ -55,6 +61,9 @@ export class ScriptPass {
   /** keepalived's lines so far, in order. */
   readonly log: string[] = [];
   private defaultIds: ScriptIds | null | undefined;
+  /** Who each script runs as, once asked (keepalived sets it when it reads the script). */
+  private readonly known = new Map<ScriptSpec, ScriptIds | null>();
+  private readonly fifoOwners = new Map<ScriptSpec, ScriptIds | null>();
   private anyScript = false;
   private anyInsecure = false;
 
@@ -71,12 +80,12 @@ export class ScriptPass {
   }
 
   /** The account scripts without a user of their own run as; null when it cannot be set. */
-  private defaultUser(): ScriptIds | null {
+  private defaultUser(prefix = ''): ScriptIds | null {
     if (this.defaultIds !== undefined) return this.defaultIds;
     const ids = this.host.user(DEFAULT_SCRIPT_USER);
     if (ids) this.defaultIds = ids;
     else if (this.scriptSecurity) {
-      this.log.push(`Script user '${DEFAULT_SCRIPT_USER}' does not exist`, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`);
+      this.log.push(`Script user '${DEFAULT_SCRIPT_USER}' does not exist`, `${prefix}Unable to set default user ${DEFAULT_SCRIPT_USER} for script`);
       this.defaultIds = null;
     } else this.defaultIds = { uid: 0, gid: 0 };
     return this.defaultIds;
@@ -97,25 +106,32 @@ export class ScriptPass {
     return { uid: ids.uid, gid };
   }
 
-  /** Who `spec` runs as, or null (logged) when that cannot be set: the script is then dropped. */
+  /** Who `spec` runs as, or null (logged once) when that cannot be set: the script is then dropped. */
   ids(spec: ScriptSpec, kind: ScriptKind): ScriptIds | null {
+    if (this.known.has(spec)) return this.known.get(spec) ?? null;
+    const ids = this.lookup(spec, kind);
+    this.known.set(spec, ids);
+    return ids;
+  }
+
+  private lookup(spec: ScriptSpec, kind: ScriptKind): ScriptIds | null {
     const argv0 = spec.argv[0] ?? '';
     if (spec.user !== undefined) {
       const own =
         kind.type === 'misc'
-          ? `Failed to set uid/gid for misc checker script ${quotedWords(spec.argv)} - removing`
+          ? `${at(kind)}Failed to set uid/gid for misc checker script ${quotedWords(spec.argv)} - removing`
           : kind.type === 'track'
-            ? `Unable to set uid/gid for script ${quotedWords(spec.argv)}`
+            ? `${at(kind)}Unable to set uid/gid for script ${quotedWords(spec.argv)}`
             : `Invalid user/group for ${kind.type} script ${argv0} - ignoring`;
       return this.resolve(spec.user, spec.group, own);
     }
-    const ids = this.defaultUser();
+    const ids = this.defaultUser(at(kind));
     if (ids) return ids;
     this.log.push(
       kind.type === 'misc'
-        ? `Unable to set default user for misc script ${quotedWords(spec.argv)} - removing`
+        ? `${at(kind)}Unable to set default user for misc script ${quotedWords(spec.argv)} - removing`
         : kind.type === 'track'
-          ? `Unable to set default user for vrrp script ${kind.name} - removing`
+          ? `${at(kind)}Unable to set default user for vrrp script ${kind.name} - removing`
           : `Failed to set default user for ${kind.type} script ${argv0} - ignoring`,
     );
     return null;
@@ -127,9 +143,14 @@ export class ScriptPass {
    * its own odd line (`prefix` '', 'vrrp_' or 'lvs_').
    */
   fifoOwner(spec: ScriptSpec, prefix: '' | 'vrrp_' | 'lvs_'): ScriptIds | null {
-    if (spec.user !== undefined) return this.resolve(spec.user, spec.group, `Invalid user/group for ${prefix} fifo ${spec.argv[0] ?? ''} - ignoring`);
-    const ids = this.defaultUser();
-    if (!ids) this.log.push(`Failed to set default user for ${prefix} fifo (null) - ignoring`);
+    if (this.fifoOwners.has(spec)) return this.fifoOwners.get(spec) ?? null;
+    let ids: ScriptIds | null;
+    if (spec.user !== undefined) ids = this.resolve(spec.user, spec.group, `Invalid user/group for ${prefix} fifo ${spec.argv[0] ?? ''} - ignoring`);
+    else {
+      ids = this.defaultUser();
+      if (!ids) this.log.push(`Failed to set default user for ${prefix} fifo (null) - ignoring`);
+    }
+    this.fifoOwners.set(spec, ids);
     return ids;
   }
 

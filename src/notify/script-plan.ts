@@ -9,7 +9,7 @@
 import type { GlobalDefs, KeepalivedConfig, NotifyScripts, ScriptSpec } from '../config/model.js';
 import type { VirtualServerConfig } from '../config/lvs/model.js';
 import type { ScriptIds } from './script-security.js';
-import type { RunnableScript, ScriptPass } from './script-pass.js';
+import type { RunnableScript, ScriptKind, ScriptPass } from './script-pass.js';
 
 /** Configured script → what runs. Keyed by the model's own objects (the model is immutable). */
 export type ScriptTable = ReadonlyMap<ScriptSpec, RunnableScript>;
@@ -67,17 +67,34 @@ export function planFifos(side: 'vrrp' | 'lvs', g: GlobalDefs, pass: ScriptPass)
     const path = e.fifo?.argv[0];
     if (!e.fifo || !path || (e.kind !== 'global' && path === g.notifyFifo?.argv[0])) continue;
     const owner = pass.fifoOwner(e.fifo, e.prefix);
+    if (!owner) continue;
     const script = e.script ? pass.vet(e.script, { type: e.scriptKind }) : null;
-    if (owner) out.push({ path, kind: e.kind, owner, ...(script ? { script } : {}) });
+    out.push({ path, kind: e.kind, owner, ...(script ? { script } : {}) });
   }
   return out;
 }
 
-/** Every script of the VRRP child, in keepalived's order: vrrp_scripts, instances, sync groups, FIFOs. */
+/** The FIFO entries and scripts of global_defs, as keepalived reads them (users first). */
+function readFifoUsers(side: 'vrrp' | 'lvs', g: GlobalDefs, pass: ScriptPass): void {
+  const own = side === 'vrrp' ? ([g.vrrpNotifyFifo, g.vrrpNotifyFifoScript, 'vrrp_', 'vrrp_notify_fifo'] as const) : ([g.lvsNotifyFifo, g.lvsNotifyFifoScript, 'lvs_', 'lvs_notify_fifo'] as const);
+  for (const [fifo, script, prefix, kind] of [[g.notifyFifo, g.notifyFifoScript, '', 'notify_fifo'] as const, own]) {
+    if (fifo) pass.fifoOwner(fifo, prefix);
+    if (script) pass.ids(script, { type: kind });
+  }
+}
+
+/**
+ * Every script of the VRRP child: users in the order keepalived reads them (global_defs,
+ * vrrp_scripts, instances, sync groups), then the checks in its order (vrrp_scripts,
+ * instances, sync groups, FIFOs).
+ */
 export function planVrrpScripts(config: KeepalivedConfig, pass: ScriptPass): VrrpScriptPlan {
+  readFifoUsers('vrrp', config.globalDefs, pass);
+  for (const s of config.vrrpScripts) pass.ids(s.script, { type: 'track', name: s.name, loc: s.loc });
+  for (const v of [...config.vrrpInstances, ...config.vrrpSyncGroups]) for (const k of INSTANCE_ORDER) if (v.notify[k]) pass.ids(v.notify[k], { type: 'notify' });
   const track = new Map<string, RunnableScript>();
   for (const s of config.vrrpScripts) {
-    const r = pass.vet(s.script, { type: 'track', name: s.name });
+    const r = pass.vet(s.script, { type: 'track', name: s.name, loc: s.loc });
     if (r) track.set(s.name, r);
   }
   const notify = new Map<ScriptSpec, RunnableScript>();
@@ -86,27 +103,37 @@ export function planVrrpScripts(config: KeepalivedConfig, pass: ScriptPass): Vrr
   return { track, notify, fifos: planFifos('vrrp', config.globalDefs, pass) };
 }
 
-function vetInto(spec: ScriptSpec | undefined, kind: 'notify' | 'quorum' | 'misc', pass: ScriptPass, out: Map<ScriptSpec, RunnableScript>): void {
+function vetInto(spec: ScriptSpec | undefined, kind: ScriptKind, pass: ScriptPass, out: Map<ScriptSpec, RunnableScript>): void {
   if (!spec) return;
-  const r = pass.vet(spec, { type: kind });
+  const r = pass.vet(spec, kind);
   if (r) out.set(spec, r);
 }
 
 /**
- * Every script of the checker child, in keepalived's order: per virtual server its MISC_CHECKs
- * then quorum_up/quorum_down, then every real server's notify_up/notify_down, then the FIFOs.
+ * Every script of the checker child: users as keepalived reads them (global_defs, then each
+ * virtual server's quorum scripts and its real servers' notify_up/notify_down and MISC_CHECKs),
+ * then the checks in its order: per virtual server its MISC_CHECKs then quorum_up/quorum_down,
+ * then every real server's notify_up/notify_down, then the FIFOs.
  */
 export function planCheckerScripts(config: KeepalivedConfig, pass: ScriptPass): CheckerScriptPlan {
+  readFifoUsers('lvs', config.globalDefs, pass);
+  for (const vs of config.virtualServers) {
+    for (const q of [vs.quorumUp, vs.quorumDown]) if (q) pass.ids(q, { type: 'quorum' });
+    for (const rs of vs.realServers) {
+      for (const n of [rs.notifyUp, rs.notifyDown]) if (n) pass.ids(n, { type: 'notify' });
+      for (const c of rs.checkers) if (c.type === 'MISC_CHECK') pass.ids(c.script, { type: 'misc', loc: c.loc });
+    }
+  }
   const scripts = new Map<ScriptSpec, RunnableScript>();
   for (const vs of config.virtualServers) {
-    for (const rs of vs.realServers) for (const c of rs.checkers) if (c.type === 'MISC_CHECK') vetInto(c.script, 'misc', pass, scripts);
-    vetInto(vs.quorumUp, 'quorum', pass, scripts);
-    vetInto(vs.quorumDown, 'quorum', pass, scripts);
+    for (const rs of vs.realServers) for (const c of rs.checkers) if (c.type === 'MISC_CHECK') vetInto(c.script, { type: 'misc', loc: c.loc }, pass, scripts);
+    vetInto(vs.quorumUp, { type: 'quorum' }, pass, scripts);
+    vetInto(vs.quorumDown, { type: 'quorum' }, pass, scripts);
   }
   for (const vs of config.virtualServers) {
     for (const rs of vs.realServers) {
-      vetInto(rs.notifyUp, 'notify', pass, scripts);
-      vetInto(rs.notifyDown, 'notify', pass, scripts);
+      vetInto(rs.notifyUp, { type: 'notify' }, pass, scripts);
+      vetInto(rs.notifyDown, { type: 'notify' }, pass, scripts);
     }
   }
   return { scripts, fifos: planFifos('lvs', config.globalDefs, pass) };

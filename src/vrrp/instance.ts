@@ -196,7 +196,7 @@ export class VrrpInstance implements ReceiveTarget {
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
     // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
     // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
-    if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
+    if (to === 'STOP' && this.stopAs === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
     this.ports.transitioned(from, to, reason, this.fsm.lastTransitionAtMs ?? this.ports.clock.nowMs());
     if (to === 'MASTER') this.garps.startRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.

@@ -341,7 +341,7 @@ const EXTENDED_ROWS: KeywordDef<V>[] = [
   }, { field: 'oldUnicastChecksum', default: keptUnset('auto-detect'), runtime: 'not-yet', runtimeNote: 'received adverts are accepted with either checksum; sent ones use the RFC checksum' }),
   boolKw<V>('v3_checksum_as_v2', 'v3ChecksumAsV2', { default: false, runtime: 'not-yet', runtimeNote: 'received adverts are accepted with either checksum; sent ones use the RFC checksum' }),
   flagKw<V>('promote_secondaries', 'promoteSecondaries', NOT_YET),
-  boolKw<V>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('the sync group’s, else off'), runtime: 'acts' }),
+  boolKw<V>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('the sync group’s, else vrrp_notify_priority_changes'), runtime: 'acts' }),
   wordsKw<V>('debug', 'N', (v, node) => {
     const n = parseIntStrict(argText(node, 0) ?? '0');
     if (n !== null) v.debug = n;
