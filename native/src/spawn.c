@@ -1,7 +1,7 @@
 /*
  * spawn: start a script the way keepalived(8) starts its notify, tracking and check scripts,
- * which Node's child_process cannot: in the child, setgid + setgroups(1, [gid]) + setuid
- * (only for a non-zero id, as keepalived does), every signal back to its default and
+ * which Node's child_process cannot: in the child, setgid (non-zero gid) + setgroups(1, [gid])
+ * + setuid (non-zero uid), as keepalived 2.2.7 does, every signal back to its default and
  * unblocked, stdin/stdout/stderr on /dev/null, a process group of its own in the caller's
  * session (setpgid, not setsid), PR_SET_PDEATHSIG SIGTERM set after the credentials change
  * (a credential change clears it), an optional umask, then execve of the path the caller
@@ -111,9 +111,11 @@ static void child_exec(int errfd, const char *file, char *const argv[], char *co
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
-  if (gid > 0) {
+  /* keepalived 2.2.7 sets the supplementary groups to [gid] for every script, gid 0 included;
+   * gid < 0: the caller asked for no change. */
+  if (gid >= 0) {
     gid_t g = (gid_t)gid;
-    if (syscall(SYS_setgid, g) < 0 || syscall(SYS_setgroups, 1, &g) < 0) goto fail;
+    if ((gid > 0 && syscall(SYS_setgid, g) < 0) || syscall(SYS_setgroups, 1, &g) < 0) goto fail;
   }
   if (uid > 0 && syscall(SYS_setuid, (uid_t)uid) < 0) goto fail;
   for (int s = 1; s < NSIG; s++) {
@@ -157,8 +159,8 @@ static napi_value nio_spawn(napi_env env, napi_callback_info info) {
   int64_t uid, gid, pdeathsig, mask;
   bool use_env = napi_typeof(env, args[2], &t) == napi_ok && t != napi_null && t != napi_undefined;
   if (!(file = js_string(env, args[0])) || !js_strvec(env, args[1], &av) || av.n == 0 || (use_env && !js_strvec(env, args[2], &ev)) ||
-      !opt_int(env, args[3], "uid", 0, &uid) || !opt_int(env, args[3], "gid", 0, &gid) ||
-      !opt_int(env, args[3], "pdeathsig", 0, &pdeathsig) || !opt_int(env, args[3], "umask", -1, &mask) || uid < 0 || gid < 0) {
+      !opt_int(env, args[3], "uid", 0, &uid) || !opt_int(env, args[3], "gid", -1, &gid) ||
+      !opt_int(env, args[3], "pdeathsig", 0, &pdeathsig) || !opt_int(env, args[3], "umask", -1, &mask) || uid < 0) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "spawn: file string, argv non-empty string array, env string array or null, numeric options");
     goto out;
   }

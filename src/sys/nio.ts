@@ -96,11 +96,11 @@ export type ConstantName =
   | 'POLLIN' | 'POLLOUT' | 'POLLPRI' | 'POLLDISCONNECT'
   | 'SIGRTMIN' | 'SIGRTMAX';
 
-/** What nio().spawn does in the child before execve; 0 / absent = leave as is. */
+/** What nio().spawn does in the child before execve; absent = leave as is. */
 export interface NativeSpawnOptions {
   /** setuid when > 0. */
   readonly uid?: number;
-  /** setgid and setgroups(1, [gid]) when > 0. */
+  /** setgid when > 0, and setgroups(1, [gid]) when ≥ 0; absent: no change. */
   readonly gid?: number;
   /** PR_SET_PDEATHSIG signal number. */
   readonly pdeathsig?: number;

@@ -1,6 +1,6 @@
 /**
  * One script process started the way keepalived(8) starts scripts (native/src/spawn.c):
- * as uid/gid with supplementary groups [gid], default signal dispositions, /dev/null for
+ * as uid/gid with supplementary groups [gid] (gid 0 too), default signal dispositions, /dev/null for
  * stdin/stdout/stderr, its own process group in the daemon's session, SIGTERM when the daemon
  * process dies (PR_SET_PDEATHSIG), the daemon's umask unless one is given. Its end is seen
  * through a pidfd on the event loop: no thread waits and libuv's own child handling is not
@@ -67,8 +67,8 @@ export function spawnScriptProcess(argv: readonly string[], opts: ScriptProcessO
   // Read at each start, like keepalived's environ at exec time.
   const env = opts.env ?? scriptEnvironment();
   const { pid, pidfd } = n.spawn(file, argv, env, {
-    uid: opts.uid ?? 0,
-    gid: opts.gid ?? 0,
+    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
     pdeathsig: SIGTERM,
     ...(opts.umask === undefined ? {} : { umask: opts.umask }),
   });
