@@ -99,11 +99,6 @@ export class VrrpDaemon {
 
   async start(): Promise<void> {
     const config = this.loadConfig();
-    const delayMs = config.globalDefs.vrrpStartupDelayMs;
-    if (delayMs > 0) {
-      this.startDelayUntilMs = this.deps.clock.nowMs() + delayMs;
-      this.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
-    }
     const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
@@ -123,6 +118,12 @@ export class VrrpDaemon {
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    // Counted from here, with the sockets open: adverts during the delay are heard.
+    const delayMs = config.globalDefs.vrrpStartupDelayMs;
+    if (delayMs > 0) {
+      this.startDelayUntilMs = this.deps.clock.nowMs() + delayMs;
+      this.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    }
     for (const r of running) this.startRunning(r);
     this.publishStatus();
   }
