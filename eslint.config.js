@@ -22,8 +22,10 @@ const ADAPTERS = [
   'src/**/*-socket.ts',
   'src/**/*-client.ts',
   'src/**/*-sender.ts',
-  // Script processes (notify, MISC_CHECK) with their timeouts.
+  // Script processes (notify, MISC_CHECK) with their timeouts; the files and accounts the
+  // script security check looks at.
   'src/**/runner.ts',
+  'src/notify/script-host.ts',
   // Composition roots: each builds the real adapters (clock, sockets, runners) for its process.
   'src/**/daemon.ts',
   'src/cli/keepalived-ts.ts',

@@ -27,10 +27,8 @@
 #include <linux/netlink.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
-#include <spawn.h>
-#include <fcntl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
+
+#include "spawn.h"
 
 #define MAX_IOV 64
 #define MAX_CONTROL 65536
@@ -75,9 +73,13 @@ static napi_value make_sys_error(napi_env env, const char *syscall, const char *
   return err;
 }
 
-static napi_value throw_errno(napi_env env, const char *syscall, int e) {
+napi_value nio_errno_error(napi_env env, const char *syscall, int e) {
   const char *name = strerrorname_np(e);
-  napi_throw(env, make_sys_error(env, syscall, name ? name : "EUNKNOWN", -e, strerror(e)));
+  return make_sys_error(env, syscall, name ? name : "EUNKNOWN", -e, strerror(e));
+}
+
+static napi_value throw_errno(napi_env env, const char *syscall, int e) {
+  napi_throw(env, nio_errno_error(env, syscall, e));
   return NULL;
 }
 
@@ -139,117 +141,6 @@ static napi_value num(napi_env env, int64_t n) {
   napi_value v;
   napi_create_int64(env, n, &v);
   return v;
-}
-
-/* ---- script processes ------------------------------------------------------------ */
-
-/* A JS array of strings as a NULL-terminated char* array (freed by free_strv). */
-static char **arg_strv(napi_env env, napi_value arr, const char *what) {
-  bool is = false;
-  napi_is_array(env, arr, &is);
-  if (!is) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%s must be an array of strings", what);
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
-    return NULL;
-  }
-  uint32_t n = 0;
-  napi_get_array_length(env, arr, &n);
-  char **v = calloc((size_t)n + 1, sizeof(char *));
-  if (!v) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    size_t len = 0;
-    napi_get_element(env, arr, i, &e);
-    if (napi_get_value_string_utf8(env, e, NULL, 0, &len) != napi_ok) {
-      for (uint32_t j = 0; j < i; j++) free(v[j]);
-      free(v);
-      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "array elements must be strings");
-      return NULL;
-    }
-    v[i] = malloc(len + 1);
-    if (v[i]) napi_get_value_string_utf8(env, e, v[i], len + 1, &len);
-  }
-  return v;
-}
-
-static void free_strv(char **v) {
-  if (!v) return;
-  for (char **p = v; *p; p++) free(*p);
-  free(v);
-}
-
-/*
- * spawnGroup(argv, envp) -> [pid, pidfd]: argv[0] (no PATH search) as the leader of a new
- * session and process group, stdio on /dev/null, every signal at its default and none
- * blocked (Node ignores SIGPIPE; an ignored signal would stay ignored across exec). glibc's
- * posix_spawn uses CLONE_VM|CLONE_VFORK: the cost does not grow with the caller's memory, as
- * a fork's page-table copy does. The pidfd (pidfd_open, Linux 5.3) becomes readable when
- * the process ends; -1 if the kernel has none. Exec failures throw (ENOENT, EACCES).
- */
-static napi_value nio_spawn_group(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  char **av = arg_strv(env, argv[0], "argv");
-  if (!av) return NULL;
-  char **ev = arg_strv(env, argv[1], "envp");
-  if (!ev) {
-    free_strv(av);
-    return NULL;
-  }
-  if (!av[0]) {
-    free_strv(av);
-    free_strv(ev);
-    return throw_errno(env, "posix_spawn", EINVAL);
-  }
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t at;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawnattr_init(&at);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&at, &all);
-  posix_spawnattr_setsigmask(&at, &none);
-  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, av[0], &fa, &at, av, ev);
-  posix_spawnattr_destroy(&at);
-  posix_spawn_file_actions_destroy(&fa);
-  free_strv(av);
-  free_strv(ev);
-  if (rc != 0) return throw_errno(env, "posix_spawn", rc);
-  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd >= 0) fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-  napi_value out;
-  CHECK(napi_create_array_with_length(env, 2, &out));
-  CHECK(napi_set_element(env, out, 0, num(env, pid)));
-  CHECK(napi_set_element(env, out, 1, num(env, pidfd)));
-  return out;
-}
-
-/*
- * reap(pid) -> null while it runs, else [0, exit status] or [1, signal]: waitid(WNOHANG)
- * for one child of ours that libuv does not know (it reaps only its own children).
- */
-static napi_value nio_reap(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  int32_t pid;
-  if (!arg_int(env, argv[0], "pid", &pid)) return NULL;
-  siginfo_t si;
-  memset(&si, 0, sizeof si);
-  if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) < 0) return throw_errno(env, "waitid", errno);
-  napi_value out;
-  if (si.si_pid == 0) {
-    napi_get_null(env, &out);
-    return out;
-  }
-  CHECK(napi_create_array_with_length(env, 2, &out));
-  CHECK(napi_set_element(env, out, 0, num(env, si.si_code == CLD_EXITED ? 0 : 1)));
-  CHECK(napi_set_element(env, out, 1, num(env, si.si_status)));
-  return out;
 }
 
 /* ---- socket calls ------------------------------------------------------------- */
@@ -945,10 +836,12 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"ifNameToIndex", NULL, nio_if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
     {"ifIndexToName", NULL, nio_if_index_to_name, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setns", NULL, nio_setns, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"spawnGroup", NULL, nio_spawn_group, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"reap", NULL, nio_reap, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
+  if (!nio_spawn_init(env, exports)) {
+    throw_napi_failure(env);
+    return NULL;
+  }
 
   const napi_property_descriptor methods[] = {
     {"start", NULL, poller_start, NULL, NULL, NULL, napi_default_method, NULL},

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_OPTIONS, type CliOptions } from '../process/options.js';
 import { memoryLogger } from '../core/logger.js';
 import { FakeClock } from '../test-kit/fake-clock.js';
+import { scriptHostFor } from '../test-kit/fake-script-host.js';
 import { FakeIpvs, lvsConfig, runUntil, ScriptedProbes } from '../test-kit/lvs-sim.js';
 import type { ScriptRunner } from '../notify/runner.js';
 import type { ChildContext } from '../process/child-api.js';
@@ -71,6 +72,8 @@ async function rig(conf: string, opts: { options?: Partial<CliOptions>; ipvs?: F
     sink: { onEffect: (e) => effects.push(e) },
     createProbe: (cfg) => probes.probe('connection' in cfg ? `${cfg.connection.connectIp}:${cfg.connection.connectPort}` : 'x'),
     watchAddresses: () => Promise.resolve({ has: (a: string) => opts.local?.has(a) ?? true, close: () => undefined }),
+    // Every configured script exists, root-owned: all of them are cleared to run.
+    scriptHost: () => scriptHostFor(lvsConfig(readFileSync(path, 'utf8'))),
     openIpvs: opts.ipvs === 'unavailable' ? () => Promise.reject(Object.assign(new Error('Generic netlink family IPVS not found'), { code: 'KA_ERR_IPVS_UNAVAILABLE' })) : () => Promise.resolve(ipvs),
   };
   const d = new CheckerDaemon(ctx, deps);

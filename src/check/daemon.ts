@@ -9,10 +9,13 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
-import type { KeepalivedConfig } from '../config/model.js';
+import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import type { IpvsOp } from '../ipvs/ipvs-types.js';
-import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
+import { createScriptRunner, DEFAULT_SCRIPT_UMASK, type ScriptRunner } from '../notify/runner.js';
+import { realScriptHost } from '../notify/script-host.js';
+import { ScriptPass, type ScriptHost } from '../notify/script-pass.js';
+import { planCheckerScripts, withoutDisabledCheckers, type CheckerScriptPlan } from '../notify/script-plan.js';
 import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VirtualServerStatus } from '../process/status.js';
@@ -51,6 +54,8 @@ export interface CheckerChildDeps {
   readonly scripts?: ScriptRunner;
   /** ha_suspend: local address watch, opened only when some VS has ha_suspend; default rtnetlink. */
   readonly watchAddresses?: WatchLocalAddresses;
+  /** Files and accounts the script checks look at (one per load); default the real host. */
+  readonly scriptHost?: () => ScriptHost;
 }
 
 /** omega scripts at shutdown get this long (keepalived's STOP-script budget). */
@@ -71,6 +76,9 @@ export class CheckerDaemon {
   private files: FileCheckWatches | null = null;
   private lvsGlobals: LvsGlobals | null = null;
   private readonly outbox = new StatusOutbox();
+  /** The scripts of the loaded config that may run (script-plan.ts). */
+  private scriptPlan: CheckerScriptPlan = { scripts: new Map(), fifos: [] };
+  private notifyKey = '';
 
   constructor(
     private readonly ctx: ChildContext,
@@ -126,8 +134,25 @@ export class CheckerDaemon {
     return this.ipvs.idle();
   }
 
+  /**
+   * Reads the config and clears its scripts (keepalived.conf(5) enable_script_security): the
+   * pass's lines are logged, MISC_CHECKs whose script may not run are removed, and only what
+   * the plan holds is ever run.
+   */
   private loadConfig(): KeepalivedConfig {
-    return readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+    const config = readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+    const pass = new ScriptPass((this.deps.scriptHost ?? realScriptHost)(), config.globalDefs);
+    const plan = planCheckerScripts(config, pass);
+    for (const line of pass.log) this.log.info(line);
+    const violation = pass.violation('checker');
+    if (violation !== null) this.log.warn(violation);
+    this.scriptPlan = plan;
+    return { ...config, virtualServers: withoutDisabledCheckers(config.virtualServers, plan.scripts) };
+  }
+
+  /** The scripts' umask: -u, else global_defs umask, else keepalived's 0177. */
+  private umask(): number {
+    return this.ctx.options.umask ?? this.config?.globalDefs.umask ?? DEFAULT_SCRIPT_UMASK;
   }
 
   /** The IpvsSync owns the client; lvs_timeouts / lvs_sync_daemon use it too. */
@@ -147,11 +172,13 @@ export class CheckerDaemon {
   /** The FIFO/SMTP sink; on reload reopened only when its global_defs changed. */
   private async openNotify(config: KeepalivedConfig, prev?: KeepalivedConfig): Promise<void> {
     if (this.deps.sink) return;
-    if (this.notify && prev && notifySettingsKey(prev.globalDefs) === notifySettingsKey(config.globalDefs)) return;
+    const key = notifySettingsKey(config.globalDefs, this.scriptPlan.fifos);
+    if (this.notify && prev && this.notifyKey === key) return;
     this.notify?.close();
     this.notify = null;
+    this.notifyKey = key;
     try {
-      this.notify = await (this.deps.openSink ?? openNotifySink)(config.globalDefs, { log: this.log, runner: this.scripts });
+      this.notify = await (this.deps.openSink ?? openNotifySink)(config.globalDefs, { log: this.log, runner: this.scripts, fifos: this.scriptPlan.fifos });
     } catch (e) {
       this.log.error(`Cannot open the checker notify FIFO/SMTP sink: ${errorMessage(e)}`);
     }
@@ -174,7 +201,16 @@ export class CheckerDaemon {
 
   private startScheduler(state: EngineState, config: KeepalivedConfig): void {
     const random = this.deps.random ?? Math.random;
-    const env = { log: this.log, random, ...(config.ssl ? { ssl: config.ssl } : {}) };
+    const plan = this.scriptPlan;
+    const env = {
+      log: this.log,
+      random,
+      ...(config.ssl ? { ssl: config.ssl } : {}),
+      scriptFor: (spec: ScriptSpec) => {
+        const r = plan.scripts.get(spec);
+        return r && { ...r, umask: this.umask() };
+      },
+    };
     this.scheduler = new CheckerScheduler(state, {
       clock: this.deps.clock ?? realClock,
       random,
@@ -221,7 +257,10 @@ export class CheckerDaemon {
     const runs: Promise<unknown>[] = [];
     for (const e of effects) {
       if (e.type === 'log') this.log[e.level](e.msg);
-      else if (e.type === 'run-script') runs.push(this.scripts.run(e.script.argv, scriptTimeoutMs !== undefined ? { timeoutMs: scriptTimeoutMs } : {}));
+      else if (e.type === 'run-script') {
+        const r = this.scriptPlan.scripts.get(e.script);
+        if (r) runs.push(this.scripts.run(r.argv, { uid: r.uid, gid: r.gid, umask: this.umask(), ...(scriptTimeoutMs !== undefined ? { timeoutMs: scriptTimeoutMs } : {}) }));
+      }
       try {
         (this.deps.sink ?? this.notify)?.onEffect(e);
       } catch (err) {

@@ -80,8 +80,8 @@ test('notify sink: the reopen key follows FIFO and mail settings, not the rest',
   const a = lvsConfig(`global_defs {\n router_id r1\n lvs_notify_fifo /tmp/a.fifo\n}\n${base}`).globalDefs;
   const b = lvsConfig(`global_defs {\n router_id r1\n lvs_notify_fifo /tmp/a.fifo\n lvs_flush\n}\n${base}`).globalDefs;
   const c = lvsConfig(`global_defs {\n router_id r1\n lvs_notify_fifo /tmp/b.fifo\n}\n${base}`).globalDefs;
-  assert.equal(notifySettingsKey(a), notifySettingsKey(b));
-  assert.notEqual(notifySettingsKey(a), notifySettingsKey(c));
+  assert.equal(notifySettingsKey(a, []), notifySettingsKey(b, []));
+  assert.notEqual(notifySettingsKey(a, []), notifySettingsKey(c, []));
 });
 
 test('smtp_alert of VS/RS: own keyword, else smtp_alert_checker, else smtp_alert, else VS off / RS on', () => {

@@ -15,6 +15,7 @@ import { assertNever } from '../core/result.js';
 import type { Logger } from '../core/logger.js';
 import { CheckerNotifyEffects } from '../notify/checker-effects.js';
 import type { ScriptRunner } from '../notify/runner.js';
+import type { FifoPlan } from '../notify/script-plan.js';
 import { checkerAlertBody, type QuorumEvent } from '../notify/smtp-message.js';
 import type { SmtpSettings } from '../notify/smtp-alert.js';
 import type { CheckerEffect, CheckerEffectSink } from './effects.js';
@@ -89,6 +90,8 @@ export interface OpenNotifySinkDeps {
   readonly runner: ScriptRunner;
   /** Test seam: where mail goes (default from global_defs). */
   readonly smtp?: SmtpSettings | null;
+  /** The FIFOs as the script pass cleared them. */
+  readonly fifos: readonly FifoPlan[];
 }
 
 export type OpenNotifySink = (g: GlobalDefs, deps: OpenNotifySinkDeps) => Promise<OpenedNotifySink>;
@@ -103,9 +106,10 @@ export const openNotifySink: OpenNotifySink = async (g, deps) => {
   };
 };
 
-/** The global_defs that decide how the sink is opened (FIFO paths/scripts, mail): reopen when they differ. */
-export function notifySettingsKey(g: GlobalDefs): string {
+/** What decides how the sink is opened (FIFOs as planned, mail settings): reopen when it differs. */
+export function notifySettingsKey(g: GlobalDefs, fifos: readonly FifoPlan[]): string {
   return JSON.stringify([
+    fifos,
     g.notifyFifo,
     g.routerId,
     g.smtpServer,

@@ -5,6 +5,8 @@
  * `failure` outcome, never a rejection and never an unbounded wait.
  */
 import type { CheckerConfig, SslConfig } from '../config/lvs/model.js';
+import type { ScriptSpec } from '../config/model.js';
+import type { RunnableScript } from '../notify/script-pass.js';
 import type { Logger } from '../core/logger.js';
 
 export type ProbeOutcome =
@@ -42,6 +44,11 @@ export interface ProbeEnv {
   readonly ssl?: SslConfig;
   /** [0, 1): random payloads, DNS ids, ICMP ids (passed in so tests can seed it). */
   readonly random: () => number;
+  /**
+   * MISC_CHECK: the script as the daemon's script pass cleared it (path, user, umask);
+   * undefined = run it as configured (tests).
+   */
+  readonly scriptFor?: (spec: ScriptSpec) => (RunnableScript & { readonly umask?: number }) | undefined;
 }
 
 /**

@@ -120,7 +120,7 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
   const groupDraft = new Map(draft.syncGroups.map((g) => [g.name, g]));
   const groupOf = new Map<string, VrrpSyncGroupDraft>();
   for (const sg of groups) for (const m of sg.members) groupOf.set(m, groupDraft.get(sg.name)!);
-  const vrrpInstances = cores.map(({ core, draft: v }) => finishInstance(core, v, trackers, groupOf.get(core.name), diags));
+  const vrrpInstances = cores.map(({ core, draft: v }) => finishInstance(core, v, trackers, groupOf.get(core.name), diags, globalDefs.vrrpNotifyPriorityChanges === true));
   const vrrpSyncGroups = groups.map((sg) => finishSyncGroup(sg, groupDraft.get(sg.name)!, trackers, diags));
   checkScriptSecurity(draft, globalDefs, trackers.vrrpScripts, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), diags);
   const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);

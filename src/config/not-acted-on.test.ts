@@ -23,10 +23,9 @@ vrrp_instance VI_1 {
   track_script {
     chk
   }
-  unicast_peer {
-    192.0.2.9 min_ttl 10
-  }
-  notify_master /bin/true
+  garp_extra_if 5
+  strict_mode
+  promote_secondaries
 }
 vrrp_instance VI_2 {
   interface eth0
@@ -46,11 +45,12 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
     list.map((k) => [k.block, k.keyword, k.runtime, k.locs.map((l) => `${l.line}:${l.col}`)]),
     [
       ['top level', 'net_namespace', 'not-yet', ['1:1']],
-      ['vrrp_instance', 'unicast_peer', 'partly', ['16:3']],
-      ['vrrp_instance', 'notify_master', 'partly', ['19:3']],
+      ['vrrp_instance', 'garp_extra_if', 'not-yet', ['16:3']],
+      ['vrrp_instance', 'strict_mode', 'partly', ['17:3']],
+      ['vrrp_instance', 'promote_secondaries', 'not-yet', ['18:3']],
     ],
   );
-  assert.equal(list.find((k) => k.keyword === 'unicast_peer')?.note, 'min_ttl/max_ttl are not enforced');
+  assert.equal(list.find((k) => k.keyword === 'strict_mode')?.note, 'the config-time rules only: no firewall rules');
 });
 
 test('keywords inside a block the daemon does not act on are covered by the block', () => {

@@ -48,7 +48,9 @@ export function readConfigFile(path: string, configId?: string, more: ReadConfig
  */
 export function readRunnableConfig(path: string, opts: { readonly configId?: string | undefined; readonly allConfig?: boolean }, log: Logger): KeepalivedConfig {
   const { config, diagnostics } = readConfigFile(path, opts.configId, { allConfig: opts.allConfig === true });
-  for (const d of diagnostics) log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
+  // The -t verdict on script security is said at run time by the children's script pass, in
+  // keepalived's words and after the checks it depends on (notify/script-pass.ts).
+  for (const d of diagnostics) if (d.code !== 'KA_CFG_SCRIPT_SECURITY') log[d.severity === 'error' ? 'error' : 'warn'](formatDiagnostic(d));
   const fatal = diagnostics.filter((d) => d.class === 'fatal');
   if (fatal.length > 0) throw new KaError('KA_ERR_CFG_INVALID', `configuration cannot run: ${fatal.map((d) => d.message).join('; ')}`);
   return config;

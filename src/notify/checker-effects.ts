@@ -10,6 +10,7 @@ import type { GlobalDefs } from '../config/model.js';
 import type { Logger } from '../core/logger.js';
 import { NotifyFifoSet } from './fifo-writer.js';
 import type { ScriptRunner } from './runner.js';
+import type { FifoPlan } from './script-plan.js';
 import { SmtpAlerter, smtpSettingsFrom, type SmtpSettings } from './smtp-alert.js';
 import { quorumAlert, quorumShutdownAlert, realServerAlert, realServerShutdownAlert, type QuorumEvent, type QuorumFigures } from './smtp-message.js';
 
@@ -18,6 +19,8 @@ export interface CheckerEffectsDeps {
   readonly runner: ScriptRunner;
   /** Seam for tests: where mail goes (default: from global_defs). */
   readonly smtp?: SmtpSettings | null;
+  /** The FIFOs to open, as the script pass cleared them (script-plan.ts planFifos). */
+  readonly fifos: readonly FifoPlan[];
 }
 
 export class CheckerNotifyEffects {
@@ -28,7 +31,7 @@ export class CheckerNotifyEffects {
   ) {}
 
   static async open(g: GlobalDefs, deps: CheckerEffectsDeps): Promise<CheckerNotifyEffects> {
-    const fifos = await NotifyFifoSet.open('lvs', g, { log: deps.log, runner: deps.runner });
+    const fifos = await NotifyFifoSet.open('lvs', deps.fifos, g.umask, { log: deps.log, runner: deps.runner });
     const smtp = deps.smtp !== undefined ? deps.smtp : smtpSettingsFrom(g);
     return new CheckerNotifyEffects(g.routerId, fifos, smtp ? new SmtpAlerter(smtp, { log: deps.log }) : null);
   }

@@ -11,18 +11,21 @@
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { chown } from 'node:fs/promises';
 import type { Logger } from '../core/logger.js';
-import type { GlobalDefs, ScriptSpec } from '../config/model.js';
 import { fifoEventLine, fifoEventSide, type FifoEvent } from './fifo-lines.js';
 import type { ScriptRunner } from './runner.js';
+import type { FifoPlan } from './script-plan.js';
+import type { RunnableScript } from './script-pass.js';
+import type { ScriptIds } from './script-security.js';
 import { errnoNumber } from '../sys/safe-file.js';
 
 export interface FifoSpec {
   readonly path: string;
-  /** The `*notify_fifo FIFO [USER [GROUP]]` entry: owner of a FIFO we create. */
-  readonly fifo?: ScriptSpec;
-  /** `*_fifo_script`: started with the FIFO path appended. */
-  readonly script?: ScriptSpec;
+  /** Owner of a FIFO we create (the entry's user, else the default script user); absent: ours. */
+  readonly owner?: ScriptIds;
+  /** `*_fifo_script` as vetted: started with the FIFO path appended, as its user. */
+  readonly script?: RunnableScript;
 }
 
 export interface FifoStats {
@@ -38,6 +41,8 @@ export interface FifoDeps {
   readonly runner: ScriptRunner;
   /** Mode for a FIFO we create; default fifoMode(undefined) = 0600. */
   readonly mode?: number;
+  /** The fifo script's umask (default keepalived's 0177). */
+  readonly umask?: number;
 }
 
 const OPEN_FLAGS = constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW;
@@ -76,15 +81,22 @@ export class NotifyFifo {
       const err = await mkfifo(spec.path, deps.mode ?? fifoMode(undefined));
       if (err === null) {
         created = true;
-        const owner = ownerOf(spec.fifo);
-        if (owner && (await chown(spec.path, owner)) !== null) log.info(`Failed to set uid:gid for fifo ${spec.path}`);
+        const owner = spec.owner;
+        if (owner && (owner.uid !== 0 || owner.gid !== 0)) {
+          try {
+            await chown(spec.path, owner.uid, owner.gid);
+          } catch {
+            log.info(`Failed to set uid:gid for fifo ${spec.path}`);
+          }
+        }
       } else if (!exists(spec.path)) {
         log.info(`Unable to create ${kind}notify fifo ${spec.path}`, { error: err });
         return null;
       }
     }
     let scriptPid: number | null = null;
-    if (spec.script) void deps.runner.run([...spec.script.argv, spec.path], { onSpawn: (pid) => (scriptPid = pid) });
+    const script = spec.script;
+    if (script) void deps.runner.run([...script.argv, spec.path], { uid: script.uid, gid: script.gid, ...(deps.umask === undefined ? {} : { umask: deps.umask }), onSpawn: (pid) => (scriptPid = pid) });
     let fd: number;
     try {
       fd = openSync(spec.path, OPEN_FLAGS);
@@ -131,6 +143,17 @@ export class NotifyFifo {
     return { written: this.written, dropped: this.dropped, errors: this.errors };
   }
 
+  /** SIGTERM to the fifo script's process group (once). */
+  stopScript(): void {
+    if (this.scriptPid === null) return;
+    try {
+      process.kill(-this.scriptPid, 'SIGTERM');
+    } catch {
+      /* exited already */
+    }
+    this.scriptPid = null;
+  }
+
   close(): void {
     if (this.fd === null) return;
     if (this.created) removeQuietly(this.path);
@@ -140,35 +163,8 @@ export class NotifyFifo {
       /* already gone */
     }
     this.fd = null;
-    if (this.scriptPid !== null) {
-      try {
-        process.kill(-this.scriptPid, 'SIGTERM');
-      } catch {
-        /* exited already */
-      }
-      this.scriptPid = null;
-    }
+    this.stopScript();
   }
-}
-
-/**
- * The FIFOs one child writes: the global notify_fifo plus its own (vrrp_notify_fifo for
- * the VRRP child, lvs_notify_fifo for the checker). A specific FIFO with the same path as
- * the global one is ignored, as keepalived does.
- */
-export function fifoSpecsFor(side: 'vrrp' | 'lvs', g: GlobalDefs): FifoSpec[] {
-  const global = spec(g.notifyFifo, g.notifyFifoScript);
-  const own = side === 'vrrp' ? spec(g.vrrpNotifyFifo, g.vrrpNotifyFifoScript) : spec(g.lvsNotifyFifo, g.lvsNotifyFifoScript);
-  const out: FifoSpec[] = [];
-  if (global) out.push(global);
-  if (own && own.path !== global?.path) out.push(own);
-  return out;
-}
-
-function spec(fifo: ScriptSpec | undefined, script: ScriptSpec | undefined): FifoSpec | undefined {
-  const path = fifo?.argv[0];
-  if (!path) return undefined;
-  return script ? { path, fifo, script } : { path, fifo };
 }
 
 /** All the FIFOs of one child; every event line goes to each of them. */
@@ -178,11 +174,12 @@ export class NotifyFifoSet {
     readonly fifos: readonly NotifyFifo[],
   ) {}
 
-  static async open(side: 'vrrp' | 'lvs', g: GlobalDefs, deps: FifoDeps): Promise<NotifyFifoSet> {
+  /** `plans` from script-plan.ts planFifos; `umask` the global one (FIFO mode). */
+  static async open(side: 'vrrp' | 'lvs', plans: readonly FifoPlan[], umask: number | undefined, deps: FifoDeps): Promise<NotifyFifoSet> {
     const fifos: NotifyFifo[] = [];
-    for (const s of fifoSpecsFor(side, g)) {
-      const kind = s.path === g.notifyFifo?.argv[0] ? '' : side === 'vrrp' ? 'vrrp ' : 'lvs ';
-      const f = await NotifyFifo.open(s, { mode: fifoMode(g.umask), ...deps }, kind);
+    for (const p of plans) {
+      const kind = p.kind === 'global' ? '' : `${p.kind} `;
+      const f = await NotifyFifo.open(p, { mode: fifoMode(umask), ...(umask === undefined ? {} : { umask }), ...deps }, kind);
       if (f) fifos.push(f);
     }
     return new NotifyFifoSet(side, fifos);
@@ -193,6 +190,10 @@ export class NotifyFifoSet {
     if (fifoEventSide(e) !== this.side) return;
     const line = fifoEventLine(e);
     for (const f of this.fifos) f.write(line);
+  }
+
+  stopScripts(): void {
+    for (const f of this.fifos) f.stopScript();
   }
 
   close(): void {
@@ -215,17 +216,6 @@ function mkfifo(path: string, mode: number): Promise<string | null> {
     execFile('mkfifo', ['-m', mode.toString(8), '--', path], (err, _out, stderr) => {
       resolve(err ? (stderr.trim() || err.message) : null);
     });
-  });
-}
-
-function ownerOf(fifo: ScriptSpec | undefined): string | null {
-  if (!fifo || (fifo.user === undefined && fifo.group === undefined)) return null;
-  return `${fifo.user ?? ''}${fifo.group !== undefined ? `:${fifo.group}` : ''}`;
-}
-
-function chown(path: string, owner: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('chown', ['--', owner, path], (err, _out, stderr) => resolve(err ? (stderr.trim() || err.message) : null));
   });
 }
 

@@ -12,6 +12,9 @@ export type NotifySubject = 'INSTANCE' | 'GROUP';
 
 export interface NotifyInvocation {
   readonly script: ScriptSpec;
+  /** What keepalived appends to the script's own words (the generic `notify` only). */
+  readonly extra: readonly string[];
+  /** The configured words plus `extra` (what runs once argv[0] is resolved). */
   readonly argv: readonly string[];
 }
 
@@ -25,12 +28,10 @@ export function notifyInvocations(
 ): NotifyInvocation[] {
   const out: NotifyInvocation[] = [];
   const specific = stateScript(scripts, state);
-  if (specific) out.push({ script: specific, argv: [...specific.argv] });
+  if (specific) out.push({ script: specific, extra: [], argv: [...specific.argv] });
   if (scripts.generic) {
-    out.push({
-      script: scripts.generic,
-      argv: [...scripts.generic.argv, subject, name, state, String(subject === 'GROUP' ? 0 : priority)],
-    });
+    const extra = [subject, name, state, String(subject === 'GROUP' ? 0 : priority)];
+    out.push({ script: scripts.generic, extra, argv: [...scripts.generic.argv, ...extra] });
   }
   return out;
 }

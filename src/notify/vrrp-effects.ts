@@ -10,6 +10,8 @@ import { NotifyFifoSet } from './fifo-writer.js';
 import type { VrrpFifoState } from './fifo-lines.js';
 import type { NotifyState } from './notify-args.js';
 import type { ScriptRunner } from './runner.js';
+import type { VrrpEffectsPort } from './vrrp-notifier.js';
+import type { FifoPlan } from './script-plan.js';
 import { SmtpAlerter, smtpSettingsFrom, type SmtpSettings } from './smtp-alert.js';
 import { EmailStateDedupe, vrrpGroupAlert, vrrpInstanceAlert } from './smtp-message.js';
 
@@ -18,9 +20,11 @@ export interface VrrpEffectsDeps {
   readonly runner: ScriptRunner;
   /** Seam for tests: where mail goes (default: from global_defs). */
   readonly smtp?: SmtpSettings | null;
+  /** The FIFOs to open, as the script pass cleared them (script-plan.ts planFifos). */
+  readonly fifos: readonly FifoPlan[];
 }
 
-export class VrrpNotifyEffects {
+export class VrrpNotifyEffects implements VrrpEffectsPort {
   private readonly dedupe: EmailStateDedupe;
 
   private constructor(
@@ -33,7 +37,7 @@ export class VrrpNotifyEffects {
   }
 
   static async open(g: GlobalDefs, deps: VrrpEffectsDeps): Promise<VrrpNotifyEffects> {
-    const fifos = await NotifyFifoSet.open('vrrp', g, { log: deps.log, runner: deps.runner });
+    const fifos = await NotifyFifoSet.open('vrrp', deps.fifos, g.umask, { log: deps.log, runner: deps.runner });
     const smtp = deps.smtp !== undefined ? deps.smtp : smtpSettingsFrom(g);
     const alerter = smtp ? new SmtpAlerter(smtp, { log: deps.log }) : null;
     return new VrrpNotifyEffects(g.routerId, fifos, alerter, g.noEmailFaults ?? false);
@@ -62,6 +66,10 @@ export class VrrpNotifyEffects {
   /** Resolves when queued mail has been handed to the server (tests, orderly stop). */
   idle(): Promise<void> {
     return this.alerter?.idle() ?? Promise.resolve();
+  }
+
+  stopScripts(): void {
+    this.fifos.stopScripts();
   }
 
   close(): void {

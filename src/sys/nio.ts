@@ -97,6 +97,18 @@ export type ConstantName =
   | 'POLLIN' | 'POLLOUT' | 'POLLPRI' | 'POLLDISCONNECT'
   | 'SIGRTMIN' | 'SIGRTMAX';
 
+/** What nio().spawn does in the child before execve; absent = leave as is. */
+export interface NativeSpawnOptions {
+  /** setuid when > 0. */
+  readonly uid?: number;
+  /** setgid when > 0, and setgroups(1, [gid]) when ≥ 0; absent: no change. */
+  readonly gid?: number;
+  /** PR_SET_PDEATHSIG signal number. */
+  readonly pdeathsig?: number;
+  /** umask(2) value; absent = the caller's. */
+  readonly umask?: number;
+}
+
 export interface NioAddon {
   socket(domain: number, type: number, protocol: number): number;
   close(fd: number): void;
@@ -136,13 +148,15 @@ export interface NioAddon {
   /** Affects the calling thread only. */
   setns(fd: number, nstype: number): void;
   /**
-   * posix_spawn of argv[0] (no PATH search) as a new session and process group, stdio on
-   * /dev/null, signals at their defaults: [pid, pidfd] (pidfd −1 without pidfd_open). Throws
-   * the exec's error (ENOENT, EACCES).
+   * The one way scripts start (native/src/spawn.c): clone(CLONE_VM|CLONE_VFORK) + execve of
+   * `file` as keepalived starts scripts: ids, groups [gid], default signals, /dev/null stdio,
+   * own process group, PDEATHSIG, umask. `env` null: this process's environment. pidfd −1
+   * without pidfd_open. Throws a system error (`syscall` 'execve' when exec failed).
+   * Optional: an addon built before it was added lacks it.
    */
-  spawnGroup(argv: readonly string[], envp: readonly string[]): [number, number];
-  /** waitid(WNOHANG) for a spawnGroup child: null while it runs, [0, status] exited, [1, signal] killed. */
-  reap(pid: number): null | [0 | 1, number];
+  spawn?(file: string, argv: readonly string[], env: readonly string[] | null, opts: NativeSpawnOptions): { pid: number; pidfd: number };
+  /** waitid(WNOHANG) for a spawn() child: null while it runs. */
+  reap?(pid: number): { code: number | null; signal: number | null } | null;
   Poller: new (fd: number, cb: PollerCallback) => Poller;
   SignalWatcher: new (signum: number, cb: (signum: number) => void) => SignalWatcher;
   constants: Readonly<Record<ConstantName, number>>;

@@ -7,10 +7,9 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { VrrpScriptConfig } from '../config/model.js';
-import type { GroupExit } from '../notify/runner.js';
 import type { ProcEvent, ProcIdentity } from '../vrrp/trackers/track-processes.js';
 import type { TrackerIo } from '../vrrp/trackers/tracker-set.js';
-import type { ScriptProcess } from '../vrrp/trackers/vrrp-scripts.js';
+import type { GroupExit, ScriptProcess } from '../vrrp/trackers/vrrp-scripts.js';
 
 /** What a script does when run: exit with a status, hang, or hang ignoring SIGTERM. */
 export type FakeScriptBehaviour = number | 'hang' | 'ignore-term';
@@ -18,8 +17,6 @@ export type FakeScriptBehaviour = number | 'hang' | 'ignore-term';
 export class FakeTrackerIo implements TrackerIo {
   /** Behaviour by script name (default exit 0). */
   readonly behaviour = new Map<string, FakeScriptBehaviour>();
-  /** Scripts refused at load (name → log lines). */
-  readonly refused = new Map<string, readonly string[]>();
   /** Every run started: `NAME@ms`. */
   readonly runs: string[] = [];
   /** Signals sent: `NAME SIGTERM@ms`. */
@@ -59,14 +56,6 @@ export class FakeTrackerIo implements TrackerIo {
         else if (b !== 'ignore-term') finish({ type: 'signaled', signal: 15 });
       },
     };
-  }
-
-  checkScript(cfg: VrrpScriptConfig): readonly string[] | null {
-    return this.refused.get(cfg.name) ?? null;
-  }
-
-  scriptIds(): { uid: number; gid: number } {
-    return { uid: 0, gid: 0 };
   }
 
   readonly files = {

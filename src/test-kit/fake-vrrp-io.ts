@@ -10,6 +10,8 @@ import type { KeepalivedConfig } from '../config/model.js';
 import type { AddAddressOutcome, DeleteAddressOutcome, RtnlClient, RtnlSubscription } from '../netlink/rtnl-client.js';
 import type { AddrInfo, AddrSpec, LinkInfo, RtnlEvent } from '../netlink/rtnl-model.js';
 import type { ScriptRunner } from '../notify/runner.js';
+import type { ScriptHost } from '../notify/script-pass.js';
+import { scriptHostFor } from './fake-script-host.js';
 import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort, VrrpSocketSpec } from '../vrrp/child-deps.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
 import { FakeTrackerIo } from './fake-tracker-io.js';
@@ -222,6 +224,8 @@ export class FakeVrrpWorld {
   readonly transitions: InstanceTransition[] = [];
   /** argv of every script run, joined. */
   readonly scripts: string[] = [];
+  /** Scripts and FIFO/mail events in the order they happened: `run ARGV as UID:GID`, `fifo …`. */
+  readonly events: string[] = [];
   /** notify FIFO / mail events: `NAME STATE PRIORITY`, `GROUP NAME STATE` for a sync group. */
   readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
@@ -229,6 +233,8 @@ export class FakeVrrpWorld {
   readonly trackers: FakeTrackerIo;
   /** What `file:` auth_hmac keys read (path → content). */
   readonly keyFiles = new Map<string, string>();
+  /** The script checks' view of files and accounts; default: every configured script exists, root-owned (scriptHostFor). */
+  scriptHost: ScriptHost | undefined;
   readonly deps: VrrpChildDeps;
 
   constructor(opts: FakeVrrpWorldOptions) {
@@ -236,7 +242,17 @@ export class FakeVrrpWorld {
     this.config = opts.config;
     this.rtnl = new FakeRtnl(opts.links, opts.addrs, clock, opts.rtnlLatencyMs ?? 0);
     this.trackers = new FakeTrackerIo(clock, opts.scriptRunMs);
-    const scripts: ScriptRunner = { run: (argv) => (this.scripts.push(argv.join(' ')), Promise.resolve(0)) };
+    const scripts: ScriptRunner = {
+      run: (argv, o) => {
+        this.scripts.push(argv.join(' '));
+        this.events.push(`run ${argv.join(' ')} as ${o?.uid ?? 0}:${o?.gid ?? 0}`);
+        return Promise.resolve(0);
+      },
+    };
+    const effect = (line: string): void => {
+      this.effects.push(line);
+      this.events.push(`fifo ${line}`);
+    };
     const garp = (ifname: string): GarpSenderPort => {
       const record = (bytes: Uint8Array): void => {
         const a = { atMs: clock.nowMs(), ifname, address: formatIp(bytes) };
@@ -262,10 +278,13 @@ export class FakeVrrpWorld {
       openGarpSender: garp,
       scripts,
       trackers: this.trackers,
+      scriptHost: () => this.scriptHost ?? scriptHostFor(this.config),
       openEffects: () =>
         Promise.resolve({
-          instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`),
-          group: (grp, state) => void this.effects.push(`GROUP ${grp.name} ${state}`),
+          instance: (inst, state, priority) => effect(`${inst.name} ${state} ${priority}`),
+          instanceEvent: (name, state, priority) => effect(`${name} ${state} ${priority}`),
+          group: (grp, state) => effect(`GROUP ${grp.name} ${state}`),
+          stopScripts: () => undefined,
           close: () => undefined,
         }),
       writeDump: (name, text) => void this.dumps.set(name, text),

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { memoryLogger } from '../core/logger.js';
+import type { ScriptHost } from '../notify/script-pass.js';
 import type { ChildHandle } from '../process/child-api.js';
 import { DEFAULT_OPTIONS, type CliOptions } from '../process/options.js';
 import { VrrpDaemon } from '../vrrp/daemon.js';
@@ -46,8 +47,9 @@ export const settle = (): Promise<void> => new Promise((resolve) => setImmediate
 /**
  * @param options the child's command-line options.
  * @param linksDown links without carrier when the child starts ('eth0', 'eth1').
+ * @param scriptHost what the script checks see (default: every configured script exists, root-owned).
  */
-export async function vrrpChildRig(conf: string, options: Partial<CliOptions> = {}, linksDown: readonly string[] = []): Promise<Rig> {
+export async function vrrpChildRig(conf: string, options: Partial<CliOptions> = {}, linksDown: readonly string[] = [], scriptHost?: ScriptHost): Promise<Rig> {
   const clock = new FakeClock();
   const { logger, records } = memoryLogger('Keepalived_vrrp', 'info');
   const world = new FakeVrrpWorld({
@@ -56,6 +58,7 @@ export async function vrrpChildRig(conf: string, options: Partial<CliOptions> = 
     links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0', !linksDown.includes('eth0')), fakeLink(3, 'eth1', !linksDown.includes('eth1'))],
     addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, '192.0.2.11/24')],
   });
+  world.scriptHost = scriptHost;
   const d = new VrrpDaemon({ configPath: 'keepalived.conf', options: { ...DEFAULT_OPTIONS, ...options }, log: logger, ipc: { send: () => undefined, connected: false } }, world.deps);
   await d.start();
   await settle();

@@ -196,6 +196,11 @@ test('multicast/unicast mismatch and unicast source not a peer', () => {
   assert.ok(checkAdvert(uni, advert(), meta({ dst: ME })).ok);
   expectDrop(checkAdvert(uni, advert(), meta({ dst: ME, src: ip('192.0.2.13') })), 'unicast-src', '(VI_1) unicast source address 192.0.2.13 not a unicast peer');
   assert.ok(checkAdvert({ ...uni, checkUnicastSrc: false }, advert(), meta({ dst: ME, src: ip('192.0.2.13') })).ok);
+  // unicast_peer min_ttl/max_ttl: checked with the source, after the address list (keepalived 2.2.7).
+  const ranged = { ...uni, unicastPeerTtl: [[250, 254] as const] };
+  expectDrop(checkAdvert(ranged, advert(), meta({ dst: ME, ttl: 255 })), 'ttl-range', '(VI_1) TTL/HL 255 not in range 250 - 254');
+  assert.ok(checkAdvert(ranged, advert(), meta({ dst: ME, ttl: 252 })).ok);
+  expectDrop(checkAdvert(ranged, advert({ addresses: [ip('192.0.2.99')] }), meta({ dst: ME, ttl: 64 })), 'address-list');
 });
 
 test('structural reasons come from the decoders; with the checks above every DropReason is reachable', () => {

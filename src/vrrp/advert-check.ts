@@ -38,6 +38,11 @@ export interface ReceiveContext {
   /** True when the instance has unicast peers (then TTL is not checked and adverts must be unicast). */
   readonly unicast: boolean;
   readonly unicastPeers: readonly Uint8Array[];
+  /**
+   * Per unicast peer (same order), its `min_ttl`/`max_ttl` range, or null when it has none;
+   * checked with the unicast source (keepalived.conf(5) unicast_peer).
+   */
+  readonly unicastPeerTtl?: readonly (readonly [number, number] | null)[];
   /** Global `vrrp_check_unicast_src` or instance `check_unicast_src`. */
   readonly checkUnicastSrc: boolean;
   /** `skip_check_adv_addr`: skip the VIP checks when the advert comes from the master we last accepted. */
@@ -228,8 +233,11 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
       countedErrors = [...(countedErrors ?? []).filter((r) => r !== 'address-list'), 'address-list'];
       break;
     }
-    if (ctx.unicast && ctx.checkUnicastSrc && !contains(ctx.unicastPeers, meta.src)) {
-      return drop('unicast-src', `(${n}) unicast source address ${formatIp(meta.src)} not a unicast peer`);
+    if (ctx.unicast && ctx.checkUnicastSrc) {
+      const peer = ctx.unicastPeers.findIndex((x) => bytesEqual(x, meta.src));
+      if (peer < 0) return drop('unicast-src', `(${n}) unicast source address ${formatIp(meta.src)} not a unicast peer`);
+      const range = ctx.unicastPeerTtl?.[peer];
+      if (range && (meta.ttl < range[0] || meta.ttl > range[1])) return drop('ttl-range', `(${n}) TTL/HL ${meta.ttl} not in range ${range[0]} - ${range[1]}`);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
- * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, tracker I/O (vrrp_script
- * processes, track files, process events), notify FIFOs and mail, dump files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
+ * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner and script checks, tracker I/O
+ * (vrrp_script processes, track files, process events), notify FIFOs and mail, dump files, the
+ * config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
@@ -11,8 +12,10 @@ import type { Logger } from '../core/logger.js';
 import type { CliOptions } from '../process/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
 import type { RtnlClient } from '../netlink/rtnl-client.js';
-import type { NotifyState } from '../notify/notify-args.js';
 import type { ScriptRunner } from '../notify/runner.js';
+import type { ScriptHost } from '../notify/script-pass.js';
+import type { FifoPlan } from '../notify/script-plan.js';
+import type { VrrpEffectsPort } from '../notify/vrrp-notifier.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
 import type { GarpPort } from './garp-pacing.js';
 import type { AdvertSender } from './instance-advert.js';
@@ -48,13 +51,7 @@ export interface GarpSenderPort extends GarpPort {
 }
 
 /** notify_fifo / vrrp_notify_fifo lines and SMTP alerts (notify/vrrp-effects.ts). */
-export interface VrrpEffectsPort {
-  /** An instance entered `state` (after its notify scripts). */
-  instance(inst: { readonly name: string; readonly smtpAlert: boolean }, state: NotifyState, priority: number): void;
-  /** A sync group entered `state` (after its notify scripts). */
-  group(grp: { readonly name: string; readonly smtpAlert: boolean }, state: Exclude<NotifyState, 'DELETED'>): void;
-  close(): void;
-}
+export type { VrrpEffectsPort } from '../notify/vrrp-notifier.js';
 
 /** One state change of one instance, as it happens. */
 export interface InstanceTransition {
@@ -79,8 +76,10 @@ export interface VrrpChildDeps {
   readonly scripts: ScriptRunner;
   /** vrrp_script processes, track files, process events (trackers/tracker-io.ts). */
   readonly trackers: TrackerIo;
-  /** Opens the FIFOs and the mailer global_defs asks for (start; closed at stop). */
-  openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
+  /** The files and accounts the script checks look at (a fresh one per load and reload). */
+  scriptHost(): ScriptHost;
+  /** Opens the FIFOs (as the script pass planned them) and the mailer global_defs asks for. */
+  openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner, fifos: readonly FifoPlan[]): Promise<VrrpEffectsPort>;
   /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
   writeDump(name: string, text: string): void;
   /** Sees every state change of every instance (the simulation and tests observe with it). */

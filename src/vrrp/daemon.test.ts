@@ -6,8 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
-import { RIG_PEER as PEER, vrrpChildRig as rig, type Rig } from '../test-kit/vrrp-child-rig.js';
+import { RIG_PEER as PEER, vrrpChildRig, type Rig } from '../test-kit/vrrp-child-rig.js';
 import { advert, ahDatagram, ip } from '../test-kit/vrrp-adverts.js';
+import type { ScriptHost } from '../notify/script-pass.js';
+import { FakeScriptHost } from '../test-kit/fake-script-host.js';
+import type { CliOptions } from '../process/options.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 
 const CONF = (extra = ''): string => `
@@ -23,6 +26,9 @@ vrrp_instance VI_1 {
  ${extra}
 }
 `;
+
+/** The shared rig with a script host of the test's (default: every configured script exists, root-owned). */
+const rig = (conf: string, options: Partial<CliOptions> = {}, scriptHost?: ScriptHost): Promise<Rig> => vrrpChildRig(conf, options, [], scriptHost);
 
 test('VRRP child end to end: a priority-0 advert makes the backup take over (VIP added, advert, GARPs, notify_master); a higher one sends it back (VIP removed)', async () => {
   const r = await rig(CONF());
@@ -136,11 +142,14 @@ async function stop(r: Rig): Promise<void> {
   await done;
 }
 
-const TRACKERS = `
+const SECURE = `
 global_defs {
  enable_script_security
  script_user nobody
 }
+`;
+
+const TRACKERS = `${SECURE}
 vrrp_script w0 {
  script "/x/w0.sh"
  interval 1
@@ -213,7 +222,7 @@ test('trackers: an unweighted script holds the instance in INIT until it reports
     '   Number of track scripts init = 0',
     '   Total priority = 70',
     '   Tracked scripts :\n     w0 weight 0\n     minus weight -30\n   Tracked files :\n     tf, weight 2\n   Tracked processes :\n     web, weight 15\n',
-    " VRRP Script = minus\n   Command = '/x/minus.sh'\n   Interval = 2 sec\n   Timeout = 0 sec\n   Weight = -30\n   Rise = 1\n   Fall = 2\n   Result = 0\n   Insecure = no\n   Init state = unknown\n   Status = BAD\n   Script uid:gid = 0:0\n   VRRP instances :\n   Tracking instances :\n     VI_1, weight -30\n   State = ",
+    " VRRP Script = minus\n   Command = '/x/minus.sh'\n   Interval = 2 sec\n   Timeout = 0 sec\n   Weight = -30\n   Rise = 1\n   Fall = 2\n   Result = 0\n   Insecure = no\n   Init state = unknown\n   Status = BAD\n   Script uid:gid = 65534:65534\n   VRRP instances :\n   Tracking instances :\n     VI_1, weight -30\n   State = ",
     '------< VRRP Track files >------\n Track file = tf\n   File = /run/tf\n   Status = 0\n   Weight = 2\n   Tracking instances :\n     VI_1, weight 2\n',
     '------< VRRP Track processes >------\n VRRP Track process = web\n   Process = nginx\n   Min processes = 2\n   Current processes = 1\n   Have quorum = false\n   Weight = 15\n   Terminate delay = 3.000000s\n   Fork delay = 0.000000s\n   Fork delay timer not running\n   Terminate delay timer not running\n   Full command = false\n',
   ]) {
@@ -294,4 +303,85 @@ test('auth_type AH: the instance listens on an IP protocol 51 socket, follows th
   const done = r.handle.shutdown();
   await r.run(1100);
   await done;
+});
+
+test('notify scripts: run as the script user in keepalived’s order (state script, generic, FIFO line); unsafe ones never run', async () => {
+  const host = new FakeScriptHost().file('/s/backup.sh').file('/s/generic.sh').file('/s/ww.sh', 0o777).file('/s/own.sh', 0o700, { uid: 65534 });
+  const r = await rig(
+    `${SECURE}${CONF('notify_backup "/s/backup.sh b"\n notify "/s/generic.sh"\n notify_fault "/s/ww.sh f" root\n notify_stop "/s/own.sh s"').replace('notify_master "/x/master.sh"', 'notify_master "/s/ww.sh m" root')}`,
+    {},
+    host,
+  );
+  assert.deepEqual(
+    r.lines().filter((l) => /script/i.test(l)),
+    ["Unsafe permissions found for script '/s/ww.sh' - disabling.", "Unsafe permissions found for script '/s/ww.sh' - disabling."],
+    'master then fault script checked (keepalived’s order), no SECURITY VIOLATION with script security on',
+  );
+  assert.deepEqual(r.world.events, ['run /s/backup.sh b as 65534:65534', 'run /s/generic.sh INSTANCE VI_1 BACKUP 100 as 65534:65534', 'fifo VI_1 BACKUP 100']);
+  r.peer(0);
+  await r.run(700);
+  assert.equal(r.world.transitions.at(-1)?.to, 'MASTER');
+  assert.deepEqual(r.world.events.slice(3), ['run /s/generic.sh INSTANCE VI_1 MASTER 100 as 65534:65534', 'fifo VI_1 MASTER 100'], 'the unsafe notify_master never ran');
+  const stopped = r.handle.shutdown();
+  await r.run(1100);
+  await stopped;
+  assert.deepEqual(r.world.events.slice(5), ['run /s/own.sh s as 65534:65534', 'run /s/generic.sh INSTANCE VI_1 STOP 100 as 65534:65534', 'fifo VI_1 STOP 100'], 'a script owned by its non-root user runs');
+});
+
+test('without enable_script_security: SECURITY VIOLATION once, unsafe scripts reported and run as root', async () => {
+  const host = new FakeScriptHost().file('/s/ww.sh', 0o777).file('/x/master.sh');
+  const r = await rig(CONF('notify_backup "/s/ww.sh b"'), {}, host);
+  assert.deepEqual(r.lines().filter((l) => /script/i.test(l)), ["Unsafe permissions found for script '/s/ww.sh'.", 'SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts.']);
+  assert.deepEqual(r.world.events, ['run /s/ww.sh b as 0:0', 'fifo VI_1 BACKUP 100']);
+});
+
+test('MASTER_RX_LOWER_PRI, *_PRIORITY FIFO lines, DELETED at reload', async () => {
+  const inst = (name: string, vrid: number, extra: string): string => `
+vrrp_instance ${name} {
+ interface eth0
+ virtual_router_id ${vrid}
+ priority 100
+ advert_int 1
+ notify_priority_changes
+ notify_master_rx_lower_pri "/s/rx.sh ${name}"
+ notify_deleted "/s/deleted.sh ${name}"
+ notify "/s/generic.sh"
+ track_interface {
+  eth1 weight -10
+ }
+ virtual_ipaddress {
+  192.0.2.${vrid === 51 ? 100 : vrid}/24
+ }
+ ${extra}
+}
+`;
+  const r = await rig(inst('VI_1', 51, '') + inst('VI_2', 52, ''));
+  r.peer(0);
+  await r.run(700);
+  assert.equal(r.world.transitions.filter((t) => t.name === 'VI_1').at(-1)?.to, 'MASTER');
+  const mark = r.world.events.length;
+  r.peer(50);
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark), ['run /s/rx.sh VI_1 as 0:0', 'fifo VI_1 MASTER_RX_LOWER_PRI 100'], 'no generic notify for it');
+  assert.ok(r.lines().includes('(VI_1) Received advert from 192.0.2.12 with lower priority 50, ours 100, forcing new election'));
+  const mark2 = r.world.events.length;
+  r.world.rtnl.setRunning('eth1', false);
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark2), ['fifo VI_1 MASTER_PRIORITY 90', 'fifo VI_2 BACKUP_PRIORITY 90']);
+  r.world.config = compileTestConfig(inst('VI_1', 51, ''));
+  const mark3 = r.world.events.length;
+  await r.handle.reload?.();
+  await r.run(1);
+  assert.deepEqual(r.world.events.slice(mark3), ['run /s/deleted.sh VI_2 as 0:0', 'run /s/generic.sh INSTANCE VI_2 DELETED 90 as 0:0', 'fifo VI_2 DELETED 90']);
+});
+
+test('vrrp_startup_delay: logged, BACKUP at once, master-down counted from the delay’s end', async () => {
+  const r = await rig(`global_defs {\n vrrp_startup_delay 2\n}\n${CONF()}`);
+  assert.ok(r.lines().includes('Delaying startup for 2 seconds'));
+  assert.deepEqual(r.world.transitions.map((t) => `${t.to}@${t.atMs}`), ['BACKUP@0']);
+  assert.deepEqual(r.world.effects, ['VI_1 BACKUP 100'], 'the BACKUP notification is not delayed');
+  await r.run(5600);
+  assert.equal(r.world.transitions.length, 1, 'still BACKUP at 5.6 s');
+  await r.run(100);
+  assert.deepEqual(r.world.transitions.map((t) => `${t.to}@${t.atMs}`), ['BACKUP@0', 'MASTER@5609.375']);
 });

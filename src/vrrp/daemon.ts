@@ -11,15 +11,18 @@ import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
+import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
-import { createScriptRunner } from '../notify/runner.js';
-import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
 import { instanceStatus } from './status-snapshot.js';
+import { createScriptRunner, DEFAULT_SCRIPT_UMASK } from '../notify/runner.js';
+import { realScriptHost } from '../notify/script-host.js';
+import { ScriptPass } from '../notify/script-pass.js';
+import { planVrrpScripts, type VrrpScriptPlan } from '../notify/script-plan.js';
+import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { VrrpNotifier } from '../notify/vrrp-notifier.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -28,11 +31,11 @@ import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnap
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
 import { advertSource, InstanceAdvert } from './instance-advert.js';
-import { VrrpInstance } from './instance.js';
+import { VrrpInstance, type StartOptions } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
-import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { reloadGroups } from './sync-group.js';
 import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
@@ -90,6 +93,12 @@ export class VrrpDaemon {
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
+  /** What effects were opened with (FIFO plan, mail settings): reopened at reload when it changes. */
+  private effectsKey = '';
+  /** The scripts of the running config that may run, and as whom (script-plan.ts). */
+  private scriptPlan: VrrpScriptPlan = { track: new Map(), notify: new Map(), fifos: [] };
+  /** Instance (and sync-group) notifications in keepalived's order. */
+  readonly notifier: VrrpNotifier;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
   private readonly outbox = new StatusOutbox();
@@ -104,12 +113,15 @@ export class VrrpDaemon {
     fileValue: (name) => this.trackers?.fileValue(name),
     processQuorum: (name) => this.trackers?.processQuorum(name),
   };
+  /** The end of global_defs vrrp_startup_delay (ms), set at start only, as keepalived does. */
+  private startDelayUntilMs: number | undefined;
 
   constructor(
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
   }
 
   private get log(): Logger {
@@ -130,12 +142,19 @@ export class VrrpDaemon {
     });
     await this.resyncTable();
     this.config = config;
-    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
+    this.scriptPlan = this.clearScripts(config);
+    await this.openEffects(config);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined, config));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    // Counted from here, with the sockets open: adverts during the delay are heard.
+    const delayMs = config.globalDefs.vrrpStartupDelayMs;
+    if (delayMs > 0) {
+      this.startDelayUntilMs = this.deps.clock.nowMs() + delayMs;
+      this.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
+    }
     for (const r of running) this.instances.set(r.cfg.name, r);
     this.startTrackers(config, running, false);
     this.groups = this.joinGroups(config, this.instances);
@@ -160,6 +179,33 @@ export class VrrpDaemon {
 
   private loadConfig(): KeepalivedConfig {
     return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  }
+
+  /**
+   * The script pass of a loaded config (keepalived.conf(5) enable_script_security,
+   * script_user): its lines are logged in keepalived's order and only what the plan holds
+   * ever runs, as the user it names.
+   */
+  private clearScripts(config: KeepalivedConfig): VrrpScriptPlan {
+    const pass = new ScriptPass(this.deps.scriptHost(), config.globalDefs);
+    const plan = planVrrpScripts(config, pass);
+    for (const line of pass.log) this.log.info(line);
+    const violation = pass.violation('vrrp');
+    if (violation !== null) this.log.warn(violation);
+    return plan;
+  }
+
+  /** The scripts' umask: -u, else global_defs umask, else keepalived's 0177. */
+  umask(config: KeepalivedConfig | null = this.config): number {
+    return this.ctx.options.umask ?? config?.globalDefs.umask ?? DEFAULT_SCRIPT_UMASK;
+  }
+
+  private async openEffects(config: KeepalivedConfig): Promise<void> {
+    const key = JSON.stringify([this.scriptPlan.fifos, { ...config.globalDefs, umask: undefined }]);
+    if (this.effects && key === this.effectsKey) return;
+    this.effects?.close();
+    this.effectsKey = key;
+    this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts, this.scriptPlan.fifos);
   }
 
   private applyAddresses(op: 'add' | 'delete', targets: readonly VipTarget[], log: Logger = this.log): Promise<void> {
@@ -216,9 +262,12 @@ export class VrrpDaemon {
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          this.runNotifyScripts(cfg.notify, 'INSTANCE', cfg.name, state, priority);
-          this.effects?.instance(cfg, state, priority);
+          this.notifier.instance(cfg, state, priority);
           this.publishStatus(cfg.name);
+        },
+        rxLowerPri: (priority) => this.notifier.rxLowerPri(cfg, priority),
+        priorityChanged: (state, priority) => {
+          if (cfg.notifyPriorityChanges) this.notifier.priorityChanged(cfg.name, state, priority);
         },
       },
       resumed,
@@ -252,7 +301,7 @@ export class VrrpDaemon {
         this.byTracker.set(k, list);
       }
     }
-    this.trackers = new TrackerSet(config, this.deps.trackers, { clock: this.deps.clock, log: this.log }, (kind, name) => this.onTrackerChange(kind, name), {
+    this.trackers = new TrackerSet(config, this.deps.trackers, this.scriptPlan.track, { clock: this.deps.clock, log: this.log, umask: this.umask(config) }, (kind, name) => this.onTrackerChange(kind, name), {
       reload,
       ...(carried ? { carried } : {}),
     });
@@ -274,16 +323,21 @@ export class VrrpDaemon {
     return [...this.instances.values()].some((o) => o.syncGroup === r.syncGroup && (o.tracking?.scriptsInit ?? 0) > 0);
   }
 
+  /** How instances start now: vrrp_startup_delay's end is set at start only (the FSM ignores it once past). */
+  private startOptions(afterTrackerInit: boolean): StartOptions {
+    return { ...(afterTrackerInit ? { afterTrackerInit } : {}), ...(this.startDelayUntilMs === undefined ? {} : { delayUntilMs: this.startDelayUntilMs }) };
+  }
+
   private releaseHeld(): void {
     const groups = new Set<SyncGroupDriver>();
     for (const r of this.instances.values()) {
       if (!r.held || this.waitsForScripts(r)) continue;
       r.held = false;
       const group = this.groupOf(r.cfg.name);
-      if (group === undefined) r.inst.start(true);
+      if (group === undefined) r.inst.start(this.startOptions(true));
       else groups.add(group);
     }
-    for (const g of groups) g.start(true);
+    for (const g of groups) g.start(this.startOptions(true));
   }
 
   /**
@@ -301,13 +355,13 @@ export class VrrpDaemon {
       const group = this.groupOf(r.cfg.name);
       if (group === undefined) {
         r.held = this.waitsForScripts(r);
-        if (!r.held) r.inst.start();
+        if (!r.held) r.inst.start(this.startOptions(false));
       } else if (groupsToStart.has(group.name) && !started.has(group.name)) {
         started.add(group.name);
         // The whole group waits in INIT while any member waits for its scripts.
         const held = this.waitsForScripts(r);
         for (const m of this.instances.values()) if (m.syncGroup === group.name) m.held = held;
-        if (!held) group.start();
+        if (!held) group.start(this.startOptions(false));
       }
     }
   }
@@ -325,19 +379,9 @@ export class VrrpDaemon {
         const r = instances.get(n);
         return r ? [r.inst] : [];
       });
-      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifyGroup(g, state) }));
+      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifier.group(g, state) }));
     }
     return out;
-  }
-
-  private notifyGroup(g: VrrpSyncGroupConfig, state: SyncGroupNotifyState): void {
-    this.runNotifyScripts(g.notify, 'GROUP', g.name, state, 0);
-    this.effects?.group(g, state);
-  }
-
-  /** Specific script, then the generic `notify` (notify-args.ts), for an instance or a group. */
-  private runNotifyScripts(scripts: NotifyScripts, subject: NotifySubject, name: string, state: NotifyState, priority: number): void {
-    for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
   }
 
   private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
@@ -433,6 +477,10 @@ export class VrrpDaemon {
       this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
+    const plan = this.clearScripts(config);
+    // Instances the reload removes still run their DELETED scripts, as cleared at their load.
+    this.scriptPlan = { ...plan, notify: new Map([...this.scriptPlan.notify, ...plan.notify]) };
+    await this.openEffects(config);
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const restartGroups = reloadGroups(config, (cfg) => {
       const old = oldByKey.get(instanceKey(cfg));
@@ -485,13 +533,15 @@ export class VrrpDaemon {
     this.groups = this.joinGroups(config, next);
     for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
     for (const r of resumed) this.updateTracking(r);
-    // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
+    // Instances gone from the config leave like at shutdown (priority 0 if master, VIPs
+    // removed), but their notifications say DELETED (keepalived.conf(5) notify_deleted).
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
         this.unregister(r);
-        await r.inst.shutdown();
+        await r.inst.shutdown('DELETED');
       }),
     );
+    this.scriptPlan = plan;
     this.instances = next;
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
     await this.applyAddresses('delete', statics.gone);
@@ -529,6 +579,8 @@ export class VrrpDaemon {
     this.trackers?.stop();
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
+    // keepalived stops the FIFO scripts first, then the instances send their STOP lines.
+    this.effects?.stopScripts();
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
     // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
     await Promise.all([...this.groups.values()].map((g) => g.stopped()));
@@ -594,7 +646,8 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     openGarpSender,
     scripts: createScriptRunner(log),
     trackers: realTrackerIo(log),
-    openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
+    scriptHost: () => realScriptHost(),
+    openEffects: (globalDefs, effectsLog, runner, fifos) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner, fifos }),
     writeDump: (name, text) => void writeDumpFile(name, text),
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countDrop, emptyDropCounters, formatStatsErrorLines, keepalivedStats, STAT_FIELD_OF } from './drop-counters.js';
+import { countDrop, emptyDropCounters, formatStatsErrorLines, keepalivedStats, STAT_FIELD_OF, advertsReceived } from './drop-counters.js';
 import { DROP_REASONS } from './types.js';
 
 test('every DropReason has a counter and a (possibly null) keepalived field', () => {
@@ -38,4 +38,9 @@ test('keepalived.stats error sections, in keepalived order', () => {
     '    Type Mismatch: 2',
     '    Failure: 0',
   ]);
+});
+
+test('Advertisements Received: accepted adverts plus the address-list, unicast-source and TTL-range drops (keepalived 2.2.7)', () => {
+  const d = countDrop(emptyDropCounters(), 'address-list', 'unicast-src', 'unicast-src', 'ttl-range', 'ttl', 'auth-failure');
+  assert.equal(advertsReceived(2, d), 6, 'multicast TTL and auth drops are not counted as received');
 });

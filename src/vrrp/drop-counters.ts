@@ -52,7 +52,20 @@ export const STAT_FIELD_OF: Readonly<Record<DropReason, KeepalivedStatField | nu
   'unicast-src': null,
   family: null,
   'cast-mismatch': 'addr_list_err', // keepalived counts multicast/unicast mismatch as Address List
+  'ttl-range': 'ip_ttl_err',
 };
+
+/**
+ * Drops keepalived 2.2.7 still counts under "Advertisements: Received" (they happen after it
+ * counted the advert; checked with crafted unicast adverts): the address list, the unicast
+ * source and the peer's TTL range.
+ */
+export const RECEIVED_DROP_REASONS: readonly DropReason[] = ['address-list', 'unicast-src', 'ttl-range'];
+
+/** keepalived's advert_rcvd: the adverts the FSM took plus the drops counted as received. */
+export function advertsReceived(accepted: number, drops: DropCounters): number {
+  return RECEIVED_DROP_REASONS.reduce((n, r) => n + drops[r], accepted);
+}
 
 /**
  * `keepalived.stats` layout: section heading and line label for each field, in file order.

@@ -14,7 +14,7 @@ import { formatIp, type Family } from '../core/ip.js';
 import { ctime } from '../core/log-sinks.js';
 import type { GlobalDefs, IpAddressSpec, NotifyScripts, ScriptSpec, VrrpInstanceConfig } from '../config/model.js';
 import type { LinkInfo, AddrInfo } from '../netlink/rtnl-model.js';
-import { STAT_FIELD_OF, formatStatsErrorLines, type DropCounters } from './drop-counters.js';
+import { STAT_FIELD_OF, advertsReceived, formatStatsErrorLines, type DropCounters } from './drop-counters.js';
 import type { FsmState } from './fsm-types.js';
 import { masterDownIntervalUs, skewPriority } from './timers.js';
 import { DROP_REASONS, type DropReason } from './types.js';
@@ -73,7 +73,7 @@ function statsInstanceLines(i: InstanceSnapshot): string[] {
   return [
     `VRRP Instance: ${i.cfg.name}`,
     '  Advertisements:',
-    `    Received: ${c.advertRcvd}`,
+    `    Received: ${advertsReceived(c.advertRcvd, i.drops)}`,
     `    Sent: ${c.advertSent}`,
     `  Became master: ${c.becameMaster}`,
     `  Released master: ${c.releasedMaster}`,

@@ -97,16 +97,22 @@ export interface FsmState {
   readonly lastTransition: { readonly from: VrrpState; readonly reason: TransitionReason } | null;
   /** When the advert that set lastMasterAddress was accepted (ms). */
   readonly lastMasterAdvertAtMs: number | null;
+  /**
+   * global_defs vrrp_startup_delay: until then (ms) a BACKUP's master-down timer counts from
+   * this instant, not from now, and the address owner waits in INIT; null when none.
+   */
+  readonly startDelayUntilMs: number | null;
   readonly counters: FsmCounters;
 }
 
 /** Events. AdvertReceived must already have passed the receive checks (vrid, auth, TTL, v2 interval …). */
 export type FsmEvent =
-  /**
-   * `afterTrackerInit`: the instance waited in INIT for its unweighted scripts' first result
-   * (keepalived then logs "Entering BACKUP STATE" without "(init)").
-   */
-  | { readonly type: 'Startup'; readonly afterTrackerInit?: boolean }
+    /**
+     * `afterTrackerInit`: the instance waited in INIT for its unweighted scripts' first result
+     * (keepalived then logs "Entering BACKUP STATE" without "(init)"); `delayUntilMs`: the end of
+     * vrrp_startup_delay (absolute ms), when one runs.
+     */
+    | { readonly type: 'Startup'; readonly afterTrackerInit?: boolean; readonly delayUntilMs?: number }
   | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
   /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
   | { readonly type: 'TimerFired' }

@@ -387,3 +387,28 @@ test('FsmParams are the compiled instance: keepalived clears nopreempt and preem
   assert.deepEqual([master.addressOwner, master.nopreempt], [false, false]);
   assert.equal(testFsmParams(0, { initialState: 'MASTER', preemptDelayMs: 3000 }).preemptDelayMs, 0);
 });
+
+test('vrrp_startup_delay: BACKUP at once, its master-down timer counts from the delay’s end, also after an advert', () => {
+  const p = params();
+  let s = run(p, initialFsmState(p), { type: 'Startup', delayUntilMs: 2000 }, 0).state;
+  assert.equal(s.state, 'BACKUP');
+  assert.equal(s.masterDownAtMs, 2000 + 3414.062);
+  s = run(p, s, advert(200), 500).state;
+  assert.equal(s.masterDownAtMs, 2000 + 3414.062, 'an advert during the delay re-arms from the delay’s end');
+  s = run(p, s, advert(200), 2500).state;
+  assert.equal(s.masterDownAtMs, 2500 + 3414.062, 'after the delay: from now');
+  assert.equal(run(p, s, { type: 'TimerFired' }, 2500 + 3414.062).state.state, 'MASTER');
+});
+
+test('vrrp_startup_delay: the address owner stays in INIT until the delay ends, then MASTER (no BACKUP entry)', () => {
+  const p = params({ priority: 255, initialState: 'MASTER' });
+  const r = run(p, initialFsmState(p), { type: 'Startup', delayUntilMs: 1500 }, 0);
+  assert.equal(r.state.state, 'INIT');
+  assert.deepEqual(kinds(r.actions), []);
+  assert.equal(nextDeadline(r.state), 1500);
+  const m = run(p, r.state, { type: 'TimerFired' }, 1500);
+  assert.deepEqual(kinds(m.actions), ['SendAdvert(255)', 'AddVips', 'Garp(became-master)', 'INIT->MASTER:startup']);
+  assert.deepEqual(logs(m.actions), ['Receive advertisement timeout', 'Entering MASTER STATE']);
+  const faulted = run(p, r.state, { type: 'FaultChanged', source: 'interface:eth0', active: true }, 100).state;
+  assert.equal(run(p, faulted, { type: 'TimerFired' }, 1500).state.state, 'FAULT', 'a fault during the delay wins');
+});

@@ -74,6 +74,7 @@ export function initialFsmState(params: FsmParams): FsmState {
     lastTransitionAtMs: null,
     lastTransition: null,
     lastMasterAdvertAtMs: null,
+    startDelayUntilMs: null,
     counters: { advertRcvd: 0, advertSent: 0, becameMaster: 0, releasedMaster: 0, priZeroRcvd: 0, priZeroSent: 0 },
   };
 }
@@ -104,6 +105,8 @@ export function nextDeadline(state: FsmState): number | null {
     case 'BACKUP':
       return state.masterDownAtMs;
     case 'INIT':
+      // Only the address owner waiting out vrrp_startup_delay has one.
+      return state.masterDownAtMs;
     case 'FAULT':
     case 'STOP':
       return null;
@@ -124,7 +127,7 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
-      onStartup(ctx, event.afterTrackerInit === true);
+      onStartup(ctx, event.afterTrackerInit === true, event.delayUntilMs);
       break;
     case 'AdvertReceived':
       onAdvert(ctx, event.priority, event.advertIntCs, event.src);
@@ -184,25 +187,32 @@ function garp(ctx: Ctx, reason: GarpReason): void {
   ctx.actions.push({ type: 'SendGarpBurst', reason });
 }
 
+/** During vrrp_startup_delay the interval counts from the delay's end (keepalived.conf(5)). */
 function armMasterDown(ctx: Ctx, intervalMs: number): void {
-  ctx.s.masterDownAtMs = ctx.nowMs + intervalMs;
+  const delay = ctx.s.startDelayUntilMs;
+  ctx.s.masterDownAtMs = (delay !== null && delay > ctx.nowMs ? delay : ctx.nowMs) + intervalMs;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Event handlers
 
-function onStartup(ctx: Ctx, afterTrackerInit: boolean): void {
+function onStartup(ctx: Ctx, afterTrackerInit: boolean, delayUntilMs: number | undefined): void {
   if (ctx.s.state !== 'INIT') {
     log(ctx, 'debug', `startup event ignored in ${ctx.s.state} state`);
     return;
   }
+  if (delayUntilMs !== undefined && delayUntilMs > ctx.nowMs) ctx.s.startDelayUntilMs = delayUntilMs;
+  const owner = ctx.p.addressOwner && ctx.p.initialState === 'MASTER';
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
   // A sync group starts in FAULT as a whole when any member has a fault.
   else if (ctx.group?.othersFaulted() === true) transition(ctx, 'FAULT', 'sync-group');
+  // The owner waits out vrrp_startup_delay silently (keepalived: a down timer of 1 µs from the
+  // delay's end, without a BACKUP entry); onTimer takes it to MASTER then.
+  else if (owner && ctx.group === undefined && ctx.s.startDelayUntilMs !== null) ctx.s.masterDownAtMs = ctx.s.startDelayUntilMs;
   // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
   // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does;
   // so does an owner in a sync group, which waits for the other members).
-  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER' && ctx.group === undefined) {
+  else if (owner && ctx.group === undefined) {
     // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
     log(ctx, 'info', 'Receive advertisement timeout');
     transition(ctx, 'MASTER', 'startup');
@@ -304,7 +314,13 @@ function adoptMasterInterval(ctx: Ctx, advertIntCs: number): void {
 
 function onTimer(ctx: Ctx): void {
   const { p, s, nowMs } = ctx;
-  if (s.state === 'BACKUP' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
+  if (s.state === 'INIT' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
+    if (s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
+    else {
+      log(ctx, 'info', 'Receive advertisement timeout');
+      transition(ctx, 'MASTER', 'startup');
+    }
+  } else if (s.state === 'BACKUP' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
     log(ctx, 'info', 'Receive advertisement timeout');
     // keepalived prefers BACKUP in a sync group: a member becomes MASTER only when every other
     // member wants to; until then it waits one more Master_Down_Interval, wanting MASTER.

@@ -30,6 +30,12 @@ import { ahSequenceOf, type ReceiveState, type ReceiveTarget } from './receive.j
 import type { VipTarget } from './vip-addresses.js';
 
 /** What an instance is, from its config: FSM parameters, GARP settings, VIPs, receive state. */
+/** How an instance starts (fsm-types.ts Startup). */
+export interface StartOptions {
+  readonly afterTrackerInit?: boolean;
+  readonly delayUntilMs?: number;
+}
+
 export interface InstanceSetup {
   readonly params: FsmParams;
   readonly garp: GarpSettings;
@@ -55,6 +61,10 @@ export interface InstancePorts {
   transitioned(from: VrrpState, to: VrrpState, reason: TransitionReason, atMs: number): void;
   /** A state notification (scripts, FIFO, status), once the addresses match the new state. */
   notify(state: NotifyState, priority: number): void;
+  /** A MASTER heard a lower-priority advert (notify_master_rx_lower_pri, FIFO MASTER_RX_LOWER_PRI). */
+  rxLowerPri?(priority: number): void;
+  /** The effective priority changed while MASTER or BACKUP (FIFO *_PRIORITY lines). */
+  priorityChanged?(state: 'MASTER' | 'BACKUP', priority: number): void;
 }
 
 /**
@@ -90,6 +100,8 @@ export class VrrpInstance implements ReceiveTarget {
   private stopped = false;
   /** The sync group this instance is a member of (sync-group-driver.ts), if any. */
   private group: { readonly view: SyncGroupView; readonly changed: (from: VrrpState, to: VrrpState) => void } | null = null;
+  /** What the terminal notification says: STOP at shutdown, DELETED when a reload removed us. */
+  private stopAs: 'STOP' | 'DELETED' = 'STOP';
 
   readonly params: FsmParams;
   readonly receive: ReceiveState;
@@ -120,9 +132,12 @@ export class VrrpInstance implements ReceiveTarget {
     return this.fsm;
   }
 
-  /** `afterTrackerInit`: it waited in INIT for its unweighted scripts' first result. */
-  start(afterTrackerInit = false): void {
-    this.handle(afterTrackerInit ? { type: 'Startup', afterTrackerInit } : { type: 'Startup' });
+  /**
+   * `afterTrackerInit`: it waited in INIT for its unweighted scripts' first result;
+   * `delayUntilMs`: the end of global_defs vrrp_startup_delay, when it runs.
+   */
+  start(opts: StartOptions = {}): void {
+    this.handle({ type: 'Startup', ...opts });
   }
 
   /**
@@ -154,7 +169,10 @@ export class VrrpInstance implements ReceiveTarget {
 
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
+    const before = this.fsm.effectivePriority;
     this.handle({ type: 'PriorityChanged', effectivePriority });
+    const { state, effectivePriority: now } = this.fsm;
+    if (now !== before && (state === 'MASTER' || state === 'BACKUP')) this.ports.priorityChanged?.(state, now);
   }
 
   /** After a reload changed the VIP list of a MASTER: apply the new list and announce it. */
@@ -165,8 +183,12 @@ export class VrrpInstance implements ReceiveTarget {
     });
   }
 
-  /** Graceful stop: a MASTER sends priority 0 and removes its VIPs; resolves when done. */
-  async shutdown(): Promise<void> {
+  /**
+   * Graceful stop: a MASTER sends priority 0 and removes its VIPs; resolves when done. `as`
+   * DELETED: a reload removed the instance (its notifications say DELETED, not STOP).
+   */
+  async shutdown(as: 'STOP' | 'DELETED' = 'STOP'): Promise<void> {
+    this.stopAs = as;
     if (!this.stopped) this.handle({ type: 'Shutdown' });
     this.stopped = true;
     this.clearTimers();
@@ -226,6 +248,7 @@ export class VrrpInstance implements ReceiveTarget {
           break;
         case 'NotifyMasterRxLowerPri':
           if (syncAh) syncAh = this.syncAhAbove(ah);
+          this.ports.rxLowerPri?.(this.fsm.effectivePriority);
           break;
         default:
           assertNever(a, 'FSM action');
@@ -246,11 +269,12 @@ export class VrrpInstance implements ReceiveTarget {
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {
     // The FSM logs "Receive advertisement timeout", "Entering … STATE" and "sent 0 priority"
     // itself (LogEvent, in keepalived's order); logging them here too printed each twice.
-    if (to === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
+    if (to === 'STOP' && this.stopAs === 'STOP') this.ports.log.info(`(${this.name}) Stopping`, { from, reason });
     this.ports.transitioned(from, to, reason, this.fsm.lastTransitionAtMs ?? this.ports.clock.nowMs());
     if (to === 'MASTER') this.garps.startRefresh();
     // Scripts run once the addresses match the new state, as keepalived orders them.
-    if (to !== 'INIT') void this.chain(async () => this.ports.notify(to, priority));
+    const as: NotifyState | null = to === 'INIT' ? null : to === 'STOP' ? this.stopAs : to;
+    if (as !== null) void this.chain(async () => this.ports.notify(as, priority));
   }
 
   /**

@@ -52,7 +52,7 @@ vrrp_instance VI_3 {
  version 3
  unicast_src_ip 192.0.2.11
  unicast_peer {
-  192.0.2.13
+  192.0.2.13 min_ttl 64
  }
  check_unicast_src
  virtual_ipaddress {
@@ -186,6 +186,7 @@ test('every drop class lands where keepalived counts it: on the instance its VRI
     { reason: 'auth-ext-bad-hmac', where: 'VI_5', d: () => h5({ settings: hmacSettings(new Uint8Array(32)) }), log: extLine('Invalid HMAC') },
     { reason: 'auth-ext-stale', where: 'VI_5', d: () => h5({ seconds: -6 }), log: extLine('Stale') },
     { reason: 'length-mismatch', where: VI_1, d: () => hmacDatagram(v2(), { src: PEER, settings: hmacSettings(), seq: 1n }) },
+    { reason: 'ttl-range', where: 'VI_3', sock: 'uni', d: () => dgram4(advert({ vrid: 53, addresses: [ip('192.0.2.102')] }), { src: UNICAST_PEER, dst: ME, ttl: 10 }), log: '(VI_3) TTL/HL 10 not in range 64 - 255' },
     { reason: 'ttl', where: 'VI_6', sock: 'sock6', d: () => ({ family: 6, data: encodeAdvert(advert({ family: 6, vrid: 56, addresses: [ip('2001:db8::100')] }), { family: 6, src: ip('fe80::12'), dst: MCAST_GROUP6_BYTES }), src: ip('fe80::12'), scopeId: 2, dst: null, ttl: null, ifindex: 2, truncated: false }) },
   ];
   const reached = new Set<DropReason>();

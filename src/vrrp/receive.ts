@@ -94,6 +94,7 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, opts: Rec
       vips: advertisedVips(cfg),
       unicast: cfg.unicastPeers.length > 0,
       unicastPeers: cfg.unicastPeers.map((p) => ipBytes(p.address)),
+      unicastPeerTtl: cfg.unicastPeers.map((p) => (p.minTtl === undefined && p.maxTtl === undefined ? null : ([p.minTtl ?? 0, p.maxTtl ?? 255] as const))),
       checkUnicastSrc: cfg.checkUnicastSrc,
       skipCheckAdvAddr: cfg.skipCheckAdvAddr,
       lastMasterSrc: null,

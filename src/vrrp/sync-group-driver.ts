@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { VrrpSyncGroupConfig } from '../config/model.js';
 import type { VrrpState } from './fsm-types.js';
-import type { VrrpInstance } from './instance.js';
+import type { StartOptions, VrrpInstance } from './instance.js';
 import {
   memberFaulted,
   memberTransitioned,
@@ -41,7 +41,7 @@ export interface SyncGroupSnapshot {
 
 export class SyncGroupDriver {
   private groupState: SyncGroupState = 'INIT';
-  private startAfterTrackerInit = false;
+  private startOptions: StartOptions = {};
 
   constructor(
     readonly cfg: VrrpSyncGroupConfig,
@@ -67,10 +67,11 @@ export class SyncGroupDriver {
 
   /**
    * Start the members (all in INIT, or some kept by a reload): FAULT or BACKUP as a whole.
-   * `afterTrackerInit`: they waited in INIT for unweighted scripts' first result.
+   * `opts`: how the members start (they waited for unweighted scripts' first result, a
+   * vrrp_startup_delay runs).
    */
-  start(afterTrackerInit = false): void {
-    this.startAfterTrackerInit = afterTrackerInit;
+  start(opts: StartOptions = {}): void {
+    this.startOptions = opts;
     this.run(startGroup(this.name, this.views()));
   }
 
@@ -119,7 +120,7 @@ export class SyncGroupDriver {
         this.members.find((m) => m.name === a.member)?.force(a.to);
         break;
       case 'StartMembers':
-        for (const m of this.members) if (m.state.state === 'INIT') m.start(this.startAfterTrackerInit);
+        for (const m of this.members) if (m.state.state === 'INIT') m.start(this.startOptions);
         break;
       case 'Notify':
         if (a.afterMembers) void this.membersIdle().then(() => this.ports.notify(a.state));

@@ -108,6 +108,7 @@ export type DropReason =
   | 'address-list' // VIP count/list differs (Packet Errors: Address List) — 2.2.7 drops
   | 'own-packet' // our own advert looped back
   | 'unicast-src' // unicast source not a configured peer
+  | 'ttl-range' // unicast TTL/hop limit outside the peer's min_ttl..max_ttl (Packet Errors: TTL)
   | 'family' // address family mismatch
   | 'cast-mismatch'; // multicast advert on a unicast instance or vice versa (keepalived counts Address List)
 
@@ -115,7 +116,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'packet-too-short', 'length-mismatch', 'ip-header', 'ttl', 'version', 'invalid-type', 'checksum', 'vrid-unknown',
   'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'ah-next-header', 'auth-ext-missing', 'auth-ext-malformed', 'auth-ext-unknown-key',
   'auth-ext-bad-hmac', 'auth-ext-stale', 'auth-ext-replay', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
-  'cast-mismatch',
+  'cast-mismatch', 'ttl-range',
 ];
 
 /** VRRP header size before the addresses (both versions), and the v2 trailing auth data size. */

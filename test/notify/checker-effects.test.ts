@@ -31,7 +31,7 @@ test('RS down, quorum lost, omega shutdown: FIFO lines and mails', async (t) => 
     lvsNotifyFifo: { argv: [fifo], text: fifo },
     smtpHeloName: 'lb1',
   } as unknown as GlobalDefs;
-  const fx = await CheckerNotifyEffects.open(g, { log, runner: createScriptRunner(log) });
+  const fx = await CheckerNotifyEffects.open(g, { log, runner: createScriptRunner(log), fifos: [{ path: fifo, kind: 'lvs', owner: { uid: 0, gid: 0 } }] });
   const head = spawn('head', ['-n', '4', fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   head.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,8 +6,7 @@
  * script that cannot be executed, is killed by a signal or times out fails the check.
  */
 import type { MiscCheckConfig } from '../../config/lvs/model.js';
-import { lookupUserGroup } from '../../sys/accounts.js';
-import { runTimedScript, scriptEnv, type ScriptExit, type TimedScript } from '../../notify/runner.js';
+import { runTimedScript, type ScriptExit, type TimedScript } from '../../notify/runner.js';
 import { assertNever } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 
@@ -31,18 +30,17 @@ export function miscOutcome(exit: ScriptExit, dynamic: boolean): ProbeOutcome {
   }
 }
 
-export { lookupUserGroup };
-
 export function createMiscProbe(config: MiscCheckConfig, env: ProbeEnv): Probe {
-  const ids = lookupUserGroup(config.script.user, config.script.group);
-  const childEnv = scriptEnv();
+  // What the daemon's script pass cleared (resolved path, user); without one (probe tests)
+  // the script runs as configured, as the daemon's user.
+  const vetted = env.scriptFor?.(config.script);
+  const argv = vetted?.argv ?? config.script.argv;
   const running = new Set<TimedScript>();
   return {
     async run(attempt: ProbeAttempt): Promise<ProbeOutcome> {
-      const script = runTimedScript(config.script.argv, {
+      const script = runTimedScript(argv, {
         timeoutMs: config.timeoutMs,
-        env: childEnv,
-        ...ids,
+        ...(vetted === undefined ? {} : { uid: vetted.uid, gid: vetted.gid, ...(vetted.umask === undefined ? {} : { umask: vetted.umask }) }),
         ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
       });
       running.add(script);
@@ -50,7 +48,7 @@ export function createMiscProbe(config: MiscCheckConfig, env: ProbeEnv): Probe {
       running.delete(script);
       const outcome = miscOutcome(exit, config.dynamic);
       if (exit.type === 'timeout') env.log.warn(`Misc check for [${config.script.text}] timed out`);
-      else if (exit.type === 'spawn-error') env.log.warn(`Misc check for [${config.script.text}] cannot be executed: ${exit.message}`);
+      else if (exit.type === 'spawn-error') env.log.warn(exit.message);
       return outcome;
     },
     close(): void {

@@ -58,8 +58,8 @@ function fifoKw(name: string, field: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotif
   }, { field });
 }
 
-/** keepalived's verdict is reproduced; the run-time side (dropping to the user, path checks) is not. */
-const SCRIPT_SECURITY: RowOpts = { runtime: 'partly', runtimeNote: "the -t verdict only: scripts run as the daemon's user, their paths are not checked" };
+/** The -t verdict and the run-time script pass (notify/script-pass.ts): users, path checks, refusal. */
+const SCRIPT_SECURITY: RowOpts = { runtime: 'acts' };
 
 const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
   stringKw<G>('router_id', 'routerId', { default: derived('host name') }),
@@ -114,7 +114,7 @@ const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
     else delete g.scriptGroup;
   }, { field: 'scriptUser', ...SCRIPT_SECURITY }),
   stringKw<G>('default_interface', 'defaultInterface', { default: 'eth0' }),
-  timerKw<G>('vrrp_startup_delay', 0, MAX_TIMER_S, 6, 'vrrpStartupDelayMs', { default: 0, unit: SECONDS_AS_MS, runtime: 'not-yet' }),
+  timerKw<G>('vrrp_startup_delay', 0, MAX_TIMER_S, 6, 'vrrpStartupDelayMs', { default: 0, unit: SECONDS_AS_MS, runtime: 'acts' }),
   fifoKw('notify_fifo', 'notifyFifo'),
   fifoKw('vrrp_notify_fifo', 'vrrpNotifyFifo'),
   stringKw<G>('status_http', 'statusHttp', { default: keptUnset('off (keepalived-ts extension)'), runtime: 'not-yet', runtimeNote: 'no HTTP endpoint yet' }),
@@ -315,7 +315,7 @@ const umask = wordsKw<G>('umask', 'NUM|BITS', (g, node, ctx) => {
   }
   if (mask > 0o777) ctx.diags.error('KA_CFG_INVALID_VALUE', `Invalid umask value ${t}`, argLoc(node, 0));
   else g.umask = mask;
-}, { field: 'umask', ...unset('0177', { runtime: 'partly', runtimeNote: 'applied to the notify FIFOs the daemon creates' }) });
+}, { field: 'umask', ...unset('0177', { runtime: 'partly', runtimeNote: 'applied to the notify FIFOs the daemon creates and to the scripts it runs' }) });
 
 const maxAutoPriority = wordsKw<G>('max_auto_priority', '[-1..99]', (g, node, ctx) => {
   const t = argText(node, 0);
@@ -355,7 +355,7 @@ const statsInterval = (name: string, key: 'snmpVsStatsUpdateIntervalS' | 'snmpRs
     if (n !== undefined) g[key] = n;
   }, { field: key, ...unset(dflt, {}) });
 
-const FIFO_SCRIPT: RowOpts = { runtime: 'partly', runtimeNote: 'the script runs as the daemon user: its USER/GROUP are not applied yet' };
+const FIFO_SCRIPT: RowOpts = { runtime: 'acts' };
 
 const DAEMON_ROWS: readonly KeywordDef<G>[] = [
   str('smtp_helo_name', 'smtpHeloName', 'local host name', { runtime: 'acts' }),
@@ -370,7 +370,7 @@ const DAEMON_ROWS: readonly KeywordDef<G>[] = [
   deprecatedKw('vrrp_vmac_garp_intvl', garpExtraIf),
   bool('vrrp_owner_ignore_adverts', 'vrrpOwnerIgnoreAdverts', 'false (true if strict)'),
   bool('v3_checksum_as_v2', 'v3ChecksumAsV2'),
-  bool('vrrp_notify_priority_changes', 'vrrpNotifyPriorityChanges'),
+  bool('vrrp_notify_priority_changes', 'vrrpNotifyPriorityChanges', 'false', { runtime: 'acts' }),
   words('vrrp_iptables', 'vrrpIptables', '[IN [OUT]]', 2),
   words('vrrp_ipsets', 'vrrpIpsets', '[N4 [N6 [N_IF6 [IGMP [MLD [VMAC_ND]]]]]]', 6),
   optWord('nftables', 'nftables', 'keepalived'),

@@ -246,7 +246,8 @@ export interface SyncGroupSettings {
   readonly notifyPriorityChanges?: boolean;
 }
 
-export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: Trackers, group: SyncGroupSettings | undefined, diags: DiagSink): VrrpInstanceConfig {
+/** `notifyPriorityChanges`: global_defs vrrp_notify_priority_changes, the default of the last resort. */
+export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: Trackers, group: SyncGroupSettings | undefined, diags: DiagSink, notifyPriorityChanges = false): VrrpInstanceConfig {
   const dropWeighted = group !== undefined && group.syncGroupTrackingWeight !== true && group.globalTracking !== true ? 'SYNC group' : c.priority === 255 ? 'address_owner' : null;
   const at = (kw: string): SourceLoc => v.locs[kw] ?? v.loc;
   if (c.nativeIpv6 && c.family === 4 && c.vips.length > 0) {
@@ -273,6 +274,6 @@ export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: 
     // keepalived forces vmac_xmit_base for unicast instances using a VMAC.
     vmacXmitBase: v.vmacXmitBase === true || (useVmac !== undefined && c.unicastPeers.length > 0),
     ...(useIpvlan && !useVmac ? { useIpvlan } : {}),
-    notifyPriorityChanges: v.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? false,
+    notifyPriorityChanges: v.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? notifyPriorityChanges,
   };
 }

@@ -119,10 +119,10 @@ const garpRow = (name: string, max: number, field: `garp.${keyof GarpSettings}`,
   intKw<V>(name, 0, max, field, { default: derived(name.startsWith('garp_lower') ? name.replace('lower_prio', 'master') : `vrrp_${name}`), ...(seconds ? { unit: SECONDS_AS_MS } : {}) });
 
 /**
- * The user of a notify script is not applied yet: every script runs as the daemon's user.
- * Shared with vrrp_sync_group's notify rows (the same runner runs both).
+ * Run as their user after the script pass (notify/vrrp-notifier.ts), in keepalived's order.
+ * Shared with vrrp_sync_group's notify rows (the same notifier runs both).
  */
-export const NOTIFY_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: "runs as the daemon's user: the script's USER/GROUP and script_user are not applied yet" };
+export const NOTIFY_RUNTIME: RowOpts = { runtime: 'acts' };
 
 const VRRP_ROWS: KeywordDef<V>[] = [
   wordsKw<V>('state', 'MASTER|BACKUP', (v, node, ctx) => {
@@ -157,10 +157,7 @@ const VRRP_ROWS: KeywordDef<V>[] = [
     },
   ),
   addressKw<V>('unicast_src_ip', 'unicastSrcIp'),
-  listFieldKw<V, UnicastPeerSpec>('unicast_peer', 'IP [min_ttl N] [max_ttl N]', 'unicastPeers', (line, ctx, v) => unicastPeer(v, line, ctx), {
-    runtime: 'partly',
-    runtimeNote: 'min_ttl/max_ttl are not enforced',
-  }),
+  listFieldKw<V, UnicastPeerSpec>('unicast_peer', 'IP [min_ttl N] [max_ttl N]', 'unicastPeers', (line, ctx, v) => unicastPeer(v, line, ctx)),
   intKw<V>('unicast_ttl', 1, 255, 'unicastTtl', { default: derived('IPv4 255, IPv6 kernel default') }),
   flagKw<V>('check_unicast_src', 'checkUnicastSrc', { default: derived('vrrp_check_unicast_src') }),
   addressKw<V>('mcast_src_ip', 'mcastSrcIp', { default: keptUnset('interface primary address') }),
@@ -188,12 +185,10 @@ const VRRP_ROWS: KeywordDef<V>[] = [
     ['notify_backup', 'backup'],
     ['notify_fault', 'fault'],
     ['notify_stop', 'stop'],
-  ], NOTIFY_RUNTIME),
-  ...notifyKws<V>([
     ['notify_deleted', 'deleted'],
     ['notify_master_rx_lower_pri', 'masterRxLowerPri'],
-  ], { runtime: 'not-yet' }),
-  ...notifyKws<V>([['notify', 'generic']], NOTIFY_RUNTIME),
+    ['notify', 'generic'],
+  ], NOTIFY_RUNTIME),
   boolKw<V>('smtp_alert', 'smtpAlert', { default: derived('global smtp_alert, else off') }),
 ];
 
@@ -350,7 +345,7 @@ const EXTENDED_ROWS: KeywordDef<V>[] = [
   }, { field: 'oldUnicastChecksum', default: keptUnset('auto-detect'), runtime: 'not-yet', runtimeNote: 'received adverts are accepted with either checksum; sent ones use the RFC checksum' }),
   boolKw<V>('v3_checksum_as_v2', 'v3ChecksumAsV2', { default: false, runtime: 'not-yet', runtimeNote: 'received adverts are accepted with either checksum; sent ones use the RFC checksum' }),
   flagKw<V>('promote_secondaries', 'promoteSecondaries', NOT_YET),
-  boolKw<V>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('the sync group’s, else off'), ...NOT_YET }),
+  boolKw<V>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('the sync group’s, else vrrp_notify_priority_changes'), runtime: 'acts' }),
   wordsKw<V>('debug', 'N', (v, node) => {
     const n = parseIntStrict(argText(node, 0) ?? '0');
     if (n !== null) v.debug = n;

@@ -1,7 +1,7 @@
 /**
  * Keyword table of `vrrp_sync_group NAME { }` (keepalived.conf(5)). The VRRP child moves the
  * members together and runs the group's notifications (src/vrrp/sync-group.ts); the group's
- * trackers too (src/vrrp/tracking.ts); its priority-change lines are not acted on yet.
+ * trackers too (src/vrrp/tracking.ts); its notify_priority_changes is its members' default.
  */
 import type { Draft, LocMap, NotifyScripts, SourceLoc } from '../common.js';
 import { boolKw, defineTable, derived, flagKw, listKw, notifyKws, recordingLocs, type KeywordDef } from '../keywords/table.js';
@@ -46,7 +46,7 @@ const ROWS: KeywordDef<S>[] = [
   // The group's trackers apply to every member (src/vrrp/tracking.ts).
   trackInterfaceRow(false, { runtime: 'acts' }),
   ...trackRefRows(false).map((r) => (r.runtime === undefined ? { ...r, runtime: 'acts' as const } : r)),
-  boolKw<S>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('vrrp_notify_priority_changes') }),
+  boolKw<S>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('vrrp_notify_priority_changes'), runtime: 'acts' }),
   flagKw<S>('global_tracking', (g, node, ctx) => {
     ctx.diags.warn('KA_CFG_DEPRECATED', `(${g.name}) global_tracking is deprecated. Use track_interface/script/file/bfd/process in the sync group and sync_group_tracking_weight`, node.loc);
     g.globalTracking = true;

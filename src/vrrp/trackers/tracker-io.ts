@@ -1,15 +1,13 @@
 /**
- * The real TrackerIo of the VRRP child (tracker-set.ts): vrrp_scripts as process groups
- * (notify/runner.ts spawnGroupScript) under their user/group, keepalived's load-time check
- * that a script can be run, track files (track-file-io.ts), and process events from the
+ * The real TrackerIo of the VRRP child (tracker-set.ts): vrrp_scripts started by the daemon's
+ * one script spawner (sys/script-process.ts) as the script pass cleared them, track files (track-file-io.ts), and process events from the
  * kernel's process connector where it can be subscribed (the initial network namespace,
  * proc-connector-client.ts) or else from /proc scans every PROCESS_SCAN_MS (process-scan.ts).
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../core/logger.js';
-import type { VrrpScriptConfig } from '../../config/model.js';
-import { spawnGroupScript, scriptEnv } from '../../notify/runner.js';
-import { lookupUserGroup } from '../../sys/accounts.js';
+import { spawnScriptProcess, type ProcessEnd } from '../../sys/script-process.js';
 import { strerror } from '../../sys/safe-file.js';
 import { openProcConnector } from '../../netlink/proc-connector-client.js';
 import type { ProcConnectorEvent } from '../../netlink/proc-connector.js';
@@ -17,31 +15,24 @@ import { diffScans, parseProcStat, scanProcs, type ProcInfo } from './process-sc
 import type { ProcEvent, ProcIdentity } from './track-processes.js';
 import { initTrackFiles, realTrackFilePorts } from './track-file-io.js';
 import type { ProcessWatch, TrackerIo } from './tracker-set.js';
+import type { GroupExit } from './vrrp-scripts.js';
+import { assertNever } from '../../core/result.js';
 
 /** How often /proc is scanned where process events cannot be had (bench/RESULTS.md, trackers). */
 export const PROCESS_SCAN_MS = 250;
 
-/** The uid:gid a script runs as (its user/group; TrackerSet has filled in script_user/script_group), root by default. */
-export function scriptIds(cfg: VrrpScriptConfig): { uid: number; gid: number } {
-  const ids = lookupUserGroup(cfg.script.user, cfg.script.group);
-  return { uid: ids.uid ?? 0, gid: ids.gid ?? 0 };
-}
-
-function checkScript(cfg: VrrpScriptConfig): readonly string[] | null {
-  const path = cfg.script.argv[0] ?? '';
-  try {
-    statSync(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'EACCES';
-    return [`Script ${path} cannot be accessed - ${strerror(code)}`, `Disabling track script ${cfg.name} since not found/accessible`];
+/** wait(2)'s view of a script's end, as vrrp-scripts.ts counts it. */
+function groupExit(e: ProcessEnd): GroupExit {
+  switch (e.type) {
+    case 'exited':
+      return e;
+    case 'signaled':
+      return { type: 'signaled', signal: osConstants.signals[e.signal] };
+    case 'spawn-error':
+      return { type: 'spawn-error', message: `${e.syscall}: ${e.message}` };
+    default:
+      return assertNever(e);
   }
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    const { uid, gid } = scriptIds(cfg);
-    return [`WARNING - script '${path}' is not executable for uid:gid ${uid}:${gid} - disabling.`];
-  }
-  return null;
 }
 
 function scanWatch(withCmdline: boolean, onEvents: (evs: readonly ProcEvent[]) => void): ProcessWatch {
@@ -99,12 +90,12 @@ function watchProcesses(opts: { readonly withCmdline: boolean; readonly log: Log
 }
 
 export function realTrackerIo(log: Logger): TrackerIo {
-  const env = scriptEnv();
   const files = realTrackFilePorts(log);
   return {
-    spawnScript: (cfg) => spawnGroupScript(cfg.script.argv, { env, ...scriptIds(cfg) }),
-    checkScript,
-    scriptIds,
+    spawnScript: (_cfg, run, umask) => {
+      const p = spawnScriptProcess(run.argv, { uid: run.uid, gid: run.gid, umask });
+      return { done: p.ended.then(groupExit), signalGroup: (sig) => p.signalGroup(sig) };
+    },
     files: { resolve: files.resolve, read: files.read, watch: files.watch },
     initTrackFiles,
     watchProcesses,

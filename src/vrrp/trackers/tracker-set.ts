@@ -8,6 +8,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeepalivedConfig, TrackFileConfig, TrackProcessConfig, VrrpScriptConfig } from '../../config/model.js';
+import type { RunnableScript } from '../../notify/script-pass.js';
 import type { TrackerReadings } from '../tracking.js';
 import { needsCmdline, TrackProcesses, type ProcEvent, type ProcessSnapshot, type ProcIdentity } from './track-processes.js';
 import { TrackFiles, type TrackFilePorts, type TrackFileSnapshot } from './track-files.js';
@@ -22,12 +23,8 @@ export interface ProcessWatch {
 
 /** The trackers' side of the VRRP child's seam. */
 export interface TrackerIo {
-  /** Starts a vrrp_script as its own process group (its user/group). */
-  spawnScript(cfg: VrrpScriptConfig): ScriptProcess;
-  /** The uid:gid a script runs as (its user/group filled in from script_user/script_group). */
-  scriptIds(cfg: VrrpScriptConfig): { readonly uid: number; readonly gid: number };
-  /** At load: can the script be run? null if so, else keepalived's log lines (the script is disabled). */
-  checkScript(cfg: VrrpScriptConfig): readonly string[] | null;
+  /** Starts a vrrp_script as its own process group, as the script pass cleared it (`run`: path, user). */
+  spawnScript(cfg: VrrpScriptConfig, run: RunnableScript, umask: number): ScriptProcess;
   readonly files: Omit<TrackFilePorts, 'log'>;
   /** init_file at start (and reload: never overwriting then). */
   initTrackFiles(files: readonly TrackFileConfig[], reload: boolean, log: Logger): void;
@@ -64,21 +61,18 @@ export class TrackerSet {
   constructor(
     config: KeepalivedConfig,
     private readonly io: TrackerIo,
-    ports: { readonly clock: Clock; readonly log: Logger },
+    /** vrrp_script name → what the script pass cleared to run. */
+    cleared: ReadonlyMap<string, RunnableScript>,
+    ports: { readonly clock: Clock; readonly log: Logger; readonly umask: number },
     private readonly onChange: (kind: TrackerKind, name: string) => void,
     opts: { readonly reload?: boolean; readonly carried?: ReadonlyMap<string, { readonly cfg: VrrpScriptConfig; readonly state: ScriptState }> } = {},
   ) {
     const u = used(config);
-    const g = config.globalDefs;
-    // A script without its own user runs as script_user [script_group] (keepalived.conf(5) SCRIPTS).
-    const withUser = (s: VrrpScriptConfig): VrrpScriptConfig =>
-      s.script.user !== undefined || g.scriptUser === undefined ? s : { ...s, script: { ...s.script, user: g.scriptUser, ...(g.scriptGroup !== undefined ? { group: g.scriptGroup } : {}) } };
-    const scripts = config.vrrpScripts.filter((s) => u.scripts.has(s.name)).map(withUser).filter((s) => {
-      const refused = io.checkScript(s);
-      for (const l of refused ?? []) ports.log.warn(l);
-      return refused === null;
-    });
-    this.scripts = new VrrpScripts(scripts, { ...ports, spawn: (cfg) => io.spawnScript(cfg), ids: (cfg) => io.scriptIds(cfg) }, (n) => onChange('script', n), opts.carried);
+    // Only what the script pass cleared runs (notify/script-plan.ts: its user, its resolved
+    // path); the pass has logged why the others may not.
+    const scripts = config.vrrpScripts.filter((s) => u.scripts.has(s.name) && cleared.has(s.name));
+    const runOf = (cfg: VrrpScriptConfig): RunnableScript => cleared.get(cfg.name) ?? { argv: cfg.script.argv, uid: 0, gid: 0, text: cfg.script.text };
+    this.scripts = new VrrpScripts(scripts, { ...ports, spawn: (cfg) => io.spawnScript(cfg, runOf(cfg), ports.umask), ids: (cfg) => runOf(cfg) }, (n) => onChange('script', n), opts.carried);
     const files = config.trackFiles.filter((f) => u.files.has(f.name));
     io.initTrackFiles(files, opts.reload === true, ports.log);
     this.files = new TrackFiles(files, { ...io.files, log: ports.log }, (n) => onChange('file', n));

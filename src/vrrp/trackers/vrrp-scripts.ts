@@ -9,16 +9,24 @@
  *
  * A script keepalived 2.2.7 cannot exec at run time (deleted or made non-executable after
  * start) is reported by its forked child as exit status 0: it counts as a success, as there.
- * Pure apart from the process port the daemon passes in (notify/runner.ts spawnGroupScript).
+ * Pure apart from the process port the daemon passes in (tracker-io.ts: sys/script-process.ts).
  */
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { VrrpScriptConfig } from '../../config/model.js';
-import type { GroupExit } from '../../notify/runner.js';
 import { initialScriptState, scriptDumpWords, scriptRunEnded, scriptStatus, skippedRunLog, type ScriptRunEnd, type ScriptState, type ScriptStatus } from './script-state.js';
 
 /** The kill grace keepalived gives a script between its timeout SIGTERM and the SIGKILL. */
 export const SCRIPT_KILL_GRACE_MS = 2000;
+
+/**
+ * How a run's process ended: its exit status or terminating signal (number, as wait(2)
+ * reports it), or why it could not be started.
+ */
+export type GroupExit =
+  | { readonly type: 'exited'; readonly status: number }
+  | { readonly type: 'signaled'; readonly signal: number }
+  | { readonly type: 'spawn-error'; readonly message: string };
 
 /** One started run, as the process port returns it. */
 export interface ScriptProcess {
