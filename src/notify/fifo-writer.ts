@@ -55,13 +55,27 @@ export function fifoMode(umask: number | undefined): number {
   return 0o644 & ~(umask ?? KEEPALIVED_UMASK);
 }
 
+/** A FIFO script's process group: its pid once started, and whether it was asked to stop. */
+interface ScriptGroup {
+  pid: number | null;
+  stopped: boolean;
+}
+
+function terminateGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    /* exited already */
+  }
+}
+
 export class NotifyFifo {
   private fd: number | null;
   private written = 0;
   private dropped = 0;
   private errors = 0;
-  /** The fifo script's process (group) id, to stop it at close. */
-  scriptPid: number | null = null;
+  /** The fifo script's process group, to stop it at close. */
+  private scriptGroup: ScriptGroup | null = null;
 
   private constructor(
     readonly path: string,
@@ -94,9 +108,14 @@ export class NotifyFifo {
         return null;
       }
     }
-    let scriptPid: number | null = null;
+    // Its pid arrives once a spawning thread has started it: a stop asked before that is kept.
+    const group: ScriptGroup = { pid: null, stopped: false };
     const script = spec.script;
-    if (script) void deps.runner.run([...script.argv, spec.path], { uid: script.uid, gid: script.gid, ...(deps.umask === undefined ? {} : { umask: deps.umask }), onSpawn: (pid) => (scriptPid = pid) });
+    const onSpawn = (pid: number): void => {
+      if (group.stopped) terminateGroup(pid);
+      else group.pid = pid;
+    };
+    if (script) void deps.runner.run([...script.argv, spec.path], { uid: script.uid, gid: script.gid, ...(deps.umask === undefined ? {} : { umask: deps.umask }), onSpawn });
     let fd: number;
     try {
       fd = openSync(spec.path, OPEN_FLAGS);
@@ -107,7 +126,7 @@ export class NotifyFifo {
       return null;
     }
     const fifo = new NotifyFifo(spec.path, fd, created, log);
-    fifo.scriptPid = scriptPid;
+    fifo.scriptGroup = script ? group : null;
     return fifo;
   }
 
@@ -143,15 +162,17 @@ export class NotifyFifo {
     return { written: this.written, dropped: this.dropped, errors: this.errors };
   }
 
+  /** The fifo script's pid (its process group) once started; null without one or after stopScript. */
+  get scriptPid(): number | null {
+    return this.scriptGroup?.stopped === false ? this.scriptGroup.pid : null;
+  }
+
   /** SIGTERM to the fifo script's process group (once). */
   stopScript(): void {
-    if (this.scriptPid === null) return;
-    try {
-      process.kill(-this.scriptPid, 'SIGTERM');
-    } catch {
-      /* exited already */
-    }
-    this.scriptPid = null;
+    const g = this.scriptGroup;
+    if (g === null || g.stopped) return;
+    g.stopped = true;
+    if (g.pid !== null) terminateGroup(g.pid);
   }
 
   close(): void {

@@ -280,6 +280,23 @@ vrrp_instance VI_2 {
   await stop(r);
 });
 
+test('trackers: a vrrp_script goes through the script pass: an unsafe one never runs and counts for nothing, a safe one runs as the script user', async () => {
+  const host = new FakeScriptHost().file('/x/w0.sh').file('/x/minus.sh', 0o777);
+  // Only a script that runs with root privileges is checked (its user here).
+  const r = await rig(`${TRACKERS.replace('fall 2', 'fall 2\n user root')}${CONF('track_script {\n  w0\n  minus\n }')}`, {}, host);
+  assert.ok(r.lines().includes("Unsafe permissions found for script '/x/minus.sh' - disabling."));
+  assert.ok(r.lines().includes('Disabling track script minus due to insecure'));
+  await r.run(3000);
+  assert.ok(r.world.trackers.runs.some((x) => x.startsWith('w0@')));
+  assert.ok(!r.world.trackers.runs.some((x) => x.startsWith('minus@')), 'the unsafe script never runs');
+  r.world.trackers.behaviour.set('minus', 1);
+  await r.run(2000);
+  assert.ok(!r.lines().some((l) => l.includes('Changing effective priority')), 'it counts for nothing');
+  r.handle.dumpData?.();
+  assert.match(r.world.dumps.get('keepalived.data')!, / VRRP Script = w0\n[^]*Script uid:gid = 65534:65534/);
+  await stop(r);
+});
+
 test('auth_type AH: the instance listens on an IP protocol 51 socket, follows the master\'s sequence numbers, refuses a replay, and continues above them when it takes over', async () => {
   const AH = 'authentication {\n  auth_type AH\n  auth_pass secretpw\n }';
   const r = await rig(CONF(AH));
