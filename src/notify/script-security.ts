@@ -12,6 +12,7 @@
  *
  * Pure: it asks the file system through ScriptFs (script-host.ts answers for the real one).
  */
+import { strerror } from '../core/strerror.js';
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -66,17 +67,7 @@ const S_IXOTH = 0o001;
 /** Linux's bound on symbolic links followed in one lookup (ELOOP after it). */
 const MAX_SYMLINKS = 40;
 
-/** strerror(3) texts for what a lookup can fail with. */
-const STRERROR: Readonly<Record<string, string>> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  ENOTDIR: 'Not a directory',
-  ELOOP: 'Too many levels of symbolic links',
-  ENAMETOOLONG: 'File name too long',
-  EIO: 'Input/output error',
-};
-
-export const strerror = (errno: string): string => STRERROR[errno] ?? errno;
+export { strerror };
 
 /** keepalived's is_executable: root needs any x bit; otherwise owner, group or other x as they apply. */
 export function isExecutableBy(st: FileStat, ids: ScriptIds): boolean {

@@ -12,6 +12,7 @@
  *    pid files 0644; dumps 0600).
  * Failures are returned, never thrown: a file the daemon cannot write must not stop it.
  */
+import { strerror } from '../core/strerror.js';
 import { closeSync, constants, fchmodSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -51,22 +52,7 @@ function toError(path: string, e: unknown): SafeFileError {
   return { path, code, errno: errnoNumber(code) };
 }
 
-const STRERROR: Readonly<Record<string, string>> = {
-  ELOOP: 'Too many levels of symbolic links',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EEXIST: 'File exists',
-  EROFS: 'Read-only file system',
-  ENOSPC: 'No space left on device',
-};
-
-/** glibc's strerror(3) text for the errors opening a file gives (else the errno name). */
-export function strerror(code: string): string {
-  return STRERROR[code] ?? code;
-}
+export { strerror };
 
 /** `errno 40 (Too many levels of symbolic links)`; a planted link is named as such. */
 export function describeFileError(e: SafeFileError): string {

@@ -1,6 +1,8 @@
 /**
  * keepalived 2.2.7's start-up lines for the faults an instance starts with (VRRP child), e.g.
- * "(VI_1): entering FAULT state (interface eth1 down)": one per fault source, the instance's
+ * "(VI_1): entering FAULT state (interface eth1 down)", "(VI_1): entering FAULT state (tracked file
+ * tf has status -254)", "(VI_1) entering FAULT state (tracked process pr quorum not achieved)":
+ * one per fault source, the instance's
  * own interface first, logged for every instance before any of them (or its sync group)
  * starts. Pure.
  */
@@ -14,6 +16,11 @@ export function faultReason(source: string): string {
       return `interface ${name ?? ''} down`;
     case 'no-source-address':
       return 'no source address';
+    case 'file':
+      // A file faults only at the bottom of its range (value × weight clamped, −254).
+      return `tracked file ${name ?? ''} has status -254`;
+    case 'process':
+      return `tracked process ${name ?? ''} quorum not achieved`;
     default:
       return source;
   }
@@ -22,5 +29,6 @@ export function faultReason(source: string): string {
 export function startupFaultLines(cfg: Pick<VrrpInstanceConfig, 'name' | 'interface'>, faultSources: readonly string[]): string[] {
   const own = `interface:${cfg.interface ?? ''}`;
   const ordered = [...faultSources.filter((s) => s === own), ...faultSources.filter((s) => s !== own)];
-  return ordered.map((s) => `(${cfg.name}): entering FAULT state (${faultReason(s)})`);
+  // keepalived 2.2.7 writes the process line without the colon (checked in a namespace).
+  return ordered.map((s) => `(${cfg.name})${s.startsWith('process:') ? '' : ':'} entering FAULT state (${faultReason(s)})`);
 }

@@ -85,7 +85,8 @@ function watchProcesses(opts: { readonly withCmdline: boolean; readonly log: Log
   };
   const conn = openProcConnector((evs) => onEvents(toEvents(evs)), resync);
   if (conn.ok) return { initial: [...scanProcs(opts.withCmdline)], close: () => conn.handle.close() };
-  opts.log.info(`Failed to set/clear process event listen - errno ${conn.errno} - ${strerror(conn.reason)}; scanning /proc every ${PROCESS_SCAN_MS} ms`);
+  opts.log.info(`Failed to set/clear process event listen - errno ${conn.errno} - ${strerror(conn.reason)}`);
+  opts.log.info(`Tracking processes by scanning /proc every ${PROCESS_SCAN_MS} ms`);
   return scanWatch(opts.withCmdline, onEvents);
 }
 
