@@ -19,7 +19,13 @@ export type ParentToChild =
   /** SIGUSR1 at the parent: write the .data dump. */
   | { readonly type: 'dump-data' }
   /** SIGUSR2 at the parent: write the .stats dump. */
-  | { readonly type: 'dump-stats' };
+  | { readonly type: 'dump-stats' }
+  /** A real-time signal function at the parent (keepalived(8) SIGNALS): JSON, STATS_CLEAR or TDUMP. */
+  | { readonly type: 'signal-function'; readonly fn: RealtimeSignalFunction };
+
+/** keepalived's real-time signal functions (`keepalived --signum=NAME`). */
+export type RealtimeSignalFunction = 'JSON' | 'STATS_CLEAR' | 'TDUMP';
+export const REALTIME_SIGNAL_FUNCTIONS: readonly RealtimeSignalFunction[] = ['JSON', 'STATS_CLEAR', 'TDUMP'];
 
 export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
@@ -87,6 +93,10 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
     case 'dump-data':
     case 'dump-stats':
       return ok({ type });
+    case 'signal-function': {
+      const fn = REALTIME_SIGNAL_FUNCTIONS.find((f) => f === o['fn']);
+      return fn === undefined ? fail('signal-function: fn') : ok({ type, fn });
+    }
     default:
       return fail(`unknown message type '${type}'`);
   }

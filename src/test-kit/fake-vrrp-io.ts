@@ -249,7 +249,7 @@ export class FakeVrrpWorld {
       openGarpSender: garp,
       scripts,
       openEffects: () => Promise.resolve({ instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`), close: () => undefined }),
-      writeDump: (name, text) => void this.dumps.set(name, text),
+      writeDump: (file, text) => void this.dumps.set(file.name, text),
       onTransition: (t) => {
         this.transitions.push(t);
         opts.onTransition?.(t);

@@ -11,6 +11,8 @@ import { assertNever } from '../core/result.js';
 import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
 import { initialFsmState, nextDeadline, step, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
+import { ZERO_COUNTERS } from './fsm-types.js';
+import { emptyDropCounters } from './drop-counters.js';
 import { GarpPacer } from './garp-pacing.js';
 import type { ReceiveState, ReceiveTarget } from './receive.js';
 import type { VipTarget } from './vip-addresses.js';
@@ -108,6 +110,12 @@ export class VrrpInstance implements ReceiveTarget {
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
     this.handle({ type: 'PriorityChanged', effectivePriority });
+  }
+
+  /** STATS_CLEAR: every counter of keepalived.stats back to zero (state and timers untouched). */
+  clearStats(): void {
+    this.fsm = { ...this.fsm, counters: ZERO_COUNTERS };
+    this.receive.drops = emptyDropCounters();
   }
 
   /** After a reload changed the VIP list of a MASTER: apply the new list and announce it. */

@@ -42,6 +42,15 @@ export class ChildSupervisor {
 
   constructor(private readonly deps: SupervisorDeps) {}
 
+  get kind(): ChildSpec['kind'] {
+    return this.deps.spec.kind;
+  }
+
+  /** keepalived's word for the child in log lines (`VRRP`, `Healthcheck`). */
+  get title(): string {
+    return this.deps.spec.title;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { keepalivedCommand, LabDaemon, waitPidFile } from './lab-daemon.js';
 import { createLab } from './netns.js';
-import { writeTrackerFiles } from './tracker-files.js';
+import { labInstance, writeTrackerFiles } from './tracker-lab.js';
 import { sleep } from './proc.js';
 import { waitFor } from './wait.js';
 
@@ -58,36 +58,10 @@ vrrp_sync_group G1 {
   }
   notify_master "RUN/ok.sh master"
 }
-vrrp_instance VI_1 {
-  state BACKUP
-  interface eth0
-  virtual_router_id 51
-  priority 150
-  advert_int 1
-  track_script {
-    chk_up
-  }
-  virtual_ipaddress {
-    192.0.2.100/24
-  }
-}
-vrrp_instance VI_2 {
-  state BACKUP
-  interface eth0
-  virtual_router_id 52
-  priority 100
-  advert_int 1
-  virtual_ipaddress {
-    192.0.2.101/24
-  }
-}
-vrrp_instance VI_3 {
-  state BACKUP
-  interface eth0
-  virtual_router_id 53
-  priority 120
-  advert_int 1
-  track_interface {
+${labInstance(1, 150, '  track_script {\n    chk_up\n  }\n')}${labInstance(2, 100)}${labInstance(
+  3,
+  120,
+  `  track_interface {
     eth0 weight 4
   }
   track_script {
@@ -100,11 +74,8 @@ vrrp_instance VI_3 {
   track_process {
     tp
   }
-  virtual_ipaddress {
-    192.0.2.102/24
-  }
-}
-vrrp_instance VI_4 {
+`,
+)}vrrp_instance VI_4 {
   state BACKUP
   interface eth0
   virtual_router_id 54
