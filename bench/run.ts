@@ -12,6 +12,7 @@ import { failoverBench } from './failover.js';
 import { reloadMigrateBench } from './reload-migrate.js';
 import { rtnlBench } from './rtnl.js';
 import { scaleBench } from './scale.js';
+import { statusBench } from './status.js';
 
 const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
   failover: failoverBench,
@@ -21,6 +22,7 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   'checker-reload': checkerReloadBench,
   'reload-migrate': reloadMigrateBench,
   rtnl: rtnlBench,
+  status: statusBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

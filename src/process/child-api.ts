@@ -36,6 +36,8 @@ export interface ChildHandle {
   dumpData?(): void;
   /** SIGUSR2: write the .stats dump. */
   dumpStats?(): void;
+  /** The parent wants a full status update (src/process/status.ts). */
+  requestStatus?(): void;
   /** JSON (SIGRTMIN+2): write keepalived.json. */
   dumpJson?(): void;
   /** STATS_CLEAR (SIGRTMAX-1): write the .stats dump, then set every counter back to zero. */

@@ -219,9 +219,11 @@ export class FakeVrrpWorld {
   readonly transitions: InstanceTransition[] = [];
   /** argv of every script run, joined. */
   readonly scripts: string[] = [];
-  /** notify FIFO / mail events: `NAME STATE PRIORITY`. */
+  /** notify FIFO / mail events: `NAME STATE PRIORITY`, `GROUP NAME STATE` for a sync group. */
   readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
+  /** What `file:` auth_hmac keys read (path → content). */
+  readonly keyFiles = new Map<string, string>();
   readonly deps: VrrpChildDeps;
 
   constructor(opts: FakeVrrpWorldOptions) {
@@ -246,9 +248,19 @@ export class FakeVrrpWorld {
         this.sockets.push(s);
         return s;
       },
+      readKeyFile: (path) => {
+        const text = this.keyFiles.get(path);
+        if (text === undefined) throw new Error(`ENOENT: ${path}`);
+        return text;
+      },
       openGarpSender: garp,
       scripts,
-      openEffects: () => Promise.resolve({ instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`), close: () => undefined }),
+      openEffects: () =>
+        Promise.resolve({
+          instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`),
+          group: (grp, state) => void this.effects.push(`GROUP ${grp.name} ${state}`),
+          close: () => undefined,
+        }),
       writeDump: (file, text) => void this.dumps.set(file.name, text),
       onTransition: (t) => {
         this.transitions.push(t);

@@ -7,16 +7,19 @@
  * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
  * realVrrpChildDeps below is the production set.
  */
+import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
+import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations } from '../notify/notify-args.js';
+import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
+import { instanceStatus } from './status-snapshot.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -30,7 +33,12 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { SyncGroupDriver } from './sync-group-driver.js';
+import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { startupFaultLines } from './fault-reasons.js';
+import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
+import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -46,6 +54,8 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
+  /** Receives IP protocol 51 (`auth_type AH` instances). */
+  readonly ah: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
 }
@@ -68,21 +78,32 @@ export class VrrpDaemon {
   private readonly sockets = new Map<string, SocketEntry>();
   private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
+  /** vrrp_sync_group by name (sync-group-driver.ts). */
+  private groups = new Map<string, SyncGroupDriver>();
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
-  private statusQueued = false;
-  /** Where the tracker and sync-group runtimes report their state for the dumps (nothing yet). */
-  private readonly trackerStates: TrackerStates = NO_TRACKER_STATES;
+  /**
+   * Where the runtimes report tracker and group state for the dumps: the sync groups (their
+   * drivers) now; the trackers' slots stay empty until their runtime reports here.
+   */
+  private readonly trackerStates: TrackerStates = {
+    ...NO_TRACKER_STATES,
+    group: (name) => {
+      const g = this.groups.get(name)?.snapshot();
+      return g && { state: g.state, membersFault: g.numMemberFault, membersInit: g.numMemberInit };
+    },
+  };
 
   constructor(
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
   }
 
   private get log(): Logger {
@@ -109,7 +130,9 @@ export class VrrpDaemon {
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of running) this.startRunning(r);
+    for (const r of running) this.instances.set(r.cfg.name, r);
+    this.groups = this.joinGroups(config, this.instances);
+    this.startInstances(running, new Set(this.groups.keys()));
     this.publishStatus();
   }
 
@@ -119,6 +142,7 @@ export class VrrpDaemon {
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
+      requestStatus: () => this.publishStatus(),
       dumpJson: () => this.writeDump('json'),
       clearStats: () => this.writeDump('stats-clear'),
       timerDump: () => instanceTimerLines(this.instanceSnapshots(), this.deps.clock.nowMs()),
@@ -152,7 +176,8 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+  /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -164,26 +189,30 @@ export class VrrpDaemon {
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
-    const socketKey = `${ifname}|${cfg.family}`;
-    const entry = this.socketFor(socketKey, ifname, cfg);
-    const advert = new InstanceAdvert(cfg, srcBytes);
+    // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
+    const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    const authExt = this.authExtOf(cfg);
+    const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
+    const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
         addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
+          this.runNotifyScripts(cfg.notify, 'INSTANCE', cfg.name, state, priority);
           this.effects?.instance(cfg, state, priority);
-          this.publishStatus();
+          this.publishStatus(cfg.name);
         },
       },
       resumed,
@@ -195,18 +224,77 @@ export class VrrpDaemon {
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
-  private startRunning(r: Running): void {
-    this.instances.set(r.cfg.name, r);
-    this.updateTracking(r);
-    r.inst.start();
+  /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
+  private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
+    const spec = cfg.authHmac;
+    if (!spec) return null;
+    const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
+    for (const p of problems) this.log.error(p);
+    return settings;
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+  /**
+   * Start-up of `list` (all instances, or those a reload starts): tracking first, then the
+   * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
+   * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
+   */
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+    for (const r of list) this.updateTracking(r);
+    for (const r of list) {
+      for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
+    }
+    const started = new Set<string>();
+    for (const r of list) {
+      const group = this.groupOf(r.cfg.name);
+      if (group === undefined) r.inst.start();
+      else if (groupsToStart.has(group.name) && !started.has(group.name)) {
+        started.add(group.name);
+        group.start();
+      }
+    }
+  }
+
+  private groupOf(instance: string): SyncGroupDriver | undefined {
+    for (const g of this.groups.values()) if (g.cfg.members.includes(instance)) return g;
+    return undefined;
+  }
+
+  /** One driver per vrrp_sync_group over its running members. */
+  private joinGroups(config: KeepalivedConfig, instances: ReadonlyMap<string, Running>): Map<string, SyncGroupDriver> {
+    const out = new Map<string, SyncGroupDriver>();
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.members.flatMap((n) => {
+        const r = instances.get(n);
+        return r ? [r.inst] : [];
+      });
+      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifyGroup(g, state) }));
+    }
+    return out;
+  }
+
+  private notifyGroup(g: VrrpSyncGroupConfig, state: SyncGroupNotifyState): void {
+    this.runNotifyScripts(g.notify, 'GROUP', g.name, state, 0);
+    this.effects?.group(g, state);
+  }
+
+  /** Specific script, then the generic `notify` (notify-args.ts), for an instance or a group. */
+  private runNotifyScripts(scripts: NotifyScripts, subject: NotifySubject, name: string, state: NotifyState, priority: number): void {
+    for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
+  }
+
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    const sock = this.deps.openSocket({
+      ifname,
+      family: cfg.family,
+      group: cfg.mcastDstIp,
+      join: true,
+      ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
+      ...(ah ? { protocol: IPPROTO_AH } : {}),
+    });
+    const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -229,6 +317,7 @@ export class VrrpDaemon {
 
   private updateTracking(r: Running): void {
     applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
+    if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
   private onInterfaceChange(): void {
@@ -237,22 +326,44 @@ export class VrrpDaemon {
   }
 
   /**
-   * Coalesced to one message per event-loop turn: instances change state together (start-up,
-   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
-   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   * Coalesced to one message per event-loop turn, carrying only the instances that changed
+   * (src/process/status.ts): instances change state together (start-up, a link going down)
+   * or one after the other (a failover staggered by priority), and a full list per change
+   * was O(N²) in IPC traffic at 1000 instances (bench/RESULTS.md, scale). No name: all.
    */
-  private publishStatus(): void {
-    if (this.statusQueued) return;
-    this.statusQueued = true;
-    this.deps.clock.setTimer(this.deps.clock.nowMs(), () => {
-      this.statusQueued = false;
-      this.sendStatus();
-    });
+  private publishStatus(name?: string): void {
+    const schedule = name === undefined ? this.outbox.markFull() : this.outbox.markChanged(name);
+    if (schedule) this.deps.clock.setTimer(this.deps.clock.nowMs(), () => this.sendStatus());
   }
 
   private sendStatus(): void {
-    const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
-    this.ctx.ipc.send({ type: 'status', instances });
+    const t = this.outbox.take();
+    const nowMs = this.deps.clock.nowMs();
+    const wallMs = this.deps.clock.wallMs();
+    const removed = [...t.removed];
+    const instances: VrrpInstanceStatus[] = [];
+    const add = (r: Running): void => void instances.push(this.statusOf(r, nowMs, wallMs));
+    if (t.full) for (const r of this.instances.values()) add(r);
+    for (const name of t.full ? [] : t.changed) {
+      const r = this.instances.get(name);
+      if (r) add(r);
+      else removed.push(name);
+    }
+    this.ctx.ipc.send({ type: 'status', update: { schema: STATUS_SCHEMA_VERSION, seq: t.seq, full: t.full, instances, removedInstances: removed, virtualServers: [], removedVirtualServers: [] } });
+  }
+
+  private statusOf(r: Running, nowMs: number, wallMs: number): VrrpInstanceStatus {
+    const syncGroup = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name ?? null;
+    return instanceStatus({
+      cfg: r.cfg,
+      fsm: r.inst.state,
+      src: r.src,
+      vips: r.vipTargets.map((v) => ({ address: v.spec.address, prefixLen: v.spec.prefixLen, ifname: v.ifname })),
+      syncGroup,
+      linkUp: (n) => this.table.linkByName(n)?.running,
+      nowMs,
+      wallMs,
+    });
   }
 
   private async reload(): Promise<void> {
@@ -265,15 +376,30 @@ export class VrrpDaemon {
       return;
     }
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
+    const restartGroups = reloadGroups(config, (cfg) => {
+      const old = oldByKey.get(instanceKey(cfg));
+      return old ? old.inst.state : undefined;
+    });
     const next = new Map<string, Running>();
     const started: Running[] = [];
+    const resumed: Running[] = [];
+    /** Addresses of members a sync group starts again, as the old config had them. */
+    const restartedVips: VipTarget[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
-      if (old) {
-        oldByKey.delete(instanceKey(cfg));
+      if (old) oldByKey.delete(instanceKey(cfg));
+      if (old && restartGroups.members.has(cfg.name)) {
+        // Its sync group starts again: back through INIT, its addresses removed without a word.
+        this.unregister(old);
+        old.inst.detach();
+        restartedVips.push(...old.vipTargets);
+        const r = this.createRunning(cfg, undefined);
+        next.set(cfg.name, r);
+        started.push(r);
+      } else if (old) {
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state);
+        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
@@ -284,13 +410,17 @@ export class VrrpDaemon {
           });
         }
         r.inst.resume();
-        this.updateTracking(r);
+        resumed.push(r);
       } else {
         const r = this.createRunning(cfg, undefined);
         next.set(cfg.name, r);
         started.push(r);
       }
     }
+    // Joined before anything is awaited: resumed members keep running meanwhile.
+    this.groups = this.joinGroups(config, next);
+    for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
+    for (const r of resumed) this.updateTracking(r);
     // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
@@ -303,8 +433,8 @@ export class VrrpDaemon {
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of started) this.startRunning(r);
+    await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
+    this.startInstances(started, restartGroups.started);
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
@@ -334,6 +464,8 @@ export class VrrpDaemon {
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
+    await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
@@ -364,6 +496,7 @@ export class VrrpDaemon {
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        ...(e.ah ? { protocol: 'AH' as const } : {}),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
       }),
@@ -406,6 +539,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
+    readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),

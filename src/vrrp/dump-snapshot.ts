@@ -8,8 +8,8 @@
  * instance tracks, with the weight in force, and the group members) comes from the model;
  * their run-time state (a script's result and status, a file's value, a process count, a
  * group's state) comes through TrackerStates, the slot the tracker and sync-group runtimes
- * fill. A state they do not report is left out of the dumps (no line, no field), never
- * invented.
+ * fill (daemon.ts: the sync-group drivers report; the trackers' slots are still empty). A
+ * tracker state not reported is left out of the dumps (no line, no field), never invented.
  */
 import type { Family } from '../core/ip.js';
 import type { GlobalDefs, KeepalivedConfig, TrackerRef, TrackFileConfig, TrackProcessConfig, VrrpInstanceConfig, VrrpScriptConfig, VrrpSyncGroupConfig } from '../config/model.js';
@@ -50,6 +50,8 @@ export interface SocketSnapshot {
   /** The group it joined, or null for a unicast-only socket. */
   readonly group: string | null;
   readonly instances: readonly { readonly name: string; readonly vrid: number }[];
+  /** The IP protocol it receives: VRRP (112), or AH (51) for `auth_type AH` instances. */
+  readonly protocol?: 'VRRP' | 'AH';
   readonly rxDatagrams: number;
   readonly drops: DropCounters;
 }
@@ -97,6 +99,10 @@ export interface TrackProcessRuntime {
 
 export interface SyncGroupRuntime {
   readonly state: VrrpState;
+  /** Members with a fault of their own (keepalived's "num member fault"). */
+  readonly membersFault: number;
+  /** Members not started yet (keepalived's "num member init"). */
+  readonly membersInit: number;
 }
 
 /**
@@ -143,9 +149,9 @@ export interface TrackProcessSnapshot {
   readonly runtime?: TrackProcessRuntime;
 }
 
-export interface SyncGroupSnapshot {
+export interface SyncGroupDump {
   readonly cfg: VrrpSyncGroupConfig;
-  /** The group's state: its runtime's, else read from the members (FAULT if any is, else their common state). */
+  /** The group's state: its runtime's (sync-group-driver.ts), else read from the members (FAULT if any is, else their common state). */
   readonly state: VrrpState;
   readonly membersFault: number;
   readonly membersInit: number;
@@ -165,7 +171,7 @@ export interface DumpSnapshot {
   readonly instances: readonly InstanceSnapshot[];
   readonly sockets: readonly SocketSnapshot[];
   readonly interfaces: readonly InterfaceSnapshot[];
-  readonly syncGroups: readonly SyncGroupSnapshot[];
+  readonly syncGroups: readonly SyncGroupDump[];
   readonly scripts: readonly ScriptSnapshot[];
   readonly trackFiles: readonly TrackFileSnapshot[];
   readonly trackProcesses: readonly TrackProcessSnapshot[];
@@ -226,13 +232,10 @@ export function trackerSnapshots(input: TrackerSnapshotInput): Pick<DumpSnapshot
   const stateOf = new Map(instances.map((i) => [i.cfg.name, i.fsm.state]));
   return {
     syncGroups: config.vrrpSyncGroups.map((cfg) => {
+      const run = states.group(cfg.name);
+      if (run) return { cfg, ...run };
       const members = cfg.members.map((m) => stateOf.get(m) ?? 'INIT');
-      return {
-        cfg,
-        state: states.group(cfg.name)?.state ?? membersState(members),
-        membersFault: members.filter((s) => s === 'FAULT').length,
-        membersInit: members.filter((s) => s === 'INIT').length,
-      };
+      return { cfg, state: membersState(members), membersFault: members.filter((s) => s === 'FAULT').length, membersInit: members.filter((s) => s === 'INIT').length };
     }),
     scripts: config.vrrpScripts.map((cfg) => ({ cfg, trackedBy: trackedBy(instances, (t) => t.scripts, cfg.name), ...withRuntime(states.script(cfg.name)) })),
     trackFiles: config.trackFiles.map((cfg) => ({ cfg, trackedBy: trackedBy(instances, (t) => t.files, cfg.name), ...withRuntime(states.file(cfg.name)) })),

@@ -36,7 +36,7 @@ function statsInstanceLines(i: InstanceSnapshot): string[] {
     `    Sent: ${c.advertSent}`,
     `  Became master: ${c.becameMaster}`,
     `  Released master: ${c.releasedMaster}`,
-    ...formatStatsErrorLines(i.drops),
+    ...formatStatsErrorLines(i.drops, i.cfg.authHmac !== undefined),
     '  Priority Zero:',
     `    Received: ${c.priZeroRcvd}`,
     `    Sent: ${c.priZeroSent}`,
@@ -52,7 +52,7 @@ export function formatStatsDump({ instances, sockets }: Pick<DumpSnapshot, 'inst
   const lines = instances.flatMap(statsInstanceLines);
   lines.push(EXTENSION_HEADING);
   for (const s of sockets) {
-    lines.push(` VRRP Socket: ${s.ifname} ${familyName(s.family)}`, `   Datagrams received: ${s.rxDatagrams}`, '   Dropped before an instance was known:');
+    lines.push(` VRRP Socket: ${s.ifname} ${familyName(s.family)}${s.protocol === 'AH' ? ' AH' : ''}`, `   Datagrams received: ${s.rxDatagrams}`, '   Dropped before an instance was known:');
     lines.push(...dropLines(s.drops, DROP_REASONS, '     '));
   }
   for (const i of instances) {
@@ -245,7 +245,7 @@ function sockpoolLines(sockets: readonly SocketSnapshot[]): string[] {
     lines.push(
       ` Interface = ${s.ifname}`,
       `   Family = ${familyName(s.family)}`,
-      '   Protocol = VRRP',
+      `   Protocol = ${s.protocol ?? 'VRRP'}`,
       `   Type = ${s.group !== null ? 'Multicast' : 'Unicast'}`,
       '   VRRP instances',
       ...s.instances.map((i) => `     ${i.name} vrid ${i.vrid}`),

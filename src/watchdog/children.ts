@@ -5,6 +5,7 @@
  */
 import type { GlobalDefs } from '../config/model.js';
 import type { ChildKind, CliOptions } from '../process/options.js';
+import type { ProcessNameSettings } from '../process/process-title.js';
 
 /** What the parent needs to know about the configuration before starting children. */
 export interface ConfigSummary {
@@ -16,6 +17,15 @@ export interface ConfigSummary {
   readonly childWaitTimeS: number;
   /** -d/--dump-conf: the effective config in keepalived syntax, logged by the parent at start. */
   readonly dumpText?: string;
+  /**
+   * Why the daemon cannot run this config ('fatal' diagnostics: the children keep the running
+   * config on reload); undefined when it can.
+   */
+  readonly unusable?: string;
+  /** Errors keepalived reports but runs with (the offending keyword is ignored). */
+  readonly errorCount?: number;
+  /** global_defs process_names / process_name / vrrp_process_name / checker_process_name. */
+  readonly processNames?: ProcessNameSettings;
   /** `file:line:col: warning: 'x' is read but not acted on yet`, one per keyword: logged at start-up. */
   readonly notActedOn: readonly string[];
   /** For the parent's SIGUSR1 dump and the dump files' places (state_dump_file …). */

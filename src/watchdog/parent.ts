@@ -24,6 +24,8 @@ import { formatParentDataDump } from '../vrrp/dump.js';
 import { PARENT_DATA_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { errorMessage } from '../core/errors.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
+import { openParentServices } from './parent-services.js';
+import { processTitle } from '../process/process-title.js';
 
 export interface ParentDeps {
   readonly options: CliOptions;
@@ -44,6 +46,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const clock = deps.clock ?? realClock;
   const pl = createProcessLogger(options, 'parent');
   const log = pl.logger;
+  process.title = processTitle('parent', undefined);
   // JSON, STATS_CLEAR, TDUMP and the other real-time signals: never fatal (rt-signals.ts), from
   // the start (a big config takes a while to load); passed on once the children exist.
   let realtime: RealtimeHandlers = {};
@@ -69,6 +72,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   for (const line of summary.value.notActedOn) log.warn(line);
   let notActedOn = summary.value.notActedOn;
   let childWaitMs = summary.value.childWaitTimeS * 1000;
+  const names = summary.value.processNames;
+  process.title = processTitle('parent', names);
   let globalDefs = summary.value.globalDefs;
   const specs = selectChildren(options, summary.value);
 
@@ -92,10 +97,19 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const done = new Promise<number>((r) => (finish = r));
   let terminating = false;
   const keepAlive = setInterval(() => undefined, 1 << 30);
+  const services = openParentServices({ options, log, clock });
 
   const hello =
     (spec: ChildSpec) =>
-    (): ParentToChild => ({ type: 'hello', protocol: IPC_PROTOCOL_VERSION, child: spec.kind, configPath: options.configFile, options, parentPid: process.pid });
+    (): ParentToChild => ({
+      type: 'hello',
+      protocol: IPC_PROTOCOL_VERSION,
+      child: spec.kind,
+      configPath: options.configFile,
+      options,
+      parentPid: process.pid,
+      title: processTitle(spec.kind, names),
+    });
   const supervisors = specs.map(
     (spec) =>
       new ChildSupervisor({
@@ -110,6 +124,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
           }),
         hello: hello(spec),
         onEnd: (end: SupervisorEnd) => void terminate(end.type === 'permanent' ? end.status : EXIT_OK),
+        ...services.hooks(spec.kind),
       }),
   );
 
@@ -117,6 +132,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     if (terminating) return;
     terminating = true;
     log.info('Stopping');
+    services.stop();
     await Promise.all(supervisors.map((s) => s.stop(childWaitMs)));
     removePidFile(options.pidFile, process.pid);
     log.info(`Stopped ${VERSION_BANNER}`);
@@ -155,15 +171,22 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       () => {
         if (terminating) return;
         log.info('Reloading ...');
+        services.reloadStarted();
         // The children re-read the file themselves: forward first, so a big config is not
         // parsed twice in a row (parent, then child); the parent only needs child_wait_time.
         forward({ type: 'cfg-reload' });
         void deps.loadConfigSummary(options.configFile).then((r) => {
-          if (!r.ok) return log.error(r.reason);
+          if (!r.ok) {
+            log.error(r.reason);
+            services.reloadRead(false, r.reason);
+            return;
+          }
           childWaitMs = r.value.childWaitTimeS * 1000;
           globalDefs = r.value.globalDefs;
           if (r.value.notActedOn.join('\n') !== notActedOn.join('\n')) for (const line of r.value.notActedOn) log.warn(line);
           notActedOn = r.value.notActedOn;
+          if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
+          else services.reloadRead(true, r.value.errorCount ? `${r.value.errorCount} configuration error(s) ignored` : undefined);
         });
       },
     ],
@@ -180,6 +203,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
 
   if (supervisors.length === 0) log.info('No child process to start (no configuration for any subsystem)');
   for (const s of supervisors) s.start();
+  services.start(supervisors);
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);
