@@ -13,9 +13,8 @@ import type { ChildKind } from '../process/options.js';
 import { defaultProcessTitle } from '../process/process-title.js';
 import type { ChildHandle, ChildIpc, ChildRunner } from '../process/child-api.js';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
-import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from '../process/ipc.js';
+import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild, type RealtimeSignalFunction } from '../process/ipc.js';
 import { catchRealtimeSignals, timerDumpLines, type RealtimeHandlers } from './rt-signals.js';
-import type { RealtimeSignalFunction } from '../process/ipc.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 

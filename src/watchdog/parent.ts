@@ -182,7 +182,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
             return;
           }
           childWaitMs = r.value.childWaitTimeS * 1000;
-          globalDefs = r.value.globalDefs;
+          // The children keep the running config when the new one cannot run: so do the dumps' places.
+          if (r.value.unusable === undefined) globalDefs = r.value.globalDefs;
           if (r.value.notActedOn.join('\n') !== notActedOn.join('\n')) for (const line of r.value.notActedOn) log.warn(line);
           notActedOn = r.value.notActedOn;
           if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
