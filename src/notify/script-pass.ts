@@ -75,6 +75,11 @@ export class ScriptPass {
     if (policy.scriptUser !== undefined) this.defaultIds = this.resolve(policy.scriptUser, policy.scriptGroup, 'Error setting global script uid/gid');
   }
 
+  /** The default script user as far as the pass resolved it (root when it never needed one or could not set it). */
+  get defaultScriptIds(): ScriptIds {
+    return this.defaultIds ?? { uid: 0, gid: 0 };
+  }
+
   get scriptSecurity(): boolean {
     return this.policy.enableScriptSecurity === true;
   }

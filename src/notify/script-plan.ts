@@ -30,6 +30,8 @@ export interface VrrpScriptPlan {
   /** Instance and sync-group notify scripts. */
   readonly notify: ScriptTable;
   readonly fifos: readonly FifoPlan[];
+  /** Who a script without a user of its own runs as (the dumps show it). */
+  readonly defaultIds: ScriptIds;
 }
 
 export interface CheckerScriptPlan {
@@ -100,7 +102,8 @@ export function planVrrpScripts(config: KeepalivedConfig, pass: ScriptPass): Vrr
   const notify = new Map<ScriptSpec, RunnableScript>();
   for (const v of config.vrrpInstances) vetNotify(v.notify, INSTANCE_ORDER, pass, notify);
   for (const sg of config.vrrpSyncGroups) vetNotify(sg.notify, GROUP_ORDER, pass, notify);
-  return { track, notify, fifos: planFifos('vrrp', config.globalDefs, pass) };
+  const fifos = planFifos('vrrp', config.globalDefs, pass);
+  return { track, notify, fifos, defaultIds: pass.defaultScriptIds };
 }
 
 function vetInto(spec: ScriptSpec | undefined, kind: ScriptKind, pass: ScriptPass, out: Map<ScriptSpec, RunnableScript>): void {

@@ -287,7 +287,7 @@ export class FakeVrrpWorld {
           stopScripts: () => undefined,
           close: () => undefined,
         }),
-      writeDump: (name, text) => void this.dumps.set(name, text),
+      writeDump: (file, text) => void this.dumps.set(file.name, text),
       onTransition: (t) => {
         this.transitions.push(t);
         opts.onTransition?.(t);

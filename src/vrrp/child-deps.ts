@@ -62,6 +62,12 @@ export interface InstanceTransition {
   readonly atMs: number;
 }
 
+/** A dump file: its default name and the path global_defs gives for it (state_dump_file …), if any. */
+export interface DumpTarget {
+  readonly name: string;
+  readonly configured?: string | undefined;
+}
+
 export interface VrrpChildDeps {
   readonly clock: Clock;
   /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
@@ -80,8 +86,8 @@ export interface VrrpChildDeps {
   scriptHost(): ScriptHost;
   /** Opens the FIFOs (as the script pass planned them) and the mailer global_defs asks for. */
   openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner, fifos: readonly FifoPlan[]): Promise<VrrpEffectsPort>;
-  /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
-  writeDump(name: string, text: string): void;
+  /** keepalived.data / keepalived.stats / keepalived.json (SIGUSR1 / SIGUSR2 and STATS_CLEAR / JSON); throws when it cannot. */
+  writeDump(file: DumpTarget, text: string): void;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
   readonly onTransition?: (t: InstanceTransition) => void;
 }

@@ -23,18 +23,20 @@ import { ScriptPass } from '../notify/script-pass.js';
 import { planVrrpScripts, type VrrpScriptPlan } from '../notify/script-plan.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { VrrpNotifier } from '../notify/vrrp-notifier.js';
-import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
-import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
+import { instanceTracking, trackerSnapshots, type DumpSnapshot, type InstanceSnapshot, type SocketSnapshot, type TrackerStates } from './dump-snapshot.js';
+import { emptyDropCounters } from './drop-counters.js';
+import { DUMP_LOG_LINE, instanceTimerLines, renderDump, type DumpKind } from './signal-dumps.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
 import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance, type StartOptions } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
+import { SyncGroupDriver } from './sync-group-driver.js';
 import { reloadGroups } from './sync-group.js';
 import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
@@ -96,7 +98,7 @@ export class VrrpDaemon {
   /** What effects were opened with (FIFO plan, mail settings): reopened at reload when it changes. */
   private effectsKey = '';
   /** The scripts of the running config that may run, and as whom (script-plan.ts). */
-  private scriptPlan: VrrpScriptPlan = { track: new Map(), notify: new Map(), fifos: [] };
+  private scriptPlan: VrrpScriptPlan = { track: new Map(), notify: new Map(), fifos: [], defaultIds: { uid: 0, gid: 0 } };
   /** Instance (and sync-group) notifications in keepalived's order. */
   readonly notifier: VrrpNotifier;
   private config: KeepalivedConfig | null = null;
@@ -115,6 +117,16 @@ export class VrrpDaemon {
   };
   /** The end of global_defs vrrp_startup_delay (ms), set at start only, as keepalived does. */
   private startDelayUntilMs: number | undefined;
+  /** Where the runtimes report tracker and group state for the dumps: the trackers and the sync-group drivers. */
+  private readonly trackerStates: TrackerStates = {
+    script: (name) => this.trackers?.scriptRuntime(name),
+    file: (name) => this.trackers?.fileRuntime(name),
+    process: (name) => this.trackers?.processRuntime(name),
+    group: (name) => {
+      const g = this.groups.get(name)?.snapshot();
+      return g && { state: g.state, membersFault: g.numMemberFault, membersInit: g.numMemberInit };
+    },
+  };
 
   constructor(
     private readonly ctx: ChildContext,
@@ -170,6 +182,9 @@ export class VrrpDaemon {
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
       requestStatus: () => this.publishStatus(),
+      dumpJson: () => this.writeDump('json'),
+      clearStats: () => this.writeDump('stats-clear'),
+      timerDump: () => instanceTimerLines(this.instanceSnapshots(), this.deps.clock.nowMs()),
     };
   }
 
@@ -597,13 +612,18 @@ export class VrrpDaemon {
     this.effects = null;
   }
 
-  /** What the dumps show: instances, sockets, and sync groups as plain data. */
-  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[]; groups: SyncGroupSnapshot[] } {
-    const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
-      const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-      const tracking = { spec: r.spec, totalPriority: r.tracking?.priority ?? r.cfg.priority, scriptsInit: r.tracking?.scriptsInit ?? 0, held: r.held };
-      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, tracking, ...(group !== undefined ? { syncGroup: group } : {}) };
+  private instanceSnapshots(): InstanceSnapshot[] {
+    const config = this.config;
+    return [...this.instances.values()].map((r): InstanceSnapshot => {
+      const group = config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
+      const tracking = this.trackerStates.tracking?.(r.cfg) ?? instanceTracking(r.cfg, config ?? { vrrpScripts: [], trackFiles: [], trackProcesses: [] });
+      const trackingRuntime = { scriptsInit: r.tracking?.scriptsInit ?? 0, totalPriority: r.tracking?.priority ?? r.cfg.priority, held: r.held };
+      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, tracking, trackingRuntime, ...(group !== undefined ? { syncGroup: group } : {}) };
     });
+  }
+
+  private snapshot(config: KeepalivedConfig): DumpSnapshot {
+    const instances = this.instanceSnapshots();
     const sockets = [...this.sockets.values()].map(
       (e): SocketSnapshot => ({
         ifname: e.sock.ifname,
@@ -615,22 +635,33 @@ export class VrrpDaemon {
         drops: e.rx.drops,
       }),
     );
-    return { instances, sockets, groups: [...this.groups.values()].map((g) => g.snapshot()) };
+    return {
+      globalDefs: config.globalDefs,
+      // Who a script without a user of its own runs as, as the script pass resolved it.
+      scriptIds: this.scriptPlan.defaultIds,
+      clock: { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() },
+      instances,
+      sockets,
+      interfaces: this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) })),
+      ...trackerSnapshots({ config, instances, states: this.trackerStates }),
+    };
   }
 
-  private writeDump(kind: 'stats' | 'data'): void {
-    this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
+  /** SIGUSR1, SIGUSR2, STATS_CLEAR (the stats, then every counter back to zero), JSON. Never throws. */
+  private writeDump(kind: DumpKind): void {
+    this.log.info(`${DUMP_LOG_LINE[kind]} for process(${process.pid}) on signal`);
+    const config = this.config;
+    if (!config) return;
     try {
-      const { instances, sockets } = this.snapshots();
-      if (kind === 'stats') this.deps.writeDump(STATS_FILE, formatStatsDump(instances, sockets));
-      else if (this.config) {
-        const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
-        const clock = { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() };
-        const trackers = this.trackers?.snapshot();
-        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock, ...(trackers ? { trackers } : {}) }));
-      }
+      const out = renderDump(kind, this.snapshot(config));
+      if (out) this.deps.writeDump(out.target, out.text);
     } catch (e) {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
+      return;
+    }
+    if (kind === 'stats-clear') {
+      for (const r of this.instances.values()) r.inst.clearStats();
+      for (const e of this.sockets.values()) e.rx.drops = emptyDropCounters();
     }
   }
 }
@@ -648,7 +679,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     trackers: realTrackerIo(log),
     scriptHost: () => realScriptHost(),
     openEffects: (globalDefs, effectsLog, runner, fifos) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner, fifos }),
-    writeDump: (name, text) => void writeDumpFile(name, text),
+    writeDump: (file, text) => void writeDumpFile(file, text),
   };
 }
 

@@ -9,10 +9,11 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeepalivedConfig, TrackFileConfig, TrackProcessConfig, VrrpScriptConfig } from '../../config/model.js';
 import type { RunnableScript } from '../../notify/script-pass.js';
+import type { ScriptRuntime, TrackFileRuntime, TrackProcessRuntime } from '../dump-snapshot.js';
 import type { TrackerReadings } from '../tracking.js';
-import { needsCmdline, TrackProcesses, type ProcEvent, type ProcessSnapshot, type ProcIdentity } from './track-processes.js';
-import { TrackFiles, type TrackFilePorts, type TrackFileSnapshot } from './track-files.js';
-import { VrrpScripts, type ScriptProcess, type ScriptSnapshot } from './vrrp-scripts.js';
+import { needsCmdline, TrackProcesses, type ProcEvent, type ProcIdentity } from './track-processes.js';
+import { TrackFiles, type TrackFilePorts } from './track-files.js';
+import { VrrpScripts, type ScriptProcess } from './vrrp-scripts.js';
 import type { ScriptState } from './script-state.js';
 
 /** A process event source, started with the processes running now. */
@@ -33,13 +34,6 @@ export interface TrackerIo {
 }
 
 export type TrackerKind = 'script' | 'file' | 'process';
-
-/** The trackers' state for the dumps (keepalived.data, JSON): plain data. */
-export interface TrackersSnapshot {
-  readonly scripts: readonly ScriptSnapshot[];
-  readonly files: readonly TrackFileSnapshot[];
-  readonly processes: readonly ProcessSnapshot[];
-}
 
 /** Names of the trackers referenced by any instance or sync group. */
 function used(config: KeepalivedConfig): { scripts: Set<string>; files: Set<string>; processes: Set<string> } {
@@ -116,7 +110,20 @@ export class TrackerSet {
     return this.processes.quorum(name);
   }
 
-  snapshot(): TrackersSnapshot {
-    return { scripts: this.scripts.snapshot(), files: this.files.snapshot(), processes: this.processes.snapshot() };
+  /** A script's state for the dumps (dump-snapshot.ts); undefined when it does not run. */
+  scriptRuntime(name: string): ScriptRuntime | undefined {
+    const s = this.scripts.snapshot().find((x) => x.cfg.name === name);
+    if (!s) return undefined;
+    return { result: s.state.result, status: s.words.status === 'GOOD' ? 'GOOD' : 'BAD', state: s.state.run, insecure: false, initState: s.words.initState, ids: { uid: s.uid, gid: s.gid } };
+  }
+
+  fileRuntime(name: string): TrackFileRuntime | undefined {
+    const f = this.files.snapshot().find((x) => x.cfg.name === name);
+    return f && { value: f.value };
+  }
+
+  processRuntime(name: string): TrackProcessRuntime | undefined {
+    const p = this.processes.snapshot().find((x) => x.cfg.name === name);
+    return p && { currentProcesses: p.count, haveQuorum: p.haveQuorum, forkDelayTimerRunning: p.forkTimerRunning, terminateDelayTimerRunning: p.terminateTimerRunning };
   }
 }
