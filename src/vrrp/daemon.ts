@@ -42,8 +42,9 @@ import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
-import { applyTracking, trackingSpec, type TrackerReadings, type TrackingResult, type TrackingSpec } from './tracking.js';
-import { TrackerSet, type TrackerKind } from './trackers/tracker-set.js';
+import { applyTracking, trackingSpec, type TrackingResult, type TrackingSpec } from './tracking.js';
+import { DaemonTrackers } from './daemon-trackers.js';
+import type { TrackerKind } from './trackers/tracker-set.js';
 import { realTrackerIo } from './trackers/tracker-io.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -106,22 +107,14 @@ export class VrrpDaemon {
   private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
   private statusQueued = false;
-  private trackers: TrackerSet | null = null;
-  /** Instances by the trackers they follow (`script:NAME`, `file:NAME`, `process:NAME`). */
-  private byTracker = new Map<string, Running[]>();
-  private readonly readings: TrackerReadings = {
-    isUp: (name) => this.table.linkByName(name)?.running === true,
-    script: (name) => this.trackers?.script(name),
-    fileValue: (name) => this.trackers?.fileValue(name),
-    processQuorum: (name) => this.trackers?.processQuorum(name),
-  };
+  private readonly trackers: DaemonTrackers<Running>;
   /** The end of global_defs vrrp_startup_delay (ms), set at start only, as keepalived does. */
   private startDelayUntilMs: number | undefined;
   /** Where the runtimes report tracker and group state for the dumps: the trackers and the sync-group drivers. */
   private readonly trackerStates: TrackerStates = {
-    script: (name) => this.trackers?.scriptRuntime(name),
-    file: (name) => this.trackers?.fileRuntime(name),
-    process: (name) => this.trackers?.processRuntime(name),
+    script: (name) => this.trackers.states.script(name),
+    file: (name) => this.trackers.states.file(name),
+    process: (name) => this.trackers.states.process(name),
     group: (name) => {
       const g = this.groups.get(name)?.snapshot();
       return g && { state: g.state, membersFault: g.numMemberFault, membersInit: g.numMemberInit };
@@ -133,6 +126,7 @@ export class VrrpDaemon {
     private readonly deps: VrrpChildDeps,
   ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    this.trackers = new DaemonTrackers<Running>(deps.trackers, { clock: deps.clock, log: ctx.log }, (ifname) => this.table.linkByName(ifname)?.running === true, (kind, followers) => this.onTrackerChange(kind, followers));
     this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
   }
 
@@ -168,10 +162,10 @@ export class VrrpDaemon {
       this.log.info(`Delaying startup for ${delayMs / 1000} seconds`);
     }
     for (const r of running) this.instances.set(r.cfg.name, r);
-    this.startTrackers(config, running, false);
+    this.trackers.load(config, running, this.scriptPlan.track, this.umask(config), false);
     this.groups = this.joinGroups(config, this.instances);
     this.startInstances(running, new Set(this.groups.keys()));
-    this.trackers?.start();
+    this.trackers.start();
     this.publishStatus();
   }
 
@@ -304,27 +298,9 @@ export class VrrpDaemon {
   }
 
   /** The trackers of `config`, indexed to the instances that follow them; script states carried at a reload. */
-  private startTrackers(config: KeepalivedConfig, running: readonly Running[], reload: boolean): void {
-    const carried = this.trackers?.scriptStates();
-    this.trackers?.stop();
-    this.byTracker = new Map();
-    for (const r of running) {
-      const keys = [...r.spec.scripts.map((t) => `script:${t.name}`), ...r.spec.files.map((t) => `file:${t.name}`), ...r.spec.processes.map((t) => `process:${t.name}`)];
-      for (const k of keys) {
-        const list = this.byTracker.get(k) ?? [];
-        list.push(r);
-        this.byTracker.set(k, list);
-      }
-    }
-    this.trackers = new TrackerSet(config, this.deps.trackers, this.scriptPlan.track, { clock: this.deps.clock, log: this.log, umask: this.umask(config) }, (kind, name) => this.onTrackerChange(kind, name), {
-      reload,
-      ...(carried ? { carried } : {}),
-    });
-  }
-
-  private onTrackerChange(kind: TrackerKind, name: string): void {
+  private onTrackerChange(kind: TrackerKind, followers: readonly Running[]): void {
     if (this.stopping) return;
-    for (const r of this.byTracker.get(`${kind}:${name}`) ?? []) this.updateTracking(r);
+    for (const r of followers) this.updateTracking(r);
     if (kind === 'script') this.releaseHeld();
   }
 
@@ -433,7 +409,7 @@ export class VrrpDaemon {
   }
 
   private updateTracking(r: Running): void {
-    r.tracking = applyTracking(r.spec, r.inst, this.readings);
+    r.tracking = applyTracking(r.spec, r.inst, this.trackers.readings);
     if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
@@ -544,7 +520,7 @@ export class VrrpDaemon {
       }
     }
     // Joined before anything is awaited: resumed members keep running meanwhile.
-    this.startTrackers(config, [...next.values()], true);
+    this.trackers.load(config, [...next.values()], this.scriptPlan.track, this.umask(config), true);
     this.groups = this.joinGroups(config, next);
     for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
     for (const r of resumed) this.updateTracking(r);
@@ -564,7 +540,7 @@ export class VrrpDaemon {
     this.config = config;
     await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
     this.startInstances(started, restartGroups.started);
-    this.trackers?.start();
+    this.trackers.start();
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
@@ -591,7 +567,7 @@ export class VrrpDaemon {
   private async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.trackers?.stop();
+    this.trackers.stop();
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     // keepalived stops the FIFO scripts first, then the instances send their STOP lines.

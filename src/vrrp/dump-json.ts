@@ -14,7 +14,7 @@
  * the virtual routes and rules, which this child does not install, and a tracked process's
  * counts until the tracker runtime reports them (dump-snapshot.ts TrackerStates).
  */
-import { keepalivedStats } from './drop-counters.js';
+import { advertsReceived, keepalivedStats } from './drop-counters.js';
 import type { DumpSnapshot, InstanceSnapshot, TrackProcessSnapshot } from './dump-snapshot.js';
 import type { VrrpState } from './fsm-types.js';
 import { quoteArgv, secs, vipText } from './dump-text.js';
@@ -146,7 +146,7 @@ function statsObject(i: InstanceSnapshot): Obj {
   const c = i.fsm.counters;
   const k = keepalivedStats(i.drops);
   return obj([
-    ['advert_rcvd', uint(c.advertRcvd)],
+    ['advert_rcvd', uint(advertsReceived(c.advertRcvd, i.drops))],
     ['advert_sent', uint(c.advertSent)],
     ['become_master', uint(c.becameMaster)],
     ['release_master', uint(c.releasedMaster)],

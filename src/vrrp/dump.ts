@@ -12,7 +12,7 @@
  */
 import { formatIp } from '../core/ip.js';
 import type { GlobalDefs, VrrpInstanceConfig } from '../config/model.js';
-import { STAT_FIELD_OF, formatStatsErrorLines, type DropCounters } from './drop-counters.js';
+import { STAT_FIELD_OF, advertsReceived, formatStatsErrorLines, type DropCounters } from './drop-counters.js';
 import type { DumpClock, DumpSnapshot, InstanceSnapshot, InstanceTracking, InterfaceSnapshot, ScriptIds, SocketSnapshot } from './dump-snapshot.js';
 import { familyName, formatDumpTime, notifyScriptLines, onOff, secs, vipText } from './dump-text.js';
 import { interfaceTrackingLines, trackerSections } from './dump-trackers.js';
@@ -32,7 +32,7 @@ function statsInstanceLines(i: InstanceSnapshot): string[] {
   return [
     `VRRP Instance: ${i.cfg.name}`,
     '  Advertisements:',
-    `    Received: ${c.advertRcvd}`,
+    `    Received: ${advertsReceived(c.advertRcvd, i.drops)}`,
     `    Sent: ${c.advertSent}`,
     `  Became master: ${c.becameMaster}`,
     `  Released master: ${c.releasedMaster}`,
