@@ -42,7 +42,7 @@ const ADAPTERS = [
   // Files: pid files, notify FIFOs, config sources, FILE_CHECK's watched file.
   'src/watchdog/pidfile.ts',
   'src/notify/fifo-writer.ts',
-  'src/config/read-source.ts',
+  'src/config/source/fs-reader.ts',
   'src/config/read-config.ts',
   'src/check/file-watch.ts',
   // SMTP alerts: a TCP client with its own dialogue deadlines and the Date header.

@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isAlive, processTree, signalAll, sleep } from '../test/lab/proc.js';
+import { waitFor } from '../test/lab/wait.js';
 import { parseProcStatTicks, parseStatusKb } from './scale.js';
 import { BACKEND_ADDR, checkerConf, checkersLayout, DETECTION_TIMING, HTTP_FIRST_PORT, reloadLayout, TCP_FIRST_PORT } from './checker-conf.js';
 
@@ -191,16 +192,13 @@ class Daemon {
   }
 
   async childPid(ms: number): Promise<number> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (existsSync(this.checkPidFile)) {
-        const pid = Number(readFileSync(this.checkPidFile, 'utf8').trim());
-        if (pid > 0 && isAlive(pid)) return pid;
-      }
+    const live = (): number | undefined => {
+      const pid = existsSync(this.checkPidFile) ? Number(readFileSync(this.checkPidFile, 'utf8').trim()) : 0;
+      if (pid > 0 && isAlive(pid)) return pid;
       if (!this.running) throw new Error(`exited (${this.proc.exitCode ?? this.proc.signalCode ?? '?'}) before its checker child was up: ${this.lines.slice(-3).map((l) => l.text).join(' | ')}`);
-      if (Date.now() > deadline) throw new Error(`no checker child pid in ${this.checkPidFile} within ${ms} ms`);
-      await sleep(50);
-    }
+      return undefined;
+    };
+    return waitFor(live, ms, `a checker child pid in ${this.checkPidFile}`, { pollMs: 50 });
   }
 
   hup(): number {
@@ -214,8 +212,7 @@ class Daemon {
     if (pid === undefined || !this.running) return;
     const tree = processTree(pid);
     this.proc.kill('SIGTERM');
-    const deadline = Date.now() + 20_000;
-    while (this.running && Date.now() < deadline) await sleep(50);
+    await waitFor(() => !this.running, 20_000, 'the daemon to exit', { pollMs: 50 }).catch(() => undefined); // SIGKILL below
     signalAll(tree.filter(isAlive), 'SIGKILL');
   }
 }

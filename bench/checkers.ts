@@ -26,6 +26,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { positiveIntEnv } from '../src/test-kit/env-knobs.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS } from './common.js';
 import { DETECTION_TIMING, detectionBoundMs } from './checker-conf.js';
 import type { CheckersResult, DetectionTimes, ReloadResult, ScenarioDaemon, ScenarioPlan } from './checker-scenario.js';
@@ -50,18 +51,18 @@ function basePlan(mode: Mode, dir: string, daemons: readonly ScenarioDaemon[], i
     dir,
     daemons,
     ipvs,
-    tcp: envNumber('BENCH_CHECKERS_TCP', 10_000, env),
+    tcp: positiveIntEnv('BENCH_CHECKERS_TCP', 10_000, env),
     http: envCount('BENCH_CHECKERS_HTTP', 2000, env),
-    perVs: envNumber('BENCH_CHECKERS_PER_VS', 100, env),
-    tcpBackends: envNumber('BENCH_CHECKERS_TCP_BACKENDS', 2, env),
+    perVs: positiveIntEnv('BENCH_CHECKERS_PER_VS', 100, env),
+    tcpBackends: positiveIntEnv('BENCH_CHECKERS_TCP_BACKENDS', 2, env),
     rampCapS: envNumber('BENCH_CHECKERS_RAMP_CAP_S', 240, env),
     warmupS: envNumber('BENCH_CHECKERS_WARMUP_S', 10, env),
     windowS: envNumber('BENCH_CHECKERS_WINDOW_S', 10, env),
     failTcp: envCount('BENCH_CHECKERS_FAIL_TCP', 100, env),
     failHttp: envCount('BENCH_CHECKERS_FAIL_HTTP', 100, env),
     detectCapS: envNumber('BENCH_CHECKERS_CAP_S', 20, env),
-    reloadVs: envNumber('BENCH_RELOAD_VS', 2000, env),
-    reloadRsPerVs: envNumber('BENCH_RELOAD_RS_PER_VS', 15, env),
+    reloadVs: positiveIntEnv('BENCH_RELOAD_VS', 2000, env),
+    reloadRsPerVs: positiveIntEnv('BENCH_RELOAD_RS_PER_VS', 15, env),
     reloadCapS: envNumber('BENCH_RELOAD_CAP_S', 120, env),
     reloadDelayLoopS: envNumber('BENCH_RELOAD_DELAY_LOOP_S', 10, env),
     reloadDoneRe: env['BENCH_RELOAD_DONE_RE'] ?? 'Reload complete|Reload finished',
@@ -105,7 +106,7 @@ async function inGuest<T>(mode: Mode, daemons: readonly ScenarioDaemon[], out: s
     const timeoutMs = (300 + daemons.length * (plan.rampCapS + plan.warmupS + plan.windowS + caps)) * 1000;
     process.stderr.write(`${mode}: qemu guest (TCG), ${daemons.map((d) => d.label).join(' then ')}, timeout ${timeoutMs / 1000} s\n`);
     const stop = tailProgress(join(share, 'progress.log'), `${mode} [guest] `);
-    const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: envNumber('BENCH_QEMU_MEM', 4096, env) }).finally(stop);
+    const r = await runInIpvsGuest({ command: scenarioCommand(join(share, 'plan.json')), shares: [share], timeoutMs, memMiB: positiveIntEnv('BENCH_QEMU_MEM', 4096, env) }).finally(stop);
     writeFileSync(join(share, 'guest-output.txt'), r.output);
     process.stderr.write(`${mode}: guest exited ${r.rc} after ${(r.wallMs / 1000).toFixed(0)} s\n`);
     const results = readResults<T>(share);

@@ -19,6 +19,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfigFile } from '../src/config/read-config.js';
 import { DEFAULT_KTS_BIN } from '../test/lab/lab-daemon.js';
+import { positiveIntEnv } from '../src/test-kit/env-knobs.js';
 import { envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, summarize, THEIRS, writeJson } from './common.js';
 
 const PER_INTERFACE = 255;
@@ -96,8 +97,12 @@ const status = (runs: readonly Run[]): string => [...new Set(runs.map((r) => Str
 
 export async function configParseBench(env: NodeJS.ProcessEnv): Promise<string> {
   requireTools([['keepalived', 'keepalived'], ['/usr/bin/time', 'time']]);
-  const counts = (env['BENCH_CONFIG_COUNTS'] ?? '1000,10000,100000').split(',').map((s) => Number(s.trim()));
-  const repeat = envNumber('BENCH_CONFIG_REPEAT', 3, env);
+  const counts = (env['BENCH_CONFIG_COUNTS'] ?? '1000,10000,100000').split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`BENCH_CONFIG_COUNTS=${env['BENCH_CONFIG_COUNTS'] ?? ''}: expected whole numbers ≥ 1`);
+    return n;
+  });
+  const repeat = positiveIntEnv('BENCH_CONFIG_REPEAT', 3, env);
   const timeoutMs = envNumber('BENCH_CONFIG_TIMEOUT_S', 300, env) * 1000;
   const wanted = (env['BENCH_DAEMONS'] ?? `${OURS},${THEIRS}`).split(',');
   const kts = env['KTS_BIN'] ?? DEFAULT_KTS_BIN;

@@ -26,8 +26,10 @@ import { LabDaemon, type DaemonCommand } from '../test/lab/lab-daemon.js';
 import { createLab, type LabHost } from '../test/lab/netns.js';
 import { nowUs, signalAll, sleep } from '../test/lab/proc.js';
 import { VipWatcher } from '../test/lab/vip-watch.js';
+import { waitFor } from '../test/lab/wait.js';
 import { masterDownIntervalUs, skewTimeUs } from '../src/vrrp/timers.js';
-import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, renice, requireTools, summarize, THEIRS, writeJson, type Summary } from './common.js';
+import { positiveIntEnv } from '../src/test-kit/env-knobs.js';
+import { benchDaemons, fmt, markdownTable, OURS, outDir, ratio, renice, requireTools, summarize, THEIRS, writeJson, type Summary } from './common.js';
 
 export interface FailoverConfig {
   /** Seconds. */
@@ -101,13 +103,6 @@ export function rfcBoundsMs(c: FailoverConfig): Record<Bound, number> {
   };
 }
 
-async function waitFor(what: string, cond: () => boolean, ms: number, pollMs = 5): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
-    await sleep(pollMs);
-  }
-}
 
 const ms = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : (a - b) / 1000);
 const maxOf = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : Math.max(a, b));
@@ -155,20 +150,20 @@ export async function runFailoverOnce(cmd: DaemonCommand, cfg: FailoverConfig, d
     // (a) convergence
     const tStart = d1.start();
     d2.start();
-    await waitFor('converge', () => sole(h1, h2) && takenOver(h1, tStart) !== undefined, phaseMs);
+    await waitFor(() => sole(h1, h2) && takenOver(h1, tStart) !== undefined, phaseMs, 'converge', { pollMs: 5 });
     const tConverged = takenOver(h1, tStart)!;
     put('converge', ms(tConverged, tStart));
     await sleep(steadyMs);
 
     // (b) hard failover, the kill pinned just after one of h1's adverts
     const seen = cap.frames.length;
-    await waitFor('an advert from h1', () => cap.frames.slice(seen).some(advertFrom(h1)), 4 * advMs + 1000, 1);
+    await waitFor(() => cap.frames.slice(seen).some(advertFrom(h1)), 4 * advMs + 1000, 'an advert from h1', { pollMs: 1 });
     const tKill = d1.hardKill();
     const steady = cap.frames.filter((f) => f.tUs > tConverged && f.tUs < tKill && advertFrom(h1)(f)).map((f) => f.tUs);
     const spacing = summarize(gaps(steady));
     put('advertIntervalMedian', spacing?.median);
     put('advertIntervalMax', spacing?.max);
-    await waitFor('hard failover', () => takenOver(h2, tKill) !== undefined && cap.first(advertFrom(h2), tKill) !== undefined, phaseMs);
+    await waitFor(() => takenOver(h2, tKill) !== undefined && cap.first(advertFrom(h2), tKill) !== undefined, phaseMs, 'hard failover', { pollMs: 5 });
     const tHard = takenOver(h2, tKill);
     const tFirst = cap.first(advertFrom(h2), tKill)?.tUs;
     // h1's last advert may reach h3 just after the kill mark: its last one before h2's first.
@@ -184,7 +179,7 @@ export async function runFailoverOnce(cmd: DaemonCommand, cfg: FailoverConfig, d
     // (d) preemption after the crash (the relaunch also removes h1's stale VIP)
     await d1.waitGone();
     const tRestart = d1.start();
-    await waitFor('preempt', () => sole(h1, h2) && takenOver(h1, tRestart) !== undefined, phaseMs);
+    await waitFor(() => sole(h1, h2) && takenOver(h1, tRestart) !== undefined, phaseMs, 'preempt', { pollMs: 5 });
     put('preempt', ms(takenOver(h1, tRestart), tRestart));
     await sleep(steadyMs);
 
@@ -194,7 +189,7 @@ export async function runFailoverOnce(cmd: DaemonCommand, cfg: FailoverConfig, d
     const tTerm = nowUs();
     signalAll([main], 'SIGTERM');
     const prio0 = (): number | undefined => cap.first(prio0From(h1), tTerm)?.tUs;
-    await waitFor('graceful failover', () => takenOver(h2, tTerm) !== undefined && prio0() !== undefined && cap.first(advertFrom(h2), prio0()) !== undefined, phaseMs);
+    await waitFor(() => takenOver(h2, tTerm) !== undefined && prio0() !== undefined && cap.first(advertFrom(h2), prio0()) !== undefined, phaseMs, 'graceful failover', { pollMs: 5 });
     const tPrio0 = prio0();
     put('gracefulPrio0', ms(tPrio0, tTerm));
     put('gracefulRelease', ms(vips.first(h1.name, VIP, 'del', tTerm)?.tUs, tTerm));
@@ -259,7 +254,7 @@ export async function failoverBench(env: NodeJS.ProcessEnv = process.env): Promi
     ['tcpdump', 'tcpdump'],
     ['python3', 'python3'],
   ]);
-  const repeat = Math.round(envNumber('BENCH_REPEAT', 3, env));
+  const repeat = positiveIntEnv('BENCH_REPEAT', 3, env);
   const daemons = benchDaemons(env);
   const configs = selectedConfigs(env);
   const out = outDir('failover', env);

@@ -9,6 +9,8 @@ import { machineLine } from './common.js';
 import { checkerReloadBench, checkersBench } from './checkers.js';
 import { configParseBench } from './config-parse.js';
 import { failoverBench } from './failover.js';
+import { reloadMigrateBench } from './reload-migrate.js';
+import { rtnlBench } from './rtnl.js';
 import { scaleBench } from './scale.js';
 
 const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
@@ -17,6 +19,8 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   'config-parse': configParseBench,
   checkers: checkersBench,
   'checker-reload': checkerReloadBench,
+  'reload-migrate': reloadMigrateBench,
+  rtnl: rtnlBench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

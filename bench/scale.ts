@@ -26,6 +26,7 @@ import { keepalivedConf, type VrrpInstanceSpec } from '../test/lab/keepalived-co
 import { daemonCommandFromEnv, LabDaemon, type DaemonCommand } from '../test/lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../test/lab/netns.js';
 import { isAlive, nowUs, sleep } from '../test/lab/proc.js';
+import { waitFor } from '../test/lab/wait.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS, writeJson } from './common.js';
 
 const PER_INTERFACE = 250;
@@ -142,15 +143,11 @@ function vipCount(lab: Lab, h: LabHost, vips: ReadonlySet<string>): number {
 }
 
 async function readPidFile(path: string, ms: number): Promise<number> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (existsSync(path)) {
-      const pid = Number(readFileSync(path, 'utf8').trim());
-      if (pid > 0 && isAlive(pid)) return pid;
-    }
-    if (Date.now() > deadline) throw new Error(`no live pid in ${path} within ${ms} ms`);
-    await sleep(50);
-  }
+  const live = (): number | undefined => {
+    const pid = existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : 0;
+    return pid > 0 && isAlive(pid) ? pid : undefined;
+  };
+  return waitFor(live, ms, `a live pid in ${path}`, { pollMs: 50 });
 }
 
 export interface ScaleResult {
@@ -175,13 +172,12 @@ export interface ScaleResult {
   readonly error?: string;
 }
 
-/** Waits until `done()`; throws with `what()` after `ms` or when the daemon died. */
-async function waitUntil(done: () => boolean, what: () => string, d: LabDaemon, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline || !d.running) throw new Error(what());
-    await sleep(100);
-  }
+/** `done` as a waitFor probe that gives up as soon as the daemon died. */
+function whileRunning(d: LabDaemon, done: () => boolean, what: () => string): () => boolean {
+  return () => {
+    if (!d.running) throw new Error(`${what()} (the daemon exited)`);
+    return done();
+  };
 }
 
 /** Instances that logged "(NAME) Entering BACKUP STATE" (both daemons use these words). */
@@ -215,8 +211,10 @@ export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: numbe
     const ifnames = IFACES.slice(0, ifCount).map((p) => p.name);
     const vips = new Set(specs.map((s) => s.vips[0]!));
     const conf = (priority: number): string => keepalivedConf({ routerId: 'kts_scale', vrrpVersion: 3, instances: specs.map((x) => ({ ...x, priority })) });
-    const allVipsOn = async (host: LabHost, daemon: LabDaemon, t0: number): Promise<void> =>
-      waitUntil(() => vipCount(lab, host, vips) >= n, () => `${host.name}: only ${vipCount(lab, host, vips)}/${n} VIPs after ${((nowUs() - t0) / 1e6).toFixed(1)} s`, daemon, 120_000);
+    const allVipsOn = async (host: LabHost, daemon: LabDaemon, t0: number): Promise<void> => {
+      const what = (): string => `${host.name}: only ${vipCount(lab, host, vips)}/${n} VIPs after ${((nowUs() - t0) / 1e6).toFixed(1)} s`;
+      await waitFor(whileRunning(daemon, () => vipCount(lab, host, vips) >= n, what), 120_000, what, { pollMs: 100 });
+    };
     if (role === 'backup') {
       if (!peerCmd) throw new Error('role backup needs the master daemon');
       const m = new LabDaemon(lab, sender, dir, peerCmd, conf(150));
@@ -230,7 +228,8 @@ export async function runScaleOnce(cmd: DaemonCommand, n: number, windowS: numbe
     if (role === 'master') await allVipsOn(h, d, tStart);
     else {
       const dd = d;
-      await waitUntil(() => backupCount(dd) >= n, () => `${h.name}: only ${backupCount(dd)}/${n} instances BACKUP`, d, 120_000);
+      const what = (): string => `${h.name}: only ${backupCount(dd)}/${n} instances BACKUP`;
+      await waitFor(whileRunning(dd, () => backupCount(dd) >= n, what), 120_000, what, { pollMs: 100 });
     }
     r.startupMs = (nowUs() - tStart) / 1000;
     r.startupCpuS = sampleProc(vrrpPid).cpuTicks / ticksPerSecond();

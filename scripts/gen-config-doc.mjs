@@ -1,28 +1,40 @@
-// Writes docs/configuration.md from the compiled keyword tables (run `npm run build` first;
-// `npm run docs` does both). `--check` only compares and exits 1 when the file is stale.
+// Writes docs/configuration.md and the keyword sections of docs/compatibility.md from the
+// compiled keyword tables (run `npm run build` first; `npm run docs` does both). `--check`
+// only compares and exits 1 when a page is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { renderConfigDoc } = await import(resolve(root, 'dist/src/config/config-doc.js'));
-const { TOP_LEVEL_TABLE } = await import(resolve(root, 'dist/src/config/keywords/top-level.js'));
+const { renderCompatKeywords } = await import(resolve(root, 'dist/src/config/compat-doc.js'));
+const { TOP_LEVEL_TABLE } = await import(resolve(root, 'dist/src/config/top-level.js'));
 
-const target = resolve(root, 'docs/configuration.md');
-const text = renderConfigDoc(TOP_LEVEL_TABLE);
-if (process.argv.includes('--check')) {
-  let old = '';
+const read = (path) => {
   try {
-    old = readFileSync(target, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
-    // a missing file is stale too
+    return ''; // a missing file is stale too
   }
-  if (old !== text) {
-    console.error('docs/configuration.md is out of date: run `npm run docs`');
-    process.exit(1);
+};
+
+const pages = [
+  ['docs/configuration.md', () => renderConfigDoc(TOP_LEVEL_TABLE)],
+  ['docs/compatibility.md', (old) => renderCompatKeywords(TOP_LEVEL_TABLE, old)],
+];
+let stale = false;
+for (const [rel, render] of pages) {
+  const target = resolve(root, rel);
+  const old = read(target);
+  const text = render(old);
+  if (process.argv.includes('--check')) {
+    if (old !== text) {
+      console.error(`${rel} is out of date: run \`npm run docs\``);
+      stale = true;
+    } else console.log(`${rel} is up to date`);
+  } else {
+    writeFileSync(target, text);
+    console.log(`wrote ${rel} (${text.split('\n').length} lines)`);
   }
-  console.log('docs/configuration.md is up to date');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote docs/configuration.md (${text.split('\n').length} lines)`);
 }
+if (stale) process.exit(1);

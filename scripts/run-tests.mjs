@@ -1,33 +1,33 @@
-// Test driver: node:test over the compiled tree.
-//   (default)  unit tests beside the code (dist/src/**) and of the scripts (scripts/*.test.mjs),
-//              then the multi-process tests in dist/test/** (network namespaces: need root),
-//              one file at a time.
+// Test driver: node:test over the compiled tree (which files: scripts/test-plan.mjs).
+//   (default)  unit tests (dist/src/**, dist/bench/**, scripts/**), then the multi-process
+//              tests in dist/test/** (network namespaces: need root), one file at a time.
 //   --unit     unit tests only.
 //   --only X   only files whose path contains X.
+// A tree that should hold tests and is missing or empty fails the run before anything runs.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testPlan } from './test-plan.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const unitOnly = args.includes('--unit');
 const onlyIdx = args.indexOf('--only');
-const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 
-function walk(dir, out = []) {
-  if (!existsSync(dir)) return out;
+function list(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.js') || name.endsWith('.test.mjs')) out.push(p);
+    if (statSync(p).isDirectory()) list(p, out);
+    else out.push(p);
   }
   return out;
 }
 
-const pick = (files) => files.filter((f) => !only || f.includes(only)).sort();
-const unit = pick([...walk(join(root, 'dist', 'src')), ...walk(join(root, 'scripts'))]);
-const system = unitOnly ? [] : pick(walk(join(root, 'dist', 'test')));
+const plan = testPlan({ root, unitOnly: args.includes('--unit'), only: onlyIdx >= 0 ? args[onlyIdx + 1] : undefined, exists: existsSync, list });
+if (plan.errors.length > 0) {
+  for (const e of plan.errors) console.error(`run-tests: ${e}`);
+  process.exit(1);
+}
 
 let failed = false;
 function run(files, extra) {
@@ -36,10 +36,6 @@ function run(files, extra) {
   const r = spawnSync(process.execPath, ['--test', ...extra, ...files], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) failed = true;
 }
-run(unit, []);
-run(system, ['--test-concurrency=1']);
-if (unit.length + system.length === 0) {
-  console.error('no test files found (did the build run?)');
-  process.exit(1);
-}
+run(plan.unit, []);
+run(plan.system, ['--test-concurrency=1']);
 process.exit(failed ? 1 : 0);

@@ -14,7 +14,7 @@
  * UP; a failing url is retried, then the checker is DOWN and only that url is polled until
  * it passes; then every url is checked again, one per delay_loop (at once with fast_recovery).
  */
-import type { CheckerTiming } from '../config/model-lvs.js';
+import type { CheckerTiming } from '../config/lvs/model.js';
 
 export interface CheckerFsmParams {
   readonly retry: number;

@@ -94,7 +94,7 @@ export class CheckerDaemon {
     await this.openNotify(config);
     // Quorum first: it decides whether sorry servers are in the first table.
     const first = startStep(state);
-    await this.ipvs.initial(desiredTable(state), config.globalDefs.extra?.lvsFlush === true);
+    await this.ipvs.initial(desiredTable(state), config.globalDefs.lvsFlush === true);
     this.dispatch(first.effects);
     this.startScheduler(state, config);
   }
@@ -137,7 +137,7 @@ export class CheckerDaemon {
 
   private watchFiles(state: EngineState, config: KeepalivedConfig, prime: boolean): FileCheckWatches {
     const deps = { log: this.log, logDetail: this.ctx.options.logDetail, ...(this.deps.watchTrackFile ? { watch: this.deps.watchTrackFile } : {}) };
-    return watchFileCheckers(state, config.vrrpExtra?.trackFiles ?? [], (ref, ev) => this.checkerEvent(ref, ev), deps, prime);
+    return watchFileCheckers(state, config.trackFiles, (ref, ev) => this.checkerEvent(ref, ev), deps, prime);
   }
 
   /** The FIFO/SMTP sink; on reload reopened only when its global_defs changed. */
@@ -243,7 +243,7 @@ export class CheckerDaemon {
     this.files?.close();
     const state = this.state;
     if (!state) return;
-    const flushOnStop = this.config?.globalDefs.extra?.lvsFlushOnStop;
+    const flushOnStop = this.config?.globalDefs.lvsFlushOnStop;
     const release = !this.ctx.options.dontReleaseIpvs;
     const step = shutdownStep(state, { releaseIpvs: release && flushOnStop === undefined });
     const ops: IpvsOp[] = [...step.ops];

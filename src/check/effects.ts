@@ -4,7 +4,7 @@
  * writers (src/notify, helper "check-effects") turn into `RS …`/`VS …` lines and alerts.
  * IPVS changes travel separately as IpvsOp lists (see Step).
  */
-import type { CheckerType } from '../config/model-lvs.js';
+import type { CheckerType } from '../config/lvs/model.js';
 import type { ScriptSpec } from '../config/model.js';
 import type { IpvsOp } from '../ipvs/ipvs-types.js';
 

@@ -4,7 +4,7 @@
  * and the checker child's log wording. Wording marked "2.2.7" was read from Debian's
  * keepalived 2.2.7 running a TCP_CHECK/HTTP_GET config against a real IPVS kernel (qemu).
  */
-import type { CheckerConfig, CheckerType, LvsEndpoint, VirtualServerConfig } from '../config/model-lvs.js';
+import type { CheckerConfig, CheckerType, LvsEndpoint, VirtualServerConfig } from '../config/lvs/model.js';
 
 /** A fwmark VS has no protocol (the model leaves it undefined): keepalived prints `none`. */
 const protoName = (vs: Pick<VirtualServerConfig, 'protocol'>): string => vs.protocol?.toLowerCase() ?? 'none';

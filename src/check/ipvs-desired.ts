@@ -5,8 +5,8 @@
  * (port rules, forwarding method, tunnel options, weight).
  */
 import { parseIp } from '../core/ip.js';
-import { expandServices, ipvsDestPort, type IpvsServiceId } from '../config/lvs-services.js';
-import type { ForwardingMethod, LvsEndpoint, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig } from '../config/model-lvs.js';
+import { expandServices, ipvsDestPort, type IpvsServiceId } from '../config/lvs/services.js';
+import type { ForwardingMethod, LvsEndpoint, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig } from '../config/lvs/model.js';
 import {
   IP_VS_CONN_F_DROUTE,
   IP_VS_CONN_F_MASQ,

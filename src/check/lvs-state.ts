@@ -7,7 +7,7 @@
  * and the IpvsOps that move the kernel from the old desired entries of that VS to the new
  * ones. Runs in the checker child.
  */
-import type { CheckerConfig, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig } from '../config/model-lvs.js';
+import type { CheckerConfig, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig } from '../config/lvs/model.js';
 import type { IpvsServiceEntry, IpvsTable } from '../ipvs/ipvs-types.js';
 import type { ProbeOutcome } from './probe.js';
 import { applyResult, fsmParams, initialCheckerState, type CheckerFsmParams, type CheckerFsmState, type CheckerStep } from './checker-fsm.js';

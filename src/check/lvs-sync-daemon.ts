@@ -11,8 +11,7 @@
  * - lvs_sync_daemon naming a VRRP instance belongs to the VRRP process (backup at start,
  *   master while the instance is MASTER): the checker leaves it alone.
  */
-import type { LvsSyncDaemonSpec } from '../config/model-global-extra.js';
-import type { GlobalDefs } from '../config/model.js';
+import type { GlobalDefs, LvsSyncDaemonSpec } from '../config/model.js';
 import type { Logger } from '../core/logger.js';
 import type { IpvsClient, IpvsSyncDaemonSpec } from '../ipvs/ipvs-types.js';
 import { errorMessage } from '../core/errors.js';
@@ -22,14 +21,14 @@ export type LvsTimeouts = { readonly tcpS: number; readonly tcpfinS: number; rea
 
 /** The SET_CONFIG values, or null when lvs_timeouts sets nothing. */
 export function lvsTimeoutsFrom(g: GlobalDefs): LvsTimeouts | null {
-  const t = g.extra?.lvsTimeouts;
+  const t = g.lvsTimeouts;
   const out = { tcpS: t?.tcpS ?? 0, tcpfinS: t?.tcpfinS ?? 0, udpS: t?.udpS ?? 0 };
   return out.tcpS === 0 && out.tcpfinS === 0 && out.udpS === 0 ? null : out;
 }
 
 /** The sync daemon the checker child runs (master and backup), or null when it runs none. */
 export function checkerSyncDaemon(g: GlobalDefs): LvsSyncDaemonSpec | null {
-  const s = g.extra?.lvsSyncDaemon;
+  const s = g.lvsSyncDaemon;
   return s && s.vrrpInstance === undefined ? s : null;
 }
 

@@ -28,7 +28,7 @@ export interface NotifySinkOptions {
 }
 
 export function notifySinkOptions(g: GlobalDefs): NotifySinkOptions {
-  return { noCheckerEmails: g.extra?.noCheckerEmails === true };
+  return { noCheckerEmails: g.noCheckerEmails === true };
 }
 
 function quorumEvent(up: boolean, startup: boolean): QuorumEvent {
@@ -105,7 +105,6 @@ export const openNotifySink: OpenNotifySink = async (g, deps) => {
 
 /** The global_defs that decide how the sink is opened (FIFO paths/scripts, mail): reopen when they differ. */
 export function notifySettingsKey(g: GlobalDefs): string {
-  const x = g.extra;
   return JSON.stringify([
     g.notifyFifo,
     g.routerId,
@@ -113,10 +112,10 @@ export function notifySettingsKey(g: GlobalDefs): string {
     g.notificationEmail,
     g.notificationEmailFrom,
     g.smtpConnectTimeoutMs,
-    x?.lvsNotifyFifo,
-    x?.notifyFifoScript,
-    x?.lvsNotifyFifoScript,
-    x?.smtpHeloName,
-    x?.noCheckerEmails,
+    g.lvsNotifyFifo,
+    g.notifyFifoScript,
+    g.lvsNotifyFifoScript,
+    g.smtpHeloName,
+    g.noCheckerEmails,
   ]);
 }

@@ -4,7 +4,7 @@
  * and always resolves: a refused connection, a timeout, garbage or a huge body is a
  * `failure` outcome, never a rejection and never an unbounded wait.
  */
-import type { CheckerConfig, SslConfig } from '../config/model-lvs.js';
+import type { CheckerConfig, SslConfig } from '../config/lvs/model.js';
 import type { Logger } from '../core/logger.js';
 
 export type ProbeOutcome =

@@ -8,8 +8,8 @@
  * Weight: the FILE_CHECK's own `weight N [reverse]`, or, when it sets none (or 0), the
  * track_file block's weight and reverse (keepalived's file_end_handler).
  */
-import type { FileCheckConfig } from '../config/model-lvs.js';
-import type { TrackFileConfig } from '../config/model-vrrp-extra.js';
+import type { FileCheckConfig } from '../config/lvs/model.js';
+import type { TrackFileConfig } from '../config/model.js';
 import type { Logger } from '../core/logger.js';
 import { watchTrackFile, type FileWatch, type FileWatchOptions, type TrackFileState } from './file-watch.js';
 import type { CheckerRef, EngineState } from './lvs-state.js';

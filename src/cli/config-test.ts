@@ -8,11 +8,11 @@
  * checked too (host-checks.ts), as keepalived does.
  */
 import { closeSync, writeSync } from 'node:fs';
-import type { LoadResult } from '../config/load.js';
+import type { LoadResult } from '../config/parse-config.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { printConfig } from '../config/printer.js';
+import { printConfig } from '../config/print.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { openNoFollow, strerror } from '../sys/safe-file.js';
 import { checkHost, withHostChecks } from './host-checks.js';
@@ -102,7 +102,7 @@ export function summarize(config: KeepalivedConfig): ConfigSummary {
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
     hasChecker: config.virtualServers.length > 0,
-    childWaitTimeS: 5,
+    childWaitTimeS: config.childWaitTimeS,
   };
 }
 

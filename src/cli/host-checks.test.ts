@@ -2,7 +2,7 @@
 // keepalived are compared in test/config/host-checks.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/parse-config.js';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { checkHost, withHostChecks, type HostProbe } from './host-checks.js';
 

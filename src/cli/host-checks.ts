@@ -21,8 +21,7 @@
  */
 import type { Diagnostic } from '../config/diagnostics.js';
 import { configTestExitCode } from '../config/diagnostics.js';
-import type { IpAddressSpec, KeepalivedConfig, ScriptSpec, SourceLoc } from '../config/model.js';
-import type { RouteSpec, RuleSpec, TrackerRef } from '../config/model-vrrp-extra.js';
+import type { IpAddressSpec, KeepalivedConfig, RouteSpec, RuleSpec, ScriptSpec, SourceLoc, TrackerRef } from '../config/model.js';
 
 /** What the pass asks the host. */
 export interface HostProbe {
@@ -68,29 +67,28 @@ function ruleUses(r: RuleSpec): HostView['interfaceUses'][number][] {
 }
 
 function view(c: KeepalivedConfig): HostView {
-  const top = c.vrrpExtra;
   const uses: HostView['interfaceUses'][number][] = [];
   const refs: HostView['trackScriptRefs'][number][] = [];
   for (const a of c.staticIpAddresses) uses.push(...addressUse(a));
-  for (const r of top?.staticRoutes ?? []) uses.push(...routeUses(r));
-  for (const r of top?.staticRules ?? []) uses.push(...ruleUses(r));
+  for (const r of c.staticRoutes) uses.push(...routeUses(r));
+  for (const r of c.staticRules) uses.push(...ruleUses(r));
   for (const g of c.vrrpSyncGroups) {
-    for (const t of g.extra?.trackInterfaces ?? []) uses.push({ name: t.name, message: `(${g.name}) tracked interface ${t.name} doesn't exist`, loc: g.loc });
-    for (const ref of g.extra?.trackScripts ?? []) refs.push({ owner: g.name, ref });
+    for (const t of g.trackInterfaces) uses.push({ name: t.name, message: `(${g.name}) tracked interface ${t.name} doesn't exist`, loc: g.loc });
+    for (const ref of g.trackScripts) refs.push({ owner: g.name, ref });
   }
   for (const v of c.vrrpInstances) {
     if (v.interface !== undefined) uses.push({ name: v.interface, message: `WARNING - interface ${v.interface} for vrrp_instance ${v.name} doesn't exist`, loc: v.loc });
     for (const t of v.trackInterfaces) uses.push({ name: t.name, message: `(${v.name}) tracked interface ${t.name} doesn't exist`, loc: v.loc });
     for (const a of [...v.vips, ...v.excludedVips]) uses.push(...addressUse(a));
-    for (const r of v.extra?.virtualRoutes ?? []) uses.push(...routeUses(r));
-    for (const r of v.extra?.virtualRules ?? []) uses.push(...ruleUses(r));
-    for (const ref of v.extra?.trackScripts ?? []) refs.push({ owner: v.name, ref });
+    for (const r of v.virtualRoutes) uses.push(...routeUses(r));
+    for (const r of v.virtualRules) uses.push(...ruleUses(r));
+    for (const ref of v.trackScripts) refs.push({ owner: v.name, ref });
   }
   const misc = c.virtualServers.flatMap((vs) => vs.realServers.flatMap((rs) => rs.checkers.flatMap((k) => (k.type === 'MISC_CHECK' ? [{ script: k.script, loc: k.loc }] : []))));
   return {
-    ...(top?.netNamespace !== undefined ? { netNamespace: top.netNamespace } : {}),
+    ...(c.netNamespace !== undefined ? { netNamespace: c.netNamespace } : {}),
     interfaceUses: uses,
-    vrrpScripts: (top?.vrrpScripts ?? []).map((s) => ({ name: s.name, script: s.script, loc: s.loc })),
+    vrrpScripts: c.vrrpScripts.map((s) => ({ name: s.name, script: s.script, loc: s.loc })),
     trackScriptRefs: refs,
     miscScripts: misc,
   };

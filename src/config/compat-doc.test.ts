@@ -1,34 +1,51 @@
-// docs/compatibility.md must list every keyword row of the keyword tables.
+// docs/compatibility.md's keyword sections are what the keyword tables render: a row per
+// keyword, its status derived from the row's run-time status (regenerate: `npm run docs`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GLOBAL_DEFS_TABLE } from './keywords/global-defs.js';
-import type { KeywordTable } from './keywords/table.js';
-import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
-import { AUTHENTICATION_TABLE, VRRP_INSTANCE_TABLE } from './keywords/vrrp-instance.js';
-import { VRRP_SYNC_GROUP_TABLE } from './keywords/vrrp-sync-group.js';
-import { TRACK_GROUP_TABLE } from './keywords/top-level-extra.js';
-import { BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './keywords/trackers.js';
-import { AUTH_HMAC_TABLE } from './keywords/vrrp-instance-extra.js';
-import { CHECKER_TABLES, SMTP_HOST_TABLE, URL_TABLE } from './keywords/checkers.js';
-import { REAL_SERVER_TABLE, SSL_TABLE, VIRTUAL_SERVER_TABLE } from './keywords/virtual-server.js';
+import { renderCompatKeywords } from './compat-doc.js';
+import { collectTables, statusText } from './config-doc.js';
+import { defineTable, flagKw, intKw, runtimeOf } from './keywords/table.js';
+import { TOP_LEVEL_TABLE } from './top-level.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/compatibility.md', import.meta.url)), 'utf8');
 
-const vrrpTables = [VRRP_SCRIPT_TABLE, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, BFD_INSTANCE_TABLE, GARP_GROUP_TABLE, TRACK_GROUP_TABLE, AUTH_HMAC_TABLE];
-const lvsTables = [VIRTUAL_SERVER_TABLE, REAL_SERVER_TABLE, ...CHECKER_TABLES.values(), URL_TABLE, SMTP_HOST_TABLE, SSL_TABLE];
-const tables: ReadonlyArray<KeywordTable<never>> = [TOP_LEVEL_TABLE, GLOBAL_DEFS_TABLE, VRRP_INSTANCE_TABLE, AUTHENTICATION_TABLE, VRRP_SYNC_GROUP_TABLE, ...vrrpTables, ...lvsTables] as never;
-
-test('docs/compatibility.md has a row per keyword with the right status', () => {
+test('docs/compatibility.md keyword sections match the tables (run `npm run docs` after changing them)', () => {
+  const fresh = renderCompatKeywords(TOP_LEVEL_TABLE, doc);
+  if (fresh !== doc) {
+    const a = doc.split('\n');
+    const b = fresh.split('\n');
+    const i = a.findIndex((l, n) => l !== b[n]);
+    assert.fail(`docs/compatibility.md is stale: first difference at line ${i + 1}:\n  committed: ${a[i]}\n  tables:    ${b[i]}\nrun \`npm run docs\``);
+  }
   assert.match(doc, /^## Deliberate differences$/m);
-  for (const t of tables) {
-    const section = doc.split(`## Keywords: \`${t.block}\``)[1]?.split('\n## ')[0];
-    assert.ok(section, `section for ${t.block}`);
-    for (const d of t.defs.values()) {
-      const row = section.split('\n').find((l) => l.startsWith(`| \`${d.name}\` |`));
-      assert.ok(row, `${t.block}: ${d.name} missing`);
-      assert.ok(row.includes(d.form.type === 'unsupported' ? 'not yet' : '| supported |'), `${t.block}: ${d.name} status`);
+});
+
+test('a keyword the daemon does not act on is never listed as supported', () => {
+  for (const { table } of collectTables(TOP_LEVEL_TABLE)) {
+    const section = doc.split(`## Keywords: \`${table.block}\``)[1]?.split('\n## ')[0];
+    assert.ok(section, `section for ${table.block}`);
+    for (const d of table.defs.values()) {
+      const line = section.split('\n').find((l) => l.startsWith(`| \`${d.name}\` |`));
+      assert.ok(line, `${table.block}: ${d.name} missing`);
+      const runtime = runtimeOf(d, table);
+      if (runtime !== 'acts') assert.ok(!/\| supported \|/.test(line) && line.includes(runtime === 'partly' ? 'partly' : 'not acted on yet'), `${table.block}: ${d.name}: ${line}`);
     }
   }
+});
+
+test('rendering keeps the hand-written test column, adds new keywords and drops removed ones', () => {
+  type B = { n?: number; f?: boolean };
+  const t = defineTable<B>('demo', [intKw<B>('kept', 1, 9, 'n', { default: 3 }), flagKw<B>('added', 'f', { runtime: 'not-yet', runtimeNote: 'later' })]);
+  const old = ['# x', '', '## Keywords: `demo`', '', '| keyword | args | default | status | test |', '|---|---|---|---|---|', '| `kept` | old | old | supported | `kept.test.ts` |', '| `gone` | x | | supported | `gone.test.ts` |', '', '## After', ''].join('\n');
+  const out = renderCompatKeywords(defineTable<{ demo?: B }>('top level', []) as never, old);
+  assert.ok(!out.includes('## Keywords: `demo`') && out.includes('## After'), 'a table that is not reachable loses its section');
+  const top = defineTable<B>('top level', [{ name: 'demo', form: { type: 'block', table: 'demo', sub: t }, scalar: false, apply: () => undefined }]);
+  const lines = renderCompatKeywords(top, old).split('\n');
+  assert.ok(lines.includes('| `kept` | INT 1..9 | 3 | supported | `kept.test.ts` |'), lines.join('\n'));
+  assert.ok(lines.includes('| `added` | flag | off | read, not acted on yet: later | – |'), lines.join('\n'));
+  assert.ok(!lines.some((l) => l.includes('gone')));
+  assert.ok(lines.includes('## Keywords: `top level`'), 'a reachable table without a section gets one');
+  assert.equal(statusText(t.defs.get('added')!, t), 'read, not acted on yet: later');
 });

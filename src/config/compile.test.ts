@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import type { Diagnostic } from './diagnostics.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 import type { VrrpInstanceConfig } from './model.js';
 
 function load(text: string): { diagnostics: Diagnostic[]; vi: VrrpInstanceConfig | undefined; all: ReturnType<typeof parseConfigText> } {

@@ -1,14 +1,24 @@
 /**
- * Model compiler: drafts (what the file said) → the read-only KeepalivedConfig with
- * keepalived's defaults, then the cross-block checks (duplicate VRIDs, sync group
- * membership). Pure; diagnostics go to the sink.
+ * Model compiler: drafts (what the file said) → the read-only KeepalivedConfig. Each block's
+ * compiler applies its rows' defaults and keepalived's derived ones; here they run in
+ * keepalived's order, with the checks across blocks: duplicate VRIDs, sync-group
+ * membership, tracker references, and the script-security verdict. Pure; diagnostics go
+ * to the sink.
  */
-import type { DiagSink } from './diag-sink.js';
-import type { ConfigDraft, GlobalDefsDraft, SyncGroupDraft } from './draft.js';
-import { compileInstance } from './compile-vrrp.js';
-import { compileVrrpExtra } from './compile-vrrp-extra.js';
-import { compileLvs } from './compile-lvs.js';
-import { DEFAULT_GARP, type GlobalDefs, type KeepalivedConfig, type VrrpInstanceConfig, type VrrpSyncGroupConfig } from './model.js';
+import type { ScriptSpec, SourceLoc } from './common.js';
+import type { DiagSink } from './diagnostics.js';
+import { compileGlobalDefs } from './global-defs/compile.js';
+import type { GlobalDefs } from './global-defs/model.js';
+import { plainFields } from './keywords/table.js';
+import { compileLvs } from './lvs/compile.js';
+import type { GarpGroupConfig, KeepalivedConfig } from './model.js';
+import { TOP_LEVEL_TABLE, type ConfigDraft } from './top-level.js';
+import { compileTrackers, type Trackers } from './trackers/compile.js';
+import type { VrrpScriptConfig } from './trackers/model.js';
+import { compileInstance, finishInstance, type InstanceCore } from './vrrp-instance/compile.js';
+import type { VrrpInstanceDraft } from './vrrp-instance/keywords.js';
+import { compileSyncGroups, finishSyncGroup } from './vrrp-sync-group/compile.js';
+import type { VrrpSyncGroupDraft } from './vrrp-sync-group/keywords.js';
 
 export interface CompileOptions {
   /** Default router_id (keepalived: the local host name). */
@@ -19,55 +29,14 @@ export interface CompileOptions {
    * exists; for VRRP scripts: an absolute path exists when `readerHasFile` says so.
    */
   readonly scriptExists?: (path: string) => boolean;
-  /** The config reader's view of the file system (load.ts), for the VRRP default above. */
+  /** The config reader's view of the file system (parse-config.ts), for the VRRP default above. */
   readonly readerHasFile?: (path: string) => boolean;
 }
 
-export function compileGlobalDefs(d: GlobalDefsDraft, opts: CompileOptions): GlobalDefs {
-  const strict = d.vrrpStrict ?? false;
-  const masterDelayMs = d.garp.masterDelayMs ?? DEFAULT_GARP.masterDelayMs;
-  const masterRepeat = d.garp.masterRepeat ?? DEFAULT_GARP.masterRepeat;
-  return {
-    routerId: d.routerId ?? opts.hostname,
-    vrrpVersion: d.vrrpVersion ?? 2,
-    mcastGroup4: d.mcastGroup4 ?? '224.0.0.18',
-    mcastGroup6: d.mcastGroup6 ?? 'ff02::12',
-    vrrpStrict: strict,
-    garp: {
-      masterDelayMs,
-      masterRepeat,
-      masterRefreshMs: d.garp.masterRefreshMs ?? DEFAULT_GARP.masterRefreshMs,
-      masterRefreshRepeat: d.garp.masterRefreshRepeat ?? DEFAULT_GARP.masterRefreshRepeat,
-      lowerPrioDelayMs: d.garp.lowerPrioDelayMs ?? masterDelayMs,
-      lowerPrioRepeat: d.garp.lowerPrioRepeat ?? masterRepeat,
-      intervalMs: d.garp.intervalMs ?? DEFAULT_GARP.intervalMs,
-      gnaIntervalMs: d.garp.gnaIntervalMs ?? DEFAULT_GARP.gnaIntervalMs,
-    },
-    downTimerAdverts: d.downTimerAdverts ?? 3,
-    lowerPrioNoAdvert: d.lowerPrioNoAdvert ?? strict,
-    higherPrioSendAdvert: d.higherPrioSendAdvert ?? false,
-    skipCheckAdvAddr: d.skipCheckAdvAddr ?? false,
-    checkUnicastSrc: d.checkUnicastSrc ?? false,
-    notificationEmail: d.notificationEmail,
-    ...(d.notificationEmailFrom !== undefined ? { notificationEmailFrom: d.notificationEmailFrom } : {}),
-    ...(d.smtpServer !== undefined ? { smtpServer: d.smtpServer } : {}),
-    smtpConnectTimeoutMs: d.smtpConnectTimeoutMs ?? 30000,
-    ...(d.smtpAlert !== undefined ? { smtpAlert: d.smtpAlert } : {}),
-    enableScriptSecurity: d.enableScriptSecurity ?? false,
-    ...(d.scriptUser !== undefined ? { scriptUser: d.scriptUser } : {}),
-    ...(d.scriptGroup !== undefined ? { scriptGroup: d.scriptGroup } : {}),
-    defaultInterface: d.defaultInterface ?? 'eth0',
-    vrrpStartupDelayMs: d.vrrpStartupDelayMs ?? 0,
-    ...(d.notifyFifo !== undefined ? { notifyFifo: d.notifyFifo } : {}),
-    ...(d.vrrpNotifyFifo !== undefined ? { vrrpNotifyFifo: d.vrrpNotifyFifo } : {}),
-    ...(d.statusHttp !== undefined ? { statusHttp: d.statusHttp } : {}),
-  };
-}
-
 /** Two multicast instances, or unicast ones sharing a peer, cannot share VRID+family+interface. */
-function checkDuplicateVrids(instances: readonly VrrpInstanceConfig[], diags: DiagSink): void {
+function checkDuplicateVrids(instances: readonly InstanceCore[], diags: DiagSink): void {
   // Bucketed by VRID+family+interface so that 100k instances stay linear (bench/config-parse.ts).
-  const buckets = new Map<string, VrrpInstanceConfig[]>();
+  const buckets = new Map<string, InstanceCore[]>();
   for (const b of instances) {
     const key = `${b.vrid}/${b.family}/${b.interface ?? ''}`;
     const earlier = buckets.get(key) ?? [];
@@ -89,50 +58,79 @@ function checkDuplicateVrids(instances: readonly VrrpInstanceConfig[], diags: Di
   }
 }
 
-function compileSyncGroups(groups: readonly SyncGroupDraft[], instances: readonly VrrpInstanceConfig[], diags: DiagSink): VrrpSyncGroupConfig[] {
-  const owner = new Map<string, string>();
-  const out: VrrpSyncGroupConfig[] = [];
-  for (const g of groups) {
-    const members: string[] = [];
-    for (const m of g.members) {
-      if (!instances.some((i) => i.name === m.name)) {
-        diags.error('KA_CFG_SYNC_GROUP_MEMBER', `Virtual router ${m.name} specified in sync group ${g.name} doesn't exist - ignoring`, m.loc);
-      } else if (members.includes(m.name)) {
-        diags.warn('KA_CFG_DUPLICATE', `Virtual router ${m.name} listed twice in sync group ${g.name} - ignoring`, m.loc);
-      } else if (owner.has(m.name)) {
-        diags.error('KA_CFG_SYNC_GROUP_MEMBER', `Virtual router ${m.name} cannot exist in more than one sync group; ignoring ${g.name}`, m.loc, {
-          hint: `already in sync group ${owner.get(m.name)!}`,
-        });
-      } else {
-        owner.set(m.name, g.name);
-        members.push(m.name);
-      }
+function compileGarpGroups(groups: ConfigDraft['garpGroups'], diags: DiagSink): GarpGroupConfig[] {
+  return groups.flatMap((g): GarpGroupConfig[] => {
+    if (g.interfaces.length === 0) {
+      diags.warn('KA_CFG_TRACKER_INCOMPLETE', 'garp_group has no interfaces specified - ignoring', g.loc, { hint: "add 'interface IF' or 'interfaces { … }'" });
+      return [];
     }
-    if (members.length < 2) {
-      diags.warn('KA_CFG_SYNC_GROUP_SIZE', `Sync group ${g.name} has only ${members.length} virtual router(s) - this probably isn't what you want`, g.loc);
-    }
-    out.push({ name: g.name, loc: g.loc, members, notify: g.notify, smtpAlert: g.smtpAlert ?? false });
-  }
-  return out;
+    return [{ loc: g.loc, interfaces: g.interfaces, ...(g.garpIntervalMs !== undefined ? { garpIntervalMs: g.garpIntervalMs } : {}), ...(g.gnaIntervalMs !== undefined ? { gnaIntervalMs: g.gnaIntervalMs } : {}) }];
+  });
 }
 
-export function compileConfig(draft: ConfigDraft, files: readonly string[], opts: CompileOptions, diags: DiagSink): KeepalivedConfig {
-  const globalDefs = compileGlobalDefs(draft.globalDefs, opts);
-  const vrrpInstances: VrrpInstanceConfig[] = [];
-  const syncMembers = new Set(draft.syncGroups.flatMap((g) => g.members.map((m) => m.name)));
-  for (const v of draft.instances) {
-    const c = compileInstance(v, { globals: globalDefs, globalDraft: draft.globalDefs, syncMembers }, diags);
-    if (c) vrrpInstances.push(c);
+/**
+ * keepalived refuses nothing but warns loudly when a script would run as root without
+ * enable_script_security (`-t` exit 6). The default script user is `keepalived_script`
+ * when that account exists, else root; a pure compiler cannot look accounts up, so an
+ * unset user counts as root (Debian's default: no `keepalived_script` account). Scripts
+ * whose absolute path does not exist are disabled by keepalived and not counted.
+ */
+function checkScriptSecurity(draft: ConfigDraft, g: GlobalDefs, vrrpScripts: readonly VrrpScriptConfig[], exists: (path: string) => boolean, diags: DiagSink): void {
+  if (g.enableScriptSecurity) return;
+  const defaultUser = g.scriptUser ?? 'root';
+  const isRoot = (s: ScriptSpec): boolean => {
+    const u = s.user ?? defaultUser;
+    return (u === 'root' || u === '0') && exists(s.argv[0] ?? '');
+  };
+  const found: { loc: SourceLoc; what: string }[] = [];
+  for (const s of vrrpScripts) if (isRoot(s.script)) found.push({ loc: s.loc, what: `vrrp_script ${s.name}` });
+  const notifyOf = (n: object, locs: Record<string, SourceLoc>, fallback: SourceLoc, owner: string): void => {
+    for (const [k, s] of Object.entries(n) as [string, ScriptSpec | undefined][]) {
+      if (s && isRoot(s)) found.push({ loc: locs[k === 'generic' ? 'notify' : `notify_${k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}`] ?? fallback, what: `${owner} notify script` });
+    }
+  };
+  for (const v of draft.instances) notifyOf(v.notify, v.locs, v.loc, `(${v.name})`);
+  for (const sg of draft.syncGroups) notifyOf(sg.notify, sg.locs, sg.loc, `sync group ${sg.name}`);
+  const x = draft.globalDefs;
+  for (const [kw, s] of [['notify_fifo_script', x.notifyFifoScript], ['vrrp_notify_fifo_script', x.vrrpNotifyFifoScript], ['lvs_notify_fifo_script', x.lvsNotifyFifoScript], ['startup_script', x.startupScript], ['shutdown_script', x.shutdownScript]] as const) {
+    if (s && isRoot(s)) found.push({ loc: draft.globalDefs.locs[kw] ?? { file: '', line: 0, col: 0 }, what: kw });
   }
-  checkDuplicateVrids(vrrpInstances, diags);
-  const extra = compileVrrpExtra(draft, globalDefs, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), vrrpInstances, compileSyncGroups(draft.syncGroups, vrrpInstances, diags), diags);
-  const lvs = compileLvs(draft.lvs, { globals: { ...globalDefs, extra: draft.globalDefs.x }, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
+  const first = found.sort((a, b) => a.loc.line - b.loc.line)[0];
+  if (!first) return;
+  diags.error('KA_CFG_SCRIPT_SECURITY', 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.', first.loc.line > 0 ? first.loc : undefined, {
+    class: 'security',
+    hint: `${first.what} runs as root; add enable_script_security to global_defs, or a non-root script_user / script user`,
+  });
+}
+
+/** The top-level fields compiled by the blocks' compilers; every other one comes from its row (plainFields). */
+type FromBlocks = 'globalDefs' | 'vrrpInstances' | 'vrrpSyncGroups' | keyof Trackers | 'garpGroups' | 'virtualServers' | 'virtualServerGroups' | 'ssl' | 'files';
+
+export function compileConfig(draft: ConfigDraft, files: readonly string[], opts: CompileOptions, diags: DiagSink): KeepalivedConfig {
+  const globalDefs = compileGlobalDefs(draft.globalDefs, opts.hostname);
+  const cores: { readonly core: InstanceCore; readonly draft: VrrpInstanceDraft }[] = [];
+  for (const v of draft.instances) {
+    const core = compileInstance(v, globalDefs, draft.globalDefs, diags);
+    if (core) cores.push({ core, draft: v });
+  }
+  checkDuplicateVrids(cores.map((c) => c.core), diags);
+  const groups = compileSyncGroups(draft.syncGroups, new Set(cores.map((c) => c.core.name)), diags);
+  const trackers = compileTrackers(draft, globalDefs, diags);
+  const garpGroups = compileGarpGroups(draft.garpGroups, diags);
+  const groupDraft = new Map(draft.syncGroups.map((g) => [g.name, g]));
+  const groupOf = new Map<string, VrrpSyncGroupDraft>();
+  for (const sg of groups) for (const m of sg.members) groupOf.set(m, groupDraft.get(sg.name)!);
+  const vrrpInstances = cores.map(({ core, draft: v }) => finishInstance(core, v, trackers, groupOf.get(core.name), diags));
+  const vrrpSyncGroups = groups.map((sg) => finishSyncGroup(sg, groupDraft.get(sg.name)!, trackers, diags));
+  checkScriptSecurity(draft, globalDefs, trackers.vrrpScripts, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), diags);
+  const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);
   return {
-    globalDefs: { ...globalDefs, extra: draft.globalDefs.x },
-    vrrpInstances: extra.instances,
-    vrrpSyncGroups: extra.groups,
-    staticIpAddresses: draft.staticIpAddresses,
-    vrrpExtra: extra.top,
+    ...plainFields<Omit<KeepalivedConfig, FromBlocks>>(TOP_LEVEL_TABLE, draft),
+    globalDefs,
+    vrrpInstances,
+    vrrpSyncGroups,
+    ...trackers,
+    garpGroups,
     virtualServers: lvs.virtualServers,
     virtualServerGroups: lvs.virtualServerGroups,
     ...(lvs.ssl ? { ssl: lvs.ssl } : {}),

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { anchor, collectTables, renderConfigDoc } from './config-doc.js';
 import { defineTable, intKw, blockKw, unsupportedKw } from './keywords/table.js';
-import { TOP_LEVEL_TABLE } from './keywords/top-level.js';
-import { CHECKER_TABLES, URL_TABLE } from './keywords/checkers.js';
-import { AUTHENTICATION_TABLE } from './keywords/vrrp-instance.js';
+import { TOP_LEVEL_TABLE } from './top-level.js';
+import { CHECKER_TABLES, URL_TABLE } from './lvs/checker-keywords.js';
+import { AUTHENTICATION_TABLE } from './vrrp-instance/keywords.js';
 
 const docPath = fileURLToPath(new URL('../../../docs/configuration.md', import.meta.url));
 

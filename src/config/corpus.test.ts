@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './load.js';
+import { loadConfig } from './parse-config.js';
 import type { KeepalivedConfig } from './model.js';
-import { fsSourceReader } from './read-source.js';
+import { fsSourceReader } from './source/fs-reader.js';
 import { walkFiles } from '../test-kit/walk-files.js';
 
 const root = fileURLToPath(new URL('../../../test/fixtures/samples/', import.meta.url));
@@ -57,7 +57,7 @@ test('user guide quick-start and failover', () => {
   // keepalived 2.2.7 -t (with eth0 and eth1 present) clears MASTER for AH also in sync groups.
   assert.deepEqual(f.diagnostics.map((d) => d.message), ['(VI_1) Initial state master is incompatible with AH authentication - clearing', '(VI_2) Initial state master is incompatible with AH authentication - clearing']);
   assert.deepEqual(summary(f.config).map((s) => s.split(' adv')[0]), ['VI_1 vrid=51 prio=150 BACKUP', 'VI_2 vrid=52 prio=150 BACKUP', 'VI_3 vrid=53 prio=100 BACKUP', 'VI_4 vrid=54 prio=100 BACKUP']);
-  // `auth_pass k@l!ve1`: the `!` starts a comment (reference §1b).
+  // `auth_pass k@l!ve1`: the `!` starts a comment (keepalived.conf(5)).
   assert.deepEqual(f.config.vrrpInstances[0]!.auth, { type: 'AH', pass: 'k@l' });
   assert.deepEqual(f.config.vrrpSyncGroups.map((g) => [g.name, g.members]), [['VG1', ['VI_1', 'VI_2']], ['VG2', ['VI_3', 'VI_4']]]);
 });

@@ -1,9 +1,10 @@
 /**
  * Config diagnostics: every problem found while reading a keepalived.conf, with its
  * location. Never thrown; collected and reported together (`file:line:col: severity: msg`).
- * `outcome` classes follow keepalived's `-t` exit codes.
+ * `outcome` classes follow keepalived's `-t` exit codes. Every stage of the pipeline writes
+ * into a DiagSink instead of throwing; the caller gets the list with the model.
  */
-import type { SourceLoc } from './model.js';
+import type { KeywordUse, SourceLoc } from './common.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -48,4 +49,43 @@ export function configTestExitCode(diags: readonly Diagnostic[]): 0 | 4 | 5 | 6 
   if (has('ignored')) return 5;
   if (has('fatal')) return 4;
   return 0;
+}
+
+export interface DiagExtra {
+  readonly hint?: string;
+  readonly class?: DiagnosticClass;
+}
+
+export class DiagSink {
+  readonly list: Diagnostic[] = [];
+
+  warn(code: string, message: string, loc?: SourceLoc, extra: DiagExtra = {}): void {
+    this.push('warning', code, message, loc, extra);
+  }
+
+  error(code: string, message: string, loc?: SourceLoc, extra: DiagExtra = {}): void {
+    this.push('error', code, message, loc, extra);
+  }
+
+  /** The daemon cannot run this config (keepalived: VRRP child exits with config status). */
+  fatal(code: string, message: string, loc?: SourceLoc, hint?: string): void {
+    this.push('error', code, message, loc, hint === undefined ? { class: 'fatal' } : { class: 'fatal', hint });
+  }
+
+  push(severity: Diagnostic['severity'], code: string, message: string, loc: SourceLoc | undefined, extra: DiagExtra): void {
+    this.list.push({
+      severity,
+      code,
+      message,
+      class: extra.class ?? 'ignored',
+      ...(loc ? { loc } : {}),
+      ...(extra.hint !== undefined ? { hint: extra.hint } : {}),
+    });
+  }
+}
+
+/** What keyword handlers are given: where problems go, and where keywords not acted on are noted. */
+export interface ParseCtx {
+  readonly diags: DiagSink;
+  readonly uses?: KeywordUse[];
 }

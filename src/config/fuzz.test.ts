@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { intEnv, positiveIntEnv } from '../test-kit/env-knobs.js';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { mulberry32, type Prng } from '../test-kit/prng.js';
 import { walkFiles } from '../test-kit/walk-files.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SEED = Number(process.env['KTS_FUZZ_SEED'] ?? 0x4b54);
+const SEED = intEnv('KTS_FUZZ_SEED', 0x4b54);
 /** A fixed number of mutations (not a time budget): the same seed always checks the same inputs. */
-const RUNS = Number(process.env['KTS_FUZZ_RUNS'] ?? 300);
+const RUNS = positiveIntEnv('KTS_FUZZ_RUNS', 300);
 
 const samples = walkFiles(join(root, 'test/fixtures/samples'));
 const corpus = samples.map((p) => readFileSync(p, 'latin1'));

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
-import { parseConfigText } from './load.js';
+import { parseConfigText } from './parse-config.js';
 
 const dir = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();

@@ -4,10 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { walkFiles } from '../test-kit/walk-files.js';
-import { loadConfig, parseConfigText } from './load.js';
-import { fsSourceReader } from './read-source.js';
+import { loadConfig, parseConfigText } from './parse-config.js';
+import { fsSourceReader } from './source/fs-reader.js';
 import type { KeepalivedConfig } from './model.js';
-import { printConfig } from './printer.js';
+import { printConfig } from './print.js';
 
 const fixture = (rel: string): string => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/${rel}`, import.meta.url)), 'utf8');
 const parse = (text: string): ReturnType<typeof parseConfigText> => parseConfigText(text, 'p.conf', { reader: memoryReader({}), configId: 'n1' });
@@ -22,7 +22,7 @@ function comparable(c: KeepalivedConfig): unknown {
   );
 }
 
-for (const rel of ['config/ok-006-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
+for (const rel of ['config/ok-008-vrrp-trackers.conf', 'config/ok-003-full.conf', 'config/ok-004-all-keywords.conf', 'config/ok-002-braces-glued.conf', 'samples/keepalived.conf.vrrp', 'samples/keepalived.conf.vrrp.sync', 'config/err-009-strict.conf']) {
   test(`printConfig round trip: ${rel}`, () => {
     const first = parse(fixture(rel)).config;
     const printed = printConfig(first, { showSecrets: true });

@@ -10,10 +10,10 @@ import { hostname } from 'node:os';
 import { KaError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatDiagnostic } from './diagnostics.js';
-import { INCLUDE_ALL } from './include-check.js';
+import { INCLUDE_ALL } from './source/include-check.js';
 import type { KeepalivedConfig } from './model.js';
-import { loadConfig, type LoadResult } from './load.js';
-import { fsSourceReader } from './read-source.js';
+import { loadConfig, type LoadResult } from './parse-config.js';
+import { fsSourceReader } from './source/fs-reader.js';
 
 /** keepalived's default config-id: the host name up to the first dot. */
 export function defaultConfigId(): string {

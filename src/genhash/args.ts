@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { Family } from '../core/ip.js';
-import type { HttpProtocolVersion } from '../config/model-lvs.js';
+import type { HttpProtocolVersion } from '../config/lvs/model.js';
 import { fail, ok, type Result } from '../core/result.js';
 
 export interface GenhashOptions {

@@ -7,7 +7,7 @@
  * --genhash …` (or a binary named genhash).
  */
 import { createHash } from 'node:crypto';
-import type { CheckerConnection } from '../config/model-lvs.js';
+import type { CheckerConnection } from '../config/lvs/model.js';
 import { buildHttpRequest, hostHeader } from '../check/probes/http-request.js';
 import { httpGet } from '../check/probes/http.js';
 import { DEFAULT_HTTP_LIMITS, type HttpResponseHead } from '../check/probes/http-response.js';

@@ -44,6 +44,12 @@ export interface IpvsClientOptions {
    * description of what happened. Default: run `modprobe ip_vs` (failure ignored).
    */
   readonly loadModule?: () => Promise<string>;
+  /**
+   * The generic netlink family to resolve (default "IPVS"). Genl families are global to the
+   * kernel, so the tests of the unavailable path name one that cannot exist instead of
+   * depending on (or loading) the host's ip_vs.
+   */
+  readonly familyName?: string;
 }
 
 export const IPVS_UNAVAILABLE_MESSAGE = 'IPVS is not available in this kernel (no ip_vs module / generic netlink family IPVS)';
@@ -117,16 +123,17 @@ export class NetlinkIpvsClient implements IpvsClient {
     } catch (e) {
       throw openFailure('KA_ERR_SYS_NATIVE', 'IPVS: cannot open a generic netlink socket', e);
     }
+    const name = opts.familyName ?? IPVS_GENL_NAME;
     try {
-      let family = await resolveFamily(sock);
+      let family = await resolveFamily(sock, name);
       if (family === null) {
         const loaded = await (opts.loadModule ?? modprobeIpVs)();
         log.debug(`IPVS family missing; ${loaded}`);
-        family = await resolveFamily(sock);
+        family = await resolveFamily(sock, name);
         if (family === null) {
           throw new KaError(
             'KA_ERR_IPVS_UNAVAILABLE',
-            `${IPVS_UNAVAILABLE_MESSAGE}: the generic netlink controller has no family "${IPVS_GENL_NAME}" (ENOENT); ${loaded}`,
+            `${IPVS_UNAVAILABLE_MESSAGE}: the generic netlink controller has no family "${name}" (ENOENT); ${loaded}`,
             { errnoCode: 'ENOENT' },
           );
         }
@@ -239,16 +246,16 @@ export class NetlinkIpvsClient implements IpvsClient {
   }
 }
 
-/** The IPVS family, or null when the controller does not know it (ENOENT). */
-async function resolveFamily(sock: NetlinkSocket): Promise<GenlFamily | null> {
+/** The family (IPVS), or null when the controller does not know it (ENOENT). */
+async function resolveFamily(sock: NetlinkSocket, name: string): Promise<GenlFamily | null> {
   let msgs: NlMessage[];
   try {
-    msgs = await sock.query(encodeGetFamily(IPVS_GENL_NAME));
+    msgs = await sock.query(encodeGetFamily(name));
   } catch (e) {
     if (errnoOf(e) === 'ENOENT') return null;
-    throw requestError('CTRL_CMD_GETFAMILY "IPVS"', e);
+    throw requestError(`CTRL_CMD_GETFAMILY "${name}"`, e);
   }
   const first = msgs[0];
   if (first === undefined) throw new KaError('KA_ERR_IPVS_REQUEST', 'IPVS: CTRL_CMD_GETFAMILY got no reply');
-  return unwrap('CTRL_CMD_GETFAMILY "IPVS"', decodeFamily(first.payload));
+  return unwrap(`CTRL_CMD_GETFAMILY "${name}"`, decodeFamily(first.payload));
 }

@@ -5,7 +5,7 @@
  * `\n`-terminated with no NUL (released keepalived). Also keepalived's FMT_RS name.
  * Pure; which FIFO gets a line is fifoTargets' decision, delivery is fifo-writer.ts.
  */
-import type { LvsEndpoint, LvsProtocol, RealServerConfig, VirtualServerConfig } from '../config/model-lvs.js';
+import type { LvsEndpoint, LvsProtocol, RealServerConfig, VirtualServerConfig } from '../config/lvs/model.js';
 import { assertNever } from '../core/result.js';
 import { fifoLine } from './notify-args.js';
 import type { NotifyState } from './notify-args.js';

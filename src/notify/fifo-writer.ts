@@ -157,9 +157,8 @@ export class NotifyFifo {
  * the global one is ignored, as keepalived does.
  */
 export function fifoSpecsFor(side: 'vrrp' | 'lvs', g: GlobalDefs): FifoSpec[] {
-  const x = g.extra;
-  const global = spec(g.notifyFifo, x?.notifyFifoScript);
-  const own = side === 'vrrp' ? spec(g.vrrpNotifyFifo, x?.vrrpNotifyFifoScript) : spec(x?.lvsNotifyFifo, x?.lvsNotifyFifoScript);
+  const global = spec(g.notifyFifo, g.notifyFifoScript);
+  const own = side === 'vrrp' ? spec(g.vrrpNotifyFifo, g.vrrpNotifyFifoScript) : spec(g.lvsNotifyFifo, g.lvsNotifyFifoScript);
   const out: FifoSpec[] = [];
   if (global) out.push(global);
   if (own && own.path !== global?.path) out.push(own);
@@ -183,7 +182,7 @@ export class NotifyFifoSet {
     const fifos: NotifyFifo[] = [];
     for (const s of fifoSpecsFor(side, g)) {
       const kind = s.path === g.notifyFifo?.argv[0] ? '' : side === 'vrrp' ? 'vrrp ' : 'lvs ';
-      const f = await NotifyFifo.open(s, { mode: fifoMode(g.extra?.umask), ...deps }, kind);
+      const f = await NotifyFifo.open(s, { mode: fifoMode(g.umask), ...deps }, kind);
       if (f) fifos.push(f);
     }
     return new NotifyFifoSet(side, fifos);

@@ -16,7 +16,7 @@ test('smtpSettingsFrom: nothing without a server or recipients; keepalived defau
   assert.equal(smtpSettingsFrom({ ...base, notificationEmail: [], smtpServer: { host: '192.0.2.25', port: 25 } }), null);
   const s = smtpSettingsFrom({ ...base, smtpServer: { host: '192.0.2.25', port: 2525 } }, { hostname: 'lb1', user: 'root' });
   assert.deepEqual(s, { host: '192.0.2.25', port: 2525, heloName: 'lb1', from: 'root@lb1', to: ['a@x', 'b@x'], timeoutMs: 30_000 });
-  const t = smtpSettingsFrom({ ...base, smtpServer: { host: 'h', port: 25 }, notificationEmailFrom: 'ka@x', extra: { smtpHeloName: 'helo.x' } }, { hostname: '', user: 'u' });
+  const t = smtpSettingsFrom({ ...base, smtpServer: { host: 'h', port: 25 }, notificationEmailFrom: 'ka@x', smtpHeloName: 'helo.x' }, { hostname: '', user: 'u' });
   assert.equal(t?.heloName, 'helo.x');
   assert.equal(t?.from, 'ka@x');
   assert.equal(smtpSettingsFrom({ ...base, smtpServer: { host: 'h', port: 25 } }, { hostname: '', user: 'u' })?.heloName, 'localhost');

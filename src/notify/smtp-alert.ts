@@ -34,7 +34,7 @@ export function smtpSettingsFrom(g: GlobalDefs, host: { hostname: string; user: 
   return {
     host: g.smtpServer.host,
     port: g.smtpServer.port,
-    heloName: g.extra?.smtpHeloName ?? (host.hostname || 'localhost'),
+    heloName: g.smtpHeloName ?? (host.hostname || 'localhost'),
     from: g.notificationEmailFrom ?? `${host.user}@${host.hostname}`,
     to: g.notificationEmail,
     timeoutMs: g.smtpConnectTimeoutMs,

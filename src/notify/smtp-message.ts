@@ -5,7 +5,7 @@
  * shutdown/removal; the DATA payload with keepalived's headers, and the "only when the
  * state differs from the last emailed state" rule. Pure: the date is passed in.
  */
-import type { CheckerType } from '../config/model-lvs.js';
+import type { CheckerType } from '../config/lvs/model.js';
 import { assertNever } from '../core/result.js';
 
 export interface SmtpAlert {

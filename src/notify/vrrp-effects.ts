@@ -36,7 +36,7 @@ export class VrrpNotifyEffects {
     const fifos = await NotifyFifoSet.open('vrrp', g, { log: deps.log, runner: deps.runner });
     const smtp = deps.smtp !== undefined ? deps.smtp : smtpSettingsFrom(g);
     const alerter = smtp ? new SmtpAlerter(smtp, { log: deps.log }) : null;
-    return new VrrpNotifyEffects(g.routerId, fifos, alerter, g.extra?.noEmailFaults ?? false);
+    return new VrrpNotifyEffects(g.routerId, fifos, alerter, g.noEmailFaults ?? false);
   }
 
   /** An instance entered `state`: FIFO line, then mail when `smtpAlert` and the state changed since the last mail. */

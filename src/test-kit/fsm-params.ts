@@ -4,7 +4,7 @@
  * here. Router `index` is `R<index>` on eth0 with VIP 192.0.2.100/24 (unless `vips` says
  * otherwise) and advertises from 192.0.2.(10+index).
  */
-import { parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/parse-config.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import { fsmParamsFromConfig } from '../vrrp/fsm.js';
 import type { FsmParams } from '../vrrp/fsm-types.js';

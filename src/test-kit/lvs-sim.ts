@@ -4,8 +4,9 @@
  * test flips, and a FakeClock driver that lets probe promises settle between timers.
  */
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/parse-config.js';
 import type { KeepalivedConfig } from '../config/model.js';
+import type { VirtualServerConfig } from '../config/lvs/model.js';
 import type { IpvsClient, IpvsOp, IpvsServiceEntry, IpvsSyncDaemonSpec, IpvsTable } from '../ipvs/ipvs-types.js';
 import type { Probe, ProbeAttempt, ProbeOutcome } from '../check/probe.js';
 import { applyOps } from '../check/table-diff.js';
@@ -18,6 +19,23 @@ export function lvsConfig(text: string): KeepalivedConfig {
   const errors = r.diagnostics.filter((d) => d.severity === 'error' && !d.message.startsWith('SECURITY VIOLATION'));
   assert.deepEqual(errors.map((d) => d.message), [], 'config has errors');
   return r.config;
+}
+
+/**
+ * `nVs` virtual servers (10.x.y.1:80) × 15 real servers (172.16.y.1..15:8080+x) with one
+ * TCP_CHECK each and the given weight: the reload layout of keepalived #2318 at any size,
+ * built directly (parsing 30,000 real servers would dominate what a test or bench measures).
+ */
+export function manyVirtualServers(nVs: number, weight: number): VirtualServerConfig[] {
+  const base = lvsConfig('virtual_server 192.0.2.1 80 {\n lb_algo rr\n protocol TCP\n real_server 192.0.2.10 8080 {\n TCP_CHECK {\n connect_timeout 2\n }\n }\n}\n').virtualServers[0]!;
+  const r0 = base.realServers[0]!;
+  return Array.from({ length: nVs }, (_, v) => ({
+    ...base,
+    identity: `ip|[10.${v >> 8}.${v & 255}.1]:TCP:80`,
+    name: `[10.${v >> 8}.${v & 255}.1]:tcp:80`,
+    address: { type: 'ip' as const, family: 4 as const, address: `10.${v >> 8}.${v & 255}.1`, port: 80 },
+    realServers: Array.from({ length: 15 }, (_, r) => ({ ...r0, address: `172.16.${v & 255}.${r + 1}`, port: 8080 + (v >> 8), weight })),
+  }));
 }
 
 /** In-memory IPVS; `unavailable` makes every call reject like a kernel without ip_vs. */

@@ -1,7 +1,7 @@
-/** In-memory SourceReader for config tests: a map of path → text, globbed with glob.ts. */
+/** In-memory SourceReader for config tests: a map of path → text, globbed with config/source/glob.ts. */
 import { posix } from 'node:path';
-import { globMatch, hasGlobMagic } from '../config/glob.js';
-import type { SourceReader } from '../config/source.js';
+import { globMatch, hasGlobMagic } from '../config/source/glob.js';
+import type { SourceReader } from '../config/common.js';
 
 /** `executable` lists paths reported as executable files (the include `read` check skips them). */
 export function memoryReader(files: Readonly<Record<string, string>>, executable: readonly string[] = []): SourceReader {

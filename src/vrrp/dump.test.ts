@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIp } from '../core/ip.js';
-import { parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/parse-config.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { REPO_ROOT } from '../test-kit/vrrp-adverts.js';

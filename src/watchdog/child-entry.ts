@@ -16,8 +16,6 @@ import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type Pare
 import { catchRealtimeSignals } from './rt-signals.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
-/** Test hook (process tests only): exit with this status right after the Hello exchange. */
-export const TEST_EXIT_ENV = 'KTS_TEST_CHILD_EXIT';
 
 export function exitStatusForError(e: unknown): number {
   if (e instanceof KaError) {
@@ -120,12 +118,6 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   log = pl.logger;
   closeLog = pl.close;
   ipc.send({ type: 'hello', protocol: IPC_PROTOCOL_VERSION, child: kind, pid: process.pid });
-
-  const testExit = process.env[TEST_EXIT_ENV];
-  if (testExit !== undefined && /^[0-9]+$/.test(testExit)) {
-    log.warn(`test hook ${TEST_EXIT_ENV}: exiting with status ${testExit}`);
-    await exit(Number(testExit));
-  }
 
   process.on('uncaughtException', (e) => {
     log.error(`uncaught exception: ${e.stack ?? String(e)}`);

@@ -10,10 +10,11 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
+import { checkerOnly, keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands } from '../lab/netns.js';
 import { nowUs, sleep } from '../lab/proc.js';
-import { CheckerLabDaemon, startListener, stopListener } from './checker-lab.js';
+import { waitFor } from '../lab/wait.js';
+import { startListener, stopProc } from './matrix-kit.js';
 
 test('checker child: TCP_CHECK DOWN after retry+1 failures, kept DOWN across SIGHUP, UP on recovery, notify scripts, no IPVS', { timeout: 60_000 }, async () => {
   requireCommands({ python3: 'python3', ip: 'iproute2' });
@@ -49,7 +50,7 @@ virtual_server 198.51.100.1 80 {
 }
 `;
     listeners.push(await startListener(lab, h, port));
-    d = new CheckerLabDaemon(lab, h, dir, keepalivedTsCommand(), conf);
+    d = new LabDaemon(lab, h, dir, keepalivedTsCommand(), conf, { args: checkerOnly });
     d.start();
     const rs = `[${h.ip4}]:tcp:${port}`;
     const vs = '[198.51.100.1]:tcp:80';
@@ -57,7 +58,7 @@ virtual_server 198.51.100.1 80 {
     const first = await d.waitLine(new RegExp(`TCP connection to \\[${h.ip4}\\]:tcp:${port} success\\.`), 0, 20_000);
     assert.equal(d.lines.filter((l) => /Can't initialize ipvs/.test(l.text)).length, 1, 'one IPVS error line');
 
-    await stopListener(listeners.pop()!);
+    await stopProc(listeners.pop()!);
     const tStop = Date.now();
     const downLine = await d.waitLine(/failed after 2 retries\./, first.tUs, 15_000);
     const downMs = Date.now() - tStop;
@@ -89,16 +90,8 @@ virtual_server 198.51.100.1 80 {
     assert.ok(d.lines.some((l) => /Shutting down service/.test(l.text)), 'releases its RS at stop');
   } finally {
     await d?.stop(3000);
-    for (const p of listeners) await stopListener(p);
+    for (const p of listeners) await stopProc(p);
     lab.down();
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out: ${what}`);
-    await sleep(20);
-  }
-}

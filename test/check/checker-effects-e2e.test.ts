@@ -10,10 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { keepalivedTsCommand, type LabDaemon } from '../lab/lab-daemon.js';
+import { checkerOnly, keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
 import { createLab, requireCommands } from '../lab/netns.js';
-import { SMTP_RECORDER, recorderReady, tempDir, waitFor } from '../notify/helpers.js';
-import { CheckerLabDaemon, startListener, stopListener } from './checker-lab.js';
+import { SMTP_RECORDER, recorderReady, tempDir } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
+import { startListener, stopProc } from './matrix-kit.js';
 
 /** `Subject | body` of every mail received so far, in arrival order. */
 function mails(dir: string): string[] {
@@ -87,7 +88,7 @@ virtual_server 198.51.100.1 81 {
 }
 `;
     listener = await startListener(lab, h, port);
-    d = new CheckerLabDaemon(lab, h, tmp.dir, keepalivedTsCommand(), conf);
+    d = new LabDaemon(lab, h, tmp.dir, keepalivedTsCommand(), conf, { args: checkerOnly });
     d.start();
     const vs80 = '[198.51.100.1]:tcp:80';
     const vs81 = '[198.51.100.1]:tcp:81';
@@ -97,7 +98,7 @@ virtual_server 198.51.100.1 81 {
     await waitFor(() => fifoText.split('\n').length > 2, 5000, 'start-up VS lines');
 
     // TCP backend down: RS line, quorum lost (VS line + mail), then the checker's mail.
-    await stopListener(listener);
+    await stopProc(listener);
     listener = undefined;
     const down = await d.waitLine(new RegExp(`Removing service ${rsTcp.replace(/[[\].]/g, '\\$&')} from VS`), first.tUs, 15_000);
     await waitFor(() => fifoText.includes(`VS ${vs80} DOWN\n`), 5000, 'VS DOWN line');
@@ -145,7 +146,7 @@ virtual_server 198.51.100.1 81 {
     assert.deepEqual(d.lines.filter((l) => /SMTP connection ERROR|Timeout connecting SMTP|sink failed/.test(l.text)).map((l) => l.text), []);
   } finally {
     await d?.stop(3000);
-    if (listener) await stopListener(listener);
+    if (listener) await stopProc(listener);
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
     lab.down();
     tmp.remove();

@@ -15,11 +15,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keepalivedTsCommand, type LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import { checkerOnly, keepalivedTsCommand, LabDaemon, type DaemonRecord } from '../lab/lab-daemon.js';
 import { createLab, requireCommands } from '../lab/netns.js';
-import { waitFor } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
 import { LINES } from '../../src/check/format.js';
-import { assertCycleEffects, CheckerLabDaemon, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
+import { assertCycleEffects, downUpCycle, failedAttempt, lineAfter, notifyLines, notifyRecorder, startListener, stopProc, watchEffects, type EffectsWatch, type MatrixCase } from './matrix-kit.js';
 import { startTestServer, type TestServer } from './test-server-proc.js';
 
 const TIMING = { retry: 2, delayBeforeRetryMs: 500, delayLoopMs: 1000 };
@@ -73,7 +73,7 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
         `  quorum 2\n  sorry_server ${b} 9099\n  quorum_up "${notify.script} qup vs7"\n  quorum_down "${notify.script} qdown vs7"\n`,
       );
 
-    d = new CheckerLabDaemon(lab, h1, dir, keepalivedTsCommand(), conf);
+    d = new LabDaemon(lab, h1, dir, keepalivedTsCommand(), conf, { args: checkerOnly, jsonLog: true });
     d.start();
     const daemon = d;
     const tcp = (tag: string, vsAddr: string, port: number): MatrixCase => {
@@ -120,8 +120,9 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
     const alphaVs = '[203.0.113.5]:tcp:80';
     const alphaUp = await lineAfter(daemon, `TCP connection to ${alphaRs} success.`, 0, 10_000);
     const alphaAdd = await lineAfter(daemon, LINES.rsAdd(alphaRs, alphaVs, false), 0, 3000);
-    assert.ok(alphaAdd.tUs >= alphaUp.tUs && daemon.lines.indexOf(alphaAdd) > daemon.lines.indexOf(alphaUp), 'alpha RS added after its first success');
-    await lineAfter(daemon, LINES.gained(1, 0, 1, alphaVs), alphaUp.tUs, 3000);
+    const msgs = (): string[] => daemon.records().map((r) => r.msg);
+    assert.ok(msgs().indexOf(alphaAdd.msg) > msgs().indexOf(alphaUp.msg), 'alpha RS added after its first success');
+    await lineAfter(daemon, LINES.gained(1, 0, 1, alphaVs), alphaUp.tMs, 3000);
     const activated = await lineAfter(daemon, LINES.activating(`[${b}]:tcp:9004`, '[203.0.113.4]:tcp:80'), 0, 1000);
 
     await downUpCycle(daemon, cases, TIMING, notify.calls);
@@ -129,49 +130,51 @@ test('checker matrix: TCP_CHECK, HTTP_GET, SSL_GET, HTTP timeout, alpha, quorum 
 
     // Timeout: a server that accepts and never answers fails each attempt after connect_timeout.
     const hungChk = `[${b}]:tcp:9004`;
-    const hungLines = (): LogLine[] => daemon.lines.filter((l) => failedAttempt(hungChk).test(l.text));
+    const hungLines = (): DaemonRecord[] => daemon.records().filter((r) => failedAttempt(hungChk).test(r.msg));
     await waitFor(() => hungLines().length >= 4, 8000, 'four attempts on the hung server');
     const hung = hungLines();
-    const firstHung = (hung[0]!.tUs - activated.tUs) / 1000;
-    assert.ok(firstHung >= 950 && firstHung <= 1700, `first attempt failed ${firstHung} ms after start (connect_timeout 1 s)`);
-    assert.match(hung[0]!.text, /time/i, 'a timeout, not a refusal');
+    // Daemon-stamped: never before connect_timeout; later only by the daemon's own scheduling.
+    const firstHung = hung[0]!.tMs - activated.tMs;
+    assert.ok(firstHung >= 995 && firstHung <= 1700, `first attempt failed ${firstHung} ms after start (connect_timeout 1 s)`);
+    assert.match(hung[0]!.msg, /time/i, 'a timeout, not a refusal');
     // A checker's very first result is applied at once (keepalived pre-loads the retry
     // counter): DOWN on that first failure. A DOWN checker still spends its retries (as
     // keepalived's): attempts come delay_before_retry or delay_loop after the previous 1 s one.
     const downHung = await lineAfter(daemon, `HTTP_CHECK on service ${hungChk} failed.`, 0, 1000);
-    assert.ok(downHung.tUs >= hung[0]!.tUs && downHung.tUs - hung[0]!.tUs < 100_000, 'DOWN with the first failure');
-    const later = hung.filter((l) => l.tUs > downHung.tUs);
+    const [iFirst, iDown] = [msgs().indexOf(hung[0]!.msg), msgs().indexOf(downHung.msg)];
+    assert.ok(iDown > iFirst && !msgs().slice(iFirst + 1, iDown).some((m) => failedAttempt(hungChk).test(m)), 'DOWN with the first failure, before a second attempt');
+    const later = hung.filter((r) => r.tMs > downHung.tMs);
     for (let i = 1; i < later.length; i++) {
-      const gap = (later[i]!.tUs - later[i - 1]!.tUs) / 1000;
-      assert.ok(gap >= 1450 && gap <= 2400, `down checker: attempts every delay_before_retry|delay_loop + connect_timeout, got ${gap} ms`);
+      const gap = later[i]!.tMs - later[i - 1]!.tMs;
+      assert.ok(gap >= 1495 && gap <= 2400, `down checker: attempts every delay_before_retry|delay_loop + connect_timeout, got ${gap} ms`);
     }
-    assert.equal(daemon.lines.filter((l) => l.text.includes(`Remote Web server ${hungChk} succeed`)).length, 0);
+    assert.equal(msgs().filter((m) => m.includes(`Remote Web server ${hungChk} succeed`)).length, 0);
 
     // Alpha with a dead backend: never added, never a success.
     const deadRs = `[${b}]:tcp:9006`;
-    assert.deepEqual(daemon.lines.filter((l) => l.text.includes(`service ${deadRs} to VS`) || l.text.includes(`${deadRs} success`)).map((l) => l.text), []);
-    assert.ok(daemon.lines.some((l) => failedAttempt(deadRs).test(l.text)), 'alpha dead backend was checked');
+    assert.deepEqual(msgs().filter((m) => m.includes(`service ${deadRs} to VS`) || m.includes(`${deadRs} success`)), []);
+    assert.ok(msgs().some((m) => failedAttempt(deadRs).test(m)), 'alpha dead backend was checked');
 
     // Quorum 2 of 2 with a sorry server: losing one RS loses quorum and swaps the sorry server in.
     const qVs = '[203.0.113.7]:tcp:80';
     const sorry = `[${b}]:tcp:9099`;
     const qDown = await lineAfter(daemon, 'TCP_CHECK on service [192.0.2.12]:tcp:9012 failed after 2 retries.', 0, 1000);
-    const lost = await lineAfter(daemon, LINES.lost(2, 0, 1, qVs), qDown.tUs, 1000);
-    const sorryIn = await lineAfter(daemon, LINES.sorryAdd(sorry, qVs), lost.tUs, 1000);
-    await lineAfter(daemon, LINES.poolRemove(qVs), sorryIn.tUs, 1000);
-    const qUp = await lineAfter(daemon, 'TCP connection to [192.0.2.12]:tcp:9012 success.', qDown.tUs, 1000);
-    const gained = await lineAfter(daemon, LINES.gained(2, 0, 2, qVs), qUp.tUs, 1000);
-    const sorryOut = await lineAfter(daemon, LINES.sorryRemove(sorry, qVs), gained.tUs, 1000);
-    await lineAfter(daemon, LINES.poolAdd(qVs), sorryOut.tUs, 1000);
+    const lost = await lineAfter(daemon, LINES.lost(2, 0, 1, qVs), qDown.tMs, 1000);
+    const sorryIn = await lineAfter(daemon, LINES.sorryAdd(sorry, qVs), lost.tMs, 1000);
+    await lineAfter(daemon, LINES.poolRemove(qVs), sorryIn.tMs, 1000);
+    const qUp = await lineAfter(daemon, 'TCP connection to [192.0.2.12]:tcp:9012 success.', qDown.tMs, 1000);
+    const gained = await lineAfter(daemon, LINES.gained(2, 0, 2, qVs), qUp.tMs, 1000);
+    const sorryOut = await lineAfter(daemon, LINES.sorryRemove(sorry, qVs), gained.tMs, 1000);
+    await lineAfter(daemon, LINES.poolAdd(qVs), sorryOut.tMs, 1000);
     await waitFor(() => notify.calls().filter((c) => c.args.endsWith(' vs7')).length >= 3, 3000, 'quorum scripts');
     const qScripts = notify.calls().filter((c) => c.args.endsWith(' vs7'));
     // keepalived's start-up pass gains quorum too (log line and quorum_up), then the cycle.
     assert.deepEqual(qScripts.map((c) => c.args), ['qup vs7', 'qdown vs7', 'qup vs7'], 'quorum_up at start, quorum_down, quorum_up');
-    assert.ok(qScripts[1]!.tMs >= lost.tUs / 1000 - 50 && qScripts[2]!.tMs >= gained.tUs / 1000 - 50, 'scripts ran with the transitions');
-    assert.equal(daemon.lines.filter((l) => l.text === LINES.lost(2, 0, 1, qVs) || l.text.endsWith(LINES.lost(2, 0, 1, qVs))).length, 1);
+    assert.ok(qScripts[1]!.tMs >= lost.tMs && qScripts[2]!.tMs >= gained.tMs, 'scripts ran with the transitions, not before');
+    assert.equal(msgs().filter((m) => m === LINES.lost(2, 0, 1, qVs)).length, 1);
 
     // Nothing else flapped: the steady alpha RS stayed up through the cycle.
-    assert.equal(daemon.lines.filter((l) => l.text.includes(`service ${alphaRs} from VS`)).length, 0);
+    assert.equal(msgs().filter((m) => m.includes(`service ${alphaRs} from VS`)).length, 0);
     await d.stop(10_000);
     assert.equal(d.running, false);
   } catch (e) {

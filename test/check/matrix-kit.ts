@@ -2,9 +2,11 @@
  * Shared pieces of the checker-matrix tests (the real checker child `-C` in a lab host,
  * real backends on a second host): TCP listeners that close or hold connections, a notify
  * script that records its calls, and the DOWN/UP cycle that every checker type goes
- * through, asserted from the daemon's receive-timestamped log lines:
+ * through, asserted from the log records the daemon stamped itself (`--log-json`, see
+ * LabDaemon's jsonLog), so that how late this process reads a pipe is not in any figure:
  *   - away: exactly retry+1 failed attempts (log_all_failures lines), spaced
- *     delay_before_retry + the attempt's own duration, then "… failed after N retries.",
+ *     delay_before_retry + the attempt's own duration (never less; more only by the
+ *     daemon's own scheduling, well short of delay_loop), then "… failed after N retries.",
  *     "Removing service …" and notify_down;
  *   - back: the first attempt after the backend is ready succeeds ("… success." /
  *     "… succeed …"), within delay_loop + tolerance, then "Adding service …" and notify_up.
@@ -13,18 +15,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import type { DaemonRecord, LabDaemon } from '../lab/lab-daemon.js';
 import type { Lab, LabHost } from '../lab/netns.js';
 import { isAlive, nowUs } from '../lab/proc.js';
-import { recorderReady, SMTP_RECORDER, waitFor } from '../notify/helpers.js';
+import { recorderReady, SMTP_RECORDER } from '../notify/helpers.js';
+import { waitFor } from '../lab/wait.js';
 import { LINES } from '../../src/check/format.js';
-
-/** LabDaemon runs `--vrrp`; the checker child alone is `-C`. */
-export class CheckerLabDaemon extends LabDaemon {
-  override argv(): string[] {
-    return super.argv().map((a) => (a === '--vrrp' ? '-C' : a));
-  }
-}
 
 const LISTENER = `
 import socket, sys, threading
@@ -123,28 +119,35 @@ export interface CycleTiming {
   readonly delayLoopMs: number;
 }
 
-/** Slack for a loaded machine: scheduling, process start of scripts, log pipe. */
+/** Slack for a loaded machine between an action of this process and the daemon's reaction. */
 const TOL_MS = 700;
-/** Slack on the retry spacing itself: tight enough to tell 0.5 s from 0.3 s or 0.7 s. */
-const GAP_TOL_MS = 200;
+/**
+ * A retry is never early (the daemon's timer), and may be late only by the daemon's own
+ * scheduling: the bound stays below delay_loop - delay_before_retry (500 ms in the
+ * matrices), so a retry that waited delay_loop instead still fails.
+ */
+const GAP_LATE_MS = 400;
+/** Record stamps are whole milliseconds; a script's own duration varies a little. */
+const GAP_EARLY_MS = 50;
 
-const ms = (us: number): number => us / 1000;
+/** Wall-clock now, whole ms (the daemon's records are whole ms: a floor keeps same-ms records after it). */
+export const nowMs = (): number => Math.floor(nowUs() / 1000);
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The log_all_failures line of a checker: `<FMT_CHK>: check failed: <reason>`. */
 export const failedAttempt = (chk: string): RegExp => new RegExp(`(?:^|: )${esc(chk)}: check failed: `);
 
-export async function lineAfter(d: LabDaemon, text: string, afterUs: number, timeoutMs: number): Promise<LogLine> {
-  return d.waitLine(new RegExp(`${esc(text)}$`), afterUs, timeoutMs);
+/** The daemon's record ending with `text`, stamped at or after `afterMs`. */
+export async function lineAfter(d: LabDaemon, text: string, afterMs: number, timeoutMs: number): Promise<DaemonRecord> {
+  return d.waitRecord(new RegExp(`${esc(text)}$`), afterMs, timeoutMs);
 }
 
 /**
  * Take every case's backend away at once, assert the DOWN timing and effects per case,
- * bring them back, assert the UP timing and effects. Returns the per-case DOWN/UP lines.
+ * bring them back, assert the UP timing and effects (from the daemon's records).
  */
-export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t: CycleTiming, notify: () => NotifyCall[]): Promise<Map<string, { down: LogLine; up: LogLine }>> {
-  const out = new Map<string, { down: LogLine; up: LogLine }>();
-  const tAway = nowUs();
+export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t: CycleTiming, notify: () => NotifyCall[]): Promise<void> {
+  const tAway = nowMs();
   await Promise.all(cases.map((c) => c.away()));
   const downs = await Promise.all(
     cases.map(async (c) => {
@@ -153,44 +156,42 @@ export async function downUpCycle(d: LabDaemon, cases: readonly MatrixCase[], t:
     }),
   );
   for (const [c, down] of downs) {
-    const fails = d.lines.filter((l) => l.tUs >= tAway && l.tUs <= down.tUs && failedAttempt(c.chk).test(l.text));
-    assert.equal(fails.length, t.retry + 1, `${c.tag}: ${t.retry + 1} failed attempts before DOWN, got ${fails.map((f) => f.text).join(' | ')}`);
+    const fails = d.records().filter((r) => r.tMs >= tAway && r.tMs <= down.tMs && failedAttempt(c.chk).test(r.msg));
+    assert.equal(fails.length, t.retry + 1, `${c.tag}: ${t.retry + 1} failed attempts before DOWN, got ${fails.map((f) => f.msg).join(' | ')}`);
     const first = fails[0]!;
-    assert.ok(ms(first.tUs - tAway) <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: first failure ${ms(first.tUs - tAway)} ms after the backend went away`);
+    assert.ok(first.tMs - tAway <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: first failure ${first.tMs - tAway} ms after the backend went away`);
+    const want = t.delayBeforeRetryMs + c.attemptMs;
+    console.log(`${c.tag}: retry gaps ${fails.slice(1).map((f, i) => f.tMs - fails[i]!.tMs).join(', ')} ms (delay_before_retry + attempt = ${want})`);
     for (let i = 1; i < fails.length; i++) {
-      const gap = ms(fails[i]!.tUs - fails[i - 1]!.tUs);
-      const want = t.delayBeforeRetryMs + c.attemptMs;
-      assert.ok(gap >= want - 60 && gap <= want + GAP_TOL_MS, `${c.tag}: retry ${i} came ${gap} ms after the previous failure (want ≈ ${want})`);
+      const gap = fails[i]!.tMs - fails[i - 1]!.tMs;
+      assert.ok(gap >= want - GAP_EARLY_MS && gap <= want + GAP_LATE_MS, `${c.tag}: retry ${i} came ${gap} ms after the previous failure (want ${want}, delay_loop would be ${t.delayLoopMs + c.attemptMs})`);
     }
-    const span = ms(down.tUs - first.tUs);
-    const want = t.retry * (t.delayBeforeRetryMs + c.attemptMs);
-    assert.ok(span >= want - 100 && span <= want + 2 * GAP_TOL_MS, `${c.tag}: DOWN ${span} ms after the first failure (want ≈ ${want})`);
-    await lineAfter(d, LINES.rsRemove(c.rs, c.vs, false), down.tUs, 2000);
+    const span = down.tMs - first.tMs;
+    assert.ok(span >= t.retry * (want - GAP_EARLY_MS) && span <= t.retry * (want + GAP_LATE_MS), `${c.tag}: DOWN ${span} ms after the first failure (want ${t.retry} × ${want})`);
+    await lineAfter(d, LINES.rsRemove(c.rs, c.vs, false), down.tMs, 2000);
   }
   await waitFor(() => cases.every((c) => notify().some((n) => n.args === `down ${c.tag}`)), 5000, 'notify_down of every case');
 
   const ready = await Promise.all(
     cases.map(async (c) => {
       await c.back();
-      return [c, nowUs()] as const;
+      return [c, nowMs()] as const;
     }),
   );
   for (const [c, tReady] of ready) {
     const down = downs.find(([x]) => x === c)![1];
-    const up = await lineAfter(d, c.upLine, down.tUs + 1, t.delayLoopMs + c.attemptMs + 8000);
-    assert.ok(ms(up.tUs - tReady) <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: UP ${ms(up.tUs - tReady)} ms after the backend came back`);
+    const up = await lineAfter(d, c.upLine, down.tMs + 1, t.delayLoopMs + c.attemptMs + 8000);
+    assert.ok(up.tMs - tReady <= t.delayLoopMs + c.attemptMs + TOL_MS, `${c.tag}: UP ${up.tMs - tReady} ms after the backend came back`);
     // The first attempt that started after the backend was ready succeeded.
-    const late = d.lines.filter((l) => l.tUs > tReady + (c.attemptMs + 100) * 1000 && l.tUs < up.tUs && failedAttempt(c.chk).test(l.text));
-    assert.deepEqual(late.map((l) => l.text), [], `${c.tag}: no failure after the backend was back`);
-    await lineAfter(d, LINES.rsAdd(c.rs, c.vs, false), up.tUs, 2000);
-    out.set(c.tag, { down: downs.find(([x]) => x === c)![1], up });
+    const late = d.records().filter((r) => r.tMs > tReady + c.attemptMs + 100 && r.tMs < up.tMs && failedAttempt(c.chk).test(r.msg));
+    assert.deepEqual(late.map((r) => r.msg), [], `${c.tag}: no failure after the backend was back`);
+    await lineAfter(d, LINES.rsAdd(c.rs, c.vs, false), up.tMs, 2000);
   }
   await waitFor(() => cases.every((c) => notify().some((n) => n.args === `up ${c.tag}`)), 5000, 'notify_up of every case');
   for (const c of cases) {
     const mine = notify().filter((n) => n.args.endsWith(` ${c.tag}`)).map((n) => n.args);
     assert.deepEqual(mine, [`down ${c.tag}`, `up ${c.tag}`], `${c.tag}: notify_down then notify_up, once each`);
   }
-  return out;
 }
 
 /** `real_server` notify lines for a case tag. */

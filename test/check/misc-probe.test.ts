@@ -5,14 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { MiscCheckConfig } from '../../src/config/model-lvs.js';
+import type { MiscCheckConfig } from '../../src/config/lvs/model.js';
 import { nullLogger } from '../../src/core/logger.js';
 import { createMiscProbe } from '../../src/check/probes/misc.js';
-import { isAlive, sleep } from '../lab/proc.js';
+import { isAlive } from '../lab/proc.js';
+import { waitFor } from '../lab/wait.js';
 
 let dir: string;
 
@@ -58,46 +58,64 @@ test('exit statuses, plain and misc_dynamic; arguments are passed without a shel
   assert.deepEqual(await runOnce(cfg([exit, '77'], { dynamic: true })), { type: 'success', dynamicWeight: 75 });
   assert.deepEqual(await runOnce(cfg([exit, '255'], { dynamic: true })), { type: 'success', dynamicWeight: 253 });
   const args = join(dir, 'args.out');
-  const echo = script('args.sh', `printf '%s|' "$@" > ${args}; [ -z "$LD_PRELOAD" ]`);
-  const saved = process.env['LD_PRELOAD'];
-  process.env['LD_PRELOAD'] = '';
-  try {
-    assert.deepEqual(await runOnce(cfg([echo, 'a b', '$HOME'])), { type: 'success' });
-  } finally {
-    if (saved === undefined) delete process.env['LD_PRELOAD'];
-    else process.env['LD_PRELOAD'] = saved;
-  }
+  const echo = script('args.sh', `printf '%s|' "$@" > ${args}`);
+  assert.deepEqual(await runOnce(cfg([echo, 'a b', '$HOME'])), { type: 'success' });
   assert.equal(readFileSync(args, 'utf8'), 'a b|$HOME|');
 });
+
+test('the script environment: LD_PRELOAD and LD_LIBRARY_PATH removed, the rest passed on', async () => {
+  const envOut = join(dir, 'env.out');
+  // `${X-unset}` tells a removed variable from an empty one.
+  const show = script('env.sh', `printf '%s|%s|%s' "\${LD_PRELOAD-unset}" "\${LD_LIBRARY_PATH-unset}" "\${KTS_MISC_KEPT-unset}" > ${envOut}`);
+  const set = { LD_PRELOAD: '/nonexistent/kts-preload.so', LD_LIBRARY_PATH: '/nonexistent/kts-lib', KTS_MISC_KEPT: 'kept' };
+  const saved = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, set);
+  try {
+    assert.deepEqual(await runOnce(cfg([show])), { type: 'success' });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  assert.equal(readFileSync(envOut, 'utf8'), 'unset|unset|kept');
+});
+
+/** Live (not zombie) members of process group `pgid`, from /proc: never "none" because a tool failed. */
+function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // After "(comm)": state ppid pgrp …
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') out.push(Number(name));
+  }
+  return out;
+}
 
 test('timeout: failure, and the whole process group is killed', async () => {
   const pids = join(dir, 'pids');
   // A grandchild in the same group, and a leader that ignores SIGTERM (needs the SIGKILL).
   const slow = script('slow.sh', `sleep 30 &\ntrap '' TERM\necho $$ $! > ${pids}\nwait\nsleep 30`);
-  const t0 = Date.now();
   const o = await runOnce(cfg([slow], { timeoutMs: 400 }));
   assert.deepEqual(o, { type: 'failure', reason: 'timeout' });
-  assert.ok(Date.now() - t0 < 1500, 'resolves at the timeout, not after the kill');
   const [leader, child] = readFileSync(pids, 'utf8').trim().split(' ').map(Number) as [number, number];
   assert.ok(leader > 0 && child > 0);
-  for (let i = 0; i < 20 && isAlive(child); i++) await sleep(25);
-  assert.equal(isAlive(child), false, 'SIGTERM reached the grandchild (well before the 2 s SIGKILL)');
+  // The script leads its own group (detached spawn: setsid), so the group id is its pid. The
+  // leader ignores SIGTERM, so it is alive until the SIGKILL: the attempt resolved at the
+  // timeout, not after the kill, and the listing must see it (a listing that saw nothing
+  // would prove nothing below).
+  assert.ok(groupMembers(leader).includes(leader), 'resolved at the timeout, before the SIGKILL; the group is listed');
+  await waitFor(() => !isAlive(child), 1500, 'SIGTERM to reach the grandchild (well before the 2 s SIGKILL)');
   assert.equal(isAlive(leader), true, 'the leader ignores SIGTERM');
-  for (let i = 0; i < 60 && isAlive(leader); i++) await sleep(50);
-  assert.equal(isAlive(leader), false, 'the leader ignoring SIGTERM is SIGKILLed about 2 s later');
-  // Members still running (zombies are dead; init reaps them in its own time). Node's
-  // detached spawn calls setsid(), so the session (ps -g) is the script's process group.
-  const liveMembers = (): string[] => {
-    let out = '';
-    try {
-      out = execFileSync('ps', ['-o', 'stat=,pid=,cmd=', '-g', String(leader)], { encoding: 'utf8' });
-    } catch {
-      return []; // ps exits 1 when the group is empty
-    }
-    return out.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('Z'));
-  };
-  for (let i = 0; i < 40 && liveMembers().length > 0; i++) await sleep(25);
-  assert.deepEqual(liveMembers(), [], 'no process of the group is left running');
+  await waitFor(() => !isAlive(leader), 5000, 'the leader ignoring SIGTERM to be SIGKILLed about 2 s later');
+  await waitFor(() => groupMembers(leader).length === 0, 1000, `the group of ${leader} to be empty (left: ${groupMembers(leader).join(',')})`);
 });
 
 test('missing and non-executable scripts fail', async () => {
@@ -117,11 +135,9 @@ test('close() kills a running script; an aborted attempt resolves at once', asyn
   const probe = createMiscProbe(cfg([s], { timeoutMs: 10_000 }), env);
   const ac = new AbortController();
   const pending = probe.run({ urlIndex: 0, signal: ac.signal });
-  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(20);
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const pid = await waitFor(() => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')), 5000, 'the script to start');
   ac.abort();
   assert.deepEqual(await pending, { type: 'failure', reason: 'aborted' });
-  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(20);
-  assert.equal(isAlive(pid), false);
+  await waitFor(() => !isAlive(pid), 2000, 'the aborted script to be killed');
   probe.close();
 });

@@ -3,7 +3,7 @@
  * the netns probe tests: started with `ip netns exec NS node probe-child.js JSON`, so the
  * probe's sockets live in that namespace. JSON: { kind, config, prefer? }.
  */
-import type { CheckerConnection, DnsCheckConfig, PingCheckConfig, SmtpCheckConfig, UdpCheckConfig } from '../../src/config/model-lvs.js';
+import type { CheckerConnection, DnsCheckConfig, PingCheckConfig, SmtpCheckConfig, UdpCheckConfig } from '../../src/config/lvs/model.js';
 import { nullLogger } from '../../src/core/logger.js';
 import type { Probe, ProbeEnv } from '../../src/check/probe.js';
 import { createDnsProbe } from '../../src/check/probes/dns.js';

@@ -4,7 +4,7 @@
  * namespaces around a connect; a child started with `ip netns exec` can).
  * `node probe-driver.js JSON` where JSON = ProbeJob[]; prints one JSON array of results.
  */
-import type { HttpCheckConfig, SslConfig, TcpCheckConfig } from '../../src/config/model-lvs.js';
+import type { HttpCheckConfig, SslConfig, TcpCheckConfig } from '../../src/config/lvs/model.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { ProbeOutcome } from '../../src/check/probe.js';
 import { createHttpProbe } from '../../src/check/probes/http.js';

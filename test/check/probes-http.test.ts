@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckerConnection, HttpCheckConfig, HttpUrlConfig, TcpCheckConfig } from '../../src/config/model-lvs.js';
+import type { CheckerConnection, HttpCheckConfig, HttpUrlConfig, TcpCheckConfig } from '../../src/config/lvs/model.js';
 import type { Lab } from '../lab/netns.js';
 import type { ProbeJob, ProbeJobResult } from './probe-driver.js';
 import { PAGES } from './http-test-server.js';

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns.js';
 import { sleep } from '../lab/proc.js';
-import type { CheckerConnection } from '../../src/config/model-lvs.js';
+import type { CheckerConnection } from '../../src/config/lvs/model.js';
 import type { ProbeOutcome } from '../../src/check/probe.js';
 import type { ProbeChildRequest } from './probe-child.js';
 

@@ -16,7 +16,7 @@ import { VrrpSocket } from '../../src/vrrp/vrrp-socket.js';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import { nowUs } from '../lab/proc.js';
-import { inNetns } from '../native/helpers.js';
+import { inNetns } from '../lab/netns.js';
 import { E2e, linesOf, sleep } from './kit.js';
 
 const VIP = '192.0.2.100';

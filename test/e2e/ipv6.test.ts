@@ -9,7 +9,8 @@ import type { Capture, Frame } from '../lab/capture.js';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import { nowUs } from '../lab/proc.js';
-import { E2e, expectTakeoverAfterKill, msBetween, waitUntil } from './kit.js';
+import { E2e, expectTakeoverAfterKill, msBetween } from './kit.js';
+import { waitFor } from '../lab/wait.js';
 
 const VIP = '2001:db8::100';
 const ADVERT_S = 0.2;
@@ -38,13 +39,13 @@ test('IPv6: election, unsolicited NA, hard-kill failover', async () => {
   d1.start();
   d2.start();
   await e.waitHolders(VIP, ['h1'], 15_000);
-  await waitUntil(() => cap.first(naFor(e.host(1).mac), t0) !== undefined, 3000, () => `an unsolicited NA for ${VIP} from h1\n${e.logTails()}`);
+  await waitFor(() => cap.first(naFor(e.host(1).mac), t0) !== undefined, 3000, () => `an unsolicited NA for ${VIP} from h1\n${e.logTails()}`);
   const adv = cap.first((f) => f.kind === 'vrrp' && f.srcMac === e.host(1).mac && f.vrid === 61, t0);
   assert.ok(adv && adv.kind === 'vrrp' && adv.version === 3 && adv.srcIp.startsWith('fe80:'), `VRRPv3 adverts from h1's link-local address (${JSON.stringify(adv)})`);
 
   const tKill = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip: VIP, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'IPv6' });
-  await waitUntil(() => cap.first(naFor(e.host(2).mac), tKill) !== undefined, 3000, () => `an unsolicited NA for ${VIP} from h2\n${e.logTails()}`);
+  await expectTakeoverAfterKill(e, vips, cap, { host: 'h2', from: 'h1', vip: VIP, vrid: 61, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'IPv6' });
+  await waitFor(() => cap.first(naFor(e.host(2).mac), tKill) !== undefined, 3000, () => `an unsolicited NA for ${VIP} from h2\n${e.logTails()}`);
   const na = cap.first(naFor(e.host(2).mac), tKill)!;
   console.log(`# first NA from h2 ${msBetween(tKill, na.tUs)} ms after the kill (to ${na.kind === 'na' ? na.dstIp : '?'})`);
   await d2.waitLine(/\(VI_6\) Entering MASTER STATE/, tKill);

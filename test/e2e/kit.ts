@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStatsDump } from '../../src/vrrp/dump.js';
 import { masterDownIntervalUs, skewTimeUs } from '../../src/vrrp/timers.js';
-import { Capture } from '../lab/capture.js';
-import { daemonCommandFromEnv, LabDaemon, type LogLine } from '../lab/lab-daemon.js';
+import { Capture, type Frame } from '../lab/capture.js';
+import { daemonCommandFromEnv, LabDaemon, type DaemonCommand, type LabDaemonOptions, type LogLine } from '../lab/lab-daemon.js';
 import { createLab, type Lab, type LabHost } from '../lab/netns.js';
 import { sleep } from '../lab/proc.js';
-import { vipHolders, VipWatcher, type AddrEvent } from '../lab/vip-watch.js';
+import { waitFor } from '../lab/wait.js';
+import { vipHolders, VipWatcher } from '../lab/vip-watch.js';
 
 export { sleep };
 
@@ -39,11 +40,14 @@ export class E2e {
     return this.lab.host(i);
   }
 
-  /** A daemon on `host` with this config (not started); its dumps go to its own TMPDIR. */
-  daemon(host: LabHost, conf: string): LabDaemon {
+  /**
+   * A daemon on `host` with this config (not started); its dumps go to its own TMPDIR. The
+   * binary is DEMO_DAEMON's unless `cmd` names one; `args` changes the lab contract's flags.
+   */
+  daemon(host: LabHost, conf: string, opts: { cmd?: DaemonCommand; args?: LabDaemonOptions['args'] } = {}): LabDaemon {
     const tmp = join(this.runDir, `${host.name}-tmp-${this.daemons.length}`);
     mkdirSync(tmp);
-    const d = new LabDaemon(this.lab, host, this.runDir, daemonCommandFromEnv(), conf, { TMPDIR: tmp });
+    const d = new LabDaemon(this.lab, host, this.runDir, opts.cmd ?? daemonCommandFromEnv(), conf, { env: { TMPDIR: tmp }, ...(opts.args ? { args: opts.args } : {}) });
     this.daemons.push(d);
     this.tmpDirs.set(d, tmp);
     return d;
@@ -66,10 +70,10 @@ export class E2e {
     return vipHolders(this.lab, vip);
   }
 
-  /** Waits until exactly `expected` (sorted host names) hold `vip`; returns the ms waited. */
-  async waitHolders(vip: string, expected: readonly string[], ms: number): Promise<number> {
+  /** Waits until exactly `expected` (sorted host names) hold `vip`. */
+  async waitHolders(vip: string, expected: readonly string[], ms: number): Promise<void> {
     const want = [...expected].sort().join(',');
-    return waitUntil(() => this.holders(vip).sort().join(',') === want, ms, () => `${vip} holders ${want} (now: ${this.holders(vip).join(',') || 'none'})\n${this.logTails()}`);
+    await waitFor(() => this.holders(vip).sort().join(',') === want, ms, () => `${vip} holders ${want} (now: ${this.holders(vip).join(',') || 'none'})\n${this.logTails()}`);
   }
 
   /** SIGUSR2 to the parent, then the parsed keepalived.stats its VRRP child wrote. */
@@ -91,7 +95,7 @@ export class E2e {
     const path = this.dumpPath(d, name);
     if (existsSync(path)) unlinkSync(path);
     d.signal(sig);
-    await waitUntil(() => existsSync(path), 5000, () => `${d.host.name}: ${name} not written in its TMPDIR\n${this.logTails()}`);
+    await waitFor(() => existsSync(path), 5000, () => `${d.host.name}: ${name} not written in its TMPDIR\n${this.logTails()}`);
     return readFileSync(path, 'utf8');
   }
 
@@ -110,16 +114,6 @@ export class E2e {
   }
 }
 
-/** Polls `cond` every 20 ms; returns the ms it took, throws with `what()` after `ms`. */
-export async function waitUntil(cond: () => boolean, ms: number, what: () => string): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    if (cond()) return Date.now() - t0;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
-    await sleep(20);
-  }
-}
-
 /** Log lines of `d` matching `re` at or after `afterUs`. */
 export function linesOf(d: LabDaemon, re: RegExp, afterUs = 0): LogLine[] {
   return d.lines.filter((l) => l.tUs >= afterUs && re.test(l.text));
@@ -135,8 +129,11 @@ export function vrrpTimesMs(version: 2 | 3, priority: number, advertIntS: number
 }
 
 export interface TakeoverCheck {
+  /** The backup that takes over, and the master that was SIGKILLed (host names). */
   readonly host: string;
+  readonly from: string;
   readonly vip: string;
+  readonly vrid: number;
   /** When the old master was SIGKILLed (µs). */
   readonly tKillUs: number;
   readonly version: 2 | 3;
@@ -147,25 +144,34 @@ export interface TakeoverCheck {
 }
 
 /**
- * After a SIGKILL of the master: waits for `host` to add the VIP and asserts it did so within
- * its Master_Down_Interval + TIMING_MARGIN_MS, and not sooner than one advert interval before
- * it (the last advert left at most one interval before the kill). Logs and returns the ms.
+ * Lateness allowed past an RFC 5798 timer on a loaded machine: one Master_Advertisement_Interval.
+ * Within it the new master's timer fired late only by scheduling; beyond it the takeover is
+ * as late as if one more advert had been waited for (a master-down of 4 intervals instead of
+ * 3), which is the class of bug the bound is there to catch.
  */
-export async function expectTakeoverAfterKill(e: E2e, vips: VipWatcher, c: TakeoverCheck): Promise<number> {
-  const added = (): AddrEvent | undefined => vips.first(c.host, c.vip, 'add', c.tKillUs);
-  await waitUntil(() => added() !== undefined, 10_000, () => `${c.host} to add ${c.vip}\n${e.logTails()}`);
-  const tookMs = msBetween(c.tKillUs, added()!.tUs);
+export const takeoverMarginMs = (advertS: number): number => advertS * 1000;
+
+/**
+ * After a SIGKILL of the master: waits for `host` to add the VIP and asserts, on the wire
+ * (tcpdump's kernel timestamps, so no observer scheduling is in the figure), that its first
+ * advert came Master_Down_Interval after the old master's last one (RFC 5798 §6.4.2: the
+ * backup's timer restarts at every advert it receives): never sooner (less the instance's
+ * 1 ms timer slack), and no later than takeoverMarginMs past it. Logs and returns the ms.
+ */
+export async function expectTakeoverAfterKill(e: E2e, vips: VipWatcher, cap: Capture, c: TakeoverCheck): Promise<number> {
+  const mac = (name: string): string => e.lab.hosts.find((h) => h.name === name)!.mac;
+  const advertFrom = (name: string) => (f: Frame): boolean => f.kind === 'vrrp' && f.srcMac === mac(name) && f.vrid === c.vrid;
+  await waitFor(() => vips.first(c.host, c.vip, 'add', c.tKillUs), 10_000, () => `${c.host} to add ${c.vip}\n${e.logTails()}`);
+  const first = await waitFor(() => cap.first(advertFrom(c.host), c.tKillUs), 5000, () => `${c.host}'s first advert on the wire\n${e.logTails()}`);
+  const last = cap.last(advertFrom(c.from), first.tUs);
+  assert.ok(last, `${c.label}: no advert of ${c.from} before ${c.host}'s first`);
+  const tookMs = msBetween(last.tUs, first.tUs);
   const { skewMs, masterDownMs } = vrrpTimesMs(c.version, c.priority, c.advertS);
-  const bound = masterDownMs + TIMING_MARGIN_MS;
-  const floor = masterDownMs - c.advertS * 1000 - 50;
-  const msg = `${c.label}: ${c.host} added ${c.vip} ${tookMs} ms after SIGKILL (Master_Down_Interval ${masterDownMs} ms = 3×${c.advertS * 1000} + skew ${skewMs}; allowed ${floor}..${bound} ms)`;
-  console.log(`# ${msg}`);
-  assert.ok(tookMs <= bound && tookMs >= floor, msg);
+  const floor = masterDownMs - 2;
+  const bound = masterDownMs + takeoverMarginMs(c.advertS);
+  const msg = `${c.label}: ${c.host}'s first advert ${tookMs} ms after ${c.from}'s last (Master_Down_Interval ${masterDownMs} ms = 3×${c.advertS * 1000} + skew ${skewMs}; allowed ${floor}..${bound} ms)`;
+  console.log(msg);
+  assert.ok(tookMs >= floor && tookMs <= bound, msg);
   return tookMs;
 }
 
-/**
- * Slack for timing bounds on a loaded 2-core CI machine: Node start-up of the child is not in
- * these windows, but GC pauses, netlink round trips and tcpdump/ip-monitor scheduling are.
- */
-export const TIMING_MARGIN_MS = 1500;

@@ -13,7 +13,8 @@ import { keepalivedConf, type VrrpInstanceSpec } from '../lab/keepalived-conf.js
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import { nowUs } from '../lab/proc.js';
 import type { VipWatcher } from '../lab/vip-watch.js';
-import { E2e, linesOf, sleep, waitUntil } from './kit.js';
+import { E2e, linesOf, sleep } from './kit.js';
+import { waitFor } from '../lab/wait.js';
 
 const ADVERT_S = 0.2;
 const inst = (name: string, vrid: number, priority: number, vips: readonly string[], extra: readonly string[] = []): VrrpInstanceSpec => ({
@@ -57,8 +58,8 @@ test('SIGHUP: unchanged instance stays MASTER and gets its new VIP, removed inst
   const t0 = nowUs();
   d1.signal('SIGHUP');
   await d1.waitLine(/Reload complete/, t0, 10_000);
-  await waitUntil(() => vips.first('h1', '192.0.2.110', 'add', t0) !== undefined, 5000, () => `h1 to add the new VIP\n${e.logTails()}`);
-  await waitUntil(() => vips.first('h2', '192.0.2.101', 'add', t0) !== undefined, 5000, () => `h2 to take over VI_2\n${e.logTails()}`);
+  await waitFor(() => vips.first('h1', '192.0.2.110', 'add', t0) !== undefined, 5000, () => `h1 to add the new VIP\n${e.logTails()}`);
+  await waitFor(() => vips.first('h2', '192.0.2.101', 'add', t0) !== undefined, 5000, () => `h2 to take over VI_2\n${e.logTails()}`);
   await d1.waitLine(/\(VI_3\) Entering MASTER STATE/, t0, 5000);
   await sleep(1000);
 

@@ -34,6 +34,8 @@ after(() => e.teardown());
 test('three nodes: converge on the highest priority, kill → the second highest takes over, one holder at the end', async () => {
   const [d1, d2, d3] = ds as [LabDaemon, LabDaemon, LabDaemon];
   const vips = e.watch();
+  // A bystander's view of the segment (h3 runs a backup; tcpdump sees every advert).
+  const cap = await e.capture(e.host(3), 'ip proto 112');
   const t0 = nowUs();
   for (const d of ds) d.start();
   await e.waitHolders(VIP, ['h1'], 15_000);
@@ -42,7 +44,7 @@ test('three nodes: converge on the highest priority, kill → the second highest
   for (const d of [d2, d3]) assert.match(linesOf(d, /Entering (MASTER|BACKUP) STATE/, t0).at(-1)?.text ?? '', /BACKUP/, `${d.host.name} ends BACKUP`);
 
   const tKill = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip: VIP, tKillUs: tKill, version: 3, priority: PRIOS[1], advertS: ADVERT_S, label: 'three nodes' });
+  await expectTakeoverAfterKill(e, vips, cap, { host: 'h2', from: 'h1', vip: VIP, vrid: 60, tKillUs: tKill, version: 3, priority: PRIOS[1], advertS: ADVERT_S, label: 'three nodes' });
   // h3's down timer is longer (lower priority): it hears h2 first and never becomes master.
   await sleep(1000);
   assert.equal(linesOf(d3, /Entering MASTER STATE/, tKill).length, 0, `h3 must stay BACKUP\n${e.logTails()}`);

@@ -10,7 +10,8 @@ import type { Frame } from '../lab/capture.js';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
 import type { LabHost } from '../lab/netns.js';
-import { E2e, expectTakeoverAfterKill, waitUntil } from './kit.js';
+import { E2e, expectTakeoverAfterKill } from './kit.js';
+import { waitFor } from '../lab/wait.js';
 
 const VIP = '192.0.2.120';
 const ADVERT_S = 0.2;
@@ -50,7 +51,7 @@ test('unicast: election, data dump, hard-kill failover', async () => {
   d2.start();
   await e.waitHolders(VIP, ['h1'], 15_000);
   const fromH1 = (): Frame | undefined => cap.frames.find((f) => f.kind === 'vrrp' && f.srcMac === e.host(1).mac);
-  await waitUntil(() => fromH1() !== undefined, 3000, () => `h1's unicast adverts in h2's capture\n${e.logTails()}`);
+  await waitFor(() => fromH1() !== undefined, 3000, () => `h1's unicast adverts in h2's capture\n${e.logTails()}`);
   const adv = fromH1();
   assert.ok(adv && adv.kind === 'vrrp' && adv.vrid === 70 && adv.priority === 150, `h1 advertises VRID 70 priority 150: ${JSON.stringify(adv)}`);
 
@@ -63,6 +64,6 @@ test('unicast: election, data dump, hard-kill failover', async () => {
   assert.equal(mode, 0o600, `keepalived.data mode ${mode.toString(8)}`);
 
   const tKill = d1.hardKill();
-  await expectTakeoverAfterKill(e, vips, { host: 'h2', vip: VIP, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'unicast' });
+  await expectTakeoverAfterKill(e, vips, cap, { host: 'h2', from: 'h1', vip: VIP, vrid: 70, tKillUs: tKill, version: 3, priority: 100, advertS: ADVERT_S, label: 'unicast' });
   await d2.waitLine(/\(VI_U\) Entering MASTER STATE/, tKill);
 });

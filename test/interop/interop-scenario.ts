@@ -25,6 +25,7 @@ import { createLab, requireCommands, type Lab, type LabHost } from '../lab/netns
 import { nowUs, sleep } from '../lab/proc.js';
 import { tsharkAdverts, type TsharkAdvert } from '../lab/tshark.js';
 import { vipHolders, VipWatcher } from '../lab/vip-watch.js';
+import { waitFor } from '../lab/wait.js';
 
 export interface InteropCase {
   /** ≤4 characters, for namespace and directory names. */
@@ -79,14 +80,12 @@ export function requireInteropTools(): void {
 
 const ms = (us: number): string => (us / 1000).toFixed(1);
 
-async function until(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (pred()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-}
+/** Whether `pred` came true within `timeoutMs` (a scenario records a miss instead of throwing). */
+const until = (pred: () => boolean, timeoutMs: number): Promise<boolean> =>
+  waitFor(pred, timeoutMs, 'the scenario step', { pollMs: 10 }).then(
+    () => true,
+    () => false,
+  );
 
 /** Longest and total time (µs) both hosts held `vip` within [fromUs, toUs), from the notifications. */
 export function dualHolding(events: VipWatcher['events'], vip: string, hosts: readonly [string, string], fromUs: number, toUs: number): { longestUs: number; totalUs: number } {

@@ -17,6 +17,7 @@ import { keepalivedConf } from './keepalived-conf.js';
 import { daemonCommandFromEnv, LabDaemon } from './lab-daemon.js';
 import { createLab, ensureCommands, requireRoot, type Lab, type LabHost } from './netns.js';
 import { nowUs, sleep } from './proc.js';
+import { waitFor } from './wait.js';
 import { vipHolders, VipWatcher } from './vip-watch.js';
 
 const VIP = '192.0.2.100';
@@ -33,15 +34,16 @@ function timeline(title: string, t0: number, rows: ReadonlyArray<readonly [strin
   for (const [what, t] of rows) console.log(`  ${t === undefined ? '               ' : fmtUs(t)}  ${since(t, t0)}  ${what}`);
 }
 
-/** Polls until `host` holds the VIP (alone, if `sole`). */
+/** Whether `host` came to hold the VIP (alone, if `sole`) within `ms`. */
 async function waitHolder(lab: Lab, host: string, ms: number, sole = true): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  const holds = (): boolean => {
     const h = vipHolders(lab, VIP);
-    if (h.includes(host) && (!sole || h.length === 1)) return true;
-    await sleep(50);
-  }
-  return false;
+    return h.includes(host) && (!sole || h.length === 1);
+  };
+  return waitFor(holds, ms, `${host} to hold ${VIP}`, { pollMs: 50 }).then(
+    () => true,
+    () => false,
+  );
 }
 
 function showLogTails(daemons: readonly LabDaemon[]): void {

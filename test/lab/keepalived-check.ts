@@ -8,9 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { configTestExitCode, type Diagnostic } from '../../src/config/diagnostics.js';
-import { loadConfig, type LoadResult } from '../../src/config/load.js';
+import { loadConfig, type LoadResult } from '../../src/config/parse-config.js';
 import { executableExists } from '../../src/config/read-config.js';
-import { fsSourceReader } from '../../src/config/read-source.js';
+import { fsSourceReader } from '../../src/config/source/fs-reader.js';
 
 export const KEEPALIVED_BIN = '/usr/sbin/keepalived';
 

@@ -1,20 +1,23 @@
 /**
- * A keepalived-compatible daemon on a lab host, started with the lab's daemon contract
- * (`-n -l -D --vrrp -f CONF -p PID -r VRRPPID -c CHKPID`) under the reaper wrapper. Its
- * console log is kept line by line with receive timestamps (µs), so scenarios can time
- * events such as "Entering MASTER STATE". Which binary: keepalivedCommand() → Debian's
- * keepalived (KEEPALIVED_BIN, default /usr/sbin/keepalived), keepalivedTsCommand() →
- * keepalived-ts (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node;
- * daemonCommandFromEnv() picks one by DEMO_DAEMON=keepalived (the demo's switch).
+ * The one launcher of keepalived-compatible daemons in the multi-process tests, benchmarks
+ * and the demo: a daemon on a lab host (so nothing it does reaches the root namespace),
+ * started with the lab's daemon contract (`-n -l -D --vrrp -f CONF -p PID -r VRRPPID -c
+ * CHKPID`, changed per daemon by `args`) under the reaper wrapper. Its console log is kept
+ * line by line with receive timestamps (µs), so scenarios can time events such as
+ * "Entering MASTER STATE". Which binary: keepalivedCommand() → Debian's keepalived
+ * (KEEPALIVED_BIN, default /usr/sbin/keepalived), keepalivedTsCommand() → keepalived-ts
+ * (KTS_BIN, default dist/src/cli/keepalived-ts.js) run by this Node; daemonCommandFromEnv()
+ * picks one by DEMO_DAEMON=keepalived (the demo's switch).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Lab, LabHost } from './netns.js';
 import { childrenOf, isAlive, nowUs, processTree, signalAll, sleep } from './proc.js';
 import { reaperArgv } from './reaper.js';
+import { waitFor } from './wait.js';
 
 export interface DaemonCommand {
   readonly label: string;
@@ -31,11 +34,15 @@ export function keepalivedCommand(env: NodeJS.ProcessEnv = process.env): DaemonC
   return { label: 'keepalived', prefix: [bin] };
 }
 
-/** keepalived-ts (KTS_BIN, default the compiled dist/src/cli/keepalived-ts.js) run by this Node. */
-export function keepalivedTsCommand(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
+/**
+ * keepalived-ts (KTS_BIN, default the compiled dist/src/cli/keepalived-ts.js) run by this
+ * Node. `nodeArgs` go to Node itself (e.g. `--import` of a test module); the daemon's
+ * children inherit them (fork keeps execArgv).
+ */
+export function keepalivedTsCommand(env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): DaemonCommand {
   const bin = env['KTS_BIN'] ?? DEFAULT_KTS_BIN;
   if (!existsSync(bin)) throw new Error(`${bin} not found: run npm run build (or set KTS_BIN)`);
-  return { label: 'keepalived-ts', prefix: [process.execPath, bin] };
+  return { label: 'keepalived-ts', prefix: [process.execPath, ...nodeArgs, bin] };
 }
 
 export function daemonCommandFromEnv(env: NodeJS.ProcessEnv = process.env): DaemonCommand {
@@ -49,13 +56,46 @@ export interface LogLine {
   readonly run: number;
 }
 
+export interface LabDaemonOptions {
+  /** Extra environment for the daemon (e.g. TMPDIR for its dumps). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The daemon's arguments from the lab contract (default: the contract as is). */
+  readonly args?: (contract: readonly string[]) => readonly string[];
+  /**
+   * Run under the reaper (default). Off only when the launched process must be the daemon
+   * itself, e.g. one that forks into the background (the reaper would wait for it).
+   */
+  readonly reaper?: boolean;
+  /**
+   * keepalived-ts only: also log JSON records (`--log-json=FILE`) whose `time` the daemon
+   * stamped itself, for timing assertions that must not include how late this process read
+   * a pipe (see records()).
+   */
+  readonly jsonLog?: boolean;
+}
+
+/** One record of the daemon's --log-json file: its own wall-clock stamp (ms) and message. */
+export interface DaemonRecord {
+  readonly tMs: number;
+  readonly ident: string;
+  readonly msg: string;
+}
+
+/** The lab contract with `-C` (the checker child alone) instead of `--vrrp`. */
+export const checkerOnly = (contract: readonly string[]): readonly string[] => contract.map((a) => (a === '--vrrp' ? '-C' : a));
+
+export type DaemonExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
 export class LabDaemon {
   readonly lines: LogLine[] = [];
   readonly conf: string;
   readonly pidFile: string;
   readonly vrrpPidFile: string;
   readonly checkPidFile: string;
+  /** The --log-json file (jsonLog option). */
+  readonly jsonLogFile: string | undefined;
   private proc: ChildProcess | undefined;
+  private exit: Promise<DaemonExit> | undefined;
   private runs = 0;
 
   constructor(
@@ -64,26 +104,57 @@ export class LabDaemon {
     runDir: string,
     private readonly cmd: DaemonCommand,
     confText: string,
-    /** Extra environment for the daemon (e.g. TMPDIR for its dumps). */
-    private readonly env: NodeJS.ProcessEnv = {},
+    private readonly opts: LabDaemonOptions = {},
   ) {
     this.conf = join(runDir, `${host.name}.conf`);
     this.pidFile = join(runDir, `${host.name}.pid`);
     this.vrrpPidFile = join(runDir, `${host.name}_vrrp.pid`);
     this.checkPidFile = join(runDir, `${host.name}_checkers.pid`);
+    this.jsonLogFile = opts.jsonLog === true ? join(runDir, `${host.name}.log.json`) : undefined;
     writeFileSync(this.conf, confText);
   }
 
+  /** The lab contract: foreground, console log with detail, VRRP only, this daemon's files. */
+  contract(): string[] {
+    return ['-n', '-l', '-D', '--vrrp', '-f', this.conf, '-p', this.pidFile, '-r', this.vrrpPidFile, '-c', this.checkPidFile];
+  }
+
   argv(): string[] {
-    return [...this.cmd.prefix, '-n', '-l', '-D', '--vrrp', '-f', this.conf, '-p', this.pidFile, '-r', this.vrrpPidFile, '-c', this.checkPidFile];
+    const contract = this.contract();
+    const json = this.jsonLogFile !== undefined ? [`--log-json=${this.jsonLogFile}`] : [];
+    return [...this.cmd.prefix, ...(this.opts.args ? this.opts.args(contract) : contract), ...json];
+  }
+
+  /** The JSON records written so far (a line still being written is left for the next call). */
+  records(): DaemonRecord[] {
+    if (this.jsonLogFile === undefined) throw new Error(`${this.host.name}: started without jsonLog`);
+    let text: string;
+    try {
+      text = readFileSync(this.jsonLogFile, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { time: string; ident: string; msg: string })
+      .map((r) => ({ tMs: Date.parse(r.time), ident: r.ident, msg: r.msg }));
+  }
+
+  /** The first JSON record matching `re` stamped at or after `afterMs`; throws after `ms`. */
+  async waitRecord(re: RegExp, afterMs = 0, ms = 10_000): Promise<DaemonRecord> {
+    return waitFor(() => this.records().find((r) => r.tMs >= afterMs && re.test(r.msg)), ms, () => `${this.host.name}: a log record matching ${re}; last lines:\n${this.tail()}`, { pollMs: 20 });
   }
 
   /** Launch; returns the launch time (µs). */
   start(): number {
     const run = ++this.runs;
     const t = nowUs();
-    const p = this.lab.spawn(this.host, reaperArgv(this.argv()), Object.keys(this.env).length > 0 ? { env: { ...process.env, ...this.env } } : {});
+    const argv = this.opts.reaper === false ? this.argv() : reaperArgv(this.argv());
+    const env = this.opts.env;
+    const p = this.lab.spawn(this.host, argv, env !== undefined && Object.keys(env).length > 0 ? { env: { ...process.env, ...env } } : {});
     this.proc = p;
+    this.exit = new Promise((r) => p.once('exit', (code, signal) => r({ code, signal })));
     for (const s of [p.stdout, p.stderr]) {
       if (s) createInterface({ input: s }).on('line', (text) => this.lines.push({ tUs: nowUs(), text, run }));
     }
@@ -94,20 +165,38 @@ export class LabDaemon {
     return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
-  /** The daemon's main process (the reaper's child). */
-  mainPid(): number | undefined {
-    const w = this.proc?.pid;
-    return w === undefined ? undefined : childrenOf(w)[0];
+  /** Everything the daemon printed so far, one line per log line. */
+  get log(): string {
+    return this.lines.map((l) => `${l.text}\n`).join('');
   }
 
+  /** The last `n` log lines, for failure messages. */
+  tail(n = 30): string {
+    return this.lines
+      .slice(-n)
+      .map((l) => `    ${l.text}`)
+      .join('\n');
+  }
+
+  /** The daemon's main process (the reaper's child; the launched process without the reaper). */
+  mainPid(): number | undefined {
+    const w = this.proc?.pid;
+    if (w === undefined) return undefined;
+    return this.opts.reaper === false ? w : childrenOf(w)[0];
+  }
+
+  /** The first line matching `re` received at or after `afterUs`; throws with the log after `ms`. */
   async waitLine(re: RegExp, afterUs = 0, ms = 10_000): Promise<LogLine> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const l = this.lines.find((x) => x.tUs >= afterUs && re.test(x.text));
-      if (l) return l;
-      if (Date.now() > deadline) throw new Error(`${this.host.name}: no log line matching ${re} within ${ms} ms`);
-      await sleep(10);
-    }
+    return waitFor(() => this.lines.find((x) => x.tUs >= afterUs && re.test(x.text)), ms, () => `${this.host.name}: a log line matching ${re}; last lines:\n${this.tail()}`, { pollMs: 10 });
+  }
+
+  /** The launched process's exit (under the reaper: the daemon's status, 128+N for signal N). */
+  async waitExit(ms: number): Promise<DaemonExit> {
+    const exit = this.exit;
+    if (!exit) throw new Error(`${this.host.name}: daemon never started`);
+    const r = await Promise.race([exit, sleep(ms).then(() => undefined)]);
+    if (r === undefined) throw new Error(`${this.host.name}: daemon did not exit within ${ms} ms; last lines:\n${this.tail()}`);
+    return r;
   }
 
   /** Replace the config file (for a relaunch or a SIGHUP reload). */
@@ -142,8 +231,7 @@ export class LabDaemon {
     const main = this.mainPid();
     const t = nowUs();
     if (main !== undefined) signalAll([main], 'SIGTERM');
-    const deadline = Date.now() + ms;
-    while (this.running && Date.now() < deadline) await sleep(20);
+    await waitFor(() => !this.running, ms, 'the daemon to exit', { pollMs: 20 }).catch(() => undefined);
     if (this.running) {
       const w = p.pid;
       if (w !== undefined) signalAll(processTree(w), 'SIGKILL');
@@ -154,7 +242,29 @@ export class LabDaemon {
   /** Wait until the reaper (hence the daemon and its orphans) is gone. */
   async waitGone(ms = 5000): Promise<void> {
     const w = this.proc?.pid;
-    const deadline = Date.now() + ms;
-    while (w !== undefined && isAlive(w) && Date.now() < deadline) await sleep(10);
+    if (w === undefined) return;
+    await waitFor(() => !isAlive(w), ms, 'the daemon and its orphans to be gone', { pollMs: 10 }).catch(() => undefined);
   }
+}
+
+/** The pid a pid file names, if it holds a positive integer. */
+export function readPid(path: string): number | undefined {
+  try {
+    const n = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls until `path` names a live pid different from `not`. */
+export async function waitPidFile(path: string, ms = 5000, not?: number): Promise<number> {
+  return waitFor(
+    () => {
+      const p = readPid(path);
+      return p !== undefined && p !== not && isAlive(p) ? p : undefined;
+    },
+    ms,
+    () => `pid file ${path} to name a live process${not !== undefined ? ` other than ${not}` : ''} (last: ${readPid(path) ?? 'none'})`,
+  );
 }

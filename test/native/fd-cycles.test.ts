@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { createLab, type Lab } from '../lab/netns.js';
-import { inNetns } from './helpers.js';
+import { inNetns } from '../lab/netns.js';
 import { VrrpSocket } from '../../src/vrrp/vrrp-socket.js';
 import { openGarpSender } from '../../src/netlink/garp-sender.js';
 import { RawSocket } from '../../src/sys/raw-socket.js';

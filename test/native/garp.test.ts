@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
-import { inNetns, until } from './helpers.js';
+import { inNetns } from '../lab/netns.js';
+import { waitFor } from '../lab/wait.js';
 import { openGarpSender } from '../../src/netlink/garp-sender.js';
 import { RawSocket } from '../../src/sys/raw-socket.js';
 import { nio, type RecvResult } from '../../src/sys/nio.js';
@@ -46,7 +47,7 @@ test('GARP from h1 reaches h2 with the interface MAC (and a given VMAC) and the 
     const vmac = Uint8Array.of(0x00, 0x00, 0x5e, 0x00, 0x01, 0x33);
     assert.equal(sender.sendGarp(vip), true);
     assert.equal(sender.sendGarp(vip, vmac), true);
-    await until(() => got.filter((g) => formatIp(g.data.subarray(28, 32)) === '192.0.2.100').length === 2);
+    await waitFor(() => got.filter((g) => formatIp(g.data.subarray(28, 32)) === '192.0.2.100').length === 2, 2000, 'two GARPs for 192.0.2.100');
     const garps = got.filter((g) => formatIp(g.data.subarray(28, 32)) === '192.0.2.100');
     for (const [i, from] of [macBytes(h1.mac), vmac].entries()) {
       const f = garps[i]!.data;
@@ -82,7 +83,7 @@ test('unsolicited NA from h1 reaches h2 with hop limit 255, Override set and a v
     const vip = parseIpv6('2001:db8::100')!;
     assert.equal(sender.sendNa(vip), true);
     const isNa = (g: Captured): boolean => g.data[0] === 136 && formatIp(g.data.subarray(8, 24)) === '2001:db8::100';
-    await until(() => got.some(isNa));
+    await waitFor(() => got.some(isNa), 2000, 'an unsolicited NA');
     const na = got.find(isNa)!;
     const hop = na.info.cmsgs.find((c) => c.level === K.IPPROTO_IPV6 && c.type === K.IPV6_HOPLIMIT);
     assert.equal(hop && decodeInt32(hop.data), 255);

@@ -2,7 +2,9 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, type Lab } from '../lab/netns.js';
-import { inNetns, sleep, until } from './helpers.js';
+import { inNetns } from '../lab/netns.js';
+import { sleep } from '../lab/proc.js';
+import { waitFor } from '../lab/wait.js';
 import { VrrpSocket, type VrrpSocketError } from '../../src/vrrp/vrrp-socket.js';
 import type { RawVrrpDatagram } from '../../src/vrrp/types.js';
 import { nio } from '../../src/sys/nio.js';
@@ -64,7 +66,7 @@ test('IPv4 multicast: header intact with TTL 255 at h2, not looped back to h1', 
   const got = collect(rx2);
   const payload = Uint8Array.of(0x31, 7, 100, 1, 0, 1, 0xaa, 0xbb, 192, 0, 2, 100);
   assert.equal(tx.sendV4(ipv4Packet(v4(h1.ip4), v4('224.0.0.18'), payload), v4('224.0.0.18')), true);
-  await until(() => got.length === 1);
+  await waitFor(() => got.length === 1, 2000, 'one datagram');
   await sleep(200);
   const d = got[0]!;
   assert.equal(got.length, 1);
@@ -95,7 +97,7 @@ test('IPv6 multicast to ff02::12: hop limit 255, link-local source with scope, p
   // VRRPv3 header with a zero checksum field: the kernel fills it (IPV6_CHECKSUM=6).
   const payload = Uint8Array.of(0x31, 9, 100, 1, 0, 100, 0, 0, ...v6('fe80::1'));
   assert.equal(tx.sendV6(payload, v6('ff02::12')), true);
-  await until(() => got.length === 1);
+  await waitFor(() => got.length === 1, 2000, 'one datagram');
   await sleep(200);
   const d = got[0]!;
   assert.equal(d.family, 6);
@@ -122,7 +124,7 @@ test('IPv4 and IPv6 unicast reach only the addressed peer, from a bound IPv6 sou
   const [g4, g4h3, g6, g6h3] = [collect(rx4), collect(rx4h3), collect(rx6), collect(rx6h3)];
   assert.equal(tx4.sendV4(ipv4Packet(v4(h1.ip4), v4(h2.ip4), Uint8Array.of(1, 2, 3, 4)), v4(h2.ip4)), true);
   assert.equal(tx6.sendV6(Uint8Array.of(0x31, 1, 2, 3, 4, 5, 0, 0), v6(h2.ip6)), true);
-  await until(() => g4.length === 1 && g6.length === 1);
+  await waitFor(() => g4.length === 1 && g6.length === 1, 2000, 'one IPv4 and one IPv6 datagram');
   await sleep(200);
   assert.equal(formatIp(g4[0]!.src), h1.ip4);
   assert.equal(formatIp(g4[0]!.dst!), h2.ip4);
@@ -147,7 +149,7 @@ test('alternating unicast destinations each reach their own peer (the per-destin
     assert.equal(tx4.sendV4(ipv4Packet(v4(h1.ip4), dst4, Uint8Array.of(peer === h2 ? 2 : 3)), dst4), true);
     assert.equal(tx6.sendV6(Uint8Array.of(0x31, peer === h2 ? 2 : 3, 0, 0, 0, 0, 0, 0), v6(peer.ip6)), true);
   }
-  await until(() => g4h2.length === 2 && g4h3.length === 1 && g6h2.length === 2 && g6h3.length === 1);
+  await waitFor(() => g4h2.length === 2 && g4h3.length === 1 && g6h2.length === 2 && g6h3.length === 1, 2000, 'the datagrams of both hosts');
   await sleep(200);
   assert.deepEqual([g4h2.length, g4h3.length, g6h2.length, g6h3.length], [2, 1, 2, 1]);
   assert.deepEqual([...g4h2.map((d) => d.data[20]), ...g4h3.map((d) => d.data[20])], [2, 2, 3]);

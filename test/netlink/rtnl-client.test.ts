@@ -9,6 +9,7 @@ import { NetlinkRtnlClient, type RtnlEvent } from '../../src/netlink/rtnl-client
 import { NetlinkRequestError } from '../../src/netlink/netlink-socket.js';
 import { KaError } from '../../src/core/errors.js';
 import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE } from '../../src/netlink/constants.js';
+import { waitFor } from '../lab/wait.js';
 
 let lab: Lab;
 let h1: LabHost;
@@ -34,34 +35,31 @@ after(() => {
 /** Collects monitor events; `next(pred)` resolves with the first matching one (past or future). */
 interface Collector {
   readonly events: RtnlEvent[];
-  /** First event matching `pred` at index >= `from` (already seen or still to come), with its arrival time. */
-  next(pred: (e: RtnlEvent) => boolean, from?: number, timeoutMs?: number): Promise<{ ev: RtnlEvent; at: number }>;
+  /** First event matching `pred` at index >= `from` (already seen or still to come), with its index. */
+  next(pred: (e: RtnlEvent) => boolean, from?: number, timeoutMs?: number): Promise<{ ev: RtnlEvent; index: number }>;
   close(): void;
 }
 
 function collector(): Collector {
   const events: RtnlEvent[] = [];
-  const stamps: number[] = [];
-  const waiters: { pred: (e: RtnlEvent) => boolean; from: number; resolve: (r: { ev: RtnlEvent; at: number }) => void }[] = [];
+  const waiters: { pred: (e: RtnlEvent) => boolean; from: number; resolve: (r: { ev: RtnlEvent; index: number }) => void }[] = [];
   const sub = inNetns(h1.ns, () =>
     client.monitor((ev) => {
-      const at = performance.now();
-      events.push(ev);
-      stamps.push(at);
+      const index = events.push(ev) - 1;
       for (const w of [...waiters]) {
-        if (events.length - 1 >= w.from && w.pred(ev)) {
+        if (index >= w.from && w.pred(ev)) {
           waiters.splice(waiters.indexOf(w), 1);
-          w.resolve({ ev, at });
+          w.resolve({ ev, index });
         }
       }
     }),
   );
   return {
     events,
-    next: (pred, from = 0, timeoutMs = 2000) =>
+    next: (pred, from = 0, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
         const i = events.findIndex((e, k) => k >= from && pred(e));
-        if (i >= 0) return resolve({ ev: events[i]!, at: stamps[i]! });
+        if (i >= 0) return resolve({ ev: events[i]!, index: i });
         const t = setTimeout(() => reject(new Error(`no matching monitor event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => e.type))}`)), timeoutMs);
         waiters.push({ pred, from, resolve: (r) => (clearTimeout(t), resolve(r)) });
       }),
@@ -139,31 +137,22 @@ test('kernel refusals reject with KA_ERR_NL_REQUEST, the errno name and the ext-
   await assert.rejects(client.addAddress({ ifindex: eth0, address: 'not-an-ip', prefixLen: 32 }), (e: unknown) => e instanceof KaError && e.errnoCode === 'EINVAL');
 });
 
-test('batch: 200 adds in flight at once, then 200 deletes; per-request latency', async () => {
+test('batch: 200 adds in flight at once, then 200 deletes; then sequential round trips', async () => {
+  // Timing of these paths is bench/rtnl.ts's; here every request must have done its work.
   const specs = Array.from({ length: 200 }, (_, i) => ({ ifindex: eth0, address: `203.0.113.${i + 1}`, prefixLen: 32 }));
-  let t0 = performance.now();
   const added = await Promise.all(specs.map((s) => client.addAddress(s)));
-  const addMs = performance.now() - t0;
   assert.ok(added.every((r) => r === 'added'));
   assert.equal((ipAddr().match(/inet 203\.0\.113\./g) ?? []).length, 200);
-  t0 = performance.now();
   const deleted = await Promise.all(specs.map((s) => client.deleteAddress(s)));
-  const delMs = performance.now() - t0;
   assert.ok(deleted.every((r) => r === 'deleted'));
   assert.doesNotMatch(ipAddr(), /203\.0\.113\./);
-  // Sequential round trips: the figure the VRRP transition path sees.
-  const seq: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const s = { ifindex: eth0, address: '203.0.113.250', prefixLen: 32 };
-    const t = performance.now();
-    await client.addAddress(s);
-    seq.push(performance.now() - t);
-    await client.deleteAddress(s);
+  const s = { ifindex: eth0, address: '203.0.113.250', prefixLen: 32 };
+  for (let i = 0; i < 20; i++) {
+    assert.equal(await client.addAddress(s), 'added');
+    assert.equal(await client.addAddress(s), 'exists', 'EEXIST is an outcome, not an error');
+    assert.equal(await client.deleteAddress(s), 'deleted');
   }
-  seq.sort((a, b) => a - b);
-  const p50 = seq[25]!;
-  console.log(`# batch add ${(addMs / 200).toFixed(3)} ms/req, delete ${(delMs / 200).toFixed(3)} ms/req; sequential add p50 ${p50.toFixed(3)} ms`);
-  assert.ok(p50 < 5, `sequential add p50 ${p50} ms`);
+  assert.doesNotMatch(ipAddr(), /203\.0\.113\.250/);
 });
 
 test('monitor: address added and removed by someone else', async () => {
@@ -195,34 +184,28 @@ test('monitor: our own adds are seen too', async () => {
   }
 });
 
-test('monitor: carrier loss from the switch side and admin down inside the host, within a few ms', async () => {
+test('monitor: carrier loss from the switch side and admin down inside the host, in order', async () => {
+  // How fast these arrive is bench/rtnl.ts's; here: the right events, in the order they happened.
   const mon = collector();
   const isEth0 = (e: RtnlEvent): boolean => e.type === 'link' && e.ifindex === eth0;
   try {
     // Carrier loss: the switch side goes down; eth0 stays admin up but stops running.
     let from = mon.events.length;
-    let t = performance.now();
     lab.setLink(h1, false);
-    let r = await mon.next((e) => isEth0(e) && e.type === 'link' && e.up && !e.running, from);
-    const carrierMs = r.at - t;
+    const carrierDown = await mon.next((e) => isEth0(e) && e.type === 'link' && e.up && !e.running, from);
     from = mon.events.length;
-    t = performance.now();
     lab.setLink(h1, true);
-    r = await mon.next((e) => isEth0(e) && e.type === 'link' && e.running, from);
-    const carrierUpMs = r.at - t;
+    const carrierUp = await mon.next((e) => isEth0(e) && e.type === 'link' && e.running, from);
     // Admin down inside the host.
     from = mon.events.length;
-    t = performance.now();
     lab.exec(h1, ['ip', 'link', 'set', 'eth0', 'down']);
-    r = await mon.next((e) => isEth0(e) && e.type === 'link' && !e.up, from);
-    const adminMs = r.at - t;
-    assert.ok(r.ev.type === 'link' && !r.ev.running);
+    const adminDown = await mon.next((e) => isEth0(e) && e.type === 'link' && !e.up, from);
+    assert.ok(adminDown.ev.type === 'link' && !adminDown.ev.running);
     from = mon.events.length;
     lab.exec(h1, ['ip', 'link', 'set', 'eth0', 'up']);
-    await mon.next((e) => isEth0(e) && e.type === 'link' && e.up && e.running, from);
-    // These include the `ip` process start (a few ms); the kernel→JS part is well under that.
-    console.log(`# link events: carrier down ${carrierMs.toFixed(1)} ms, carrier up ${carrierUpMs.toFixed(1)} ms, admin down ${adminMs.toFixed(1)} ms (incl. spawning ip)`);
-    assert.ok(carrierMs < 200 && adminMs < 200);
+    const adminUp = await mon.next((e) => isEth0(e) && e.type === 'link' && e.up && e.running, from);
+    const order = [carrierDown, carrierUp, adminDown, adminUp].map((r) => r.index);
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), 'delivered in the order the changes were made');
     const links = await client.listLinks();
     assert.equal(links.find((l) => l.ifindex === eth0)?.running, true);
   } finally {
@@ -246,9 +229,7 @@ test('monitor: ENOBUFS becomes a resync event, and the monitor keeps working', a
     } finally {
       rmSync(file, { force: true });
     }
-    const deadline = Date.now() + 2000;
-    while (!events.some((e) => e.type === 'resync') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const resync = events.find((e) => e.type === 'resync');
+    const resync = await waitFor(() => events.find((e) => e.type === 'resync'), 5000, `a resync event (${events.length} events)`).catch(() => undefined);
     assert.ok(resync && resync.type === 'resync' && /ENOBUFS/.test(resync.reason), `resync event seen (${events.length} events)`);
     // After the overrun the socket still delivers. Let the backlog drain first (quiet for
     // 300 ms): on a loaded machine the 4 KiB buffer can overrun again while it drains, and a
@@ -261,8 +242,7 @@ test('monitor: ENOBUFS becomes a resync event, and the monitor keeps working', a
     }
     for (let attempt = 0; attempt < 3 && !seen202(); attempt++) {
       lab.exec(h1, ['ip', 'addr', attempt % 2 === 0 ? 'add' : 'del', '192.0.2.202/32', 'dev', 'eth0']);
-      const deadline2 = Date.now() + 2000;
-      while (!seen202() && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(seen202, 2000, 'an event for 192.0.2.202').catch(() => undefined);
     }
     assert.ok(seen202(), 'an address event arrives after the overrun');
   } finally {

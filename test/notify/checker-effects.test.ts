@@ -11,7 +11,8 @@ import { CheckerNotifyEffects } from '../../src/notify/checker-effects.js';
 import { checkerAlertBody } from '../../src/notify/smtp-message.js';
 import { createScriptRunner } from '../../src/notify/runner.js';
 import type { GlobalDefs } from '../../src/config/model.js';
-import { SMTP_RECORDER, captureLogger, recorderReady, tempDir, waitFor } from './helpers.js';
+import { SMTP_RECORDER, captureLogger, recorderReady, tempDir } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
 
 test('RS down, quorum lost, omega shutdown: FIFO lines and mails', async (t) => {
   const tmp = tempDir('chk');
@@ -27,7 +28,8 @@ test('RS down, quorum lost, omega shutdown: FIFO lines and mails', async (t) => 
     notificationEmailFrom: 'ka@example.com',
     smtpServer: { host: '127.0.0.1', port },
     smtpConnectTimeoutMs: 3000,
-    extra: { lvsNotifyFifo: { argv: [fifo], text: fifo }, smtpHeloName: 'lb1' },
+    lvsNotifyFifo: { argv: [fifo], text: fifo },
+    smtpHeloName: 'lb1',
   } as unknown as GlobalDefs;
   const fx = await CheckerNotifyEffects.open(g, { log, runner: createScriptRunner(log) });
   const head = spawn('head', ['-n', '4', fifo], { stdio: ['ignore', 'pipe', 'inherit'] });

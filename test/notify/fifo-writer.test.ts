@@ -11,7 +11,8 @@ import { NotifyFifo, NotifyFifoSet, fifoMode, fifoSpecsFor } from '../../src/not
 import { isAlive } from '../lab/proc.js';
 import { createScriptRunner } from '../../src/notify/runner.js';
 import type { GlobalDefs } from '../../src/config/model.js';
-import { captureLogger, tempDir, waitFor } from './helpers.js';
+import { captureLogger, tempDir } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
 
 test('creates a missing FIFO, a reader process receives exact lines, close removes it', async (t) => {
   const tmp = tempDir('fifo');
@@ -116,7 +117,7 @@ test('NotifyFifoSet: global + specific FIFO, same path ignored, other side\'s ev
   const tmp = tempDir('fifo');
   t.after(tmp.remove);
   const { log } = captureLogger();
-  const g = { notifyFifo: { argv: [tmp.path('all')], text: 'all' }, vrrpNotifyFifo: { argv: [tmp.path('vrrp')], text: 'vrrp' }, extra: { lvsNotifyFifo: { argv: [tmp.path('all')], text: 'all' } } } as unknown as GlobalDefs;
+  const g = { notifyFifo: { argv: [tmp.path('all')], text: 'all' }, vrrpNotifyFifo: { argv: [tmp.path('vrrp')], text: 'vrrp' }, lvsNotifyFifo: { argv: [tmp.path('all')], text: 'all' } } as unknown as GlobalDefs;
   assert.deepEqual(fifoSpecsFor('lvs', g).map((s) => s.path), [tmp.path('all')]);
   assert.deepEqual(fifoSpecsFor('vrrp', g).map((s) => s.path), [tmp.path('all'), tmp.path('vrrp')]);
   const set = await NotifyFifoSet.open('vrrp', g, { log, runner: createScriptRunner(log) });

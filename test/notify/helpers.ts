@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type LogRecord, type Logger } from '../../src/core/logger.js';
-import { sleep } from '../lab/proc.js';
 
 export function captureLogger(): { log: Logger; records: LogRecord[]; text: () => string } {
   const records: LogRecord[] = [];
@@ -16,14 +15,6 @@ export function captureLogger(): { log: Logger; records: LogRecord[]; text: () =
 export function tempDir(prefix: string): { dir: string; path: (name: string) => string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `kts${process.pid}-${prefix}-`));
   return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** test/notify/smtp-recorder.py (Python smtpd recording what clients send). */

@@ -14,7 +14,8 @@ import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { keepalivedConf } from '../lab/keepalived-conf.js';
 import type { LabDaemon } from '../lab/lab-daemon.js';
-import { E2e, waitUntil } from '../e2e/kit.js';
+import { E2e } from '../e2e/kit.js';
+import { waitFor } from '../lab/wait.js';
 import { isAlive } from '../lab/proc.js';
 import { SMTP_RECORDER, recorderReady } from './helpers.js';
 
@@ -68,13 +69,13 @@ const lines = (p: string): string[] => (existsSync(p) ? readFileSync(p, 'utf8').
 
 test('FIFO lines and SMTP alerts for BACKUP, MASTER and STOP', async () => {
   d.start();
-  await waitUntil(() => existsSync(allFifo), 10_000, () => `the daemon to create ${allFifo}\n${e.logTails()}`);
+  await waitFor(() => existsSync(allFifo), 10_000, () => `the daemon to create ${allFifo}\n${e.logTails()}`);
   const cat = e.lab.spawn(e.host(1), ['sh', '-c', `exec cat ${allFifo} > ${allFifo}.log`]);
   const catExit = new Promise<number | null>((r) => cat.on('exit', (c) => r(c)));
   await e.waitHolders('192.0.2.161', ['h1'], 15_000);
   const want = ['INSTANCE "VI_1" BACKUP 120', 'INSTANCE "VI_1" MASTER 120'];
   for (const f of [allFifo, vrrpFifo]) {
-    await waitUntil(() => lines(`${f}.log`).length >= 2, 5000, () => `${f}: ${lines(`${f}.log`).join(' / ')}\n${e.logTails()}`);
+    await waitFor(() => lines(`${f}.log`).length >= 2, 5000, () => `${f}: ${lines(`${f}.log`).join(' / ')}\n${e.logTails()}`);
     assert.deepEqual(lines(`${f}.log`), want, f);
   }
   const scriptPid = Number(readFileSync(`${vrrpFifo}.pid`, 'utf8'));
@@ -85,7 +86,7 @@ test('FIFO lines and SMTP alerts for BACKUP, MASTER and STOP', async () => {
       .map((n) => readFileSync(join(mailDir, n.replace('.closed', '.raw')), 'latin1'))
       .map((raw) => /^Subject: (.*)\r$/m.exec(raw)?.[1] ?? '')
       .sort();
-  await waitUntil(() => subjects().length >= 2, 10_000, () => `two mails, got ${subjects().join(' / ')}\n${e.logTails()}`);
+  await waitFor(() => subjects().length >= 2, 10_000, () => `two mails, got ${subjects().join(' / ')}\n${e.logTails()}`);
   assert.deepEqual(subjects(), ['[LAB1] VRRP Instance VI_1 - Entering BACKUP state', '[LAB1] VRRP Instance VI_1 - Entering MASTER state']);
   const raw = readFileSync(join(mailDir, 'conn-2.raw'), 'latin1');
   assert.match(raw, /^HELO lab1\.example\.com\r\nMAIL FROM:<keepalived@example\.com>\r\nRCPT TO:<admin@example\.com>\r\nDATA\r\n/);
@@ -94,6 +95,6 @@ test('FIFO lines and SMTP alerts for BACKUP, MASTER and STOP', async () => {
   // The plain reader sees the STOP line, then EOF when the daemon has closed the FIFO.
   assert.equal(await catExit, 0);
   assert.deepEqual(lines(`${allFifo}.log`), [...want, 'INSTANCE "VI_1" STOP 120']);
-  await waitUntil(() => !isAlive(scriptPid), 5000, () => 'the fifo script to be terminated at stop');
+  await waitFor(() => !isAlive(scriptPid), 5000, () => 'the fifo script to be terminated at stop');
   for (const f of [allFifo, vrrpFifo]) assert.equal(existsSync(f), false, `${f}: a FIFO the daemon created is removed at stop`);
 });

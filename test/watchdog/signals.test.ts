@@ -2,10 +2,22 @@
 // parent, VRRP child and checker child — in a lab namespace: none is fatal, the VIP stays,
 // each one is logged (real-time ones as "not acted on yet" or as meaningless); a child
 // killed with SIGKILL is logged as killed by signal 9 and respawned.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Daemon, daemonNetns, isAlive, makeFiles, readPid, removeFiles, sleep, waitPidFile } from './daemon-harness.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { keepalivedTsCommand, LabDaemon, readPid, waitPidFile } from '../lab/lab-daemon.js';
+import { createLab, type Lab } from '../lab/netns.js';
+import { isAlive, nowUs, sleep } from '../lab/proc.js';
+import { waitFor } from '../lab/wait.js';
+
+let lab: Lab;
+before(() => {
+  lab = createLab(1, 'sig');
+});
+after(() => lab.down());
 
 const CONF = `vrrp_instance VI_1 {
     state MASTER
@@ -31,15 +43,11 @@ virtual_server 198.51.100.1 80 {
 `;
 
 function hasVip(): boolean {
-  return execFileSync('ip', ['-n', daemonNetns(), '-4', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }).includes('192.0.2.100/24');
+  return execFileSync('ip', ['-n', lab.host(1).ns, '-4', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' }).includes('192.0.2.100/24');
 }
 
 async function waitVip(ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!hasVip()) {
-    if (Date.now() > deadline) throw new Error('the VIP did not appear');
-    await sleep(50);
-  }
+  await waitFor(() => hasVip() || undefined, ms, 'the VIP to appear');
 }
 
 /** Signal → the line that must follow it in any process (undefined: handled, its own lines vary). */
@@ -55,21 +63,25 @@ const SIGNALS: ReadonlyArray<readonly [number | NodeJS.Signals, RegExp | undefin
 ];
 
 test('every signal keepalived names, and stray real-time ones, to parent and both children: logged, never fatal, the VIP stays', { timeout: 120_000 }, async () => {
-  const f = makeFiles(CONF);
-  const d = new Daemon(['-n', '-l', '-D', '-f', f.conf, '-p', f.pid, '-r', f.vrrpPid, '-c', f.checkPid]);
+  const dir = mkdtempSync(join(tmpdir(), 'kts-sig-'));
+  // The whole daemon: VRRP and checker children (no --vrrp).
+  const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), CONF, { args: (c) => c.filter((a) => a !== '--vrrp') });
+  const f = { pid: d.pidFile, vrrpPid: d.vrrpPidFile, checkPid: d.checkPidFile };
+  d.start();
   try {
+    const parent = await waitPidFile(f.pid);
     const vrrp = await waitPidFile(f.vrrpPid);
     const checker = await waitPidFile(f.checkPid);
-    await d.waitFor(/VRRP child process\(\d+\) ready/);
-    await d.waitFor(/Healthcheck child process\(\d+\) ready/, 10_000);
+    await d.waitLine(/VRRP child process\(\d+\) ready/);
+    await d.waitLine(/Healthcheck child process\(\d+\) ready/);
     await waitVip(10_000);
-    for (const [who, pid] of [['parent', d.pid], ['VRRP child', vrrp], ['checker child', checker]] as const) {
+    for (const [who, pid] of [['parent', parent], ['VRRP child', vrrp], ['checker child', checker]] as const) {
       for (const [sig, line] of SIGNALS) {
-        const from = d.log.length;
+        const from = nowUs();
         process.kill(pid, sig);
-        if (line) await d.waitFor(line, 5000, from);
+        if (line) await d.waitLine(line, from, 5000);
         else await sleep(300);
-        for (const [name, p] of [['parent', d.pid], ['VRRP child', vrrp], ['checker child', checker]] as const) {
+        for (const [name, p] of [['parent', parent], ['VRRP child', vrrp], ['checker child', checker]] as const) {
           assert.ok(isAlive(p), `${name} alive after signal ${sig} to the ${who}`);
         }
         assert.ok(hasVip(), `VIP held after signal ${sig} to the ${who}`);
@@ -78,17 +90,17 @@ test('every signal keepalived names, and stray real-time ones, to parent and bot
     assert.doesNotMatch(d.log, /exited (due to signal|with status)/, 'no child died');
 
     process.kill(checker, 'SIGKILL');
-    await d.waitFor(new RegExp(`pid ${checker} exited due to signal 9 \\(Killed\\)`));
+    await d.waitLine(new RegExp(`pid ${checker} exited due to signal 9 \\(Killed\\)`));
     const respawned = await waitPidFile(f.checkPid, 10_000, checker);
     assert.ok(isAlive(respawned));
     assert.ok(hasVip(), 'the VRRP child is not disturbed by the checker dying');
 
-    d.proc.kill('SIGTERM');
+    d.signal('SIGTERM');
     assert.equal((await d.waitExit(10_000)).code, 0);
   } finally {
-    d.kill(f);
+    await d.stop(3000);
     const c = readPid(f.checkPid);
     if (c !== undefined && isAlive(c)) process.kill(c, 'SIGKILL');
-    removeFiles(f);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

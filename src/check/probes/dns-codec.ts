@@ -2,7 +2,7 @@
  * DNS_CHECK wire format (RFC 1035 §4.1): the one query the checker sends and the three
  * header checks its reply must pass (QR set, same id, RCODE 0). Pure; used by dns.ts.
  */
-import type { DnsQueryType } from '../../config/model-lvs.js';
+import type { DnsQueryType } from '../../config/lvs/model.js';
 import { fail, ok, type Result } from '../../core/result.js';
 
 /** RFC 1035 §3.2.2 / RFC 3596 type codes. */

@@ -4,7 +4,7 @@
  * with QR set, the same id and RCODE 0 (answers are not inspected). Replies with another id
  * are strays and ignored; an ICMP unreachable or the timeout fails the attempt.
  */
-import type { DnsCheckConfig } from '../../config/model-lvs.js';
+import type { DnsCheckConfig } from '../../config/lvs/model.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { checkDnsReply, encodeDnsQuery } from './dns-codec.js';
 import { udpExchange } from './udp-exchange.js';

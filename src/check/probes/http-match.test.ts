@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HttpUrlConfig } from '../../config/model-lvs.js';
+import type { HttpUrlConfig } from '../../config/lvs/model.js';
 import { compileUrlRegex, judgeHttpResponse, regexMatches, statusAccepted } from './http-match.js';
 import type { HttpResponse } from './http-response.js';
 

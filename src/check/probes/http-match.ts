@@ -4,7 +4,7 @@
  * PCRE2; we use JS RegExp over the body read as latin1 (one char per byte, so offsets are
  * byte offsets). Pure.
  */
-import type { HttpUrlConfig, StatusCodeRange } from '../../config/model-lvs.js';
+import type { HttpUrlConfig, StatusCodeRange } from '../../config/lvs/model.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { ProbeOutcome } from '../probe.js';
 import type { HttpResponse } from './http-response.js';

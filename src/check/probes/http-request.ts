@@ -4,7 +4,7 @@
  * and 1.1, `Host:` = the effective virtualhost, else `ip:port` (`[ipv6]:port`). Pure.
  */
 import type { Family } from '../../core/ip.js';
-import type { HttpProtocolVersion } from '../../config/model-lvs.js';
+import type { HttpProtocolVersion } from '../../config/lvs/model.js';
 
 export interface HttpRequestSpec {
   readonly path: string;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import type { CheckerConnection } from '../../config/model-lvs.js';
+import type { CheckerConnection } from '../../config/lvs/model.js';
 import { lvsConfig } from '../../test-kit/lvs-sim.js';
 import { httpGet } from './http.js';
 

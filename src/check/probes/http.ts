@@ -9,7 +9,7 @@
  */
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import type { CheckerConnection, HttpCheckConfig } from '../../config/model-lvs.js';
+import type { CheckerConnection, HttpCheckConfig } from '../../config/lvs/model.js';
 import { fail, type Result } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { buildHttpRequest, hostHeader } from './http-request.js';

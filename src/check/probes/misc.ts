@@ -6,7 +6,7 @@
  * script that cannot be executed, is killed by a signal or times out fails the check.
  */
 import { readFileSync } from 'node:fs';
-import type { MiscCheckConfig } from '../../config/model-lvs.js';
+import type { MiscCheckConfig } from '../../config/lvs/model.js';
 import { runTimedScript, scriptEnv, type ScriptExit, type TimedScript } from '../../notify/runner.js';
 import { assertNever } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';

@@ -9,7 +9,7 @@
  * CAP_NET_RAW. A ping socket's kernel picks the identifier (its local "port") and only
  * hands us replies carrying it, so there only the sequence and payload are matched.
  */
-import type { PingCheckConfig } from '../../config/model-lvs.js';
+import type { PingCheckConfig } from '../../config/lvs/model.js';
 import { bytesEqual, parseIp } from '../../core/ip.js';
 import { isSyscallError, errorMessage } from '../../core/errors.js';
 import { K } from '../../sys/nio.js';

@@ -5,7 +5,7 @@
  * connection or silence fails it.
  */
 import { connect, type Socket } from 'node:net';
-import type { SmtpCheckConfig } from '../../config/model-lvs.js';
+import type { SmtpCheckConfig } from '../../config/lvs/model.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { SmtpDialog } from './smtp-dialog.js';
 import { socketErrorReason } from './socket-error.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { HttpCheckConfig, HttpUrlConfig, SslConfig } from '../../config/model-lvs.js';
+import type { HttpCheckConfig, HttpUrlConfig, SslConfig } from '../../config/lvs/model.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import { errorMessage } from '../../core/errors.js';
 

@@ -6,7 +6,7 @@
  * genhash need a stream and keep using net.Socket (tcp.ts).
  */
 import { constants as osConstants } from 'node:os';
-import type { CheckerConnection } from '../../config/model-lvs.js';
+import type { CheckerConnection } from '../../config/lvs/model.js';
 import { parseIpv4, parseIpv6 } from '../../core/ip.js';
 import { K, nio } from '../../sys/nio.js';
 import { sockaddrIn, sockaddrIn6 } from '../../sys/sockaddr.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { nullLogger } from '../../core/logger.js';
-import type { TcpCheckConfig } from '../../config/model-lvs.js';
+import type { TcpCheckConfig } from '../../config/lvs/model.js';
 import { lvsConfig } from '../../test-kit/lvs-sim.js';
 import { connectTcp, createTcpProbe } from './tcp.js';
 import { nativeTcpConnector } from './tcp-native.js';

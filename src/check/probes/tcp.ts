@@ -11,7 +11,7 @@
  */
 import { Socket, connect, type TcpSocketConnectOpts } from 'node:net';
 import { K, nio } from '../../sys/nio.js';
-import type { CheckerConnection, TcpCheckConfig } from '../../config/model-lvs.js';
+import type { CheckerConnection, TcpCheckConfig } from '../../config/lvs/model.js';
 import { fail, ok, type Result } from '../../core/result.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { ioDeadline } from './attempt-guard.js';

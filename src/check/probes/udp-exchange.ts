@@ -5,7 +5,7 @@
  * EHOSTUNREACH, …) on the socket, which ends the exchange as a failure.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import type { CheckerConnection } from '../../config/model-lvs.js';
+import type { CheckerConnection } from '../../config/lvs/model.js';
 import type { ProbeOutcome } from '../probe.js';
 import { guardAttempt } from './attempt-guard.js';
 import { socketErrorReason } from './socket-error.js';

@@ -6,7 +6,7 @@
  * [min_reply_length, max_reply_length] and whose first bytes match the reply pattern
  * (`x` nibbles are wildcards; only min(reply, pattern) bytes are compared, as keepalived).
  */
-import type { UdpCheckConfig } from '../../config/model-lvs.js';
+import type { UdpCheckConfig } from '../../config/lvs/model.js';
 import type { Probe, ProbeAttempt, ProbeEnv, ProbeOutcome } from '../probe.js';
 import { udpExchange } from './udp-exchange.js';
 import { probeLifetime } from './attempt-guard.js';

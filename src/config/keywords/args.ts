@@ -1,13 +1,13 @@
 /**
  * Argument readers for keyword handlers: numbers with ranges, timers with a fixed
- * number of decimals, booleans, enums, scripts. Messages follow keepalived's wording
+ * number of decimals, booleans, scripts. Messages follow keepalived's wording
  * (`number 'x' outside range [a, b]`, `invalid number 'x'`) and carry the location of
  * the offending word. A reader returns undefined when the keyword must be ignored.
  */
-import { splitScriptArgv, splitScriptWords } from '../lexer.js';
-import type { ScriptSpec, SourceLoc } from '../model.js';
-import type { ConfigNode } from '../tree.js';
-import type { ParseCtx } from './table.js';
+import { splitScriptArgv, splitScriptWords } from '../source/lexer.js';
+import type { ScriptSpec, SourceLoc } from '../common.js';
+import type { ConfigNode } from '../source/tree.js';
+import type { ParseCtx } from '../diagnostics.js';
 
 const IGNORED = (kw: string): string => `'${kw}' ignored; the previous value or the default applies`;
 
@@ -94,18 +94,6 @@ export function readBool(node: ConfigNode, ctx: ParseCtx): boolean | undefined {
     return undefined;
   }
   return b;
-}
-
-export function readEnum<E extends string>(node: ConfigNode, ctx: ParseCtx, values: readonly E[], caseSensitive: boolean, message?: (v: string) => string): E | undefined {
-  const v = requireArg(node, ctx, `one of ${values.join('|')}`);
-  if (v === undefined) return undefined;
-  const hit = values.find((e) => (caseSensitive ? e === v : e.toLowerCase() === v.toLowerCase()));
-  if (hit === undefined) {
-    const near = values.find((e) => e.toLowerCase() === v.toLowerCase());
-    const hint = near !== undefined ? `values are case-sensitive: did you mean '${near}'?` : `expected one of ${values.join('|')}`;
-    ctx.diags.error('KA_CFG_INVALID_VALUE', message ? message(v) : `invalid value '${v}' for '${node.keyword}'`, argLoc(node, 0), { hint });
-  }
-  return hit;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DiagSink } from '../diag-sink.js';
+import { DiagSink } from '../diagnostics.js';
 import { memoryReader } from '../../test-kit/memory-reader.js';
-import { expandSource } from '../source.js';
-import { buildTree } from '../tree.js';
+import { expandSource } from '../source/expand.js';
+import { buildTree } from '../source/tree.js';
 import { suggest, editDistance } from './suggest.js';
 import { applyTable, defineTable, intKw, listKw } from './table.js';
 
