@@ -1,0 +1,159 @@
+/**
+ * The long config fuzz (docs/reliability.md): ≥ 10⁵ mutated configs from the sample corpus
+ * (src/test-kit/config-mutations.ts), each parsed in a worker thread under a per-case time
+ * bound (the worker is terminated when one case runs past it) and a memory bound (the
+ * worker's V8 heap limit; a case that needs more ends it with ERR_WORKER_OUT_OF_MEMORY).
+ * Every case must also pass the unit suite's check: no exception, every diagnostic located.
+ * A failure names the seed and case; `--case N` replays one case in this process and
+ * writes its input to a file. Case i uses the same seed as case i of the unit suite's
+ * `config` target, so a failure there replays here and the other way round.
+ *
+ *   node dist/test/fuzz/config-fuzz.js [--cases 100000] [--seed 0x4b54] [--workers 2]
+ *        [--time-ms 5000] [--heap-mb 512] [--case N] [--json FILE]
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { configProblem, mutateConfig, sampleCorpus } from '../../src/test-kit/config-mutations.js';
+import { caseSeed, DEFAULT_FUZZ_SEED } from '../../src/test-kit/fuzz.js';
+import { mulberry32 } from '../../src/test-kit/prng.js';
+
+const TARGET = 'config';
+
+interface Job {
+  readonly seed: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+type FromWorker =
+  | { readonly type: 'start'; readonly i: number }
+  | { readonly type: 'done'; readonly i: number; readonly ms: number; readonly heapMb: number; readonly problem: string | null; readonly bytes: number };
+
+/** The text of case `i` (the same as case i of the unit suite's `config` target). */
+function caseText(corpus: readonly string[], seed: number, i: number): string {
+  const rng = mulberry32(caseSeed(seed, TARGET, i));
+  return mutateConfig(rng, rng.pick(corpus));
+}
+
+function workerMain(): void {
+  const job = workerData as Job;
+  const corpus = sampleCorpus().map((s) => s.text);
+  const port = parentPort!;
+  for (let i = job.from; i < job.to; i++) {
+    port.postMessage({ type: 'start', i } satisfies FromWorker);
+    const text = caseText(corpus, job.seed, i);
+    const t0 = performance.now();
+    const problem = configProblem(text);
+    const ms = performance.now() - t0;
+    port.postMessage({ type: 'done', i, ms, heapMb: getHeapStatistics().used_heap_size / 2 ** 20, problem, bytes: text.length } satisfies FromWorker);
+  }
+}
+
+interface Failure {
+  readonly case: number;
+  readonly kind: 'timeout' | 'memory' | 'check' | 'crash';
+  readonly detail: string;
+}
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+function count(name: string, dflt: number): number {
+  const v = Number(arg(name, String(dflt)));
+  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${name} must be a whole number ≥ 1 (0 would check nothing)`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const cases = count('cases', 100_000);
+  const seed = Number(arg('seed', String(DEFAULT_FUZZ_SEED))) >>> 0;
+  const workers = count('workers', 2);
+  const timeMs = count('time-ms', 5000);
+  const heapMb = count('heap-mb', 512);
+  const one = arg('case', '');
+  if (one !== '') {
+    const text = caseText(
+      sampleCorpus().map((s) => s.text),
+      seed,
+      Number(one),
+    );
+    const file = join(tmpdir(), `kts-config-fuzz-${seed.toString(16)}-${one}.conf`);
+    writeFileSync(file, text);
+    console.log(`case ${one} of seed 0x${seed.toString(16)}: ${file} (${text.length} bytes)`);
+    console.log(configProblem(text) ?? 'no problem');
+    return;
+  }
+  const durations: number[] = [];
+  const failures: Failure[] = [];
+  let maxHeapMb = 0;
+  let slowest = { i: -1, ms: 0, bytes: 0 };
+  const t0 = performance.now();
+  const per = Math.ceil(cases / workers);
+  const run = (from: number, to: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (from >= to) return resolve();
+      let current = from;
+      let timer: NodeJS.Timeout | undefined;
+      let ended = false;
+      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to } satisfies Job, resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 } });
+      const restart = (f: Failure): void => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(timer);
+        failures.push(f);
+        void w.terminate();
+        void run(current + 1, to).then(resolve);
+      };
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'start') {
+          current = m.i;
+          timer = setTimeout(() => restart({ case: m.i, kind: 'timeout', detail: `still parsing after ${timeMs} ms` }), timeMs);
+          return;
+        }
+        clearTimeout(timer);
+        durations.push(m.ms);
+        maxHeapMb = Math.max(maxHeapMb, m.heapMb);
+        if (m.ms > slowest.ms) slowest = { i: m.i, ms: m.ms, bytes: m.bytes };
+        if (m.problem !== null) failures.push({ case: m.i, kind: 'check', detail: m.problem.split('\n')[0]! });
+        if (durations.length % 10_000 === 0) console.log(`… ${durations.length} cases, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      });
+      w.on('error', (e: Error & { code?: string }) => restart({ case: current, kind: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', detail: e.message }));
+      w.on('exit', () => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  await Promise.all(Array.from({ length: workers }, (_, k) => run(k * per, Math.min(cases, (k + 1) * per))));
+  const totalS = (performance.now() - t0) / 1000;
+  durations.sort((a, b) => a - b);
+  const q = (p: number): number => durations[Math.min(durations.length - 1, Math.floor(p * durations.length))] ?? 0;
+  const report = {
+    cases,
+    checked: durations.length,
+    seed: `0x${seed.toString(16)}`,
+    workers,
+    bounds: { timeMs, heapMb },
+    totalS: Number(totalS.toFixed(1)),
+    perSecond: Math.round(durations.length / totalS),
+    caseMs: { p50: Number(q(0.5).toFixed(2)), p99: Number(q(0.99).toFixed(1)), max: Number((durations[durations.length - 1] ?? 0).toFixed(1)) },
+    slowest,
+    maxHeapMb: Math.round(maxHeapMb),
+    failures,
+  };
+  console.log(JSON.stringify(report, null, 2));
+  const json = arg('json', '');
+  if (json !== '') writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  for (const f of failures) console.log(`FAIL case ${f.case} (${f.kind}): ${f.detail}\n  replay: node dist/test/fuzz/config-fuzz.js --seed ${report.seed} --case ${f.case}`);
+  process.exitCode = failures.length > 0 ? 1 : 0;
+}
+
+if (isMainThread) await main();
+else workerMain();
