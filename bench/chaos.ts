@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { intEnv, positiveIntEnv } from '../src/test-kit/env-knobs.js';
-import { chaosSchedule, FAULT_KINDS, runChaos, type ChaosResult, type FaultKind } from '../test/chaos/chaos-run.js';
+import { chaosSchedule, FAULT_KINDS, runChaos, type ChaosResult } from '../test/chaos/chaos-run.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, requireTools, summarize, writeJson } from './common.js';
 
 interface Column {
@@ -20,14 +20,17 @@ interface Column {
   readonly result: ChaosResult;
 }
 
-function cell(r: ChaosResult, kind: FaultKind, f: (s: ChaosResult['steps'][number]) => number | undefined, agg: 'sum' | 'max' | 'median'): string {
-  const xs = r.steps.filter((s) => s.kind === kind).map(f);
+type StepOf = ChaosResult['steps'][number];
+
+/** One cell: `f` over the steps, summed, maxed or the median; "never settled" when a step has no value. */
+function aggregate(steps: readonly StepOf[], f: (s: StepOf) => number | undefined, agg: 'sum' | 'max' | 'median'): string {
+  const xs = steps.map(f);
   if (xs.length === 0) return 'n/a';
-  if (xs.some((x) => x === undefined) && agg !== 'median') return 'never settled';
   const ys = xs.filter((x): x is number => x !== undefined);
-  if (agg === 'sum') return fmt(ys.reduce((a, b) => a + b, 0), 0);
-  if (agg === 'max') return fmt(Math.max(...ys), 0);
-  return fmt(summarize(ys)?.median, 0);
+  const never = ys.length < xs.length ? ` (${xs.length - ys.length} never settled)` : '';
+  if (ys.length === 0) return `never settled`;
+  const v = agg === 'sum' ? ys.reduce((a, b) => a + b, 0) : agg === 'max' ? Math.max(...ys) : summarize(ys)?.median;
+  return `${fmt(v, 0)}${never}`;
 }
 
 export async function chaosBench(env: NodeJS.ProcessEnv = process.env): Promise<string> {
@@ -52,10 +55,13 @@ export async function chaosBench(env: NodeJS.ProcessEnv = process.env): Promise<
   writeJson(join(out, 'chaos.json'), { seed, advertIntS, steps, columns });
 
   const kinds = FAULT_KINDS.filter((k) => steps.some((s) => s.kind === k));
-  const table = (title: string, f: (s: ChaosResult['steps'][number]) => number | undefined, agg: 'sum' | 'max' | 'median'): string =>
+  const table = (title: string, f: (s: StepOf) => number | undefined, agg: 'sum' | 'max' | 'median'): string =>
     `${title}\n\n${markdownTable(
       ['fault', 'n', ...columns.map((c) => c.label)],
-      [...kinds.map((k) => [k, String(steps.filter((s) => s.kind === k).length), ...columns.map((c) => cell(c.result, k, f, agg))]), ['**all**', String(steps.length), ...columns.map((c) => fmt(agg === 'sum' ? c.result.steps.reduce((a, s) => a + (f(s) ?? 0), 0) : Math.max(0, ...c.result.steps.map((s) => f(s) ?? 0)), 0))]],
+      [
+        ...kinds.map((k) => [k, String(steps.filter((s) => s.kind === k).length), ...columns.map((c) => aggregate(c.result.steps.filter((s) => s.kind === k), f, agg))]),
+        ['**all**', String(steps.length), ...columns.map((c) => aggregate(c.result.steps, f, agg))],
+      ],
     )}`;
   const health = markdownTable(
     ['', ...columns.map((c) => c.label)],

@@ -5,7 +5,8 @@
  * worker's V8 heap limit; a case that needs more ends it with ERR_WORKER_OUT_OF_MEMORY).
  * Every case must also pass the unit suite's check: no exception, every diagnostic located.
  * A failure names the seed and case; `--case N` replays one case in this process and
- * writes its input to a file. Case i uses the same seed as case i of the unit suite's
+ * writes its input to a file. SIGINT/SIGTERM stop the run and print the report of the
+ * cases checked so far. Case i uses the same seed as case i of the unit suite's
  * `config` target, so a failure there replays here and the other way round.
  *
  *   node dist/test/fuzz/config-fuzz.js [--cases 100000] [--seed 0x4b54] [--workers 2]
@@ -95,15 +96,24 @@ async function main(): Promise<void> {
   let slowest = { i: -1, ms: 0, bytes: 0 };
   const t0 = performance.now();
   const per = Math.ceil(cases / workers);
+  const live = new Set<Worker>();
+  let interrupted = false;
+  const interrupt = (): void => {
+    interrupted = true;
+    for (const w of live) void w.terminate();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   const run = (from: number, to: number): Promise<void> =>
     new Promise((resolve) => {
-      if (from >= to) return resolve();
+      if (from >= to || interrupted) return resolve();
       let current = from;
       let timer: NodeJS.Timeout | undefined;
       let ended = false;
       const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to } satisfies Job, resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 } });
+      live.add(w);
       const restart = (f: Failure): void => {
-        if (ended) return;
+        if (ended || interrupted) return;
         ended = true;
         clearTimeout(timer);
         failures.push(f);
@@ -121,10 +131,11 @@ async function main(): Promise<void> {
         maxHeapMb = Math.max(maxHeapMb, m.heapMb);
         if (m.ms > slowest.ms) slowest = { i: m.i, ms: m.ms, bytes: m.bytes };
         if (m.problem !== null) failures.push({ case: m.i, kind: 'check', detail: m.problem.split('\n')[0]! });
-        if (durations.length % 10_000 === 0) console.log(`… ${durations.length} cases, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        if (durations.length % 2000 === 0) console.log(`… ${durations.length} cases, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       });
       w.on('error', (e: Error & { code?: string }) => restart({ case: current, kind: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', detail: e.message }));
       w.on('exit', () => {
+        live.delete(w);
         if (ended) return;
         ended = true;
         clearTimeout(timer);
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
   const report = {
     cases,
     checked: durations.length,
+    interrupted,
     seed: `0x${seed.toString(16)}`,
     workers,
     bounds: { timeMs, heapMb },
