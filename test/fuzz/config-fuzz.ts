@@ -9,8 +9,12 @@
  * cases checked so far. Case i uses the same seed as case i of the unit suite's
  * `config` target, so a failure there replays here and the other way round.
  *
+ * `--skip TEXT` leaves out the cases whose corpus file's path contains TEXT and `--only TEXT`
+ * keeps only those (both counted in the report): the one sample that expands to 30,000 real
+ * servers costs as much as all the others together and can get a run of its own.
+ *
  *   node dist/test/fuzz/config-fuzz.js [--cases 100000] [--seed 0x4b54] [--workers 2]
- *        [--time-ms 5000] [--heap-mb 512] [--case N] [--json FILE]
+ *        [--time-ms 5000] [--heap-mb 512] [--skip TEXT | --only TEXT] [--case N] [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,25 +32,35 @@ interface Job {
   readonly seed: number;
   readonly from: number;
   readonly to: number;
+  readonly skip: string;
+  readonly only: string;
 }
 
 type FromWorker =
   | { readonly type: 'start'; readonly i: number }
+  | { readonly type: 'skipped'; readonly i: number }
   | { readonly type: 'done'; readonly i: number; readonly ms: number; readonly heapMb: number; readonly problem: string | null; readonly bytes: number };
 
-/** The text of case `i` (the same as case i of the unit suite's `config` target). */
-function caseText(corpus: readonly string[], seed: number, i: number): string {
+type Sample = ReturnType<typeof sampleCorpus>[number];
+
+/** Case `i` (the same as case i of the unit suite's `config` target): its corpus file and text. */
+function caseOf(corpus: readonly Sample[], seed: number, i: number): { path: string; text: string } {
   const rng = mulberry32(caseSeed(seed, TARGET, i));
-  return mutateConfig(rng, rng.pick(corpus));
+  const base = rng.pick(corpus);
+  return { path: base.path, text: mutateConfig(rng, base.text) };
 }
 
 function workerMain(): void {
   const job = workerData as Job;
-  const corpus = sampleCorpus().map((s) => s.text);
+  const corpus = sampleCorpus();
   const port = parentPort!;
   for (let i = job.from; i < job.to; i++) {
+    const { path, text } = caseOf(corpus, job.seed, i);
+    if ((job.skip !== '' && path.includes(job.skip)) || (job.only !== '' && !path.includes(job.only))) {
+      port.postMessage({ type: 'skipped', i } satisfies FromWorker);
+      continue;
+    }
     port.postMessage({ type: 'start', i } satisfies FromWorker);
-    const text = caseText(corpus, job.seed, i);
     const t0 = performance.now();
     const problem = configProblem(text);
     const ms = performance.now() - t0;
@@ -77,13 +91,11 @@ async function main(): Promise<void> {
   const workers = count('workers', 2);
   const timeMs = count('time-ms', 5000);
   const heapMb = count('heap-mb', 512);
+  const skip = arg('skip', '');
+  const only = arg('only', '');
   const one = arg('case', '');
   if (one !== '') {
-    const text = caseText(
-      sampleCorpus().map((s) => s.text),
-      seed,
-      Number(one),
-    );
+    const { text } = caseOf(sampleCorpus(), seed, Number(one));
     const file = join(tmpdir(), `kts-config-fuzz-${seed.toString(16)}-${one}.conf`);
     writeFileSync(file, text);
     console.log(`case ${one} of seed 0x${seed.toString(16)}: ${file} (${text.length} bytes)`);
@@ -94,6 +106,7 @@ async function main(): Promise<void> {
   const failures: Failure[] = [];
   let maxHeapMb = 0;
   let slowest = { i: -1, ms: 0, bytes: 0 };
+  let skipped = 0;
   const t0 = performance.now();
   const per = Math.ceil(cases / workers);
   const live = new Set<Worker>();
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
       let current = from;
       let timer: NodeJS.Timeout | undefined;
       let ended = false;
-      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to } satisfies Job, resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 } });
+      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, from, to, skip, only } satisfies Job, resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 } });
       live.add(w);
       const restart = (f: Failure): void => {
         if (ended || interrupted) return;
@@ -121,6 +134,11 @@ async function main(): Promise<void> {
         void run(current + 1, to).then(resolve);
       };
       w.on('message', (m: FromWorker) => {
+        if (m.type === 'skipped') {
+          skipped++;
+          current = m.i;
+          return;
+        }
         if (m.type === 'start') {
           current = m.i;
           timer = setTimeout(() => restart({ case: m.i, kind: 'timeout', detail: `still parsing after ${timeMs} ms` }), timeMs);
@@ -149,6 +167,9 @@ async function main(): Promise<void> {
   const report = {
     cases,
     checked: durations.length,
+    skipped,
+    ...(skip !== '' ? { skip } : {}),
+    ...(only !== '' ? { only } : {}),
     interrupted,
     seed: `0x${seed.toString(16)}`,
     workers,
