@@ -4,8 +4,9 @@
  * steady churn exercises the paths that could leak — a SIGHUP reload every minute, SIGUSR1
  * and SIGUSR2 dumps, and every fifth minute a carrier flap of the master (failover and
  * preemption back). Every SOAK_SAMPLE_S seconds: RssAnon and open fds of each parent and VRRP
- * child (/proc/PID/status, /proc/PID/fd). The report gives start, end and peak, the RssAnon
- * trend (least squares, MB per hour over the second half, after warm-up) and the fd range;
+ * child (/proc/PID/status, /proc/PID/fd). The report gives start, end and peak, the trend of
+ * the RssAnon floor (least squares over each minute's minimum, first two minutes left out:
+ * a heap's garbage comes and goes, a leak raises the floor) and the fd range;
  * docs/reliability.md records runs.
  *
  * Env: SOAK_MINUTES (10), SOAK_SAMPLE_S (10), SOAK_ADVERT_INT (0.1), BENCH_DAEMONS
@@ -123,14 +124,24 @@ async function soakOne(cmd: DaemonCommand, minutes: number, sampleS: number, adv
   }
 }
 
+/** (hours, MB) of each minute's lowest RssAnon, from minute 2 on (warm-up left out). */
+export function floorPoints(xs: readonly ProcSample[]): [number, number][] {
+  const byMinute = new Map<number, number>();
+  for (const s of xs) {
+    const m = Math.floor(s.tS / 60);
+    if (m < 2) continue;
+    byMinute.set(m, Math.min(byMinute.get(m) ?? Infinity, s.rssAnonKb));
+  }
+  return [...byMinute].map(([m, kb]) => [(m + 0.5) / 60, kb / 1024]);
+}
+
 function summarizeRun(r: SoakRun): string[][] {
   const rows: string[][] = [];
   for (const who of [...new Set(r.samples.map((s) => s.who))].sort()) {
     const xs = r.samples.filter((s) => s.who === who);
     const first = xs[0]!;
     const last = xs[xs.length - 1]!;
-    const half = xs.filter((s) => s.tS >= last.tS / 2);
-    const mbPerHour = slope(half.map((s) => [s.tS / 3600, s.rssAnonKb / 1024] as const));
+    const mbPerHour = slope(floorPoints(xs));
     const fds = xs.map((s) => s.fds);
     rows.push([
       r.label,
@@ -156,7 +167,7 @@ export async function soakBench(env: NodeJS.ProcessEnv = process.env): Promise<s
   const runs: SoakRun[] = [];
   for (const cmd of cmds) runs.push(await soakOne(cmd, minutes, sampleS, advertIntS, (l) => void process.stderr.write(`soak: ${l}\n`)));
   writeJson(join(out, 'soak.json'), { minutes, sampleS, advertIntS, runs });
-  const table = markdownTable(['daemon', 'process', 'samples', 'RssAnon start MB', 'end MB', 'peak MB', 'trend MB/h (2nd half)', 'fds'], runs.flatMap(summarizeRun));
+  const table = markdownTable(['daemon', 'process', 'samples', 'RssAnon start MB', 'end MB', 'peak MB', 'floor trend MB/h', 'fds'], runs.flatMap(summarizeRun));
   const events = markdownTable(
     ['daemon', 'reloads', 'failovers (carrier flap)', 'VRRP child restarts', 'running at the end'],
     runs.map((r) => [r.label, String(r.reloads), String(r.failovers), String(r.childRestarts), r.alive ? 'yes' : 'no']),
