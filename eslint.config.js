@@ -32,6 +32,8 @@ const ADAPTERS = [
   'src/watchdog/parent.ts',
   'src/watchdog/child-entry.ts',
   'src/watchdog/supervisor.ts',
+  // Builds the parent's notify socket and control socket and joins them to the supervisors.
+  'src/watchdog/parent-services.ts',
   'src/watchdog/process-logger.ts',
   // Real-time signals Node cannot name: caught through the addon's uv_signal watcher.
   'src/watchdog/rt-signals.ts',

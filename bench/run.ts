@@ -14,6 +14,7 @@ import { reloadMigrateBench } from './reload-migrate.js';
 import { rtnlBench } from './rtnl.js';
 import { scaleBench } from './scale.js';
 import { soakBench } from './soak.js';
+import { statusBench } from './status.js';
 
 const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<string>>> = {
   failover: failoverBench,
@@ -23,6 +24,7 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   'checker-reload': checkerReloadBench,
   'reload-migrate': reloadMigrateBench,
   rtnl: rtnlBench,
+  status: statusBench,
   chaos: chaosBench,
   soak: soakBench,
 };

@@ -29,7 +29,7 @@ import { isAlive, nowUs, sleep } from '../test/lab/proc.js';
 import { waitFor } from '../test/lab/wait.js';
 import { benchDaemons, envNumber, fmt, markdownTable, OURS, outDir, ratio, requireTools, THEIRS, writeJson } from './common.js';
 
-const PER_INTERFACE = 250;
+export const PER_INTERFACE = 250;
 
 interface IfacePlan {
   readonly name: string;
@@ -103,7 +103,7 @@ function sampleProc(pid: number): ProcSample {
 }
 
 let clkTck: number | undefined;
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   clkTck ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return clkTck;
 }
@@ -113,7 +113,8 @@ function ticksPerSecond(): number {
  * with `peer` the other end is `peer`'s interface of the same name, so peer hears h.
  * Either way both ends are created inside lab namespaces, never in the root namespace.
  */
-function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
+/** eth1… for instances beyond the first 250 (VRIDs are unique per interface and family). */
+export function addInterfaces(lab: Lab, h: LabHost, count: number, peer?: LabHost): void {
   for (const p of IFACES.slice(1, count)) {
     if (peer) {
       lab.exec(h, ['ip', 'link', 'add', p.name, 'type', 'veth', 'peer', 'name', p.name, 'netns', peer.ns]);

@@ -53,7 +53,7 @@ const TEST_KIT_MAY_IMPORT = LAYERS.map(([f]) => f).filter((f) => f !== 'watchdog
 export const SRC_TESTS_USING_LAB = [
   // Runs Debian's keepalived -t on the sample corpus: belongs in test/config/ (moves after
   // the src/config reorganisation merges).
-  'src/config/corpus-lvs.test.ts',
+  'src/config/lvs/corpus.test.ts',
 ];
 
 const isTestFile = (path) => path.endsWith('.test.ts');

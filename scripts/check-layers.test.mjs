@@ -34,7 +34,7 @@ test('test files follow their folder, plus the test kit; production code never i
 test('src/ never imports test/ or bench/, except the listed unit tests that use the lab', () => {
   assert.equal(layerViolations([f('src/check/x.ts', 'test/lab/netns.ts')]).length, 1);
   assert.equal(layerViolations([f('src/check/x.test.ts', 'bench/common.ts')]).length, 1);
-  assert.deepEqual(layerViolations([f('src/config/corpus-lvs.test.ts', 'test/lab/keepalived-check.ts')]), []);
+  assert.deepEqual(layerViolations([f('src/config/lvs/corpus.test.ts', 'test/lab/keepalived-check.ts')]), []);
 });
 
 test('an unknown folder and a table entry pointing up are reported', () => {

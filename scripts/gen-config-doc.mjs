@@ -1,5 +1,6 @@
-// Writes docs/configuration.md and the keyword sections of docs/compatibility.md from the
-// compiled keyword tables (run `npm run build` first; `npm run docs` does both). `--check`
+// Writes docs/configuration.md, the keyword sections of docs/compatibility.md and the man
+// pages (man/keepalived-ts.8, man/keepalived-ts.conf.5) from the compiled option and keyword
+// tables (run `npm run build` first; `npm run docs` does both). `--check`
 // only compares and exits 1 when a page is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,6 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { renderConfigDoc } = await import(resolve(root, 'dist/src/config/config-doc.js'));
 const { renderCompatKeywords } = await import(resolve(root, 'dist/src/config/compat-doc.js'));
 const { TOP_LEVEL_TABLE } = await import(resolve(root, 'dist/src/config/top-level.js'));
+const { renderManPage5, renderManPage8 } = await import(resolve(root, 'dist/src/cli/man-pages.js'));
 
 const read = (path) => {
   try {
@@ -21,6 +23,8 @@ const read = (path) => {
 const pages = [
   ['docs/configuration.md', () => renderConfigDoc(TOP_LEVEL_TABLE)],
   ['docs/compatibility.md', (old) => renderCompatKeywords(TOP_LEVEL_TABLE, old)],
+  ['man/keepalived-ts.8', () => renderManPage8()],
+  ['man/keepalived-ts.conf.5', () => renderManPage5(TOP_LEVEL_TABLE)],
 ];
 let stale = false;
 for (const [rel, render] of pages) {

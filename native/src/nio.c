@@ -215,6 +215,26 @@ static napi_value nio_connect(napi_env env, napi_callback_info info) {
   return throw_errno(env, "connect", errno);
 }
 
+/* Stream listeners (the parent's control socket): listen(2) and accept4(2). */
+static napi_value nio_listen(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t fd, backlog;
+  if (!arg_int(env, argv[0], "fd", &fd) || !arg_int(env, argv[1], "backlog", &backlog)) return NULL;
+  if (listen(fd, backlog) < 0) return throw_errno(env, "listen", errno);
+  return NULL;
+}
+
+/* Returns the new fd (non-blocking, close-on-exec), or -1 when no connection is pending. */
+static napi_value nio_accept(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t fd;
+  if (!arg_int(env, argv[0], "fd", &fd)) return NULL;
+  int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (c >= 0) return num(env, c);
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR) return num(env, -1);
+  return throw_errno(env, "accept4", errno);
+}
+
 static napi_value nio_getsockname(napi_env env, napi_callback_info info) {
   ARGS(1);
   int32_t fd;
@@ -761,7 +781,7 @@ static const struct {
   const char *name;
   int64_t value;
 } constants[] = {
-  C(AF_UNSPEC), C(AF_INET), C(AF_INET6), C(AF_PACKET), C(AF_NETLINK),
+  C(AF_UNSPEC), C(AF_INET), C(AF_INET6), C(AF_PACKET), C(AF_NETLINK), C(AF_UNIX),
   C(SOCK_STREAM), C(SOCK_DGRAM), C(SOCK_RAW), C(SOCK_NONBLOCK), C(SOCK_CLOEXEC),
   C(SOL_SOCKET), C(SOL_IP), C(SOL_IPV6), C(SOL_PACKET), C(SOL_NETLINK), C(SOL_ICMPV6),
   C(IPPROTO_IP), C(IPPROTO_IPV6), C(IPPROTO_ICMP), C(IPPROTO_ICMPV6), C(IPPROTO_TCP),
@@ -778,7 +798,7 @@ static const struct {
   C(SO_DEBUG), C(SO_REUSEADDR), C(SO_REUSEPORT), C(SO_TYPE), C(SO_ERROR), C(SO_BROADCAST),
   C(SO_SNDBUF), C(SO_RCVBUF), C(SO_SNDBUFFORCE), C(SO_RCVBUFFORCE), C(SO_KEEPALIVE),
   C(SO_PRIORITY), C(SO_BINDTODEVICE), C(SO_TIMESTAMPNS), C(SCM_TIMESTAMPNS), C(SO_MARK),
-  C(SO_PROTOCOL), C(SO_DOMAIN), C(SO_ATTACH_FILTER),
+  C(SO_PROTOCOL), C(SO_DOMAIN), C(SO_ATTACH_FILTER), C(SO_PEERCRED), C(SO_PASSCRED),
   C(NETLINK_ROUTE), C(NETLINK_GENERIC), C(NETLINK_ADD_MEMBERSHIP), C(NETLINK_DROP_MEMBERSHIP),
   C(NETLINK_PKTINFO), C(NETLINK_BROADCAST_ERROR), C(NETLINK_NO_ENOBUFS),
   C(NETLINK_LISTEN_ALL_NSID), C(NETLINK_CAP_ACK), C(NETLINK_EXT_ACK), C(NETLINK_GET_STRICT_CHK),
@@ -801,6 +821,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"getsockopt", NULL, nio_getsockopt, NULL, NULL, NULL, napi_enumerable, NULL},
     {"bind", NULL, nio_bind, NULL, NULL, NULL, napi_enumerable, NULL},
     {"connect", NULL, nio_connect, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"listen", NULL, nio_listen, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"accept", NULL, nio_accept, NULL, NULL, NULL, napi_enumerable, NULL},
     {"getsockname", NULL, nio_getsockname, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sendmsg", NULL, nio_sendmsg, NULL, NULL, NULL, napi_enumerable, NULL},
     {"recvmsg", NULL, nio_recvmsg, NULL, NULL, NULL, napi_enumerable, NULL},

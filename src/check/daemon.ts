@@ -15,6 +15,8 @@ import type { IpvsOp } from '../ipvs/ipvs-types.js';
 import { createScriptRunner, type ScriptRunner } from '../notify/runner.js';
 import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
 import { writeDumpFile } from '../sys/dump-file.js';
+import { STATUS_SCHEMA_VERSION, StatusOutbox, type VirtualServerStatus } from '../process/status.js';
+import { virtualServerStatus } from './status-snapshot.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
@@ -68,6 +70,7 @@ export class CheckerDaemon {
   private notify: OpenedNotifySink | null = null;
   private files: FileCheckWatches | null = null;
   private lvsGlobals: LvsGlobals | null = null;
+  private readonly outbox = new StatusOutbox();
 
   constructor(
     private readonly ctx: ChildContext,
@@ -97,10 +100,11 @@ export class CheckerDaemon {
     await this.ipvs.initial(desiredTable(state), config.globalDefs.lvsFlush === true);
     this.dispatch(first.effects);
     this.startScheduler(state, config);
+    this.publishStatus();
   }
 
   handle(): ChildHandle {
-    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump() };
+    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump(), requestStatus: () => this.publishStatus() };
   }
 
   /**
@@ -186,6 +190,31 @@ export class CheckerDaemon {
     if (this.stopping) return;
     this.ipvs.apply(step.ops);
     this.dispatch(step.effects);
+    // A weight change (misc_dynamic, FILE_CHECK) has no VS-named effect but changes its IPVS ops.
+    for (const e of step.effects) if ('vs' in e) this.publishStatus(e.vs);
+    if (step.ops.length > 0 && !step.effects.some((e) => 'vs' in e)) this.publishStatus();
+  }
+
+  /** Coalesced per event-loop turn: only the virtual servers that changed (src/process/status.ts). */
+  private publishStatus(vsName?: string): void {
+    const schedule = vsName === undefined ? this.outbox.markFull() : this.outbox.markChanged(vsName);
+    if (schedule) setImmediate(() => this.sendStatus());
+  }
+
+  private sendStatus(): void {
+    const t = this.outbox.take();
+    const state = this.state;
+    if (!state) return;
+    const byName = new Map(state.vss.map((vs) => [vs.name, vs]));
+    const removed = [...t.removed];
+    const vss: VirtualServerStatus[] = [];
+    if (t.full) for (const vs of state.vss) vss.push(virtualServerStatus(vs));
+    for (const name of t.full ? [] : t.changed) {
+      const vs = byName.get(name);
+      if (vs) vss.push(virtualServerStatus(vs));
+      else removed.push(name);
+    }
+    this.ctx.ipc.send({ type: 'status', update: { schema: STATUS_SCHEMA_VERSION, seq: t.seq, full: t.full, instances: [], removedInstances: [], virtualServers: vss, removedVirtualServers: removed } });
   }
 
   private dispatch(effects: readonly CheckerEffect[], scriptTimeoutMs?: number): Promise<unknown>[] {
@@ -233,6 +262,7 @@ export class CheckerDaemon {
     this.dispatch(step.effects);
     this.files = this.watchFiles(m.state, config, false);
     this.startScheduler(m.state, config);
+    this.publishStatus();
     this.log.info(`Reload complete: ${m.carriedVs} virtual servers and ${m.carriedCheckers} checkers kept their state (${Math.round(performance.now() - t0)} ms)`);
   }
 

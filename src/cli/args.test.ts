@@ -144,7 +144,8 @@ test('help and version texts', () => {
   const h = helpText();
   assert.match(h, /^Usage: keepalived-ts \[OPTION\.\.\.\]/);
   for (const f of ['--use-file', '--vrrp_pid', '--config-test', '--dont-respawn', '--log-json', '--signum']) assert.ok(h.includes(f), f);
-  assert.match(versionText(), /^Keepalived-ts v0\.1\.0 \(compatible with Keepalived v2\.2\.7\)/);
+  // Exporters take the second word of the first line as keepalived's version.
+  assert.match(versionText(), /^Keepalived v2\.2\.7 \(keepalived-ts v0\.1\.0\)\n/);
 });
 
 test('--json goes with -t; alone it is warned and ignored', () => {
@@ -166,4 +167,18 @@ test('--no-host-checks goes with -t; alone it is ignored with a warning', () => 
   assert.ok(parsed(['-t']).command.type === 'config-test' && !('noHostChecks' in parsed(['-t']).command));
   assert.ok(parsed(['--no-host-checks']).warnings.includes('--no-host-checks only applies to -t/--config-test: ignored'));
   assert.ok(helpText().includes('--no-host-checks'));
+});
+
+test('status: its own --json/--socket, one instance name, and the daemon flags (-p finds the socket)', () => {
+  const r = parseArgs(['status', '-n', '-l', '-p', '/run/k1.pid', '--json', 'VI_1']);
+  assert.ok(r.ok);
+  const c = r.value.command;
+  assert.equal(c.type, 'status');
+  assert.ok(c.type === 'status' && c.json && c.instance === 'VI_1' && c.options.pidFile === '/run/k1.pid' && c.socket === undefined);
+  assert.deepEqual(r.value.warnings, []);
+  const s = parseArgs(['status', '--socket=/tmp/x.ctl']);
+  assert.ok(s.ok && s.value.command.type === 'status' && s.value.command.socket === '/tmp/x.ctl' && !s.value.command.json);
+  assert.equal(parseArgs(['status', 'VI_1', 'VI_2']).ok, false);
+  assert.equal(parseArgs(['status', '--socket']).ok, false);
+  assert.equal(parseArgs(['status', '-h']).ok, false);
 });

@@ -25,7 +25,9 @@ export type CliCommand =
   | { readonly type: 'help' }
   | { readonly type: 'version' }
   | { readonly type: 'signum'; readonly name: string; readonly signal: number }
-  | { readonly type: 'genhash'; readonly argv: readonly string[] };
+  | { readonly type: 'genhash'; readonly argv: readonly string[] }
+  /** keepalived-ts extension: `status [--json] [--socket PATH] [INSTANCE]` plus the daemon's own flags (-p …). */
+  | { readonly type: 'status'; readonly options: CliOptions; readonly json: boolean; readonly socket?: string; readonly instance?: string };
 
 export interface CliUsageError {
   readonly code: 'KA_ERR_CLI_USAGE';
@@ -36,6 +38,8 @@ export interface ParsedArgs {
   readonly command: CliCommand;
   /** Problems keepalived reports but does not stop for (bad facility, bad umask, stray words). */
   readonly warnings: readonly string[];
+  /** The stray words themselves (keepalived ignores them; `status` takes one as the instance). */
+  readonly positional?: readonly string[];
 }
 
 type Draft = { -readonly [K in keyof CliOptions]: CliOptions[K] };
@@ -47,6 +51,7 @@ type Stop = { readonly type: 'help' } | { readonly type: 'version' } | { readonl
 interface ParseState {
   readonly opts: Draft;
   readonly warnings: string[];
+  readonly positional: string[];
   configTest?: { logFile?: string };
   /** keepalived-ts extension --json: `-t` prints one JSON document for tools. */
   json?: boolean;
@@ -211,17 +216,54 @@ function findLong(name: string): OptSpec | string {
 
 const usage = (message: string): { readonly ok: false; readonly reason: CliUsageError } => fail({ code: 'KA_ERR_CLI_USAGE', message });
 
+/**
+ * `status`: its own --json and --socket, at most one instance name, and otherwise the
+ * daemon's command line (so `-p FILE` finds the socket beside that pid file).
+ */
+function parseStatusArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageError> {
+  const rest: string[] = [];
+  let json = false;
+  let socket: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i] as string;
+    if (w === '--json') json = true;
+    else if (w === '--socket') {
+      socket = argv[++i];
+      if (socket === undefined) return usage('Missing parameter for option --socket');
+    } else if (w.startsWith('--socket=')) socket = w.slice('--socket='.length);
+    else rest.push(w);
+  }
+  const parsed = parseArgs(rest);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.command.type !== 'run') return usage('status: unexpected option');
+  const extra = parsed.value.positional ?? [];
+  if (extra.length > 1) return usage(`status: one instance name at most (got ${extra.join(', ')})`);
+  const instance = extra[0];
+  const command: CliCommand = {
+    type: 'status',
+    options: parsed.value.command.options,
+    json,
+    ...(socket !== undefined ? { socket } : {}),
+    ...(instance !== undefined ? { instance } : {}),
+  };
+  return ok({ command, warnings: parsed.value.warnings.filter((w) => !w.startsWith('Ignoring extra argument')) });
+}
+
 /** Parse the arguments after the program name (process.argv.slice(2)). */
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageError> {
   if (argv[0] === '-T' || argv[0] === '--genhash') return ok({ command: { type: 'genhash', argv: argv.slice(1) }, warnings: [] });
-  const st: ParseState = { opts: { ...DEFAULT_OPTIONS }, warnings: [] };
+  if (argv[0] === 'status') return parseStatusArgs(argv.slice(1));
+  const st: ParseState = { opts: { ...DEFAULT_OPTIONS }, warnings: [], positional: [] };
   const run = (spec: OptSpec, value: string | undefined): string | Stop | undefined => spec.apply(st, value);
 
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;
     let outcome: string | Stop | undefined;
     if (word === '--') {
-      for (const rest of argv.slice(i + 1)) st.warnings.push(`Ignoring extra argument '${rest}'`);
+      for (const rest of argv.slice(i + 1)) {
+        st.warnings.push(`Ignoring extra argument '${rest}'`);
+        st.positional.push(rest);
+      }
       break;
     } else if (word.startsWith('--')) {
       const eq = word.indexOf('=');
@@ -256,6 +298,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
       }
     } else {
       st.warnings.push(`Ignoring extra argument '${word}'`);
+      st.positional.push(word);
     }
     if (typeof outcome === 'string') return usage(outcome);
     if (outcome !== undefined) return ok({ command: outcome, warnings: st.warnings });
@@ -271,7 +314,7 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
   }
   if (st.json === true) st.warnings.push('--json only applies to -t/--config-test: ignored');
   if (st.noHostChecks === true) st.warnings.push('--no-host-checks only applies to -t/--config-test: ignored');
-  return ok({ command: { type: 'run', options }, warnings: st.warnings });
+  return ok({ command: { type: 'run', options }, warnings: st.warnings, positional: st.positional });
 }
 
 /**

@@ -19,6 +19,7 @@ import { checkHost, withHostChecks } from './host-checks.js';
 import { realHostProbe } from './host-probe.js';
 import type { ConfigSummary } from '../watchdog/children.js';
 import type { CliOptions } from '../process/options.js';
+import type { ProcessNameSettings } from '../process/process-title.js';
 
 export function readConfig(path: string, options: Pick<CliOptions, 'configId' | 'allConfig'>): LoadResult {
   return readConfigFile(path, options.configId, { allConfig: options.allConfig });
@@ -99,10 +100,17 @@ export const configTester = async (req: ConfigTestRequest): Promise<number> => {
 };
 
 export function summarize(config: KeepalivedConfig): ConfigSummary {
+  const x = config.globalDefs;
+  const names: { -readonly [K in keyof ProcessNameSettings]: ProcessNameSettings[K] } = {};
+  if (x?.processNames === true) names.processNames = true;
+  if (x?.processName !== undefined) names.parent = x.processName;
+  if (x?.vrrpProcess?.processName !== undefined) names.vrrp = x.vrrpProcess.processName;
+  if (x?.checkerProcess?.processName !== undefined) names.checker = x.checkerProcess.processName;
   return {
     hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
     hasChecker: config.virtualServers.length > 0,
     childWaitTimeS: config.childWaitTimeS,
+    ...(Object.keys(names).length > 0 ? { processNames: names } : {}),
   };
 }
 
@@ -111,6 +119,8 @@ export const configSummaryLoader = async (path: string, options: Pick<CliOptions
   // keepalived exits "not configured" after parsing when an include check failed.
   const noConfig = diagnostics.filter((d) => d.class === 'no-config');
   if (noConfig.length > 0) return fail(`configuration not usable: ${noConfig.map((d) => formatDiagnostic(d).split('\n')[0]).join('; ')}`);
-  const summary = summarize(config);
+  const fatal = diagnostics.filter((d) => d.class === 'fatal').map((d) => d.message);
+  const errorCount = diagnostics.filter((d) => d.severity === 'error' && d.class !== 'fatal').length;
+  const summary: ConfigSummary = { ...summarize(config), errorCount, ...(fatal.length > 0 ? { unusable: fatal.join('; ') } : {}) };
   return ok(options.dumpConf ? { ...summary, dumpText: printConfig(config) } : summary);
 };

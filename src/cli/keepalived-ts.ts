@@ -29,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(helpText());
       return 0;
     case 'version':
-      process.stdout.write(versionText());
+      // keepalived writes -v to stderr (exporters read the version there).
+      process.stderr.write(versionText());
       return 0;
     case 'signum':
       process.stdout.write(`${cmd.signal}\n`);
@@ -40,6 +41,10 @@ async function main(argv: readonly string[]): Promise<number> {
       // process.exit would cut a piped -v dump at the pipe buffer size: drain stdout first.
       await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
       return status;
+    }
+    case 'status': {
+      const { runStatus } = await import('./status-client.js');
+      return runStatus(cmd, { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) });
     }
     case 'config-test': {
       const { configTester } = await import('./config-test.js');

@@ -2,11 +2,16 @@
  * `-h` and `-v` texts. The option list mirrors keepalived(8) so operators recognise it;
  * keepalived-ts extensions are listed last and marked as such.
  */
-import { VERSION_BANNER } from '../process/version.js';
+import { COMPAT_VERSION, KTS_VERSION } from '../process/version.js';
 
+/**
+ * `-v` (on stderr, as keepalived). The first line's second word is the keepalived version
+ * whose behaviour and file formats we reproduce: tools such as keepalived exporters parse it
+ * (`Keepalived vX.Y.Z`) to choose the signals and dump formats they expect.
+ */
 export function versionText(): string {
   return [
-    VERSION_BANNER,
+    `Keepalived v${COMPAT_VERSION} (keepalived-ts v${KTS_VERSION})`,
     '',
     `Running on Node.js ${process.version} (${process.platform}/${process.arch})`,
     'keepalived-ts is a TypeScript re-implementation of keepalived; it is not affiliated with the keepalived project.',
@@ -14,7 +19,8 @@ export function versionText(): string {
   ].join('\n');
 }
 
-const OPTIONS: ReadonlyArray<readonly [string, string]> = [
+/** keepalived(8)'s options as `-h` lists them (also keepalived-ts(8), man-pages.ts). */
+export const OPTION_ROWS: ReadonlyArray<readonly [string, string]> = [
   ['-f, --use-file=FILE', "Use the specified configuration file\n default '/etc/keepalived/keepalived.conf'"],
   ['-P, --vrrp', 'Only run with VRRP subsystem'],
   ['-C, --check', 'Only run with Health-checker subsystem'],
@@ -53,7 +59,8 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-h, --help', 'Display this help message'],
 ];
 
-const EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
+export const EXTENSION_ROWS: ReadonlyArray<readonly [string, string]> = [
+  ['status [--json] [--socket PATH] [INSTANCE]', 'Ask the running daemon over its control socket (root):\n each VRRP instance and virtual server, or one instance in\n detail; the socket is found from -p as the daemon was started'],
   ['    --json', 'With -t/--config-test: print one JSON document on stdout,\n {exitCode, diagnostics: [{file, line, col, severity, code, class,\n message, hint}]}, for tools (file/line/col/hint null when absent)'],
   ['    --no-host-checks', "With -t/--config-test: check the file only, not this host\n (interfaces, script programs, script users and groups,\n net_namespace), to validate a config for another machine"],
   ['-d with -t', 'Print the effective configuration in keepalived syntax (secrets\n masked) on stdout after the test'],
@@ -74,5 +81,5 @@ function render(rows: ReadonlyArray<readonly [string, string]>): string[] {
 }
 
 export function helpText(program = 'keepalived-ts'): string {
-  return [`Usage: ${program} [OPTION...]`, ...render(OPTIONS), '', 'keepalived-ts extensions:', ...render(EXTENSIONS), ''].join('\n');
+  return [`Usage: ${program} [OPTION...]`, ...render(OPTION_ROWS), '', 'keepalived-ts extensions:', ...render(EXTENSION_ROWS), ''].join('\n');
 }

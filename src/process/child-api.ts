@@ -36,6 +36,8 @@ export interface ChildHandle {
   dumpData?(): void;
   /** SIGUSR2: write the .stats dump. */
   dumpStats?(): void;
+  /** The parent wants a full status update (src/process/status.ts). */
+  requestStatus?(): void;
 }
 
 export type ChildRunner = (ctx: ChildContext) => Promise<ChildHandle>;

@@ -6,12 +6,23 @@
  */
 import { fail, ok, type Result } from '../core/result.js';
 import { CHILD_KINDS, DEFAULT_OPTIONS, type ChildKind, type CliOptions } from './options.js';
+import { parseStatusUpdate, type StatusUpdate } from './status.js';
 
-export const IPC_PROTOCOL_VERSION = 1;
+/** 2: status carries a StatusUpdate (src/process/status.ts); ping/pong heartbeat; hello title. */
+export const IPC_PROTOCOL_VERSION = 2;
 
 export type ParentToChild =
   /** First message: what the child must run. */
-  | { readonly type: 'hello'; readonly protocol: number; readonly child: ChildKind; readonly configPath: string; readonly options: CliOptions; readonly parentPid: number }
+  | {
+      readonly type: 'hello';
+      readonly protocol: number;
+      readonly child: ChildKind;
+      readonly configPath: string;
+      readonly options: CliOptions;
+      readonly parentPid: number;
+      /** process.title for the child (keepalived's vrrp_process_name / checker_process_name). */
+      readonly title?: string;
+    }
   /** SIGHUP at the parent: re-read the configuration. */
   | { readonly type: 'cfg-reload' }
   /** Graceful stop (same as SIGTERM to the child). */
@@ -19,22 +30,19 @@ export type ParentToChild =
   /** SIGUSR1 at the parent: write the .data dump. */
   | { readonly type: 'dump-data' }
   /** SIGUSR2 at the parent: write the .stats dump. */
-  | { readonly type: 'dump-stats' };
-
-export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
-
-export interface InstanceStatus {
-  readonly name: string;
-  readonly state: VrrpStateName;
-  readonly effectivePriority: number;
-}
+  | { readonly type: 'dump-stats' }
+  /** Heartbeat: answer with a pong of the same seq from the child's event loop. */
+  | { readonly type: 'ping'; readonly seq: number }
+  /** Send a full status update (a gap in seq, or a reader wants fresh advert times). */
+  | { readonly type: 'status-request' };
 
 export type ChildToParent =
   | { readonly type: 'hello'; readonly protocol: number; readonly child: ChildKind; readonly pid: number }
   /** The runner started (config loaded, sockets open). */
   | { readonly type: 'ready' }
-  /** Periodic or on-change status (for the parent's dump and future status endpoint). */
-  | { readonly type: 'status'; readonly instances: readonly InstanceStatus[] }
+  /** What changed since the last update (coalesced per event-loop turn), or everything. */
+  | { readonly type: 'status'; readonly update: StatusUpdate }
+  | { readonly type: 'pong'; readonly seq: number }
   | { readonly type: 'reload-done'; readonly ok: boolean; readonly reason?: string };
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -80,25 +88,22 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
       if (!isInt(o['parentPid'])) return fail('hello: parentPid');
       const opts = validateOptions(o['options']);
       if (!opts.ok) return fail(`hello: ${opts.reason}`);
-      return ok({ type, protocol: o['protocol'], child: o['child'], configPath: o['configPath'], options: opts.value, parentPid: o['parentPid'] });
+      const title = o['title'];
+      if (title !== undefined && typeof title !== 'string') return fail('hello: title');
+      const base = { type, protocol: o['protocol'], child: o['child'], configPath: o['configPath'], options: opts.value, parentPid: o['parentPid'] } as const;
+      return ok(title === undefined ? base : { ...base, title });
     }
+    case 'ping':
+      return isInt(o['seq']) ? ok({ type, seq: o['seq'] }) : fail('ping: seq');
     case 'cfg-reload':
     case 'ctl-shutdown':
     case 'dump-data':
     case 'dump-stats':
+    case 'status-request':
       return ok({ type });
     default:
       return fail(`unknown message type '${type}'`);
   }
-}
-
-const STATES: readonly VrrpStateName[] = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOP'];
-
-function parseInstance(v: unknown): InstanceStatus | undefined {
-  if (!isObj(v)) return undefined;
-  const { name, state, effectivePriority } = v;
-  if (typeof name !== 'string' || !STATES.some((s) => s === state) || !isInt(effectivePriority)) return undefined;
-  return { name, state: state as VrrpStateName, effectivePriority };
 }
 
 export function parseChildToParent(msg: unknown): Result<ChildToParent> {
@@ -114,16 +119,11 @@ export function parseChildToParent(msg: unknown): Result<ChildToParent> {
     case 'ready':
       return ok({ type });
     case 'status': {
-      const list = o['instances'];
-      if (!Array.isArray(list)) return fail('status: instances');
-      const instances: InstanceStatus[] = [];
-      for (const item of list) {
-        const inst = parseInstance(item);
-        if (!inst) return fail('status: bad instance entry');
-        instances.push(inst);
-      }
-      return ok({ type, instances });
+      const update = parseStatusUpdate(o['update']);
+      return update.ok ? ok({ type, update: update.value }) : update;
     }
+    case 'pong':
+      return isInt(o['seq']) ? ok({ type, seq: o['seq'] }) : fail('pong: seq');
     case 'reload-done': {
       if (typeof o['ok'] !== 'boolean') return fail('reload-done: ok');
       const reason = o['reason'];

@@ -69,7 +69,7 @@ export interface SignalWatcher {
 
 /** Names exported by the addon's constants table (values are the host's, ETH_P_* in host order). */
 export type ConstantName =
-  | 'AF_UNSPEC' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET' | 'AF_NETLINK'
+  | 'AF_UNSPEC' | 'AF_INET' | 'AF_INET6' | 'AF_PACKET' | 'AF_NETLINK' | 'AF_UNIX'
   | 'SOCK_STREAM' | 'SOCK_DGRAM' | 'SOCK_RAW' | 'SOCK_NONBLOCK' | 'SOCK_CLOEXEC'
   | 'SOL_SOCKET' | 'SOL_IP' | 'SOL_IPV6' | 'SOL_PACKET' | 'SOL_NETLINK' | 'SOL_ICMPV6'
   | 'IPPROTO_IP' | 'IPPROTO_IPV6' | 'IPPROTO_ICMP' | 'IPPROTO_ICMPV6' | 'IPPROTO_TCP' | 'IPPROTO_UDP'
@@ -84,6 +84,7 @@ export type ConstantName =
   | 'SO_DEBUG' | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_TYPE' | 'SO_ERROR' | 'SO_BROADCAST' | 'SO_SNDBUF'
   | 'SO_RCVBUF' | 'SO_SNDBUFFORCE' | 'SO_RCVBUFFORCE' | 'SO_KEEPALIVE' | 'SO_PRIORITY' | 'SO_BINDTODEVICE'
   | 'SO_TIMESTAMPNS' | 'SCM_TIMESTAMPNS' | 'SO_MARK' | 'SO_PROTOCOL' | 'SO_DOMAIN' | 'SO_ATTACH_FILTER'
+  | 'SO_PEERCRED' | 'SO_PASSCRED'
   | 'NETLINK_ROUTE' | 'NETLINK_GENERIC' | 'NETLINK_ADD_MEMBERSHIP' | 'NETLINK_DROP_MEMBERSHIP'
   | 'NETLINK_PKTINFO' | 'NETLINK_BROADCAST_ERROR' | 'NETLINK_NO_ENOBUFS' | 'NETLINK_LISTEN_ALL_NSID'
   | 'NETLINK_CAP_ACK' | 'NETLINK_EXT_ACK' | 'NETLINK_GET_STRICT_CHK'
@@ -108,6 +109,10 @@ export interface NioAddon {
    * Optional: an addon built before it was added lacks it (callers fall back).
    */
   connect?(fd: number, sockaddr: Uint8Array): number;
+  /** listen(2). */
+  listen(fd: number, backlog: number): void;
+  /** accept4(2) (non-blocking, close-on-exec): the new fd, or -1 when none is pending. */
+  accept(fd: number): number;
   /** AF_PACKET: sockaddr_ll with the interface MAC; AF_NETLINK: sockaddr_nl with the port id. */
   getsockname(fd: number): Buffer;
   /** Returns bytes sent, or -1 on EAGAIN/ENOBUFS (retry later). Other errors throw. */
@@ -137,22 +142,28 @@ export interface NioAddon {
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/sys/ → ../../native; dist/src/sys/ → ../../../native (dist mirrors the repo root).
-const candidates = [
-  resolve(here, '../../native/build/Release/nio.node'),
-  resolve(here, '../../../native/build/Release/nio.node'),
-];
+const nativeDirs = [resolve(here, '../../native'), resolve(here, '../../../native')];
 
 let cached: NioAddon | undefined;
 
-/** The addon, loaded on first use; throws a clear error if it was not built. */
+/**
+ * The addon, loaded on first use: native/build/Release (compiled here) first, else the
+ * prebuilt one for this platform and arch (native/prebuilds/, as node-gyp-build chooses);
+ * throws a clear error when neither exists.
+ */
 export function nio(): NioAddon {
   if (cached) return cached;
-  const path = candidates.find((p) => existsSync(p));
-  if (!path) {
-    throw new Error(`native addon not built (looked in ${candidates.join(', ')}); run \`node scripts/build-native.mjs\``);
+  const dir = nativeDirs.find((d) => existsSync(resolve(d, 'build/Release/nio.node')) || existsSync(resolve(d, 'prebuilds')));
+  if (!dir) {
+    throw new Error(`native addon not built (looked in ${nativeDirs.join(', ')}); run \`node scripts/build-native.mjs\``);
   }
   const require = createRequire(import.meta.url);
-  cached = require(path) as NioAddon;
+  const build = resolve(dir, 'build/Release/nio.node');
+  if (existsSync(build)) cached = require(build) as NioAddon;
+  else {
+    const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+    cached = require(nodeGypBuild.resolve(dir)) as NioAddon;
+  }
   return cached;
 }
 

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AF_UNIX,
+  decodeUcred,
+  HOST_LE,
+  sockaddrUn,
+  UCRED_LEN,
+  UNIX_PATH_MAX,
   decodeIn6Pktinfo,
   decodeInPktinfo,
   decodeInt32,
@@ -87,4 +93,27 @@ test('encoders reject wrong address lengths', () => {
   assert.throws(() => sockaddrIn6(new Uint8Array(4)), RangeError);
   assert.throws(() => ipv6Mreq(new Uint8Array(4), 1), RangeError);
   assert.throws(() => sockaddrLl({ protocol: 0, ifindex: 1, addr: new Uint8Array(9) }), RangeError);
+});
+
+test('sockaddr_un: paths NUL-terminated, abstract names after a NUL, too long refused; ucred decoded', () => {
+  const p = sockaddrUn('/run/x.sock');
+  assert.ok(p);
+  assert.equal(p.length, 2 + '/run/x.sock'.length + 1);
+  assert.equal(new DataView(p.buffer).getUint16(0, HOST_LE), AF_UNIX);
+  assert.equal(Buffer.from(p.subarray(2, p.length - 1)).toString(), '/run/x.sock');
+  assert.equal(p[p.length - 1], 0);
+  const a = sockaddrUn('@/org/freedesktop/systemd1/notify/1');
+  assert.ok(a);
+  assert.equal(a[2], 0, 'abstract: leading NUL');
+  assert.equal(Buffer.from(a.subarray(3)).toString(), '/org/freedesktop/systemd1/notify/1');
+  assert.equal(sockaddrUn(''), undefined);
+  assert.equal(sockaddrUn(`/${'x'.repeat(UNIX_PATH_MAX)}`), undefined);
+  assert.equal(sockaddrUn('/bad\0path'), undefined);
+  const cred = new Uint8Array(UCRED_LEN);
+  const v = new DataView(cred.buffer);
+  v.setInt32(0, 1234, HOST_LE);
+  v.setUint32(4, 65534, HOST_LE);
+  v.setUint32(8, 100, HOST_LE);
+  assert.deepEqual(decodeUcred(cred), { pid: 1234, uid: 65534, gid: 100 });
+  assert.equal(decodeUcred(cred.subarray(0, 8)), null);
 });

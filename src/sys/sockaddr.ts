@@ -7,6 +7,7 @@
 import { type Result, ok, fail } from '../core/result.js';
 
 // Linux ABI values (fixed), kept here so this module works without the addon.
+export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const AF_NETLINK = 16;
@@ -16,6 +17,8 @@ export const SOCKADDR_IN_LEN = 16;
 export const SOCKADDR_IN6_LEN = 28;
 export const SOCKADDR_LL_LEN = 20;
 export const SOCKADDR_NL_LEN = 12;
+/** sizeof(sockaddr_un.sun_path) (<sys/un.h>): the path, with its NUL, must fit. */
+export const UNIX_PATH_MAX = 108;
 
 /** The host's byte order: the addon's int32s and native struct fields use it. */
 export const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -178,4 +181,37 @@ export function decodeIn6Pktinfo(b: Uint8Array): { addr: Uint8Array; ifindex: nu
 export function decodeInPktinfo(b: Uint8Array): { ifindex: number; specDst: Uint8Array; addr: Uint8Array } | null {
   if (b.length < 12) return null;
   return { ifindex: view(b).getInt32(0, HOST_LE), specDst: copy(b, 4, 8), addr: copy(b, 8, 12) };
+}
+
+/**
+ * sockaddr_un for `path`: a filesystem path, or an abstract name when it starts with '@'
+ * (sd_notify(3): the '@' stands for the leading NUL byte, and the name is not terminated).
+ * Returns the exact length to pass to bind/connect/sendmsg; undefined when it does not fit.
+ */
+export function sockaddrUn(path: string): Uint8Array | undefined {
+  const abstract = path.startsWith('@');
+  const name = Buffer.from(abstract ? path.slice(1) : path, 'utf8');
+  if (name.length === 0 && !abstract) return undefined;
+  if (name.length + 1 > UNIX_PATH_MAX) return undefined;
+  if (!abstract && name.includes(0)) return undefined;
+  // Abstract: family, NUL, name (no terminator). Path: family, path, NUL.
+  const b = new Uint8Array(2 + 1 + name.length);
+  new DataView(b.buffer).setUint16(0, AF_UNIX, HOST_LE);
+  b.set(name, abstract ? 3 : 2);
+  return b;
+}
+
+/** struct ucred (SO_PEERCRED): pid, uid, gid as host-order 32-bit integers. */
+export interface Ucred {
+  readonly pid: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export const UCRED_LEN = 12;
+
+export function decodeUcred(b: Uint8Array): Ucred | null {
+  if (b.length < UCRED_LEN) return null;
+  const v = new DataView(b.buffer, b.byteOffset, UCRED_LEN);
+  return { pid: v.getInt32(0, HOST_LE), uid: v.getUint32(4, HOST_LE), gid: v.getUint32(8, HOST_LE) };
 }

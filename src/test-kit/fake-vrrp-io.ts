@@ -222,6 +222,8 @@ export class FakeVrrpWorld {
   /** notify FIFO / mail events: `NAME STATE PRIORITY`. */
   readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
+  /** What `file:` auth_hmac keys read (path → content). */
+  readonly keyFiles = new Map<string, string>();
   readonly deps: VrrpChildDeps;
 
   constructor(opts: FakeVrrpWorldOptions) {
@@ -245,6 +247,11 @@ export class FakeVrrpWorld {
         const s: FakeVrrpSocket = new FakeVrrpSocket(spec, clock, (sent) => opts.onSend?.(s, sent));
         this.sockets.push(s);
         return s;
+      },
+      readKeyFile: (path) => {
+        const text = this.keyFiles.get(path);
+        if (text === undefined) throw new Error(`ENOENT: ${path}`);
+        return text;
       },
       openGarpSender: garp,
       scripts,

@@ -16,6 +16,7 @@ import { DEFAULT_OPTIONS } from '../process/options.js';
 import type { ChildHandle } from '../process/child-api.js';
 import { VrrpDaemon } from '../vrrp/daemon.js';
 import { fsmParamsFromConfig } from '../vrrp/fsm.js';
+import { AH_HEADER_LEN, IPPROTO_AH } from '../vrrp/ipsec-ah.js';
 import type { FsmParams, TransitionReason, VrrpState } from '../vrrp/fsm-types.js';
 import { FakeClock } from './fake-clock.js';
 import { fakeAddr, fakeLink, FakeVrrpWorld, type Announcement, type SentAdvert } from './fake-vrrp-io.js';
@@ -395,8 +396,10 @@ export class SimNet {
     const seq = this.advertSeq++;
     const sentAt = this.now();
     const bytes = sent.bytes;
-    // IPv4 header (20 bytes) + VRRP: priority is the payload's third byte.
-    const priority = bytes[22]!;
+    // IPv4 header (20 bytes), the AH header with auth_type AH (protocol 51, 24 bytes), then
+    // VRRP: priority is the payload's third byte.
+    const protocol = bytes[9]!;
+    const priority = bytes[protocol === IPPROTO_AH ? 20 + AH_HEADER_LEN + 2 : 22]!;
     this.trace.push({ type: 'advert-sent', atMs: sentAt, from: from.id, seq, priority });
     for (const to of this.routers) {
       if (to.id === from.id) continue;
@@ -416,7 +419,8 @@ export class SimNet {
         this.linkTail.set(link, arriveAt);
       }
       this.clock.setTimer(arriveAt, () => {
-        const sock = to.alive ? to.life?.world.sockets.find((s) => s.ifname === 'eth0' && !s.closed) : undefined;
+        // Raw sockets see their own protocol only (an AH instance's socket takes 51, raw(7)).
+        const sock = to.alive ? to.life?.world.sockets.find((s) => s.ifname === 'eth0' && !s.closed && (s.spec.protocol ?? 112) === protocol) : undefined;
         if (!sock) return;
         this.trace.push({ type: 'advert-delivered', atMs: this.now(), from: from.id, to: to.id, seq, priority });
         sock.deliver({ family: 4, data: bytes, src: bytes.subarray(12, 16), scopeId: 0, dst: sent.dst, ttl: bytes[8]!, ifindex: 2, truncated: false });

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseIp } from '../core/ip.js';
 import type { Prng } from './prng.js';
 import type { RawVrrpDatagram, VrrpAdvert } from '../vrrp/types.js';
-import { encodeIpv4Header } from '../vrrp/ip-header.js';
+import { encodeIpv4Header, setIpv4Id } from '../vrrp/ip-header.js';
+import { AH_HEADER_LEN, IPPROTO_AH, signAhDatagram, writeAhHeader, writeAhSeq } from '../vrrp/ipsec-ah.js';
+import { hmacPseudoHeader, signTrailer, type HmacSettings } from '../vrrp/auth-hmac.js';
 import { encodeAdvert, MCAST_GROUP4_BYTES, passwordAuthData } from '../vrrp/packet.js';
 
 /** Repository root, from dist/src/test-kit/*.js or src/test-kit/*.ts alike. */
@@ -95,4 +97,42 @@ export function ipv4Datagram(adv: VrrpAdvert, o: { src: Uint8Array; dst?: Uint8A
   data.set(payload, 20);
   o.patch?.(data);
   return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: o.ifindex ?? 2, truncated: false };
+}
+
+/**
+ * An `auth_type AH` advert as the raw socket delivers it: IPv4 header (protocol 51), AH header
+ * with `spi` (default the source), `seq` and `id`, signed with `password` as keepalived signs
+ * (TTL zeroed in the ICV input when `unicast`); `patch` edits the bytes after signing.
+ */
+export function ahDatagram(
+  adv: VrrpAdvert,
+  o: { src: Uint8Array; password: string; seq: number; id?: number; dst?: Uint8Array; ttl?: number; unicast?: boolean; spi?: Uint8Array; patch?: (b: Uint8Array) => void },
+): RawVrrpDatagram {
+  const dst = o.dst ?? MCAST_GROUP4_BYTES;
+  const payload = encodeAdvert(adv, { family: 4, src: o.src, dst });
+  const data = new Uint8Array(20 + AH_HEADER_LEN + payload.length);
+  data.set(encodeIpv4Header({ src: o.src, dst, payloadLength: AH_HEADER_LEN + payload.length, protocol: IPPROTO_AH, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) }), 0);
+  setIpv4Id(data, o.id ?? 1);
+  const ah = data.subarray(20, 20 + AH_HEADER_LEN);
+  writeAhHeader(ah, o.spi ?? o.src);
+  writeAhSeq(ah, o.seq);
+  data.set(payload, 20 + AH_HEADER_LEN);
+  signAhDatagram(data, passwordAuthData(o.password), o.unicast ?? false);
+  o.patch?.(data);
+  return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: 2, truncated: false };
+}
+
+/**
+ * An IPv4 advert with an `auth_hmac` trailer signed with `settings` (key `settings.activeKey`)
+ * and sequence `seq`, as the raw socket delivers it; `patch` edits the bytes afterwards.
+ */
+export function hmacDatagram(adv: VrrpAdvert, o: { src: Uint8Array; settings: HmacSettings; seq: bigint; dst?: Uint8Array; ttl?: number; patch?: (b: Uint8Array) => void }): RawVrrpDatagram {
+  const dst = o.dst ?? MCAST_GROUP4_BYTES;
+  const message = encodeAdvert(adv, { family: 4, src: o.src, dst });
+  const data = new Uint8Array(20 + message.length + 28);
+  data.set(encodeIpv4Header({ src: o.src, dst, payloadLength: message.length + 28, ...(o.ttl !== undefined ? { ttl: o.ttl } : {}) }), 0);
+  data.set(message, 20);
+  signTrailer(data.subarray(20 + message.length), message, o.settings, hmacPseudoHeader(4, adv.version, adv.vrid, o.src), o.seq);
+  o.patch?.(data);
+  return { family: 4, data, src: o.src, scopeId: 0, dst, ttl: o.ttl ?? 255, ifindex: 2, truncated: false };
 }

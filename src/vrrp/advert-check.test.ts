@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '../test-kit/prng.js';
-import { advert, ip } from '../test-kit/vrrp-adverts.js';
+import { advert, ahDatagram, hmacDatagram, ip } from '../test-kit/vrrp-adverts.js';
+import { HmacReplayTable, type HmacSettings } from './auth-hmac.js';
 import { checkAdvert, type AdvertCheckResult, type ReceiveContext } from './advert-check.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { AhSequence } from './ipsec-ah.js';
 import { decodeAdvert, encodeAdvert, MCAST_GROUP4_BYTES, passwordAuthData } from './packet.js';
 import { DROP_REASONS, type AdvertMeta, type DropReason, type VrrpAdvert } from './types.js';
 
@@ -58,14 +60,100 @@ test('family, own packet, TTL (multicast only), version', () => {
   expectDrop(checkAdvert(ctxV2, advert(), meta()), 'version', '(VI_1) wrong version. Received 3 and expect 2');
 });
 
-test('v2 authentication: type mismatch, wrong password, AH unsupported; ignored for v3', () => {
+test('v2 authentication: type mismatch, wrong password; ignored for v3', () => {
   expectDrop(checkAdvert(ctxV2, v2({ authType: 1, authData: passwordAuthData('secret') }), meta()), 'auth-type-mismatch', '(VI_1) received a 1 auth, expecting 0!');
   const pass = { ...ctxV2, auth: { type: 'pass', password: passwordAuthData('secret') } } as const;
   assert.ok(checkAdvert(pass, v2({ authType: 1, authData: passwordAuthData('secret') }), meta()).ok);
   expectDrop(checkAdvert(pass, v2({ authType: 1, authData: passwordAuthData('Secret') }), meta()), 'auth-failure', '(VI_1) received an invalid passwd!');
   expectDrop(checkAdvert(pass, v2(), meta()), 'auth-type-mismatch', '(VI_1) received a 0 auth, expecting 1!');
-  expectDrop(checkAdvert({ ...ctxV2, auth: { type: 'ah' } }, v2({ authType: 2 }), meta()), 'auth-type-mismatch', '(VI_1) No AH header but auth type is AH');
   assert.ok(checkAdvert({ ...pass, version: 3 }, advert(), meta()).ok, 'v3 ignores authentication');
+});
+
+/** An AH datagram decoded as the pipeline does: the VRRP advert and the meta carrying the AH. */
+function ahInput(adv: VrrpAdvert, o: Parameters<typeof ahDatagram>[1]): { adv: VrrpAdvert; meta: AdvertMeta } {
+  const r = decodeIpv4Datagram(ahDatagram(adv, o).data);
+  assert.ok(r.ok);
+  const d = decodeAdvert(r.value.payload, { family: 4, src: r.value.src, dst: r.value.dst });
+  assert.ok(d.ok);
+  return { adv: d.value, meta: meta({ ah: r.value.ah, dst: r.value.dst, ttl: r.value.ttl }) };
+}
+
+test('AH: keepalived\'s checks and lines, in its order; the sequence number must grow', () => {
+  const seq = new AhSequence();
+  const ah = { ...ctxV2, auth: { type: 'ah', key: passwordAuthData('secretpw'), seq } } as const;
+  const adv2 = v2({ authType: 2 });
+  const good = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 5 });
+  assert.ok(checkAdvert(ah, good.adv, good.meta).ok);
+  assert.equal(seq.seq, 5, 'accepting advances the shared sequence state');
+  expectDrop(checkAdvert(ah, good.adv, good.meta), 'auth-failure', '(VI_1) IPSEC-AH : sequence number 5 already processed. Packet dropped. Local(5)');
+  const older = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 4 });
+  expectDrop(checkAdvert(ah, older.adv, older.meta), 'auth-failure', '(VI_1) IPSEC-AH : sequence number 4 already processed. Packet dropped. Local(5)');
+  const wrongPass = ahInput(adv2, { src: PEER, password: 'otherpw', seq: 6 });
+  expectDrop(checkAdvert(ah, wrongPass.adv, wrongPass.meta), 'auth-failure', '(VI_1) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !');
+  // keepalived prints both addresses as the integers an x86 host reads from their bytes.
+  const badSpi = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 6, spi: ip('192.0.2.99') });
+  expectDrop(checkAdvert(ah, badSpi.adv, badSpi.meta), 'auth-failure', 'IPSEC AH : invalid IPSEC SPI value. 201457856 and expect 1661075648');
+  assert.equal(seq.seq, 5, 'a refused advert does not move the sequence state');
+  const otherProto = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 7, patch: (b) => void (b[20] = 6) });
+  expectDrop(checkAdvert(ah, otherProto.adv, otherProto.meta), 'ah-next-header', null);
+  const noAhType = ahInput(v2(), { src: PEER, password: 'secretpw', seq: 7 });
+  expectDrop(checkAdvert(ah, noAhType.adv, noAhType.meta), 'auth-type-mismatch', '(VI_1) received a 0 auth, expecting 2!');
+  // The protocol must match the instance, before anything else but the family.
+  expectDrop(checkAdvert(ah, adv2, meta({ ttl: 1 })), 'auth-type-mismatch', '(VI_1) No AH header but auth type is AH');
+  expectDrop(checkAdvert(ctxV2, good.adv, good.meta), 'auth-type-mismatch', '(VI_1) Received AH header but auth type not AH');
+  // Later checks still drop an authentic advert, after its number was taken (as keepalived).
+  const slow = ahInput(v2({ authType: 2, advertIntCs: 300 }), { src: PEER, password: 'secretpw', seq: 8 });
+  expectDrop(checkAdvert(ah, slow.adv, slow.meta), 'advert-interval');
+  assert.equal(seq.seq, 8);
+  // Unicast instances leave the TTL out of the ICV.
+  const uni = { ...ah, unicast: true, unicastPeers: [PEER] };
+  const routed = ahInput(adv2, { src: PEER, password: 'secretpw', seq: 9, dst: ME, ttl: 60, unicast: true });
+  assert.ok(checkAdvert(uni, routed.adv, routed.meta).ok);
+});
+
+/** A trailer-bearing advert decoded as the pipeline does. */
+function hmacInput(adv: VrrpAdvert, o: Parameters<typeof hmacDatagram>[1]): { adv: VrrpAdvert; meta: AdvertMeta } {
+  const r = decodeIpv4Datagram(hmacDatagram(adv, o).data);
+  assert.ok(r.ok);
+  const d = decodeAdvert(r.value.payload, { family: 4, src: r.value.src, dst: r.value.dst });
+  assert.ok(d.ok && d.value.authExt);
+  return { adv: d.value, meta: meta({ authExt: d.value.authExt }) };
+}
+
+test('auth_hmac: every refusal has its own counter; a missing trailer is refused only in enforce mode; an instance without it takes a trailer for a length error', () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const settings: HmacSettings = { keys: new Map([[1, key]]), activeKey: 1, mode: 'enforce', antiReplayTime: true, timeWindowS: 5 };
+  const nowS = 1_780_000_000;
+  const ctx = (s: HmacSettings = settings): ReceiveContext => ({ ...ctxV3, authExt: { settings: s, replay: new HmacReplayTable() }, wallMs: nowS * 1000 });
+  const line = (label: string): string => `(VI_1) Authentication extension error from 192.0.2.12: ${label}`;
+  const seq = (sec: number, n = 0): bigint => (BigInt(sec) << 32n) | BigInt(n);
+  const good = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS) });
+  const c = ctx();
+  assert.ok(checkAdvert(c, good.adv, good.meta).ok);
+  expectDrop(checkAdvert(c, good.adv, good.meta), 'auth-ext-replay', line('Replay'));
+  const later = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS, 1) });
+  assert.ok(checkAdvert(c, later.adv, later.meta).ok);
+  const stale = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS + 6) });
+  expectDrop(checkAdvert(ctx(), stale.adv, stale.meta), 'auth-ext-stale', line('Stale'));
+  const otherKey = hmacInput(advert(), { src: PEER, settings: { ...settings, keys: new Map([[2, key]]), activeKey: 2 }, seq: seq(nowS) });
+  expectDrop(checkAdvert(ctx(), otherKey.adv, otherKey.meta), 'auth-ext-unknown-key', line('Unknown Key'));
+  const wrong = hmacInput(advert(), { src: PEER, settings: { ...settings, keys: new Map([[1, new Uint8Array(32)]]) }, seq: seq(nowS) });
+  expectDrop(checkAdvert(ctx(), wrong.adv, wrong.meta), 'auth-ext-bad-hmac', line('Invalid HMAC'));
+  const odd = hmacInput(advert(), { src: PEER, settings, seq: seq(nowS), patch: (b) => void (b[32] = 9) });
+  expectDrop(checkAdvert(ctx(), odd.adv, odd.meta), 'auth-ext-malformed', line('Malformed'));
+  // No trailer: enforce refuses; permissive and receive-only accept (migration) and count it.
+  expectDrop(checkAdvert(ctx(), advert(), meta()), 'auth-ext-missing', line('Missing'));
+  for (const mode of ['permissive', 'receive-only'] as const) {
+    const r = checkAdvert(ctx({ ...settings, mode }), advert(), meta());
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.countedErrors, ['auth-ext-missing']);
+  }
+  // A trailer where none is configured: as keepalived ≤ 2.3, the packet is too long.
+  expectDrop(checkAdvert(ctxV3, good.adv, good.meta), 'length-mismatch', null);
+  // Both VRRP versions: v2 with PASS and a trailer.
+  const pass = { ...ctxV2, auth: { type: 'pass', password: passwordAuthData('secret') }, authExt: { settings, replay: new HmacReplayTable() }, wallMs: nowS * 1000 } as const;
+  const v2good = hmacInput(v2({ authType: 1, authData: passwordAuthData('secret') }), { src: PEER, settings, seq: seq(nowS) });
+  assert.ok(checkAdvert(pass, v2good.adv, v2good.meta).ok);
 });
 
 test('advert interval: v2 mismatch drops, v3 mismatch is accepted with a line', () => {

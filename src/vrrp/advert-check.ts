@@ -2,21 +2,27 @@
  * Receive checks that need the instance (RFC 3768 §7.1, RFC 5798 §7.1, and keepalived's
  * vrrp_check_packet), applied after decodeAdvert() has done the structural ones. Pure: the
  * VRRP child passes the instance's receive context and gets back either the advert (with
- * warnings and soft errors to count) or a DropReason plus keepalived's log line.
+ * warnings and soft errors to count) or a DropReason plus keepalived's log line. The one
+ * state it moves is the AH sequence number, as keepalived does while checking.
  *
  * Order and texts follow Debian 12's keepalived 2.2.7 (log formats checked against its
  * binary). Differences from keepalived ≥ 2.3.3 are flags: `strictAddressList`.
  */
 import { bytesEqual, formatIp, type Family } from '../core/ip.js';
-import { AUTH_AH, AUTH_NONE, AUTH_PASS, VRRP_AUTH_DATA_LEN, VRRP_TTL, type AdvertMeta, type DropReason, type VrrpAdvert } from './types.js';
+import { checkTrailer, hmacPseudoHeader, type HmacFailure, type HmacReplayTable, type HmacSettings } from './auth-hmac.js';
+import { ahIcvValid, type AhSequence, type ReceivedAh } from './ipsec-ah.js';
+import { AUTH_AH, AUTH_NONE, AUTH_PASS, VRRP_AUTH_DATA_LEN, VRRP_PROTO, VRRP_TTL, type AdvertMeta, type DropReason, type VrrpAdvert } from './types.js';
 
 /** The instance's authentication (v2 only; ignored for v3 as keepalived does). */
 export type InstanceAuth =
   | { readonly type: 'none' }
   /** `password`: the 8 auth-data bytes (see packet.ts passwordAuthData). */
   | { readonly type: 'pass'; readonly password: Uint8Array }
-  /** IPsec AH (IP protocol 51) is not implemented: every proto-112 advert is a type mismatch. */
-  | { readonly type: 'ah' };
+  /**
+   * IPsec AH (ipsec-ah.ts): `key` is the 8 auth-data bytes; `seq` the instance's sequence
+   * state, shared with its send path and advanced here as adverts are accepted.
+   */
+  | { readonly type: 'ah'; readonly key: Uint8Array; readonly seq: AhSequence };
 
 export interface ReceiveContext {
   /** Instance name for log lines ("(VI_1) …"). */
@@ -39,6 +45,10 @@ export interface ReceiveContext {
   readonly lastMasterSrc: Uint8Array | null;
   /** Addresses of this host on the interface: adverts from them are our own, looped back. */
   readonly ownAddresses: readonly Uint8Array[];
+  /** `auth_hmac`: the resolved settings and the per-sender anti-replay marks (moved by the check). */
+  readonly authExt?: { readonly settings: HmacSettings; readonly replay: HmacReplayTable } | null;
+  /** The wall clock when the advert arrived (ms since the epoch): auth_hmac's freshness window. */
+  readonly wallMs?: number;
   /**
    * Drop adverts whose VIP count or list differs from ours. Default true: keepalived 2.2.7
    * (Debian 12) drops them — so mismatched configs give two masters, and we must behave the
@@ -88,14 +98,66 @@ function sameAuthData(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-function checkV2Auth(ctx: ReceiveContext, adv: VrrpAdvert): AdvertCheckResult | null {
+/** An IPv4 address as keepalived's `%u` of an in_addr prints it on a little-endian host. */
+function inAddrAsPrinted(a: Uint8Array): number {
+  return ((a[3]! << 24) | (a[2]! << 16) | (a[1]! << 8) | a[0]!) >>> 0;
+}
+
+/**
+ * keepalived's AH check, in its order: an AH header for another protocol is ignored, then the
+ * ICV (a wrong password or a changed field), the SPI (the sender's address), and the sequence
+ * number, which must grow; accepting one advances the instance's sequence state.
+ */
+function checkAh(ctx: ReceiveContext, auth: Extract<InstanceAuth, { type: 'ah' }>, ah: ReceivedAh, meta: AdvertMeta): AdvertCheckResult | null {
   const n = ctx.name;
-  if (ctx.auth.type === 'ah') return drop('auth-type-mismatch', `(${n}) No AH header but auth type is AH`);
+  if (ah.header.nextHeader !== VRRP_PROTO) return drop('ah-next-header', null);
+  if (!ahIcvValid(auth.key, ah.ipAndAh, ah.payload, ctx.unicast)) {
+    return drop('auth-failure', `(${n}) IPSEC-AH : invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !`);
+  }
+  if (!bytesEqual(ah.header.spi, meta.src)) {
+    return drop('auth-failure', `IPSEC AH : invalid IPSEC SPI value. ${inAddrAsPrinted(meta.src)} and expect ${inAddrAsPrinted(ah.header.spi)}`);
+  }
+  const local = auth.seq.seq;
+  if (!auth.seq.accept(ah.header.seq)) {
+    return drop('auth-failure', `(${n}) IPSEC-AH : sequence number ${ah.header.seq} already processed. Packet dropped. Local(${local})`);
+  }
+  return null;
+}
+
+const AUTH_EXT_DROP: Readonly<Record<HmacFailure, { readonly reason: DropReason; readonly label: string }>> = {
+  missing: { reason: 'auth-ext-missing', label: 'Missing' },
+  malformed: { reason: 'auth-ext-malformed', label: 'Malformed' },
+  'unknown-key': { reason: 'auth-ext-unknown-key', label: 'Unknown Key' },
+  'bad-hmac': { reason: 'auth-ext-bad-hmac', label: 'Invalid HMAC' },
+  stale: { reason: 'auth-ext-stale', label: 'Stale' },
+  replay: { reason: 'auth-ext-replay', label: 'Replay' },
+};
+
+/**
+ * The `auth_hmac` trailer: verified when present; when absent only `enforce` drops (the other
+ * modes accept legacy adverts during a migration, counting them as Missing). An instance
+ * without auth_hmac takes a trailer-bearing advert for a length error, as an older keepalived.
+ * Returns a drop, the Missing count to keep, or null. The log lines are ours.
+ */
+function checkAuthExt(ctx: ReceiveContext, meta: AdvertMeta): AdvertCheckResult | 'missing' | null {
+  const ext = ctx.authExt;
+  const got = meta.authExt;
+  if (!ext) return got ? drop('length-mismatch', null) : null;
+  const line = (f: HmacFailure): string => `(${ctx.name}) Authentication extension error from ${formatIp(meta.src)}: ${AUTH_EXT_DROP[f].label}`;
+  if (!got) return ext.settings.mode === 'enforce' ? drop('auth-ext-missing', line('missing')) : 'missing';
+  const pseudo = hmacPseudoHeader(ctx.family, ctx.version, ctx.vrid, meta.src);
+  const f = checkTrailer(ext.settings, ext.replay, pseudo, got.message, got.trailer, meta.src, ctx.wallMs ?? 0);
+  return f === null ? null : drop(AUTH_EXT_DROP[f].reason, line(f));
+}
+
+function checkV2Auth(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMeta): AdvertCheckResult | null {
+  const n = ctx.name;
   const want = authTypeOf(ctx.auth);
   if (adv.authType !== want) return drop('auth-type-mismatch', `(${n}) received a ${adv.authType} auth, expecting ${want}!`);
   if (ctx.auth.type === 'pass' && !sameAuthData(adv.authData ?? new Uint8Array(0), ctx.auth.password)) {
     return drop('auth-failure', `(${n}) received an invalid passwd!`);
   }
+  if (ctx.auth.type === 'ah' && meta.ah) return checkAh(ctx, ctx.auth, meta.ah, meta);
   return null;
 }
 
@@ -115,6 +177,10 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
   }
   // Multicast loopback or a unicast peer list containing ourselves: not an election input.
   if (contains(ctx.ownAddresses, meta.src)) return drop('own-packet', null);
+  // keepalived checks this first: an AH instance takes only protocol 51, the others only 112.
+  if ((meta.ah != null) !== (ctx.auth.type === 'ah')) {
+    return drop('auth-type-mismatch', meta.ah != null ? `(${n}) Received AH header but auth type not AH` : `(${n}) No AH header but auth type is AH`);
+  }
 
   if (!ctx.unicast && meta.ttl !== VRRP_TTL) {
     return drop('ttl', `(${n}) invalid TTL/HL. Received ${meta.ttl} and expect ${VRRP_TTL}`);
@@ -123,8 +189,13 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
     return drop('version', `(${n}) wrong version. Received ${adv.version} and expect ${ctx.version}`);
   }
   if (ctx.version === 2) {
-    const authDrop = checkV2Auth(ctx, adv);
+    const authDrop = checkV2Auth(ctx, adv, meta);
     if (authDrop) return authDrop;
+  }
+  const ext = checkAuthExt(ctx, meta);
+  if (ext === 'missing') countedErrors = ['auth-ext-missing'];
+  else if (ext) return ext;
+  if (ctx.version === 2) {
     // RFC 3768 §7.1: a v2 interval mismatch must be dropped (prevents two masters in one VRID).
     if (adv.advertIntCs !== ctx.advertIntCs) {
       return drop('advert-interval', `(${n}) advertisement interval mismatch mine=${Math.floor(ctx.advertIntCs / 100)} sec rcv'd=${adv.advertIntCs / 100} sec`);
@@ -140,7 +211,7 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
     const line = `(${n}) received an unexpected ip number count ${adv.addresses.length}, expected ${ctx.vips.length}!`;
     if (strict) return drop('address-list', line);
     (warnings ??= []).push(line);
-    countedErrors = ['address-list'];
+    countedErrors = [...(countedErrors ?? []).filter((r) => r !== 'address-list'), 'address-list'];
   }
 
   if (isMulticastDst(ctx.family, meta.dst) === ctx.unicast) {
@@ -154,7 +225,7 @@ export function checkAdvert(ctx: ReceiveContext, adv: VrrpAdvert, meta: AdvertMe
       const line = `(${n}) ip address associated with VRID ${ctx.vrid} not present in MASTER advert: ${formatIp(vip)}`;
       if (strict) return drop('address-list', line);
       (warnings ??= []).push(line);
-      countedErrors = ['address-list'];
+      countedErrors = [...(countedErrors ?? []).filter((r) => r !== 'address-list'), 'address-list'];
       break;
     }
     if (ctx.unicast && ctx.checkUnicastSrc && !contains(ctx.unicastPeers, meta.src)) {

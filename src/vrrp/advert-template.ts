@@ -13,20 +13,29 @@ import { bytesEqual, type Family } from '../core/ip.js';
 import { KaError } from '../core/errors.js';
 import { advertLength, encodeAdvertInto, type EncodeOptions } from './packet.js';
 import { IPV4_HEADER_LEN, writeIpv4Header } from './ip-header.js';
-import type { ChecksumMode, VrrpAdvert } from './types.js';
+import { AH_HEADER_LEN, IPPROTO_AH } from './ipsec-ah.js';
+import { VRRP_AUTH_EXT_LEN, type ChecksumMode, type VrrpAdvert } from './types.js';
 
 const CHECKSUM_OFFSET = 6;
 
 export interface TemplateOptions extends EncodeOptions {
-  /** Prepend an IPv4 header (IPv4 only): TTL default 255, ID default 0. */
-  readonly ipv4Header?: { readonly ttl?: number; readonly id?: number };
+  /**
+   * Prepend an IPv4 header (IPv4 only): TTL default 255, ID default 0. `ipsecAh` leaves room
+   * for an AH header after it and sets protocol 51 (`auth_type AH`; ipsec-ah.ts fills it).
+   */
+  readonly ipv4Header?: { readonly ttl?: number; readonly id?: number; readonly ipsecAh?: boolean };
+  /** Room for an `auth_hmac` trailer after the message (auth-hmac.ts signs it); it is not in the VRRP checksum. */
+  readonly authExt?: boolean;
 }
 
 export interface AdvertTemplate {
   /** What goes to the socket: IPv4 header + payload, or the payload alone. Mutated in place. */
   readonly datagram: Uint8Array;
-  /** View of the VRRP payload inside `datagram`. */
+  /** View of the VRRP payload inside `datagram`: the message, then the auth_hmac trailer if any. */
   readonly payload: Uint8Array;
+  /** The VRRP message alone, and the auth_hmac trailer after it (null without auth_hmac). */
+  readonly message: Uint8Array;
+  readonly trailer: Uint8Array | null;
   readonly priority: number;
   readonly dst: Uint8Array;
   /** Rewrite the priority byte and patch the checksum. */
@@ -48,13 +57,25 @@ export function checksumAdjust(hc: number, oldWords: Uint8Array, newWords: Uint8
 
 export function buildAdvertTemplate(adv: VrrpAdvert, opts: TemplateOptions): AdvertTemplate {
   const family: Family = adv.family;
-  const withIp = opts.ipv4Header !== undefined && family === 4;
-  const offset = withIp ? IPV4_HEADER_LEN : 0;
+  const ip = family === 4 ? opts.ipv4Header : undefined;
+  const withIp = ip !== undefined;
+  const ahLen = ip?.ipsecAh === true ? AH_HEADER_LEN : 0;
+  const offset = withIp ? IPV4_HEADER_LEN + ahLen : 0;
   const len = advertLength(family, adv.version, adv.addresses.length);
-  const datagram = new Uint8Array(offset + len);
-  const payload = encodeAdvertInto(adv, opts, datagram, offset);
-  if (withIp) {
-    writeIpv4Header(datagram, 0, { src: opts.src, dst: opts.dst, payloadLength: len, ...opts.ipv4Header });
+  const extLen = opts.authExt === true ? VRRP_AUTH_EXT_LEN : 0;
+  const datagram = new Uint8Array(offset + len + extLen);
+  const message = encodeAdvertInto(adv, opts, datagram, offset);
+  const payload = datagram.subarray(offset);
+  const trailer = extLen > 0 ? datagram.subarray(offset + len) : null;
+  if (ip) {
+    writeIpv4Header(datagram, 0, {
+      src: opts.src,
+      dst: opts.dst,
+      payloadLength: ahLen + len + extLen,
+      ...(ip.ttl !== undefined ? { ttl: ip.ttl } : {}),
+      ...(ip.id !== undefined ? { id: ip.id } : {}),
+      ...(ahLen > 0 ? { protocol: IPPROTO_AH } : {}),
+    });
   }
   const mode: ChecksumMode = opts.checksumMode ?? 'pseudo-header';
   // Only the standard v3 pseudo-header covers the real destination.
@@ -70,6 +91,8 @@ export function buildAdvertTemplate(adv: VrrpAdvert, opts: TemplateOptions): Adv
   return {
     datagram,
     payload,
+    message,
+    trailer,
     get priority() {
       return payload[2]!;
     },

@@ -27,6 +27,8 @@ export interface VrrpSocketSpec {
   readonly join: boolean;
   /** IPv6 unicast hop limit (unicast_ttl). */
   readonly unicastTtl?: number;
+  /** IPv4 only: the protocol to receive, 112 (default) or 51 for `auth_type AH` instances. */
+  readonly protocol?: 112 | 51;
 }
 
 /** A VRRP socket as the daemon uses it (vrrp-socket.ts VrrpSocket). */
@@ -67,6 +69,8 @@ export interface VrrpChildDeps {
   openRtnl(): RtnlClient;
   /** Throws (KA_ERR_VRRP_SOCKET) when the socket cannot be opened. */
   openSocket(spec: VrrpSocketSpec): VrrpSocketPort;
+  /** A `file:` auth_hmac key's content (keepalived.conf(5) auth_hmac); throws when unreadable. */
+  readKeyFile(path: string): string;
   /** Throws when the interface has no usable link layer; the daemon then logs and skips GARPs. */
   openGarpSender(ifname: string): GarpSenderPort;
   readonly scripts: ScriptRunner;

@@ -15,8 +15,14 @@ import { masterDownIntervalUs, skewTimeUs, usToMs } from './timers.js';
 
 const SEEDS = 100;
 
+/** `auth_type AH`: every advert signed and sequence-numbered, checked by every receiver. */
+const AH_LINES = ['authentication {', ' auth_type AH', ' auth_pass simpass1', '}'];
+/** `auth_hmac`: a signed, time-sequenced trailer on every advert (v2 and v3). */
+const HMAC_LINES = ['auth_hmac {', ` key 1 hex:${'5a'.repeat(32)}`, '}'];
+
 function settings(priority: number, s: Setup, over: TestInstanceSettings = {}): TestInstanceSettings {
-  return { priority, version: s.version, advertIntCs: s.advertIntCs, ...over };
+  const lines = [...(s.ah ? AH_LINES : []), ...(s.hmac ? HMAC_LINES : []), ...(over.lines ?? [])];
+  return { priority, version: s.version, advertIntCs: s.advertIntCs, ...over, ...(lines.length > 0 ? { lines } : {}) };
 }
 
 const masterDownMs = (p: FsmParams): number => usToMs(masterDownIntervalUs(p.version, p.priority, p.advertIntCs, p.downTimerAdverts));
@@ -25,6 +31,10 @@ const skewMs = (p: FsmParams): number => usToMs(skewTimeUs(p.version, p.priority
 interface Setup {
   readonly rng: Prng;
   readonly version: 2 | 3;
+  /** VRRPv2 with IPsec AH (every other v2 seed, drawn without touching the seed's random stream). */
+  readonly ah: boolean;
+  /** auth_hmac (every third seed, either version; with AH too on some v2 seeds). */
+  readonly hmac: boolean;
   readonly advertIntCs: number;
   readonly advMs: number;
   readonly minDelayMs: number;
@@ -45,7 +55,13 @@ function setup(seed: number): Setup {
   const minDelayMs = maxDelayMs * 0.3 * rng.next();
   const rtnlLatencyMs = rng.pick([0, 0.3, 5, 40]);
   const timerEarlyMs = rng.pick([0, 0.6, 2.5]);
-  return { rng, version, advertIntCs, advMs, minDelayMs, maxDelayMs, rtnlLatencyMs, timerEarlyMs };
+  const ah = version === 2 && seed % 2 === 0;
+  // AH's one counter per instance makes two masters that send within one delivery delay of each
+  // other refuse each other's adverts ("already processed") for as long as they stay in step, as
+  // keepalived's do: AH seeds keep the delay a LAN's (≤ 0.2 % of the interval).
+  const ahDelay = (ms: number): number => (ah ? ms * 0.002 : ms);
+  const hmac = seed % 3 === 0;
+  return { rng, version, ah, hmac, advertIntCs, advMs, minDelayMs: ahDelay(minDelayMs), maxDelayMs: ahDelay(maxDelayMs), rtnlLatencyMs, timerEarlyMs };
 }
 
 /** `n` distinct priorities in [lo,254], shuffled. */
@@ -131,6 +147,8 @@ test('convergence: exactly one master (the highest priority) after startup, v2 a
 test('address tie-break: equal priorities started together ⇒ the highest primary address is the one master', async () => {
   await forEachSeed('tie-break', SEEDS, async (seed) => {
     const s = setup(seed);
+    // Not with AH: routers turning master together stay masters there (the next test).
+    if (s.ah) return;
     const n = s.rng.int(2, 4);
     const prio = s.rng.int(1, 254);
     // Lower-priority bystanders may join; the tied routers start at the same instant.
@@ -146,6 +164,17 @@ test('address tie-break: equal priorities started together ⇒ the highest prima
     assertOnlyMaster(net, settledAt, end, winner, 'tied routers');
     assert.ok(net.firstTransition('BACKUP', startAt + 1, winner - 1)?.type === 'transition', 'the lower address stepped down');
   });
+});
+
+test('AH: routers that turn master at the same instant refuse each other\'s adverts ("already processed") and stay masters', async () => {
+  // keepalived's one sequence counter per instance: each sends n and has counted n when the
+  // others' n arrives. The same start without AH gives one master (the previous test).
+  for (const ah of [true, false]) {
+    const s: Setup = { ...setup(2), version: 2, ah, advertIntCs: 100, advMs: 1000, minDelayMs: 0.1, maxDelayMs: 0.1, timerEarlyMs: 0 };
+    const net = sim(2, s, [0, 1].map(() => ({ settings: settings(100, s), startAtMs: 0 })));
+    await net.runUntil(30_000);
+    assert.deepEqual(net.masters(), ah ? [0, 1] : [1], ah ? 'AH: both stay master' : 'without AH the higher address wins');
+  }
 });
 
 /** A converged segment whose master `fails` at a random instant of the next interval, run well past the takeover. */
@@ -330,7 +359,9 @@ test('partitions: two masters while split (symmetric and one-way), exactly one w
       } else {
         const other = expectedWinner(params, rest);
         assert.deepEqual(during, [[master, other].sort((a, b) => a - b)], `${mode}: masters while split`);
-        if (mode === 'master-unheard') assert.ok(net.router(master).lowerPrioSeen > 0, 'the old master saw the lower one');
+        // With AH the new master's numbers lag the old one's (which kept counting while the
+        // others waited out master-down): the old master refuses them as already processed.
+        if (mode === 'master-unheard') assert.equal(net.router(master).lowerPrioSeen > 0, !s.ah, s.ah ? 'AH: the old master refused the lower one' : 'the old master saw the lower one');
       }
       const minMd = Math.min(...params.map(masterDownMs));
       assertOnlyMaster(net, healAt + minMd, end, master, `${mode}: after healing`);

@@ -11,7 +11,7 @@ import type { ChildHandle } from '../process/child-api.js';
 import { FakeClock } from '../test-kit/fake-clock.js';
 import { fakeAddr, fakeLink, FakeVrrpWorld } from '../test-kit/fake-vrrp-io.js';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
-import { advert, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
+import { advert, ahDatagram, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
 import { VrrpDaemon } from './daemon.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { decodeAdvert } from './packet.js';
@@ -192,4 +192,29 @@ test('VRRP child: a reload that changes the VIPs of a master swaps them and anno
   // The old term's delayed burst (garp_master_delay) belonged to the old instance: gone.
   await r.run(10_000);
   assert.ok(r.world.announcements.every((a) => a.address === '192.0.2.101' || a.atMs === masterAt));
+});
+
+test('auth_type AH: the instance listens on an IP protocol 51 socket, follows the master\'s sequence numbers, refuses a replay, and continues above them when it takes over', async () => {
+  const AH = 'authentication {\n  auth_type AH\n  auth_pass secretpw\n }';
+  const r = await rig(CONF(AH));
+  const sock = r.world.socket('eth0');
+  assert.equal(sock.spec.protocol, 51);
+  const peerAdvert = (priority: number, seq: number) => ahDatagram(advert({ version: 2, priority, authType: 2, authData: new Uint8Array(8), addresses: [ip('192.0.2.100')] }), { src: PEER, password: 'secretpw', seq, id: seq });
+  for (let seq = 40; seq < 43; seq++) {
+    sock.deliver(peerAdvert(200, seq));
+    await r.run(1000);
+  }
+  sock.deliver(peerAdvert(200, 42));
+  assert.ok(r.lines().includes('(VI_1) IPSEC-AH : sequence number 42 already processed. Packet dropped. Local(42)'));
+  assert.deepEqual(r.world.transitions.map((t) => t.to), ['BACKUP']);
+  sock.deliver(peerAdvert(0, 43));
+  await r.run(700);
+  assert.equal(r.world.transitions.at(-1)?.to, 'MASTER');
+  const first = decodeIpv4Datagram(sock.sent[0]!.bytes);
+  assert.ok(first.ok && first.value.ah);
+  assert.equal(first.value.ah.header.seq, 44, 'the new master continues above the last number it accepted');
+  assert.deepEqual(first.value.ah.header.spi, ip('192.0.2.11'));
+  const done = r.handle.shutdown();
+  await r.run(1100);
+  await done;
 });

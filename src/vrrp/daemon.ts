@@ -7,6 +7,7 @@
  * its VIPs (RFC 5798 §6.4.3 "Shutdown"). Everything it touches comes through VrrpChildDeps;
  * realVrrpChildDeps below is the production set.
  */
+import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
@@ -17,6 +18,8 @@ import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
+import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
+import { instanceStatus } from './status-snapshot.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
@@ -28,7 +31,9 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
+import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
+import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
 import { VrrpSocket } from './vrrp-socket.js';
@@ -44,6 +49,8 @@ interface Running {
 interface SocketEntry {
   readonly sock: VrrpSocketPort;
   readonly multicast: boolean;
+  /** Receives IP protocol 51 (`auth_type AH` instances). */
+  readonly ah: boolean;
   /** Instances on this socket by VRID, and the drops no instance claims. */
   readonly rx: SocketReceiveState<VrrpInstance>;
 }
@@ -71,14 +78,14 @@ export class VrrpDaemon {
   private effects: VrrpEffectsPort | null = null;
   private config: KeepalivedConfig | null = null;
   private stopping = false;
+  private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
-  private statusQueued = false;
 
   constructor(
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family) };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
   }
 
   private get log(): Logger {
@@ -115,6 +122,7 @@ export class VrrpDaemon {
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
+      requestStatus: () => this.publishStatus(),
     };
   }
 
@@ -145,7 +153,8 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined): Running {
+  /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -157,17 +166,21 @@ export class VrrpDaemon {
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
-    const socketKey = `${ifname}|${cfg.family}`;
-    const entry = this.socketFor(socketKey, ifname, cfg);
-    const advert = new InstanceAdvert(cfg, srcBytes);
+    // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
+    const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    const authExt = this.authExtOf(cfg);
+    const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
+    const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const inst = new VrrpInstance(
-      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive: receiveState(cfg, link.ifindex) },
+      { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
-        sendAdvert: (priority) => advert.send(entry.sock, priority),
+        sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
         addVips: () => this.applyAddresses('add', vips, log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
         removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
@@ -176,7 +189,7 @@ export class VrrpDaemon {
         notify: (state, priority) => {
           for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
           this.effects?.instance(cfg, state, priority);
-          this.publishStatus();
+          this.publishStatus(cfg.name);
         },
       },
       resumed,
@@ -188,18 +201,34 @@ export class VrrpDaemon {
     return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
   }
 
+  /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
+  private authExtOf(cfg: VrrpInstanceConfig): HmacSettings | null {
+    const spec = cfg.authHmac;
+    if (!spec) return null;
+    const { settings, problems } = resolveHmacSettings(spec, { advertIntCs: cfg.advertIntCs, strict: cfg.strict, name: cfg.name }, (p) => this.deps.readKeyFile(p));
+    for (const p of problems) this.log.error(p);
+    return settings;
+  }
+
   private startRunning(r: Running): void {
     this.instances.set(r.cfg.name, r);
     this.updateTracking(r);
     r.inst.start();
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig): SocketEntry {
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
-    const sock = this.deps.openSocket({ ifname, family: cfg.family, group: cfg.mcastDstIp, join: true, ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}) });
-    const entry: SocketEntry = { sock, multicast, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
+    const sock = this.deps.openSocket({
+      ifname,
+      family: cfg.family,
+      group: cfg.mcastDstIp,
+      join: true,
+      ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
+      ...(ah ? { protocol: IPPROTO_AH } : {}),
+    });
+    const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
     sock.onError((e) => this.log.debug(`VRRP socket ${ifname}: ${e.direction} error ${e.code}`));
     this.sockets.set(key, entry);
@@ -222,6 +251,7 @@ export class VrrpDaemon {
 
   private updateTracking(r: Running): void {
     applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
+    if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
   private onInterfaceChange(): void {
@@ -230,22 +260,44 @@ export class VrrpDaemon {
   }
 
   /**
-   * Coalesced to one message per event-loop turn: instances change state together (start-up,
-   * a link going down), and one full status per transition was O(N²) in IPC traffic — 1000
-   * instances starting sent 2000 messages of 1000 entries (bench/RESULTS.md, scale).
+   * Coalesced to one message per event-loop turn, carrying only the instances that changed
+   * (src/process/status.ts): instances change state together (start-up, a link going down)
+   * or one after the other (a failover staggered by priority), and a full list per change
+   * was O(N²) in IPC traffic at 1000 instances (bench/RESULTS.md, scale). No name: all.
    */
-  private publishStatus(): void {
-    if (this.statusQueued) return;
-    this.statusQueued = true;
-    this.deps.clock.setTimer(this.deps.clock.nowMs(), () => {
-      this.statusQueued = false;
-      this.sendStatus();
-    });
+  private publishStatus(name?: string): void {
+    const schedule = name === undefined ? this.outbox.markFull() : this.outbox.markChanged(name);
+    if (schedule) this.deps.clock.setTimer(this.deps.clock.nowMs(), () => this.sendStatus());
   }
 
   private sendStatus(): void {
-    const instances = [...this.instances.values()].map((r) => ({ name: r.cfg.name, state: r.inst.state.state, effectivePriority: r.inst.state.effectivePriority }));
-    this.ctx.ipc.send({ type: 'status', instances });
+    const t = this.outbox.take();
+    const nowMs = this.deps.clock.nowMs();
+    const wallMs = this.deps.clock.wallMs();
+    const removed = [...t.removed];
+    const instances: VrrpInstanceStatus[] = [];
+    const add = (r: Running): void => void instances.push(this.statusOf(r, nowMs, wallMs));
+    if (t.full) for (const r of this.instances.values()) add(r);
+    for (const name of t.full ? [] : t.changed) {
+      const r = this.instances.get(name);
+      if (r) add(r);
+      else removed.push(name);
+    }
+    this.ctx.ipc.send({ type: 'status', update: { schema: STATUS_SCHEMA_VERSION, seq: t.seq, full: t.full, instances, removedInstances: removed, virtualServers: [], removedVirtualServers: [] } });
+  }
+
+  private statusOf(r: Running, nowMs: number, wallMs: number): VrrpInstanceStatus {
+    const syncGroup = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name ?? null;
+    return instanceStatus({
+      cfg: r.cfg,
+      fsm: r.inst.state,
+      src: r.src,
+      vips: r.vipTargets.map((v) => ({ address: v.spec.address, prefixLen: v.spec.prefixLen, ifname: v.ifname })),
+      syncGroup,
+      linkUp: (n) => this.table.linkByName(n)?.running,
+      nowMs,
+      wallMs,
+    });
   }
 
   private async reload(): Promise<void> {
@@ -266,7 +318,7 @@ export class VrrpDaemon {
         oldByKey.delete(instanceKey(cfg));
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state);
+        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
@@ -351,6 +403,7 @@ export class VrrpDaemon {
         family: e.sock.family,
         group: e.multicast ? formatIp(e.rx.group) : null,
         instances: [...e.rx.byVrid.values()].flat().map((i) => ({ name: i.params.name, vrid: i.params.vrid })),
+        ...(e.ah ? { protocol: 'AH' as const } : {}),
         rxDatagrams: e.sock.stats.rxDatagrams,
         drops: e.rx.drops,
       }),
@@ -381,6 +434,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
+    readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),

@@ -15,7 +15,13 @@ export type KeepalivedStatField =
   | 'addr_list_err'
   | 'invalid_authtype'
   | 'authtype_mismatch'
-  | 'auth_failure';
+  | 'auth_failure'
+  | 'auth_ext_missing'
+  | 'auth_ext_malformed'
+  | 'auth_ext_unknown_key'
+  | 'auth_ext_invalid_hmac'
+  | 'auth_ext_stale'
+  | 'auth_ext_replay';
 
 /**
  * Which keepalived counter a drop bumps; null where keepalived keeps none outside SNMP
@@ -33,6 +39,13 @@ export const STAT_FIELD_OF: Readonly<Record<DropReason, KeepalivedStatField | nu
   'auth-invalid-type': 'invalid_authtype',
   'auth-type-mismatch': 'authtype_mismatch',
   'auth-failure': 'auth_failure',
+  'ah-next-header': null,
+  'auth-ext-missing': 'auth_ext_missing',
+  'auth-ext-malformed': 'auth_ext_malformed',
+  'auth-ext-unknown-key': 'auth_ext_unknown_key',
+  'auth-ext-bad-hmac': 'auth_ext_invalid_hmac',
+  'auth-ext-stale': 'auth_ext_stale',
+  'auth-ext-replay': 'auth_ext_replay',
   'advert-interval': 'advert_interval_err',
   'address-list': 'addr_list_err',
   'own-packet': null,
@@ -41,8 +54,12 @@ export const STAT_FIELD_OF: Readonly<Record<DropReason, KeepalivedStatField | nu
   'cast-mismatch': 'addr_list_err', // keepalived counts multicast/unicast mismatch as Address List
 };
 
-/** `keepalived.stats` layout: section heading and line label for each field, in file order. */
-export const STATS_LAYOUT: readonly { readonly section: string; readonly fields: readonly (readonly [KeepalivedStatField, string])[] }[] = [
+/**
+ * `keepalived.stats` layout: section heading and line label for each field, in file order.
+ * `authExt`: keepalived ≥ 2.4's section for auth_hmac, printed only for instances that have it
+ * (so a 2.2.7 configuration dumps exactly 2.2.7's lines).
+ */
+export const STATS_LAYOUT: readonly { readonly section: string; readonly authExt?: true; readonly fields: readonly (readonly [KeepalivedStatField, string])[] }[] = [
   {
     section: 'Packet Errors',
     fields: [
@@ -59,6 +76,18 @@ export const STATS_LAYOUT: readonly { readonly section: string; readonly fields:
       ['invalid_authtype', 'Invalid Type'],
       ['authtype_mismatch', 'Type Mismatch'],
       ['auth_failure', 'Failure'],
+    ],
+  },
+  {
+    section: 'Authentication Extension Errors',
+    authExt: true,
+    fields: [
+      ['auth_ext_missing', 'Missing'],
+      ['auth_ext_malformed', 'Malformed'],
+      ['auth_ext_unknown_key', 'Unknown Key'],
+      ['auth_ext_invalid_hmac', 'Invalid HMAC'],
+      ['auth_ext_stale', 'Stale'],
+      ['auth_ext_replay', 'Replay'],
     ],
   },
 ];
@@ -89,6 +118,12 @@ export function keepalivedStats(c: DropCounters): Record<KeepalivedStatField, nu
     invalid_authtype: 0,
     authtype_mismatch: 0,
     auth_failure: 0,
+    auth_ext_missing: 0,
+    auth_ext_malformed: 0,
+    auth_ext_unknown_key: 0,
+    auth_ext_invalid_hmac: 0,
+    auth_ext_stale: 0,
+    auth_ext_replay: 0,
   };
   for (const r of DROP_REASONS) {
     const f = STAT_FIELD_OF[r];
@@ -98,10 +133,11 @@ export function keepalivedStats(c: DropCounters): Record<KeepalivedStatField, nu
 }
 
 /** The error sections of a `keepalived.stats` instance block, indented as keepalived writes them. */
-export function formatStatsErrorLines(c: DropCounters): string[] {
+export function formatStatsErrorLines(c: DropCounters, authExt = false): string[] {
   const s = keepalivedStats(c);
   const lines: string[] = [];
   for (const sec of STATS_LAYOUT) {
+    if (sec.authExt === true && !authExt) continue;
     lines.push(`  ${sec.section}:`);
     for (const [field, label] of sec.fields) lines.push(`    ${label}: ${s[field]}`);
   }

@@ -166,3 +166,21 @@ test('data: a configured source address is marked "(from configuration)" as 2.2.
   const text = formatDataDump({ globalDefs: config.globalDefs, instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters() }], sockets: [], interfaces: [], clock });
   assert.match(text, /^ {3}Using src_ip = 192\.0\.2\.11 \(from configuration\)$/m);
 });
+
+test('an AH instance\'s socket (IP protocol 51) is "Protocol = AH" in the sockpool, as 2.2.7 prints it, and its own block in the extension', () => {
+  const ah: SocketSnapshot = { ...sockets[0]!, protocol: 'AH', drops: countDrop(emptyDropCounters(), 'packet-too-short') };
+  const data = formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets: [sockets[0]!, ah], interfaces: [], clock });
+  assert.deepEqual(section(data, 'VRRP Sockpool').filter((l) => l.includes('Protocol')), ['   Protocol = VRRP', '   Protocol = AH']);
+  const parsed = parseStatsDump(formatStatsDump(snaps, [sockets[0]!, ah]));
+  assert.equal(parsed['socket:eth0 IPv4']!['packet-too-short'], 0);
+  assert.equal(parsed['socket:eth0 IPv4 AH']!['packet-too-short'], 1);
+});
+
+test('stats: keepalived 2.4\'s "Authentication Extension Errors" section only for an instance with auth_hmac', () => {
+  const withHmac = { ...snaps[0]!, cfg: { ...snaps[0]!.cfg, authHmac: { keys: [{ id: 1, value: 'x'.repeat(32) }], antiReplay: 'time' as const, mode: 'enforce' as const } }, drops: countDrop(emptyDropCounters(), 'auth-ext-bad-hmac', 'auth-ext-replay', 'auth-ext-replay') };
+  const parsed = parseStatsDump(formatStatsDump([withHmac, snaps[1]!], sockets));
+  assert.equal(parsed['VI_1']!['Authentication Extension Errors.Invalid HMAC'], 1);
+  assert.equal(parsed['VI_1']!['Authentication Extension Errors.Replay'], 2);
+  assert.equal(parsed['VI_1']!['Authentication Extension Errors.Missing'], 0);
+  assert.ok(!Object.keys(parsed['VI_6']!).some((k) => k.startsWith('Authentication Extension')), 'not for an instance without auth_hmac');
+});

@@ -36,6 +36,8 @@ export interface SocketSnapshot {
   /** The group it joined, or null for a unicast-only socket. */
   readonly group: string | null;
   readonly instances: readonly { readonly name: string; readonly vrid: number }[];
+  /** The IP protocol it receives: VRRP (112), or AH (51) for `auth_type AH` instances. */
+  readonly protocol?: 'VRRP' | 'AH';
   readonly rxDatagrams: number;
   readonly drops: DropCounters;
 }
@@ -71,7 +73,7 @@ function statsInstanceLines(i: InstanceSnapshot): string[] {
     `    Sent: ${c.advertSent}`,
     `  Became master: ${c.becameMaster}`,
     `  Released master: ${c.releasedMaster}`,
-    ...formatStatsErrorLines(i.drops),
+    ...formatStatsErrorLines(i.drops, i.cfg.authHmac !== undefined),
     '  Priority Zero:',
     `    Received: ${c.priZeroRcvd}`,
     `    Sent: ${c.priZeroSent}`,
@@ -87,7 +89,7 @@ export function formatStatsDump(instances: readonly InstanceSnapshot[], sockets:
   const lines = instances.flatMap(statsInstanceLines);
   lines.push(EXTENSION_HEADING);
   for (const s of sockets) {
-    lines.push(` VRRP Socket: ${s.ifname} ${familyName(s.family)}`, `   Datagrams received: ${s.rxDatagrams}`, '   Dropped before an instance was known:');
+    lines.push(` VRRP Socket: ${s.ifname} ${familyName(s.family)}${s.protocol === 'AH' ? ' AH' : ''}`, `   Datagrams received: ${s.rxDatagrams}`, '   Dropped before an instance was known:');
     lines.push(...dropLines(s.drops, DROP_REASONS, '     '));
   }
   for (const i of instances) {
@@ -180,10 +182,15 @@ function globalLines(g: GlobalDefs): string[] {
   ];
 }
 
+/**
+ * keepalived 2.2.7 writes a host address without its prefix (`198.51.100.81 dev eth0 …`, but
+ * `198.51.100.82/24 dev eth0 …`); exporters take the first word as the VIP label.
+ */
 function vipLine(v: IpAddressSpec, ifname: string, set: boolean): string {
+  const prefix = v.prefixLen === (v.family === 4 ? 32 : 128) ? '' : `/${v.prefixLen}`;
   const brd = v.broadcast !== undefined && v.broadcast !== '-' && v.broadcast !== '+' ? ` brd ${v.broadcast}` : '';
   const label = v.label !== undefined ? ` label ${v.label}` : '';
-  return `     ${v.address}/${v.prefixLen}${brd} dev ${v.dev ?? ifname} scope ${v.scope ?? 'global'}${label}${set ? ' set' : ''}`;
+  return `     ${v.address}${prefix}${brd} dev ${v.dev ?? ifname} scope ${v.scope ?? 'global'}${label}${set ? ' set' : ''}`;
 }
 
 const quoteArgv = (s: ScriptSpec): string => s.argv.map((a) => `'${a}'`).join(' ');
@@ -278,7 +285,7 @@ function sockpoolLines(sockets: readonly SocketSnapshot[]): string[] {
     lines.push(
       ` Interface = ${s.ifname}`,
       `   Family = ${familyName(s.family)}`,
-      '   Protocol = VRRP',
+      `   Protocol = ${s.protocol ?? 'VRRP'}`,
       `   Type = ${s.group !== null ? 'Multicast' : 'Unicast'}`,
       '   VRRP instances',
       ...s.instances.map((i) => `     ${i.name} vrid ${i.vrid}`),

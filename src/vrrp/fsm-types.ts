@@ -91,6 +91,10 @@ export interface FsmState {
   readonly lastMasterAddress: Uint8Array | null;
   readonly lastMasterPriority: number | null;
   readonly lastTransitionAtMs: number | null;
+  /** The last state change (status: "who is master, since when and why"). */
+  readonly lastTransition: { readonly from: VrrpState; readonly reason: TransitionReason } | null;
+  /** When the advert that set lastMasterAddress was accepted (ms). */
+  readonly lastMasterAdvertAtMs: number | null;
   readonly counters: FsmCounters;
 }
 

@@ -69,6 +69,8 @@ export function initialFsmState(params: FsmParams): FsmState {
     lastMasterAddress: null,
     lastMasterPriority: null,
     lastTransitionAtMs: null,
+    lastTransition: null,
+    lastMasterAdvertAtMs: null,
     counters: { advertRcvd: 0, advertSent: 0, becameMaster: 0, releasedMaster: 0, priZeroRcvd: 0, priZeroSent: 0 },
   };
 }
@@ -223,6 +225,7 @@ function backupRx(ctx: Ctx, priority: number, advertIntCs: number, src: Uint8Arr
     armMasterDown(ctx, masterDownIntervalMs(p, s));
     s.lastMasterAddress = src;
     s.lastMasterPriority = priority;
+    s.lastMasterAdvertAtMs = ctx.nowMs;
     s.nextMasterReason = 'master-down-timer';
     if (p.preemptDelayMs > 0) {
       if (priority >= s.effectivePriority) {
@@ -239,6 +242,7 @@ function backupRx(ctx: Ctx, priority: number, advertIntCs: number, src: Uint8Arr
   log(ctx, 'info', `received lower priority (${priority}) advert from ${formatIp(src)} - discarding`);
   s.lastMasterAddress = src;
   s.lastMasterPriority = priority;
+  s.lastMasterAdvertAtMs = ctx.nowMs;
   s.nextMasterReason = 'preempt';
 }
 
@@ -277,6 +281,7 @@ function masterRx(ctx: Ctx, priority: number, advertIntCs: number, src: Uint8Arr
   adoptMasterInterval(ctx, advertIntCs);
   s.lastMasterAddress = src;
   s.lastMasterPriority = priority;
+  s.lastMasterAdvertAtMs = ctx.nowMs;
   transition(ctx, 'BACKUP', 'higher-priority-advert');
 }
 
@@ -376,5 +381,6 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason): void {
   }
   s.state = to;
   s.lastTransitionAtMs = nowMs;
+  s.lastTransition = { from, reason };
   ctx.actions.push({ type: 'Transition', from, to, reason, priority: s.effectivePriority });
 }

@@ -6,7 +6,7 @@ import { memoryLogger } from '../core/logger.js';
 import { testInstanceConfig, testRouterAddress, type TestInstanceSettings } from '../test-kit/fsm-params.js';
 import { fsmParamsFromConfig } from './fsm.js';
 import { TIMER_SLACK_MS, VrrpInstance, type InstancePorts, type InstanceSetup } from './instance.js';
-import { receiveState } from './receive.js';
+import { ahSequenceOf, receiveState } from './receive.js';
 import { vipTargets } from './vip-addresses.js';
 
 const HIGHER = Uint8Array.of(192, 0, 2, 12);
@@ -254,4 +254,42 @@ test('a deadline that moves earlier replaces the pending timer', () => {
   h.inst.advertReceived(0, 100, HIGHER);
   h.clock.advance(415);
   assert.equal(h.inst.state.state, 'MASTER');
+});
+
+test('AH: a MASTER answering a lower-priority advert continues above its number; a cycled counter restarts on becoming master', async () => {
+  const clock = new FakeClock();
+  const { logger, records } = memoryLogger('test', 'info');
+  const cfg = testInstanceConfig(1, { name: 'VI_1', version: 2, priority: 150, lines: ['authentication {', ' auth_type AH', ' auth_pass secretpw', '}'] });
+  const receive = receiveState(cfg, 2);
+  const seq = ahSequenceOf(receive);
+  assert.ok(seq);
+  const sent: string[] = [];
+  const ports: InstancePorts = {
+    clock,
+    log: logger,
+    // What InstanceAdvert does first when it sends: take the next number.
+    sendAdvert: (p) => void sent.push(`advert ${p} seq ${seq.nextToSend()}`),
+    addVips: async () => undefined,
+    removeVips: async () => undefined,
+    announce: () => undefined,
+    transitioned: () => undefined,
+    notify: () => undefined,
+  };
+  const inst = new VrrpInstance({ params: fsmParamsFromConfig(cfg, testRouterAddress(1)), garp: cfg.garp, vips: vipTargets(cfg), receive }, ports);
+  inst.start();
+  seq.seq = 0xfffffffe;
+  seq.cycled = true;
+  clock.advance(4000);
+  await flush();
+  assert.equal(inst.state.state, 'MASTER');
+  assert.deepEqual(sent, ['advert 150 seq 1'], 'the cycled counter restarted before the first advert');
+  // A lower-priority advert numbered 40 was accepted by the checks (seq = 40): answer with 42.
+  assert.ok(seq.accept(40));
+  inst.advertReceived(100, 100, HIGHER);
+  assert.deepEqual(sent, ['advert 150 seq 1', 'advert 150 seq 42']);
+  const msgs = records.map((r) => r.msg);
+  const lower = msgs.findIndex((m) => m.includes('with lower priority 100, ours 150'));
+  assert.ok(lower >= 0);
+  assert.equal(msgs[lower + 1], '(VI_1) IPSEC-AH : Syncing seq_num - Increment seq');
+  await inst.shutdown();
 });

@@ -10,9 +10,10 @@ import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
-import { initialFsmState, nextDeadline, step, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
+import { initialFsmState, nextDeadline, step, type FsmAction, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
 import { GarpPacer } from './garp-pacing.js';
-import type { ReceiveState, ReceiveTarget } from './receive.js';
+import type { AhSequence } from './ipsec-ah.js';
+import { ahSequenceOf, type ReceiveState, type ReceiveTarget } from './receive.js';
 import type { VipTarget } from './vip-addresses.js';
 
 /** What an instance is, from its config: FSM parameters, GARP settings, VIPs, receive state. */
@@ -50,6 +51,18 @@ export interface InstancePorts {
  * cost at least another millisecond, on master-down as on every advert.
  */
 export const TIMER_SLACK_MS = 1;
+
+/**
+ * keepalived's AH sequence rules around the state machine (its ipsecah_counter): a BACKUP
+ * that accepts an advert clears the "cycled" mark; becoming MASTER with a cycled counter
+ * restarts it, before the first advert. True when a MASTER saw a lower-priority advert: its
+ * answer must then carry a number above that advert's (VrrpInstance.syncAhAbove).
+ */
+function ahBookkeeping(ah: AhSequence, event: FsmEvent, before: VrrpState, actions: readonly FsmAction[]): boolean {
+  if (event.type === 'AdvertReceived' && before === 'BACKUP') ah.clearCycled();
+  if (actions.some((a) => a.type === 'Transition' && a.to === 'MASTER')) ah.onBecomingMaster();
+  return event.type === 'AdvertReceived' && actions.some((a) => a.type === 'NotifyMasterRxLowerPri');
+}
 
 export class VrrpInstance implements ReceiveTarget {
   private fsm: FsmState;
@@ -143,11 +156,15 @@ export class VrrpInstance implements ReceiveTarget {
   /** `atMs`: the instant the event counts as happening (default: now). */
   private handle(event: FsmEvent, atMs?: number): void {
     const now = atMs ?? this.ports.clock.nowMs();
+    const before = this.fsm.state;
     const { state, actions } = step(this.params, this.fsm, event, now);
     this.fsm = state;
+    const ah = ahSequenceOf(this.receive);
+    let syncAh = ah !== null && ahBookkeeping(ah, event, before, actions);
     for (const a of actions) {
       switch (a.type) {
         case 'SendAdvert':
+          if (syncAh) syncAh = this.syncAhAbove(ah);
           this.ports.sendAdvert(a.priority);
           break;
         case 'AddVips':
@@ -170,12 +187,20 @@ export class VrrpInstance implements ReceiveTarget {
           this.ports.log[a.level](`(${this.name}) ${a.msg}`);
           break;
         case 'NotifyMasterRxLowerPri':
+          if (syncAh) syncAh = this.syncAhAbove(ah);
           break;
         default:
           assertNever(a, 'FSM action');
       }
     }
     if (!this.stopped) this.armTimer();
+  }
+
+  /** Before the answer to a lower-priority advert goes out (keepalived logs it after "Received advert … lower priority"). */
+  private syncAhAbove(ah: AhSequence | null): false {
+    ah?.syncAbove();
+    this.ports.log.info(`(${this.name}) IPSEC-AH : Syncing seq_num - Increment seq`);
+    return false;
   }
 
   private onTransition(from: VrrpState, to: VrrpState, reason: TransitionReason, priority: number): void {

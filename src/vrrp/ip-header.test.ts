@@ -61,6 +61,7 @@ test('decode rejects: short, not IPv4, IHL < 5, tot_len < IHL, truncated, other 
   assert.deepEqual(decodeIpv4Datagram(mod(0, 0x65)), { ok: false, reason: 'ip-header' });
   assert.deepEqual(decodeIpv4Datagram(mod(0, 0x44)), { ok: false, reason: 'ip-header' });
   assert.deepEqual(decodeIpv4Datagram(mod(3, 19)), { ok: false, reason: 'ip-header' });
-  assert.deepEqual(decodeIpv4Datagram(mod(9, 51)), { ok: false, reason: 'ip-header' });
+  assert.deepEqual(decodeIpv4Datagram(mod(9, 6)), { ok: false, reason: 'ip-header' });
+  assert.deepEqual(decodeIpv4Datagram(mod(9, 51)), { ok: false, reason: 'packet-too-short' }, 'AH, but no room for its header');
   assert.deepEqual(decodeIpv4Datagram(mod(0, 0x4f)), { ok: false, reason: 'ip-header' }); // IHL 60 > tot_len 32
 });

@@ -18,6 +18,7 @@ import {
   AUTH_NONE,
   AUTH_PASS,
   VRRP_AUTH_DATA_LEN,
+  VRRP_AUTH_EXT_LEN,
   VRRP_HEADER_LEN,
   VRRP_MAX_ADDRESSES,
   VRRP_MCAST_GROUP4,
@@ -204,20 +205,24 @@ const ALL_MODES: readonly ChecksumMode[] = ['pseudo-header', 'old-unicast', 'v2-
 /**
  * Structural checks only (RFC 3768 §7.1 / RFC 5798 §7.1 items that need no instance):
  * length against the one size formula, version, type, v2 auth type, checksum. Never throws:
- * every bad input becomes a DropReason.
+ * every bad input becomes a DropReason. A payload exactly one `auth_hmac` trailer longer than
+ * the message carries one (auth-hmac.ts): whether the instance wants it is checkAdvert's call.
+ * The IPv4 checksum covers the message only; the IPv6 one (the kernel's) the whole payload.
  */
-export function decodeAdvert(buf: Uint8Array, opts: DecodeOptions): Result<DecodedAdvert, DropReason> {
+export function decodeAdvert(whole: Uint8Array, opts: DecodeOptions): Result<DecodedAdvert, DropReason> {
   const { family } = opts;
-  if (buf.length < VRRP_HEADER_LEN) return fail('packet-too-short');
-  const b0 = buf[0]!;
+  if (whole.length < VRRP_HEADER_LEN) return fail('packet-too-short');
+  const b0 = whole[0]!;
   const rawVersion = b0 >>> 4;
   if (rawVersion !== 2 && rawVersion !== 3) return fail('version');
   const version: 2 | 3 = rawVersion;
   if (version === 2 && family !== 4) return fail('version');
-  const count = buf[3]!;
+  const count = whole[3]!;
   const expected = advertLength(family, version, count);
-  if (buf.length < expected) return fail('packet-too-short');
-  if (buf.length > expected) return fail('length-mismatch');
+  if (whole.length < expected) return fail('packet-too-short');
+  const withExt = whole.length === expected + VRRP_AUTH_EXT_LEN;
+  if (whole.length > expected && !withExt) return fail('length-mismatch');
+  const buf = withExt && family === 4 ? whole.subarray(0, expected) : whole;
   if ((b0 & 0x0f) !== VRRP_TYPE_ADVERT) return fail('invalid-type');
   const authType = version === 2 ? buf[4]! : AUTH_NONE;
   if (authType !== AUTH_NONE && authType !== AUTH_PASS && authType !== AUTH_AH) return fail('auth-invalid-type');
@@ -240,7 +245,7 @@ export function decodeAdvert(buf: Uint8Array, opts: DecodeOptions): Result<Decod
 
   const alen = addressLength(family);
   const addresses: Uint8Array[] = [];
-  for (let i = 0, off = VRRP_HEADER_LEN; i < count; i++, off += alen) addresses.push(buf.slice(off, off + alen));
+  for (let i = 0, off = VRRP_HEADER_LEN; i < count; i++, off += alen) addresses.push(whole.slice(off, off + alen));
   const authEnd = VRRP_HEADER_LEN + count * alen;
   return ok({
     version,
@@ -253,5 +258,6 @@ export function decodeAdvert(buf: Uint8Array, opts: DecodeOptions): Result<Decod
     addresses,
     checksum: (buf[CHECKSUM_OFFSET]! << 8) | buf[CHECKSUM_OFFSET + 1]!,
     checksumMode,
+    authExt: withExt ? { message: whole.slice(0, expected), trailer: whole.slice(expected) } : null,
   });
 }

@@ -17,6 +17,8 @@ import { checkAdvert, type InstanceAuth, type ReceiveContext } from './advert-ch
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
 import { advertisedVips } from './instance-advert.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { HmacReplayTable, type HmacSettings } from './auth-hmac.js';
+import { AhSequence } from './ipsec-ah.js';
 import { decodeAdvert, passwordAuthData } from './packet.js';
 import type { AdvertMeta, DropReason, RawVrrpDatagram } from './types.js';
 
@@ -54,17 +56,33 @@ export interface SocketReceiveState<T extends ReceiveTarget = ReceiveTarget> {
 
 export interface ReceiveEnv {
   readonly log: Logger;
+  /** The wall clock (ms since the epoch): auth_hmac's freshness window. */
+  wallMs?(): number;
   /** This host's addresses on an interface: adverts from them are our own, looped back. */
   ownAddresses(ifindex: number, family: Family): readonly Uint8Array[];
 }
 
-function authOf(cfg: VrrpInstanceConfig): InstanceAuth {
+function authOf(cfg: VrrpInstanceConfig, ahSequence: AhSequence | undefined): InstanceAuth {
   if (cfg.version !== 2 || !cfg.auth) return { type: 'none' };
-  return cfg.auth.type === 'PASS' ? { type: 'pass', password: passwordAuthData(cfg.auth.pass) } : { type: 'ah' };
+  const key = passwordAuthData(cfg.auth.pass);
+  return cfg.auth.type === 'PASS' ? { type: 'pass', password: key } : { type: 'ah', key, seq: ahSequence ?? new AhSequence() };
+}
+
+/** The AH sequence state of an instance with `auth_type AH` (its send path shares it), else null. */
+export function ahSequenceOf(rx: ReceiveState): AhSequence | null {
+  return rx.check.auth.type === 'ah' ? rx.check.auth.seq : null;
+}
+
+export interface ReceiveStateOptions {
+  readonly strictAddressList?: boolean;
+  /** An AH instance's sequence state to continue (reload keeps it, as keepalived does); default a new one. */
+  readonly ahSequence?: AhSequence;
+  /** The instance's auth_hmac, resolved (auth-hmac.ts resolveHmacSettings). */
+  readonly authExt?: HmacSettings;
 }
 
 /** The receive state of an instance on `ifindex`, with no drops and no master seen yet. */
-export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAddressList = STRICT_ADDRESS_LIST): ReceiveState {
+export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, opts: ReceiveStateOptions = {}): ReceiveState {
   return {
     check: {
       name: cfg.name,
@@ -72,7 +90,7 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAdd
       vrid: cfg.vrid,
       family: cfg.family,
       advertIntCs: cfg.advertIntCs,
-      auth: authOf(cfg),
+      auth: authOf(cfg, opts.ahSequence),
       vips: advertisedVips(cfg),
       unicast: cfg.unicastPeers.length > 0,
       unicastPeers: cfg.unicastPeers.map((p) => ipBytes(p.address)),
@@ -80,7 +98,8 @@ export function receiveState(cfg: VrrpInstanceConfig, ifindex: number, strictAdd
       skipCheckAdvAddr: cfg.skipCheckAdvAddr,
       lastMasterSrc: null,
       ownAddresses: [],
-      strictAddressList,
+      strictAddressList: opts.strictAddressList ?? STRICT_ADDRESS_LIST,
+      authExt: opts.authExt ? { settings: opts.authExt, replay: new HmacReplayTable(cfg.unicastPeers.map((p) => ipBytes(p.address))) } : null,
     },
     ifindex,
     drops: emptyDropCounters(),
@@ -111,7 +130,7 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
     const ip = decodeIpv4Datagram(d.data);
     if (!ip.ok) return socketDrop(sock, ip.reason, d.src, env);
     payload = ip.value.payload;
-    meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex };
+    meta = { family: 4, src: ip.value.src, dst: ip.value.dst, ttl: ip.value.ttl, ifindex: d.ifindex, ah: ip.value.ah };
   } else {
     payload = d.data;
     meta = { family: 6, src: d.src, dst: d.dst ?? sock.group, ttl: d.ttl ?? 0, ifindex: d.ifindex };
@@ -121,9 +140,11 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
   const adv = dec.value;
   const targets = sock.byVrid.get(adv.vrid);
   if (!targets || targets.length === 0) return socketDrop(sock, 'vrid-unknown', meta.src, env);
+  if (adv.authExt) meta = { ...meta, authExt: adv.authExt };
   for (const t of targets) {
     const rx = t.receive;
     rx.check.ownAddresses = env.ownAddresses(rx.ifindex, rx.check.family);
+    if (rx.check.authExt) rx.check.wallMs = env.wallMs?.() ?? 0;
     const chk = checkAdvert(rx.check, adv, meta);
     if (!chk.ok) {
       rx.drops = countDrop(rx.drops, chk.reason);

@@ -3,6 +3,13 @@
  * RFC 3768 (VRRPv2) §5, RFC 5798 (VRRPv3) §5.
  */
 import type { Family } from '../core/ip.js';
+import type { ReceivedAh } from './ipsec-ah.js';
+
+/** A received `auth_hmac` trailer (auth-hmac.ts) and the VRRP message it follows (copies). */
+export interface ReceivedAuthExt {
+  readonly message: Uint8Array;
+  readonly trailer: Uint8Array;
+}
 
 export const VRRP_PROTO = 112; // IPPROTO_VRRP
 export const VRRP_TTL = 255;
@@ -43,6 +50,10 @@ export interface AdvertMeta {
   /** IPv4 TTL or IPv6 hop limit. */
   readonly ttl: number;
   readonly ifindex: number;
+  /** IPv4 protocol 51 (`auth_type AH`): the AH header and what its ICV covers; absent otherwise. */
+  readonly ah?: ReceivedAh | null;
+  /** The `auth_hmac` trailer after the message, when the advert carries one. */
+  readonly authExt?: ReceivedAuthExt | null;
 }
 
 /**
@@ -85,7 +96,14 @@ export type DropReason =
   | 'vrid-unknown' // no instance for this VRID on this interface
   | 'auth-invalid-type' // Authentication Errors: Invalid Type
   | 'auth-type-mismatch' // Authentication Errors: Type Mismatch
-  | 'auth-failure' // Authentication Errors: Failure (wrong password)
+  | 'auth-failure' // Authentication Errors: Failure (wrong password; AH: ICV, SPI or sequence number)
+  | 'ah-next-header' // an AH header for another protocol than VRRP: keepalived ignores it, uncounted
+  | 'auth-ext-missing' // auth_hmac: no trailer (Authentication Extension Errors: Missing)
+  | 'auth-ext-malformed' // auth_hmac: unknown scheme or reserved bytes set (Malformed)
+  | 'auth-ext-unknown-key' // auth_hmac: key id not configured (Unknown Key)
+  | 'auth-ext-bad-hmac' // auth_hmac: HMAC does not verify (Invalid HMAC)
+  | 'auth-ext-stale' // auth_hmac: timestamp outside the window (Stale)
+  | 'auth-ext-replay' // auth_hmac: sequence not above the sender's last (Replay)
   | 'advert-interval' // v2 interval differs (Packet Errors: Advertisement Interval)
   | 'address-list' // VIP count/list differs (Packet Errors: Address List) — 2.2.7 drops
   | 'own-packet' // our own advert looped back
@@ -95,13 +113,16 @@ export type DropReason =
 
 export const DROP_REASONS: readonly DropReason[] = [
   'packet-too-short', 'length-mismatch', 'ip-header', 'ttl', 'version', 'invalid-type', 'checksum', 'vrid-unknown',
-  'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
+  'auth-invalid-type', 'auth-type-mismatch', 'auth-failure', 'ah-next-header', 'auth-ext-missing', 'auth-ext-malformed', 'auth-ext-unknown-key',
+  'auth-ext-bad-hmac', 'auth-ext-stale', 'auth-ext-replay', 'advert-interval', 'address-list', 'own-packet', 'unicast-src', 'family',
   'cast-mismatch',
 ];
 
 /** VRRP header size before the addresses (both versions), and the v2 trailing auth data size. */
 export const VRRP_HEADER_LEN = 8;
 export const VRRP_AUTH_DATA_LEN = 8;
+/** The `auth_hmac` trailer after the VRRP message (auth-hmac.ts). */
+export const VRRP_AUTH_EXT_LEN = 28;
 export const VRRP_TYPE_ADVERT = 1;
 /** v3 Max Adver Int is 12 bits of centiseconds. */
 export const VRRP_V3_MAX_ADVERT_INT_CS = 0x0fff;
@@ -122,4 +143,6 @@ export interface DecodedAdvert extends VrrpAdvert {
   readonly checksum: number;
   /** Which computation matched (v2: always 'v2-style'); lets the runtime switch to old-unicast on auto-detect. */
   readonly checksumMode: ChecksumMode;
+  /** The `auth_hmac` trailer, when the payload is exactly one trailer longer than the message. */
+  readonly authExt: ReceivedAuthExt | null;
 }

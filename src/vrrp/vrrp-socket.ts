@@ -1,7 +1,9 @@
 /**
  * VRRP I/O adapter (vrrp child process): raw IP protocol 112 sockets bound to one
- * interface, for IPv4 (RFC 3768 / RFC 5798 §5.1.1) and IPv6 (RFC 5798 §5.1.2). No VRRP
- * parsing here: receive hands the codec what the kernel gives, send takes finished bytes.
+ * interface, for IPv4 (RFC 3768 / RFC 5798 §5.1.1) and IPv6 (RFC 5798 §5.1.2), and IPv4
+ * protocol 51 for `auth_type AH` (RFC 2402; a raw socket sees AH datagrams whether or not
+ * the kernel has an IPsec SA, raw(7)). No VRRP parsing here: receive hands the codec what
+ * the kernel gives, send takes finished bytes.
  *
  * Why the socket options (raw(7), ip(7), ipv6(7), socket(7)):
  * - separate receive and send sockets: bind() on a raw socket filters receive by
@@ -46,6 +48,8 @@ export interface VrrpSocketOptions {
   readonly unicastTtl?: number;
   /** IPv6 source address for sends (the send socket is bound to it). */
   readonly src6?: string;
+  /** IPv4 receive protocol: 112 (default) or 51 (IPsec AH). Sends take any: the caller writes the header. */
+  readonly protocol?: 112 | 51;
   /** Datagrams per readable event (default 32). */
   readonly maxBatch?: number;
 }
@@ -109,7 +113,7 @@ export class VrrpSocket {
       const group = parseGroup(opts.family, opts.group ?? (opts.family === 4 ? VRRP_MCAST_GROUP4 : VRRP_MCAST_GROUP6));
       const batch = opts.maxBatch === undefined ? {} : { maxBatch: opts.maxBatch };
       if (opts.family === 4) {
-        const rx = RawSocket.open(K.AF_INET, K.SOCK_RAW, VRRP_PROTO, { controlLen: CONTROL_LEN, ...batch });
+        const rx = RawSocket.open(K.AF_INET, K.SOCK_RAW, opts.protocol ?? VRRP_PROTO, { controlLen: CONTROL_LEN, ...batch });
         opened.push(rx);
         rx.setsockopts([
           [K.SOL_SOCKET, K.SO_BINDTODEVICE, dev],

@@ -10,6 +10,7 @@ import { assertNever } from '../core/result.js';
 import { nullLogger, type Logger } from '../core/logger.js';
 import { createProcessLogger } from './process-logger.js';
 import type { ChildKind } from '../process/options.js';
+import { defaultProcessTitle } from '../process/process-title.js';
 import type { ChildHandle, ChildIpc, ChildRunner } from '../process/child-api.js';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from '../process/ipc.js';
@@ -114,6 +115,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
     process.stderr.write(`Keepalived child: ${String(e)}\n`);
     process.exit(EXIT_FATAL);
   }
+  process.title = hello.title ?? defaultProcessTitle(kind);
   const pl = createProcessLogger(hello.options, kind);
   log = pl.logger;
   closeLog = pl.close;
@@ -145,6 +147,13 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
         return;
       case 'dump-stats':
         handle?.dumpStats?.();
+        return;
+      case 'ping':
+        // Answered from this loop: a pong proves the child's event loop is turning.
+        ipc.send({ type: 'pong', seq: msg.seq });
+        return;
+      case 'status-request':
+        handle?.requestStatus?.();
         return;
       default:
         assertNever(msg, 'parent message');

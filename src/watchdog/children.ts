@@ -4,6 +4,7 @@
  * process, pid=N", "Healthcheck child process(N) died: Respawning").
  */
 import type { ChildKind, CliOptions } from '../process/options.js';
+import type { ProcessNameSettings } from '../process/process-title.js';
 
 /** What the parent needs to know about the configuration before starting children. */
 export interface ConfigSummary {
@@ -15,6 +16,15 @@ export interface ConfigSummary {
   readonly childWaitTimeS: number;
   /** -d/--dump-conf: the effective config in keepalived syntax, logged by the parent at start. */
   readonly dumpText?: string;
+  /**
+   * Why the daemon cannot run this config ('fatal' diagnostics: the children keep the running
+   * config on reload); undefined when it can.
+   */
+  readonly unusable?: string;
+  /** Errors keepalived reports but runs with (the offending keyword is ignored). */
+  readonly errorCount?: number;
+  /** global_defs process_names / process_name / vrrp_process_name / checker_process_name. */
+  readonly processNames?: ProcessNameSettings;
 }
 
 export interface ChildSpec {

@@ -21,6 +21,8 @@ import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
 import { catchRealtimeSignals } from './rt-signals.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
+import { openParentServices } from './parent-services.js';
+import { processTitle } from '../process/process-title.js';
 
 export interface ParentDeps {
   readonly options: CliOptions;
@@ -41,6 +43,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const clock = deps.clock ?? realClock;
   const pl = createProcessLogger(options, 'parent');
   const log = pl.logger;
+  process.title = processTitle('parent', undefined);
   // JSON, STATS_CLEAR and the other real-time signals: logged, never fatal (rt-signals.ts),
   // from the start (a big config takes a while to load).
   const releaseRealtime = catchRealtimeSignals(() => log);
@@ -59,6 +62,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   }
   if (summary.value.dumpText !== undefined) for (const line of summary.value.dumpText.trimEnd().split('\n')) log.info(line);
   let childWaitMs = summary.value.childWaitTimeS * 1000;
+  const names = summary.value.processNames;
+  process.title = processTitle('parent', names);
   const specs = selectChildren(options, summary.value);
 
   // A live daemon owning any of our pid files means "already running" (exit 0, as 2.2.7).
@@ -81,10 +86,19 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const done = new Promise<number>((r) => (finish = r));
   let terminating = false;
   const keepAlive = setInterval(() => undefined, 1 << 30);
+  const services = openParentServices({ options, log, clock });
 
   const hello =
     (spec: ChildSpec) =>
-    (): ParentToChild => ({ type: 'hello', protocol: IPC_PROTOCOL_VERSION, child: spec.kind, configPath: options.configFile, options, parentPid: process.pid });
+    (): ParentToChild => ({
+      type: 'hello',
+      protocol: IPC_PROTOCOL_VERSION,
+      child: spec.kind,
+      configPath: options.configFile,
+      options,
+      parentPid: process.pid,
+      title: processTitle(spec.kind, names),
+    });
   const supervisors = specs.map(
     (spec) =>
       new ChildSupervisor({
@@ -99,6 +113,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
           }),
         hello: hello(spec),
         onEnd: (end: SupervisorEnd) => void terminate(end.type === 'permanent' ? end.status : EXIT_OK),
+        ...services.hooks(spec.kind),
       }),
   );
 
@@ -106,6 +121,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     if (terminating) return;
     terminating = true;
     log.info('Stopping');
+    services.stop();
     await Promise.all(supervisors.map((s) => s.stop(childWaitMs)));
     removePidFile(options.pidFile, process.pid);
     log.info(`Stopped ${VERSION_BANNER}`);
@@ -123,12 +139,16 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       () => {
         if (terminating) return;
         log.info('Reloading ...');
+        services.reloadStarted();
         // The children re-read the file themselves: forward first, so a big config is not
         // parsed twice in a row (parent, then child); the parent only needs child_wait_time.
         forward({ type: 'cfg-reload' });
         void deps.loadConfigSummary(options.configFile).then((r) => {
           if (r.ok) childWaitMs = r.value.childWaitTimeS * 1000;
           else log.error(r.reason);
+          if (!r.ok) services.reloadRead(false, r.reason);
+          else if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
+          else services.reloadRead(true, r.value.errorCount ? `${r.value.errorCount} configuration error(s) ignored` : undefined);
         });
       },
     ],
@@ -145,6 +165,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
 
   if (supervisors.length === 0) log.info('No child process to start (no configuration for any subsystem)');
   for (const s of supervisors) s.start();
+  services.start(supervisors);
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);

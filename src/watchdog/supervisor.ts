@@ -12,7 +12,7 @@ import type { CliOptions } from '../process/options.js';
 import { INITIAL_BACKOFF, restartDelay, type BackoffState } from './backoff.js';
 import type { ChildSpec } from './children.js';
 import { classifyExit, describeExit } from './exit-status.js';
-import { parseChildToParent, type InstanceStatus, type ParentToChild } from '../process/ipc.js';
+import { parseChildToParent, type ChildToParent, type ParentToChild } from '../process/ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 
 /** Why a supervisor gives up: the parent then terminates the whole daemon. */
@@ -28,6 +28,10 @@ export interface SupervisorDeps {
   /** The Hello to send once the child is forked. */
   readonly hello: () => ParentToChild;
   readonly onEnd: (end: SupervisorEnd) => void;
+  /** Observers for the parent's services (readiness, heartbeat, status). */
+  readonly onStarted?: () => void;
+  readonly onMessage?: (msg: ChildToParent) => void;
+  readonly onExit?: () => void;
 }
 
 export class ChildSupervisor {
@@ -37,8 +41,10 @@ export class ChildSupervisor {
   private restartTimer: TimerHandle | undefined;
   private stopping: { resolve: () => void; killTimer?: TimerHandle } | undefined;
   private stopPromise: Promise<void> | undefined;
-  /** Last status the child reported (for the parent's dump and status endpoint). */
-  lastStatus: readonly InstanceStatus[] = [];
+  /** Times this child was forked again after dying. */
+  restarts = -1;
+  /** The current process reported 'ready'. */
+  ready = false;
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -46,11 +52,22 @@ export class ChildSupervisor {
     return this.child?.pid;
   }
 
+  get kind(): ChildSpec['kind'] {
+    return this.deps.spec.kind;
+  }
+
+  get running(): boolean {
+    const c = this.child;
+    return c !== undefined && c.pid !== undefined && c.exitCode === null && c.signalCode === null;
+  }
+
   start(): void {
     const { spec, options, log } = this.deps;
     this.restartTimer = undefined;
     const child = this.deps.fork();
     this.child = child;
+    this.restarts++;
+    this.ready = false;
     this.startedAtMs = this.deps.clock.nowMs();
     const pid = child.pid;
     if (pid === undefined) {
@@ -65,6 +82,7 @@ export class ChildSupervisor {
     child.on('message', (raw: unknown) => this.onMessage(pid, raw));
     child.on('error', (e) => log.error(`${spec.title} child process(${pid}) error: ${e.message}`));
     child.once('exit', (code, signal) => this.handleExit(pid, code, signal));
+    this.deps.onStarted?.();
     this.send(this.deps.hello());
   }
 
@@ -114,23 +132,27 @@ export class ChildSupervisor {
         return;
       case 'ready':
         log.debug(`${spec.title} child process(${pid}) ready`);
-        return;
+        this.ready = true;
+        break;
       case 'status':
-        this.lastStatus = msg.instances;
-        return;
+      case 'pong':
+        break;
       case 'reload-done':
         if (msg.ok) log.debug(`${spec.title} child process(${pid}) reload done`);
         else log.error(`${spec.title} child reload failed: ${msg.reason ?? 'unknown reason'}`);
-        return;
+        break;
       default:
         assertNever(msg, 'child message');
     }
+    this.deps.onMessage?.(msg);
   }
 
   private handleExit(pid: number | undefined, code: number | null, signal: NodeJS.Signals | null): void {
     const { spec, options, log, clock } = this.deps;
     if (pid !== undefined) removePidFile(spec.pidFile(options), pid);
     this.child = undefined;
+    this.ready = false;
+    this.deps.onExit?.();
     if (this.stopping) {
       this.stopping.killTimer?.cancel();
       this.stopping.resolve();

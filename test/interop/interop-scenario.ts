@@ -11,8 +11,10 @@
  *   split     no dual holding as long as an advert interval (before the kill: afterwards the
  *             killed side keeps a stale VIP by design);
  * and, decoded by tshark from the round's pcap, every advert of each side: good VRRP (and
- * IPv4 header) checksum, TTL/hop limit 255, configured version/type/VRID/interval/auth/VIP,
- * the right destination, and both the configured priority and the priority-0 one present.
+ * IPv4 header) checksum, TTL/hop limit 255, configured version/type/VRID/interval/auth/VIP
+ * (with `auth_type AH`: an AH header whose SPI is the sender), the right destination, and both
+ * the configured priority and the priority-0 one present. With AH each side accepts the other's
+ * adverts only if its ICV and sequence number check out, so every takeover above proves them.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,8 @@ export interface InteropCase {
   readonly unicast?: boolean;
   /** `authentication { auth_type PASS auth_pass … }` (VRRPv2 only). */
   readonly authPass?: string;
+  /** `authentication { auth_type AH auth_pass … }` (VRRPv2/IPv4 only): IPsec AH, IP protocol 51. */
+  readonly authAh?: string;
 }
 
 export interface Check {
@@ -143,6 +147,7 @@ class Round {
       extra.push(`unicast_src_ip ${ip(self.host)}`, 'unicast_peer {', `    ${ip(peer.host)}`, '}');
     }
     if (this.c.authPass !== undefined) extra.push('authentication {', '    auth_type PASS', `    auth_pass ${this.c.authPass}`, '}');
+    if (this.c.authAh !== undefined) extra.push('authentication {', '    auth_type AH', `    auth_pass ${this.c.authAh}`, '}');
     return keepalivedConf({
       routerId: `kts_${self.host.name}`,
       vrrpVersion: this.c.version,
@@ -281,10 +286,14 @@ class Round {
       if (c.family === 4 && a.src !== self.host.ip4) bad(`src_${a.src}`);
       if (a.addresses.length !== 1 || a.addresses[0] !== this.vip) bad(`vips_${a.addresses.join('+')}`);
       if (c.version === 2) {
-        const wantType = c.authPass === undefined ? 0 : 1;
+        const wantType = c.authPass !== undefined ? 1 : c.authAh !== undefined ? 2 : 0;
         if (a.authType !== wantType) bad(`auth_type_${a.authType}`);
         if (c.authPass !== undefined && a.authString !== c.authPass) bad(`auth_string_${a.authString}`);
       }
+      // AH: every advert behind an AH header whose SPI is the sender's address (RFC 2402 as keepalived uses it).
+      if (c.authAh !== undefined && a.ah === null) bad('no_ah_header');
+      if (c.authAh !== undefined && a.ah !== null && a.ah.spi !== a.src) bad(`ah_spi_${a.ah.spi}`);
+      if (c.authAh === undefined && a.ah !== null) bad('unexpected_ah_header');
     }
     const who = `${self.cmd.label}@${self.host.name}`;
     const summary = [...problems].map(([k, v]) => `${k}×${v}`).join(' ') || 'none';

@@ -18,3 +18,11 @@ test('interop VRRPv2/IPv4 multicast with PASS authentication', async (t) => {
 test('interop VRRPv2/IPv4 unicast (unicast_src_ip + unicast_peer)', async (t) => {
   assertInterop(t, await runInteropCase({ tag: 'i2u', version: 2, family: 4, advertInt: 1, unicast: true }));
 });
+
+test('interop VRRPv2/IPv4 multicast with IPsec AH authentication (auth_type AH)', async (t) => {
+  assertInterop(t, await runInteropCase({ tag: 'i2h', version: 2, family: 4, advertInt: 1, authAh: 'secretpw' }));
+});
+
+test('interop VRRPv2/IPv4 unicast with IPsec AH (the TTL left out of the ICV) and a password keepalived truncates', async (t) => {
+  assertInterop(t, await runInteropCase({ tag: 'i2hu', version: 2, family: 4, advertInt: 1, unicast: true, authAh: 'longpassword12' }));
+});

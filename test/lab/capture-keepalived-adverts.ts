@@ -4,7 +4,9 @@
  * stops keepalived (so the priority-0 "leaving" advert is captured too) and writes the frames
  * as hex together with the config that produced them.
  *
- *   npx tsc -p . && node dist/test/lab/capture-keepalived-adverts.js [--out FILE]
+ *   npx tsc -p . && node dist/test/lab/capture-keepalived-adverts.js [--ah] [--out FILE]
+ *
+ * `--ah` captures the `auth_type AH` adverts instead (test/fixtures/keepalived-ah-adverts.json).
  *
  * Needs root, keepalived and tcpdump. Everything happens inside the lab's namespaces.
  */
@@ -25,6 +27,8 @@ export interface CaptureSpec {
   readonly count: number;
   readonly config: string;
   readonly expect: CaptureExpect;
+  /** IPv4 protocol to capture: 112 (VRRP, default) or 51 (IPsec AH, `auth_type AH`). */
+  readonly protocol?: 112 | 51;
 }
 
 const GLOBAL = 'global_defs {\n  router_id kts_capture\n}\n';
@@ -89,8 +93,9 @@ function frames(pcapPath: string): CapturedFrame[] {
     if (!lp) continue;
     if (lp.etherType === 0x0800) {
       const ip = lp.ip.subarray(0, (lp.ip[2]! << 8) | lp.ip[3]!);
-      const ihl = (ip[0]! & 0x0f) * 4;
-      out.push({ src: formatIp(ip.subarray(12, 16)), dst: formatIp(ip.subarray(16, 20)), ttl: ip[8]!, ip: toHex(ip), vrrp: toHex(ip.subarray(ihl)) });
+      // With AH the VRRP payload follows the 24-byte AH header (RFC 2402 §2).
+      const vrrpAt = (ip[0]! & 0x0f) * 4 + (ip[9] === 51 ? 24 : 0);
+      out.push({ src: formatIp(ip.subarray(12, 16)), dst: formatIp(ip.subarray(16, 20)), ttl: ip[8]!, ip: toHex(ip), vrrp: toHex(ip.subarray(vrrpAt)) });
     } else {
       const v6 = parseIpv6Fixed(lp.ip);
       if (!v6) continue;
@@ -104,7 +109,7 @@ export async function captureOne(lab: Lab, spec: CaptureSpec, dir: string): Prom
   const conf = join(dir, `${spec.name}.conf`);
   const pcap = join(dir, `${spec.name}.pcap`);
   writeFileSync(conf, spec.config);
-  const filter = spec.family === 4 ? 'ip proto 112' : 'ip6 proto 112';
+  const filter = spec.family === 4 ? `ip proto ${spec.protocol ?? 112}` : 'ip6 proto 112';
   // No -c: stop tcpdump ourselves once keepalived has exited, so its priority-0 advert is in.
   const dump = lab.spawn(lab.host(2), ['tcpdump', '-Z', 'root', '-i', 'eth0', '-U', '-n', '-w', pcap, filter]);
   await sleep(700); // let tcpdump attach before the first advert
@@ -129,23 +134,50 @@ export async function captureOne(lab: Lab, spec: CaptureSpec, dir: string): Prom
   return got;
 }
 
-export async function captureAll(outPath: string): Promise<void> {
+/**
+ * `auth_type AH` (IPsec AH, IP protocol 51): multicast, and unicast to two peers (h2 and h3 of
+ * a hub lab, so h2 sees both copies) with a password longer than the 8 bytes keepalived keeps.
+ * Every frame differs (IP ID, AH sequence number, ICV), so all are kept, in order.
+ */
+export const AH_SPECS: readonly CaptureSpec[] = [
+  {
+    name: 'v2-ipv4-ah',
+    family: 4,
+    protocol: 51,
+    count: 4,
+    config: `${GLOBAL}vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 57\n  priority 150\n  advert_int 1\n  authentication {\n    auth_type AH\n    auth_pass secretpw\n  }\n  virtual_ipaddress {\n    192.0.2.150/24\n  }\n}\n`,
+    expect: { version: 2, vrid: 57, priority: 150, advertIntCs: 100, authType: 2, password: 'secretpw', addresses: ['192.0.2.150'], unicastDst: null },
+  },
+  {
+    name: 'v2-ipv4-ah-unicast-2peers',
+    family: 4,
+    protocol: 51,
+    count: 6,
+    config: `${GLOBAL}vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 58\n  priority 120\n  advert_int 1\n  unicast_src_ip 192.0.2.11\n  unicast_peer {\n    192.0.2.12\n    192.0.2.13\n  }\n  authentication {\n    auth_type AH\n    auth_pass longpassword12\n  }\n  virtual_ipaddress {\n    192.0.2.160/24\n    192.0.2.161/24\n  }\n}\n`,
+    expect: { version: 2, vrid: 58, priority: 120, advertIntCs: 100, authType: 2, password: 'longpass', addresses: ['192.0.2.160', '192.0.2.161'], unicastDst: '192.0.2.12' },
+  },
+];
+
+export async function captureAll(outPath: string, ah = false): Promise<void> {
   // keepalived prints its version on stderr.
   const vr = spawnSync('/usr/sbin/keepalived', ['--version'], { encoding: 'utf8' });
   const version = `${vr.stdout}${vr.stderr}`;
-  const lab = createLab(2, 'cap');
+  const lab = ah ? createLab(3, 'cap', { hub: true }) : createLab(2, 'cap');
   const dir = mkdtempSync(join(tmpdir(), 'kts-capture-'));
   try {
     const captures = [];
-    for (const spec of SPECS) {
+    for (const spec of ah ? AH_SPECS : SPECS) {
       // Adverts repeat byte for byte (only the IPv4 ID moves): keep each distinct payload once.
+      // AH adverts never repeat (sequence number, ICV): keep them all, in order.
       const seen = new Set<string>();
-      const got = (await captureOne(lab, spec, dir)).filter((f) => !seen.has(f.vrrp) && seen.add(f.vrrp));
+      const got = (await captureOne(lab, spec, dir)).filter((f) => ah || (!seen.has(f.vrrp) && seen.add(f.vrrp)));
       captures.push({ name: spec.name, family: spec.family, config: spec.config, expect: spec.expect, frames: got });
-      console.log(`${spec.name}: ${got.length} distinct adverts`);
+      console.log(`${spec.name}: ${got.length} ${ah ? '' : 'distinct '}adverts`);
     }
     const fixture = {
-      description: 'VRRP adverts sent by the real keepalived, captured with tcpdump on the peer host of a 2-host netns lab (test/lab/capture-keepalived-adverts.ts). Each distinct advert payload is kept once: the periodic advert of the master, then the priority-0 advert keepalived sends when stopped.',
+      description: ah
+        ? 'IPsec AH VRRP adverts (auth_type AH) sent by the real keepalived, captured with tcpdump on a peer host of a 3-host hub netns lab (test/lab/capture-keepalived-adverts.ts --ah). All frames in send order: the master\'s adverts, then the priority-0 advert keepalived sends when stopped.'
+        : 'VRRP adverts sent by the real keepalived, captured with tcpdump on the peer host of a 2-host netns lab (test/lab/capture-keepalived-adverts.ts). Each distinct advert payload is kept once: the periodic advert of the master, then the priority-0 advert keepalived sends when stopped.',
       keepalivedVersion: (version.split('\n')[0] ?? '').trim(),
       debianPackage: '1:2.2.7-1+b2',
       captureDate: new Date().toISOString(),
@@ -161,8 +193,9 @@ export async function captureAll(outPath: string): Promise<void> {
 
 if (process.argv[1]?.endsWith('capture-keepalived-adverts.js')) {
   const i = process.argv.indexOf('--out');
-  const out = i >= 0 ? process.argv[i + 1]! : 'test/fixtures/keepalived-adverts.json';
-  captureAll(out).catch((e: unknown) => {
+  const ah = process.argv.includes('--ah');
+  const out = i >= 0 ? process.argv[i + 1]! : ah ? 'test/fixtures/keepalived-ah-adverts.json' : 'test/fixtures/keepalived-adverts.json';
+  captureAll(out, ah).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

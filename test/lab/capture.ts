@@ -110,7 +110,8 @@ export class PcapCapture {
   private readonly proc: ChildProcess;
   private readonly exited: Promise<void>;
 
-  constructor(lab: Lab, host: LabHost, readonly file: string, filter = 'arp or ip proto 112 or ip6 proto 112 or icmp6') {
+  /** The default filter takes VRRP, AH-protected VRRP (`auth_type AH`: IP protocol 51), ARP and ICMPv6 (NA). */
+  constructor(lab: Lab, host: LabHost, readonly file: string, filter = 'arp or ip proto 112 or ip proto 51 or ip6 proto 112 or icmp6') {
     this.proc = lab.spawn(host, ['tcpdump', '-Z', 'root', '-i', 'eth0', '-n', '-U', '--immediate-mode', '-s', '256', '--time-stamp-precision=micro', '-w', file, filter]);
     this.exited = new Promise((resolve) => this.proc.once('exit', () => resolve()));
     this.ready = tcpdumpReady(this.proc, host);

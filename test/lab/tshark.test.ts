@@ -1,7 +1,7 @@
 /**
  * The tshark decoder used by the interop suite, on frames built by our own encoder: fields
- * come out right, and a flipped VRRP or IPv4 header checksum is reported as bad (so the
- * interop wire checks can fail). Needs tshark (apt-get install tshark); fails without it.
+ * come out right (behind an AH header too), and a flipped VRRP or IPv4 header checksum is
+ * reported as bad (so the interop wire checks can fail). Needs tshark (apt-get install tshark); fails without it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { internetChecksum } from '../../src/core/checksum.js';
 import { parseIpv4 } from '../../src/core/ip.js';
 import { encodeIpv4Header } from '../../src/vrrp/ip-header.js';
 import { encodeAdvert, passwordAuthData } from '../../src/vrrp/packet.js';
+import { advert, ahDatagram } from '../../src/test-kit/vrrp-adverts.js';
 import { requireCommands } from './netns.js';
 import { epochToUs, parseTsharkLine, tsharkAdverts } from './tshark.js';
 
@@ -30,6 +31,15 @@ function frame(version: 2 | 3, priority: number, password?: string): Uint8Array 
   ip[11] = ck & 0xff;
   const eth = Uint8Array.from([0x01, 0x00, 0x5e, 0x00, 0x00, 0x12, 0x02, 0x6b, 0x74, 0x00, 0x00, 0x01, 0x08, 0x00]);
   return Uint8Array.from([...eth, ...ip, ...vrrp]);
+}
+
+/** `auth_type AH`: IP protocol 51, the AH header, then the VRRP advert (header checksum filled). */
+function ahFrame(seq: number): Uint8Array {
+  const d = ahDatagram(advert({ version: 2, vrid: 51, priority: 150, authType: 2, authData: new Uint8Array(8), addresses: [VIP] }), { src: SRC, password: 'secretpw', seq }).data;
+  const ck = internetChecksum(d.subarray(0, 20));
+  d[10] = ck >>> 8;
+  d[11] = ck & 0xff;
+  return Uint8Array.from([0x01, 0x00, 0x5e, 0x00, 0x00, 0x12, 0x02, 0x6b, 0x74, 0x00, 0x00, 0x01, 0x08, 0x00, ...d]);
 }
 
 function pcap(frames: readonly Uint8Array[]): Buffer {
@@ -61,13 +71,13 @@ test('tshark decodes our adverts and flags bad VRRP and IPv4 header checksums', 
   const dir = mkdtempSync(join(tmpdir(), 'kts-tshark-'));
   try {
     const file = join(dir, 'x.pcap');
-    writeFileSync(file, pcap([good3, good2, badVrrp, badIp]));
+    writeFileSync(file, pcap([good3, good2, badVrrp, badIp, ahFrame(7)]));
     const rows = tsharkAdverts(file);
-    assert.equal(rows.length, 4);
-    const [a, b, c, d] = rows as [NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>];
+    assert.equal(rows.length, 5);
+    const [a, b, c, d, ah] = rows as [NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>, NonNullable<(typeof rows)[0]>];
     assert.deepEqual(a, {
       tUs: 1_795_690_000_250_000, srcMac: '02:6b:74:00:00:01', family: 4, src: '192.0.2.11', dst: '224.0.0.18', ttl: 255, ipChecksum: 'good',
-      version: 3, type: 1, vrid: 51, priority: 150, checksum: 'good', advertInt: 20, authType: null, authString: null, addresses: ['192.0.2.100'],
+      version: 3, type: 1, vrid: 51, priority: 150, checksum: 'good', advertInt: 20, authType: null, authString: null, addresses: ['192.0.2.100'], ah: null,
     });
     assert.equal(b.version, 2);
     assert.equal(b.priority, 0);
@@ -78,6 +88,8 @@ test('tshark decodes our adverts and flags bad VRRP and IPv4 header checksums', 
     assert.equal(c.checksum, 'bad');
     assert.equal(c.ipChecksum, 'good');
     assert.equal(d.ipChecksum, 'bad');
+    // Behind an AH header (auth_type AH): the VRRP fields, the SPI as an address, the sequence number.
+    assert.deepEqual([ah.version, ah.priority, ah.authType, ah.checksum, ah.ipChecksum, ah.ah], [2, 150, 2, 'good', 'good', { spi: '192.0.2.11', seq: 7 }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -33,6 +33,8 @@ export interface TsharkAdvert {
   readonly authType: number | null;
   readonly authString: string | null;
   readonly addresses: readonly string[];
+  /** `auth_type AH` (IP protocol 51): the AH SPI (as a dotted IPv4 address) and sequence number; null otherwise. */
+  readonly ah: { readonly spi: string; readonly seq: number } | null;
 }
 
 const FIELDS = [
@@ -56,7 +58,15 @@ const FIELDS = [
   'vrrp.auth_string',
   'vrrp.ip_addr',
   'vrrp.ipv6_addr',
+  'ah.spi',
+  'ah.sequence',
 ] as const;
+
+/** tshark prints a 32-bit field as 0x… hex: keepalived's SPI is the sender's address. */
+function spiAsAddress(hex: string): string {
+  const n = Number(hex);
+  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
+}
 
 /** "1795691410.882247000" → µs, without float rounding. */
 export function epochToUs(s: string): number {
@@ -72,7 +82,9 @@ function checksumStatus(s: string): ChecksumStatus {
 /** One line of the `-T fields` output (tab-separated, FIELDS order); undefined if not an advert row. */
 export function parseTsharkLine(line: string): TsharkAdvert | undefined {
   const c = line.split('\t');
-  if (c.length < FIELDS.length) return undefined;
+  // The AH columns come last: lines without them (older captures' field lists) still parse.
+  if (c.length < FIELDS.length - 2) return undefined;
+  const [ahSpi = '', ahSeq = ''] = c.slice(FIELDS.length - 2);
   const [time, srcMac, src4, src6, dst4, dst6, ttl, hlim, ipCk, ver, type, vrid, prio, ck, advInt, shortAdvInt, authType, authString, addr4, addr6] = c as [
     string, string, string, string, string, string, string, string, string, string,
     string, string, string, string, string, string, string, string, string, string,
@@ -96,6 +108,7 @@ export function parseTsharkLine(line: string): TsharkAdvert | undefined {
     authType: authType === '' ? null : Number(authType),
     authString: authString === '' ? null : authString,
     addresses: (family === 6 ? addr6 : addr4).split(',').filter(Boolean),
+    ah: ahSpi === '' ? null : { spi: spiAsAddress(ahSpi), seq: Number(ahSeq) },
   };
 }
 

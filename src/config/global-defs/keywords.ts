@@ -170,7 +170,8 @@ function proc(g: G, p: Proc): { -readonly [K in keyof ProcessSettings]?: Process
 
 function processRows(p: Proc): KeywordDef<G>[] {
   const rlimit = intKw<G>(`${p}_rlimit_rttime`, 1, 4294967295, (g, v) => (proc(g, p).rlimitRttime = v), { field: `${procKey[p]}.rlimitRttime`, ...unset('10000', {}) });
-  const name = stringKw<G>(`${p}_process_name`, (g, v) => (proc(g, p).processName = v), { field: `${procKey[p]}.processName`, ...unset(`keepalived_${p === 'checker' ? 'ipvs' : p}`, {}) });
+  const titles: RowOpts = p === 'bfd' ? {} : { runtime: 'acts' };
+  const name = stringKw<G>(`${p}_process_name`, (g, v) => (proc(g, p).processName = v), { field: `${procKey[p]}.processName`, ...unset(`keepalived_${p === 'checker' ? 'ipvs' : p}`, titles) });
   return [
     wordsKw<G>(`${p}_priority`, 'N (-20..19)', (g, node, ctx) => {
       const t = requireArg(node, ctx, 'a number');
@@ -414,8 +415,8 @@ const DAEMON_ROWS: readonly KeywordDef<G>[] = [
   ...processRows('vrrp'),
   ...CHECKER_ROWS,
   ...processRows('bfd'),
-  flag('process_names', 'processNames'),
-  str('process_name', 'processName', 'keepalived'),
+  flag('process_names', 'processNames', { runtime: 'acts' }),
+  str('process_name', 'processName', 'keepalived', { runtime: 'acts' }),
   deprecatedKw('lvs_process_name', CHECKER_ROWS.find((r) => r.name === 'checker_process_name')!),
   str('snmp_socket', 'snmpSocket', 'unix:/var/agentx/master'),
   snmpVrrp,

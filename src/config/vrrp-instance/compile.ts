@@ -68,9 +68,13 @@ export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalD
 
   let auth: AuthSpec | undefined;
   if (v.authType !== undefined) {
-    if (version === 3) diags.warn('KA_CFG_VRRP_AUTH', `${P} VRRP version 3 does not support authentication. Ignoring.`, at('authentication'));
+    // keepalived 2.2.7's order; `version 2` with IPv6 VIPs is still version 2 when it looks at AH.
+    const ahOverIpv6 = v.authType === 'AH' && family === 6 && v.version === 2;
+    if (version === 3 && !ahOverIpv6) diags.warn('KA_CFG_VRRP_AUTH', `${P} VRRP version 3 does not support authentication. Ignoring.`, at('authentication'));
     else if (strict) diags.warn('KA_CFG_VRRP_STRICT', `${P} Strict mode does not support authentication. Ignoring.`, at('authentication'));
-    else auth = { type: v.authType, pass: v.authPass ?? '' };
+    else if (v.authPass === undefined) diags.warn('KA_CFG_VRRP_AUTH', `${P} Authentication specified but no password given. Ignoring`, at('authentication'));
+    else if (ahOverIpv6) diags.warn('KA_CFG_VRRP_AUTH', `${P} Cannot use AH authentication with IPv6. ignoring`, at('authentication'));
+    else auth = { type: v.authType, pass: v.authPass };
   }
   // Sync group members too: keepalived 2.2.7 only seemed to exempt them when a member's interface was missing.
   if (auth?.type === 'AH' && state === 'MASTER' && priority !== 255) {

@@ -75,7 +75,7 @@ const AUTH_TABLE = defineTable<AuthDraft>(
           hint: v.toUpperCase() === 'PASS' || v.toUpperCase() === 'AH' ? `auth_type is case-sensitive: use '${v.toUpperCase()}'` : 'PASS or AH',
         });
       }
-    }, { runtime: 'partly', runtimeNote: 'PASS only: with AH every received advert counts as an auth-type mismatch' }),
+    }),
     wordsKw<AuthDraft>('auth_pass', 'PASSWORD', (a, node, ctx) => {
       const v = requireArg(node, ctx, 'a password');
       noExtraArgs(node, ctx, 1);
@@ -287,13 +287,14 @@ export const AUTH_HMAC_TABLE = defineTable<HmacDraft>('auth_hmac', [
     if (v === 'time' || v === 'monotonic') h.antiReplay = v;
     else if (v !== undefined) ctx.diags.error('KA_CFG_INVALID_VALUE', `invalid anti_replay '${v}'`, argLoc(node, 0), { hint: 'time|monotonic' });
   }, { default: 'time' }),
-  intKw<HmacDraft>('time_window', 1, 3600, (h, n) => (h.timeWindowS = n), { default: derived('max(3 × advert_int, 5)') }),
+  // keepalived 2.4 bounds the freshness window to 1..300 s.
+  intKw<HmacDraft>('time_window', 1, 300, (h, n) => (h.timeWindowS = n), { default: derived('max(3 × advert_int, 5)') }),
   wordsKw<HmacDraft>('mode', 'enforce|permissive|receive-only', (h, node, ctx) => {
     const v = requireArg(node, ctx, 'a mode');
     if (v === 'enforce' || v === 'permissive' || v === 'receive-only') h.mode = v;
     else if (v !== undefined) ctx.diags.error('KA_CFG_INVALID_VALUE', `invalid auth_hmac mode '${v}'`, argLoc(node, 0), { hint: 'enforce|permissive|receive-only' });
   }, { default: 'enforce' }),
-], 'not-yet');
+]);
 
 const garpExtra = garpExtraIf('garp_extra_if', { field: 'garpExtraIf', runtime: 'not-yet' });
 const timerExpired = wordsKw<V>('timer_expired_backup', '[PRIO]', (v, node, ctx) => {
@@ -322,7 +323,7 @@ const EXTENDED_ROWS: KeywordDef<V>[] = [
       ...(h.timeWindowS !== undefined ? { timeWindowS: h.timeWindowS } : {}),
       mode: h.mode ?? 'enforce',
     };
-  }, { field: 'authHmac', ...NOT_YET }),
+  }, { field: 'authHmac' }),
   flagKw<V>('no_virtual_ipaddress', 'noVirtualIpaddress'),
   flagKw<V>('unicast_fault_no_peer', 'unicastFaultNoPeer', NOT_YET),
   flagKw<V>('track_src_ip', 'trackSrcIp', NOT_YET),
