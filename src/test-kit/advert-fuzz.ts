@@ -7,7 +7,9 @@
  * The oracle is written apart from src/vrrp (its own length formula, checksum inputs and
  * address checks; only the Internet checksum itself is shared) so that the pipeline and the
  * oracle can disagree: a datagram is delivered exactly when the oracle finds no violation,
- * and a drop's reason is one of the violations it found.
+ * and a drop's reason is one of the violations it found. An IPsec AH header (IP protocol 51)
+ * and an auth_hmac trailer are generated too; no instance here uses either, so each must be
+ * refused by every instance (keepalived.conf(5) auth_type, auth_hmac).
  */
 import { internetChecksum } from '../core/checksum.js';
 import { ipBytes, type Family } from '../core/ip.js';
@@ -35,6 +37,9 @@ export const ME4 = '192.0.2.11';
 export const ME6 = '2001:db8::11';
 export const GROUP4 = '224.0.0.18';
 export const GROUP6 = 'ff02::12';
+/** auth_hmac's trailer after the message, and IPsec AH's header (both from src/vrrp, by size only). */
+const AUTH_EXT_LEN = 28;
+const AH_LEN = 24;
 const GROUP4_BYTES = ipBytes(GROUP4);
 const GROUP6_BYTES = ipBytes(GROUP6);
 /** Sources that are neither ours nor configured peers. */
@@ -223,7 +228,7 @@ export class AdvertFuzzWorld {
         d.bytes[3] = d.bytes.length & 0xff;
       }
     };
-    switch (rng.int(0, 12)) {
+    switch (rng.int(0, 14)) {
       case 0: // bit flip anywhere
         if (b.length > 0) b[rng.int(0, b.length - 1)]! ^= 1 << rng.int(0, 7);
         break;
@@ -343,6 +348,34 @@ export class AdvertFuzzWorld {
       case 11: // IPv6 hop limit (IPv4's TTL lives in the header: case 8)
         if (!v4) d.ttl = rng.pick([null, 0, 1, 64, 254, 255]);
         break;
+      case 12: {
+        // an auth_hmac trailer (28 bytes) after the message, the checksum over the message (IPv4) or all (IPv6)
+        const grown = new Uint8Array(d.bytes.length + AUTH_EXT_LEN);
+        grown.set(d.bytes);
+        grown.set(rng.bytes(AUTH_EXT_LEN), d.bytes.length);
+        const message = grown.subarray(Math.min(off, grown.length), v4 ? grown.length - AUTH_EXT_LEN : grown.length);
+        d.bytes = grown;
+        setTotLen();
+        if (rng.chance(0.8)) fixChecksum(message, d.family, srcOf(), dstOf(), rng);
+        break;
+      }
+      case 13: {
+        // IPsec AH (IP protocol 51): a 24-byte AH header between the IPv4 header and VRRP
+        if (!v4 || b.length < 20) break;
+        const ah = new Uint8Array(AH_LEN);
+        ah[0] = rng.chance(0.8) ? 112 : rng.pick([6, 17, 0]);
+        ah[1] = AH_LEN / 4 - 2;
+        ah.set(b.subarray(12, 16), 4); // SPI: the sender's address, as keepalived sends it
+        ah.set(rng.bytes(16), 8);
+        const grown = new Uint8Array(b.length + AH_LEN);
+        grown.set(b.subarray(0, 20));
+        grown.set(ah, 20);
+        grown.set(b.subarray(20), 20 + AH_LEN);
+        grown[9] = 51;
+        d.bytes = grown;
+        setTotLen();
+        break;
+      }
       default: {
         // the v3 checksum in one of the variants keepalived accepts (or a wrong one)
         const p = payload();
@@ -359,6 +392,7 @@ export class AdvertFuzzWorld {
     let src: Uint8Array;
     let dst: Uint8Array;
     let ttl: number;
+    let ah = false;
     const fam = d.family;
     if (fam === 4) {
       const b = d.data;
@@ -366,10 +400,12 @@ export class AdvertFuzzWorld {
       const ihl = (b[0]! & 0x0f) * 4;
       const tot = (b[2]! << 8) | b[3]!;
       const ip: DropReason[] = [];
-      if (b[0]! >>> 4 !== 4 || ihl < 20 || tot < ihl || b[9] !== 112) ip.push('ip-header');
+      ah = b[9] === 51;
+      if (b[0]! >>> 4 !== 4 || ihl < 20 || tot < ihl || (b[9] !== 112 && !ah)) ip.push('ip-header');
       if (tot > b.length) ip.push('length-mismatch');
+      if (ah && tot < ihl + AH_LEN) ip.push('packet-too-short');
       if (ip.length > 0) return { where: 'socket', reasons: ip };
-      payload = b.subarray(ihl, tot);
+      payload = b.subarray(ihl + (ah ? AH_LEN : 0), tot);
       src = b.subarray(12, 16);
       dst = b.subarray(16, 20);
       ttl = b[8]!;
@@ -388,13 +424,17 @@ export class AdvertFuzzWorld {
     }
     if (targets.length === 0) return { where: 'socket', reasons: ['vrid-unknown'] };
     const verdicts = new Map<string, readonly DropReason[]>();
-    for (const t of targets) verdicts.set(t.spec.name, this.instanceViolations(t, payload, src, dst, ttl));
+    const trailer = payload.length === advertLength(fam, payload[0]! >>> 4, payload[3]!) + AUTH_EXT_LEN;
+    for (const t of targets) verdicts.set(t.spec.name, this.instanceViolations(t, trailer ? payload.subarray(0, payload.length - AUTH_EXT_LEN) : payload, src, dst, ttl, ah, trailer));
     return { where: 'instances', vrid: payload[1]!, verdicts, ...carried };
   }
 
-  private instanceViolations(t: Resolved, p: Uint8Array, src: Uint8Array, dst: Uint8Array, ttl: number): DropReason[] {
+  private instanceViolations(t: Resolved, p: Uint8Array, src: Uint8Array, dst: Uint8Array, ttl: number, ah: boolean, trailer: boolean): DropReason[] {
     const s = t.spec;
     const out: DropReason[] = [];
+    // No instance of this world has auth_type AH or auth_hmac: an AH header or a trailer is wrong for each.
+    if (ah) out.push('auth-type-mismatch');
+    if (trailer) out.push('length-mismatch');
     const version = p[0]! >>> 4;
     const alen = s.family === 4 ? 4 : 16;
     const count = p[3]!;
@@ -429,14 +469,23 @@ export class AdvertFuzzWorld {
 }
 
 /** RFC 3768 §5 / RFC 5798 §5 structure: length, version, type, v2 auth type, checksum. */
-function structuralViolations(p: Uint8Array, family: Family, src: Uint8Array, dst: Uint8Array, group: Uint8Array): DropReason[] {
+/** Header, addresses and (v2) auth data: RFC 3768 §5.1 / RFC 5798 §5.1. */
+function advertLength(family: Family, version: number, count: number): number {
+  return 8 + count * (family === 4 ? 4 : 16) + (version === 2 ? 8 : 0);
+}
+
+function structuralViolations(whole: Uint8Array, family: Family, src: Uint8Array, dst: Uint8Array, group: Uint8Array): DropReason[] {
+  let p = whole;
   if (p.length < 8) return ['packet-too-short'];
   const version = p[0]! >>> 4;
   if ((version !== 2 && version !== 3) || (version === 2 && family === 6)) return ['version'];
   const out: DropReason[] = [];
-  const expected = 8 + p[3]! * (family === 4 ? 4 : 16) + (version === 2 ? 8 : 0);
+  const expected = advertLength(family, version, p[3]!);
+  const trailer = p.length === expected + AUTH_EXT_LEN;
   if (p.length < expected) out.push('packet-too-short');
-  if (p.length > expected) out.push('length-mismatch');
+  if (p.length > expected && !trailer) out.push('length-mismatch');
+  // With a trailer, the IPv4 checksum covers the message; IPv6's (the kernel's) covers it all.
+  if (trailer && family === 4) p = p.subarray(0, expected);
   if ((p[0]! & 0x0f) !== 1) out.push('invalid-type');
   if (version === 2 && p[4]! > 2) out.push('auth-invalid-type');
   const plain = internetChecksum(p) === 0;

@@ -3,7 +3,8 @@
  * adverts for seven instances (VRRPv2/v3, IPv4/IPv6, multicast/unicast, PASS auth,
  * skip_check_adv_addr, check_unicast_src) put through structure-aware mutations
  * (truncation, padding, bit flips, header fields, address counts and lists, auth data,
- * checksums and their variants, IPv4 header, source, destination, TTL). For every datagram,
+ * checksums and their variants, IPv4 header, source, destination, TTL, an IPsec AH header,
+ * an auth_hmac trailer). For every datagram,
  * against an oracle written apart from the pipeline (src/test-kit/advert-fuzz.ts):
  * nothing throws; it is delivered exactly when no RFC 3768 §7.1 / RFC 5798 §7.1 property is
  * violated; a drop is counted once, where keepalived counts it (socket or instance), with a
@@ -26,6 +27,13 @@ const FILE = fileURLToPath(import.meta.url);
 /** Cases of 1–3 datagrams each: ≥ 10⁶ datagrams at the default scale. */
 const CASES = 510_000;
 const MIN_DATAGRAMS = 1_000_000;
+/**
+ * Drops this world cannot make: 'family' needs an instance filed under a socket of the other
+ * family (the daemon never does that); the AH and auth_hmac verdicts need instances with
+ * `auth_type AH` or `auth_hmac`, which it does not have yet (their own tests cover them:
+ * ipsec-ah.test.ts, auth-hmac tests, receive.test.ts).
+ */
+const UNREACHABLE: ReadonlySet<DropReason> = new Set(['family', 'ah-next-header', 'auth-ext-missing', 'auth-ext-malformed', 'auth-ext-unknown-key', 'auth-ext-bad-hmac', 'auth-ext-stale', 'auth-ext-replay']);
 
 class Target implements ReceiveTarget {
   delivered = 0;
@@ -126,6 +134,5 @@ test('receive pipeline fuzz: ≥ 10⁶ mutated datagrams, delivered exactly when
   if (plan.first !== 0 || !plan.active) return; // a replay checks one case, not the coverage
   assert.ok(datagrams >= MIN_DATAGRAMS, `${datagrams} datagrams < ${MIN_DATAGRAMS}`);
   assert.ok((seen.get('delivered') ?? 0) >= datagrams / 20, `only ${seen.get('delivered') ?? 0} of ${datagrams} delivered: the generator makes too few valid adverts`);
-  // 'family' needs an instance filed under a socket of the other family, which the daemon never does.
-  for (const r of DROP_REASONS) if (r !== 'family') assert.ok((seen.get(r) ?? 0) > 0, `no datagram was dropped for ${r}`);
+  for (const r of DROP_REASONS) if (!UNREACHABLE.has(r)) assert.ok((seen.get(r) ?? 0) > 0, `no datagram was dropped for ${r}`);
 });
