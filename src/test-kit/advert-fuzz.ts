@@ -16,6 +16,7 @@ import { ipBytes, type Family } from '../core/ip.js';
 import { encodeIpv4Header } from '../vrrp/ip-header.js';
 import { encodeAdvert } from '../vrrp/packet.js';
 import type { DropReason, RawVrrpDatagram } from '../vrrp/types.js';
+import { advertLength, AUTH_EXT_LEN, pseudo, structuralViolations } from './advert-oracle.js';
 import type { Prng } from './prng.js';
 
 /** One instance of the fuzz world, as its keepalived.conf block says. */
@@ -37,8 +38,7 @@ export const ME4 = '192.0.2.11';
 export const ME6 = '2001:db8::11';
 export const GROUP4 = '224.0.0.18';
 export const GROUP6 = 'ff02::12';
-/** auth_hmac's trailer after the message, and IPsec AH's header (both from src/vrrp, by size only). */
-const AUTH_EXT_LEN = 28;
+/** IPsec AH's header between the IPv4 header and VRRP (by size only). */
 const AH_LEN = 24;
 const GROUP4_BYTES = ipBytes(GROUP4);
 const GROUP6_BYTES = ipBytes(GROUP6);
@@ -469,50 +469,6 @@ export class AdvertFuzzWorld {
 }
 
 /** RFC 3768 §5 / RFC 5798 §5 structure: length, version, type, v2 auth type, checksum. */
-/** Header, addresses and (v2) auth data: RFC 3768 §5.1 / RFC 5798 §5.1. */
-function advertLength(family: Family, version: number, count: number): number {
-  return 8 + count * (family === 4 ? 4 : 16) + (version === 2 ? 8 : 0);
-}
-
-function structuralViolations(whole: Uint8Array, family: Family, src: Uint8Array, dst: Uint8Array, group: Uint8Array): DropReason[] {
-  let p = whole;
-  if (p.length < 8) return ['packet-too-short'];
-  const version = p[0]! >>> 4;
-  if ((version !== 2 && version !== 3) || (version === 2 && family === 6)) return ['version'];
-  const out: DropReason[] = [];
-  const expected = advertLength(family, version, p[3]!);
-  const trailer = p.length === expected + AUTH_EXT_LEN;
-  if (p.length < expected) out.push('packet-too-short');
-  if (p.length > expected && !trailer) out.push('length-mismatch');
-  // With a trailer, the IPv4 checksum covers the message; IPv6's (the kernel's) covers it all.
-  if (trailer && family === 4) p = p.subarray(0, expected);
-  if ((p[0]! & 0x0f) !== 1) out.push('invalid-type');
-  if (version === 2 && p[4]! > 2) out.push('auth-invalid-type');
-  const plain = internetChecksum(p) === 0;
-  const ok =
-    version === 2 ? plain : plain || internetChecksum(pseudo(family, src, dst, p.length), p) === 0 || (!equal(dst, group) && internetChecksum(pseudo(family, src, group, p.length), p) === 0);
-  if (!ok) out.push('checksum');
-  return out;
-}
-
-function pseudo(family: Family, src: Uint8Array, dst: Uint8Array, len: number): Uint8Array {
-  const ph = new Uint8Array(family === 4 ? 12 : 40);
-  if (family === 4) {
-    ph.set(src.subarray(0, 4), 0);
-    ph.set(dst.subarray(0, 4), 4);
-    ph[9] = 112;
-    ph[10] = len >>> 8;
-    ph[11] = len & 0xff;
-  } else {
-    ph.set(src.subarray(0, 16), 0);
-    ph.set(dst.subarray(0, 16), 16);
-    ph[34] = len >>> 8;
-    ph[35] = len & 0xff;
-    ph[39] = 112;
-  }
-  return ph;
-}
-
 /**
  * Rewrites a payload's checksum: the form its version calls for, or (variants) one of the
  * v3 forms keepalived also accepts — no pseudo-header, the group as pseudo-destination — or
