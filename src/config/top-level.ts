@@ -133,7 +133,6 @@ const BLOCK_ROWS: KeywordDef<C>[] = [
     VRRP_SYNC_GROUP_TABLE,
     (c, node, ctx) => openNamed('vrrp sync group', node, ctx, c.syncGroups, (name) => newSyncGroupDraft(name, node.loc)),
     (c, g) => c.syncGroups.push(g),
-    { runtime: 'not-yet', runtimeNote: 'members run as independent instances' },
   ),
   listFieldKw<C, IpAddressSpec>('static_ipaddress', 'ADDRESS LINE', 'staticIpAddresses', (line, ctx) => parseAddressLine(line, 'static', ctx)),
 ];

@@ -72,6 +72,20 @@ export function attrI32(type: number, v: number): Uint8Array {
   return attr(type, b);
 }
 
+/** Network byte order u32 (nfnetlink subsystems such as nf_tables use it for every integer). */
+export function attrU32BE(type: number, v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  view(b).setUint32(0, v >>> 0, false);
+  return attr(type, b);
+}
+
+/** Network byte order u64 (nf_tables handles, counters). */
+export function attrU64BE(type: number, v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  view(b).setBigUint64(0, v, false);
+  return attr(type, b);
+}
+
 /** NUL-terminated string (NLA_NUL_STRING/NLA_STRING both accept the trailing NUL). */
 export function attrString(type: number, s: string): Uint8Array {
   const text = new TextEncoder().encode(s);
@@ -130,6 +144,9 @@ export const readU8 = (data: Uint8Array): number => need(data, 1, 'u8').getUint8
 export const readU16 = (data: Uint8Array): number => need(data, 2, 'u16').getUint16(0, HOST_LE);
 export const readU32 = (data: Uint8Array): number => need(data, 4, 'u32').getUint32(0, HOST_LE);
 export const readI32 = (data: Uint8Array): number => need(data, 4, 'i32').getInt32(0, HOST_LE);
+export const readU32BE = (data: Uint8Array): number => need(data, 4, 'u32').getUint32(0, false);
+export const readI32BE = (data: Uint8Array): number => need(data, 4, 'i32').getInt32(0, false);
+export const readU64BE = (data: Uint8Array): bigint => need(data, 8, 'u64').getBigUint64(0, false);
 
 /** String attribute: up to the first NUL (or the whole payload when unterminated). */
 export function readString(data: Uint8Array): string {

@@ -133,6 +133,38 @@ export const MACVLAN_MODE_BRIDGE = 4;
 export const MACVLAN_MODE_PASSTHRU = 8;
 export const MACVLAN_MODE_SOURCE = 16;
 
+export const IFLA_IPVLAN_MODE = 1;
+export const IFLA_IPVLAN_FLAGS = 2;
+export const IPVLAN_MODE_L2 = 0;
+export const IPVLAN_MODE_L3 = 1;
+export const IPVLAN_MODE_L3S = 2;
+/** IPVLAN_F_*; neither = bridge. */
+export const IPVLAN_F_PRIVATE = 0x01;
+export const IPVLAN_F_VEPA = 0x02;
+
+/** IFLA_EXT_MASK (u32 RTEXT_FILTER_*): RTEXT_FILTER_SKIP_STATS leaves the counters out. */
+export const IFLA_EXT_MASK = 29;
+export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+/** IFLA_AF_SPEC members: AF_INET { IFLA_INET_CONF { IPV4_DEVCONF_* u32 } }, AF_INET6 { IFLA_INET6_* }. */
+export const IFLA_INET_CONF = 1;
+export const IFLA_INET6_ADDR_GEN_MODE = 8;
+export const IN6_ADDR_GEN_MODE_EUI64 = 0;
+export const IN6_ADDR_GEN_MODE_NONE = 1;
+export const IN6_ADDR_GEN_MODE_STABLE_PRIVACY = 2;
+export const IN6_ADDR_GEN_MODE_RANDOM = 3;
+
+/** linux/ip.h IPV4_DEVCONF_* (1-based, as IFLA_INET_CONF numbers them). */
+export const IPV4_DEVCONF_FORWARDING = 1;
+export const IPV4_DEVCONF_SEND_REDIRECTS = 6;
+export const IPV4_DEVCONF_RP_FILTER = 8;
+export const IPV4_DEVCONF_ARPFILTER = 13;
+export const IPV4_DEVCONF_ARP_ANNOUNCE = 18;
+export const IPV4_DEVCONF_ARP_IGNORE = 19;
+export const IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
+export const IPV4_DEVCONF_ARP_ACCEPT = 21;
+export const IPV4_DEVCONF_ACCEPT_LOCAL = 23;
+
 /** RFC 2863 operational states (IFLA_OPERSTATE). */
 export const IF_OPER_UNKNOWN = 0;
 export const IF_OPER_NOTPRESENT = 1;
@@ -191,9 +223,68 @@ export const RTA_PRIORITY = 6;
 export const RTA_PREFSRC = 7;
 export const RTA_METRICS = 8;
 export const RTA_MULTIPATH = 9;
+export const RTA_FLOW = 11;
+export const RTA_CACHEINFO = 12;
 export const RTA_TABLE = 15;
 export const RTA_MARK = 16;
+export const RTA_VIA = 18;
 export const RTA_PREF = 20;
+export const RTA_ENCAP_TYPE = 21;
+export const RTA_ENCAP = 22;
+export const RTA_EXPIRES = 23;
+export const RTA_TTL_PROPAGATE = 26;
+
+/** rtm_flags / rtnh_flags */
+export const RTNH_F_DEAD = 1;
+export const RTNH_F_PERVASIVE = 2;
+export const RTNH_F_ONLINK = 4;
+export const RTNH_F_LINKDOWN = 16;
+/** struct rtnexthop: u16 rtnh_len, u8 rtnh_flags, u8 rtnh_hops (weight - 1), s32 rtnh_ifindex. */
+export const RTNEXTHOP_LEN = 8;
+
+/** RTA_METRICS members (enum RTAX_*). */
+export const RTAX_LOCK = 1;
+export const RTAX_MTU = 2;
+export const RTAX_WINDOW = 3;
+export const RTAX_RTT = 4;
+export const RTAX_RTTVAR = 5;
+export const RTAX_SSTHRESH = 6;
+export const RTAX_CWND = 7;
+export const RTAX_ADVMSS = 8;
+export const RTAX_REORDERING = 9;
+export const RTAX_HOPLIMIT = 10;
+export const RTAX_INITCWND = 11;
+export const RTAX_FEATURES = 12;
+export const RTAX_RTO_MIN = 13;
+export const RTAX_INITRWND = 14;
+export const RTAX_QUICKACK = 15;
+export const RTAX_CC_ALGO = 16;
+export const RTAX_FASTOPEN_NO_COOKIE = 17;
+export const RTAX_FEATURE_ECN = 1;
+
+/** RTA_PREF (IPv6 router preference, RFC 4191). */
+export const ICMPV6_ROUTER_PREF_MEDIUM = 0;
+export const ICMPV6_ROUTER_PREF_HIGH = 1;
+export const ICMPV6_ROUTER_PREF_LOW = 3;
+
+// --- linux/lwtunnel.h, linux/mpls_iptunnel.h: RTA_ENCAP ---
+export const LWTUNNEL_ENCAP_MPLS = 1;
+export const LWTUNNEL_ENCAP_IP = 2;
+export const LWTUNNEL_ENCAP_IP6 = 4;
+export const LWTUNNEL_IP_ID = 1;
+export const LWTUNNEL_IP_DST = 2;
+export const LWTUNNEL_IP_SRC = 3;
+export const LWTUNNEL_IP_TTL = 4;
+export const LWTUNNEL_IP_TOS = 5;
+export const LWTUNNEL_IP_FLAGS = 6;
+export const LWTUNNEL_IP6_ID = 1;
+export const LWTUNNEL_IP6_DST = 2;
+export const LWTUNNEL_IP6_SRC = 3;
+export const LWTUNNEL_IP6_HOPLIMIT = 4;
+export const LWTUNNEL_IP6_TC = 5;
+export const LWTUNNEL_IP6_FLAGS = 6;
+export const MPLS_IPTUNNEL_DST = 1;
+export const MPLS_IPTUNNEL_TTL = 2;
 
 export const RTN_UNSPEC = 0;
 export const RTN_UNICAST = 1;
@@ -205,11 +296,13 @@ export const RTN_BLACKHOLE = 6;
 export const RTN_UNREACHABLE = 7;
 export const RTN_PROHIBIT = 8;
 export const RTN_THROW = 9;
+export const RTN_NAT = 10;
 
 export const RTPROT_UNSPEC = 0;
 export const RTPROT_KERNEL = 2;
 export const RTPROT_BOOT = 3;
 export const RTPROT_STATIC = 4;
+export const RTPROT_RA = 9;
 /** rtnetlink.h: "Keepalived daemon"; `ip route` prints it as `proto keepalived`. */
 export const RTPROT_KEEPALIVED = 18;
 
@@ -220,7 +313,9 @@ export const RT_TABLE_LOCAL = 255;
 
 // --- struct fib_rule_hdr, linux/fib_rules.h ---
 export const FIB_RULE_HDR_LEN = 12;
+export const FIB_RULE_PERMANENT = 0x00000001;
 export const FIB_RULE_INVERT = 0x00000002;
+export const FIB_RULE_UNRESOLVED = 0x00000004;
 export const FRA_DST = 1;
 export const FRA_SRC = 2;
 export const FRA_IIFNAME = 3;
@@ -228,6 +323,7 @@ export const FRA_GOTO = 4;
 export const FRA_PRIORITY = 6;
 export const FRA_FWMARK = 10;
 export const FRA_FLOW = 11;
+export const FRA_TUN_ID = 12;
 export const FRA_SUPPRESS_IFGROUP = 13;
 export const FRA_SUPPRESS_PREFIXLEN = 14;
 export const FRA_TABLE = 15;

@@ -22,7 +22,8 @@ import { parseAttrs } from './attr.js';
 import * as K from './constants.js';
 import { decodeLinkMessage, encodeIfInfoMsg } from './link.js';
 import { parseDone, parseError, parseMessages } from './message.js';
-import { decodeRouteMessage, decodeRuleMessage, encodeFibRuleHdr, encodeRtMsg } from './route.js';
+import { decodeRuleMessage, encodeFibRuleHdr } from './fib-rule.js';
+import { decodeRouteMessage, encodeRtMsg } from './route.js';
 import { decodeRtnlEvent, toAddrInfo, toLinkInfo } from './rtnl-model.js';
 
 const FILE = fileURLToPath(import.meta.url);

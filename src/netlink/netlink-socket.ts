@@ -12,8 +12,8 @@
  */
 import { constants as osConstants } from 'node:os';
 import { KaError, type SyscallError } from '../core/errors.js';
-import { NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from './constants.js';
-import { HOST_LE } from './attr.js';
+import { NLM_F_ACK, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, rtmName } from './constants.js';
+import { HOST_LE, concatBytes } from './attr.js';
 import { type NlErrorInfo, type NlMessage, parseDone, parseError, parseMessages, setSequence } from './message.js';
 import { nio } from '../sys/nio.js';
 import { RawSocket } from '../sys/raw-socket.js';
@@ -32,6 +32,8 @@ export interface NetlinkSocketOptions {
   readonly onError?: (err: Error) => void;
   /** Per-request deadline (default 5000 ms). */
   readonly timeoutMs?: number;
+  /** Name of a message type in errors (default: rtnetlink's RTM_* names). */
+  readonly nameOf?: (type: number) => string;
 }
 
 const errnoNames = new Map<number, string>(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
@@ -47,11 +49,11 @@ export class NetlinkRequestError extends KaError {
   readonly errno: number;
   readonly extAckMessage: string | undefined;
 
-  constructor(requestType: number, info: NlErrorInfo) {
+  constructor(requestType: number, info: NlErrorInfo, nameOf: (type: number) => string = rtmName) {
     const errno = -info.error;
     const name = errnoName(errno);
     const why = info.extAckMessage !== undefined ? `: ${info.extAckMessage}` : '';
-    super('KA_ERR_NL_REQUEST', `netlink ${rtmName(requestType)} failed with ${name}${why}`, { errnoCode: name, syscall: 'netlink' });
+    super('KA_ERR_NL_REQUEST', `netlink ${nameOf(requestType)} failed with ${name}${why}`, { errnoCode: name, syscall: 'netlink' });
     this.name = 'NetlinkRequestError';
     this.errno = errno;
     this.extAckMessage = info.extAckMessage;
@@ -65,11 +67,18 @@ interface Pending {
   interrupted: boolean;
   readonly resolve: (msgs: NlMessage[], interrupted: boolean) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Absent for the messages of a transaction, which share one deadline. */
+  readonly timer?: NodeJS.Timeout;
 }
 
-function failure(requestType: number, errnoCode: string, message: string): KaError {
-  return new KaError('KA_ERR_NL_REQUEST', `netlink ${rtmName(requestType)}: ${message}`, { errnoCode });
+/** How long a refused transaction waits for the rest of its answers. */
+const TRANSACTION_ERROR_GRACE_MS = 100;
+
+/** Placeholder that reserves a sequence number while a transaction is being numbered. */
+const NO_ANSWER: Pending = { type: 0, dump: false, parts: [], interrupted: false, resolve: () => undefined, reject: () => undefined };
+
+function failure(requestType: number, errnoCode: string, message: string, nameOf: (type: number) => string = rtmName): KaError {
+  return new KaError('KA_ERR_NL_REQUEST', `netlink ${nameOf(requestType)}: ${message}`, { errnoCode });
 }
 
 export class NetlinkSocket {
@@ -154,13 +163,13 @@ export class NetlinkSocket {
 
   private send(msg: Uint8Array, dump: boolean): Promise<{ msgs: NlMessage[]; interrupted: boolean }> {
     const type = new DataView(msg.buffer, msg.byteOffset, msg.byteLength).getUint16(4, HOST_LE);
-    if (this.sock.closed) return Promise.reject(failure(type, 'EBADF', 'socket is closed'));
+    if (this.sock.closed) return Promise.reject(failure(type, 'EBADF', 'socket is closed', this.opts.nameOf));
     const seq = this.nextSeq();
     setSequence(msg, seq);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        reject(failure(type, 'ETIMEDOUT', `no answer within ${this.timeoutMs} ms`));
+        reject(failure(type, 'ETIMEDOUT', `no answer within ${this.timeoutMs} ms`, this.opts.nameOf));
       }, this.timeoutMs);
       this.pending.set(seq, {
         type,
@@ -181,7 +190,81 @@ export class NetlinkSocket {
       }
       if (sent < 0) {
         this.settle(seq);
-        reject(failure(type, 'EAGAIN', 'send buffer full'));
+        reject(failure(type, 'EAGAIN', 'send buffer full', this.opts.nameOf));
+      }
+    });
+  }
+
+  /**
+   * Send messages as one datagram, one transaction (nfnetlink batches: BEGIN, changes, END).
+   * Resolves when every message sent with NLM_F_ACK is acked; rejects with the first error
+   * (the kernel then applied none of it). An error on the first message (the batch as a
+   * whole refused, e.g. ENOMEM) ends the wait at once, as does a short grace period after the
+   * first error, since a refused transaction need not ack the messages it never applied.
+   */
+  transaction(msgs: readonly Uint8Array[]): Promise<void> {
+    const first = msgs[0];
+    if (first === undefined) return Promise.resolve();
+    const typeOf = (m: Uint8Array): number => new DataView(m.buffer, m.byteOffset, m.byteLength).getUint16(4, HOST_LE);
+    const flagsOf = (m: Uint8Array): number => new DataView(m.buffer, m.byteOffset, m.byteLength).getUint16(6, HOST_LE);
+    if (this.sock.closed) return Promise.reject(failure(typeOf(first), 'EBADF', 'socket is closed', this.opts.nameOf));
+    const seqs = msgs.map((m) => {
+      const seq = this.nextSeq();
+      setSequence(m, seq);
+      // Reserve the number at once so nextSeq never hands it out twice.
+      this.pending.set(seq, NO_ANSWER);
+      return seq;
+    });
+    const firstSeq = seqs[0] ?? 0;
+    return new Promise((resolve, reject) => {
+      const waiting = new Set(seqs.filter((_, i) => i === 0 || (flagsOf(msgs[i] ?? first) & NLM_F_ACK) !== 0));
+      let error: Error | undefined;
+      let grace: NodeJS.Timeout | undefined;
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (grace !== undefined) clearTimeout(grace);
+        for (const s of seqs) this.pending.delete(s);
+        if (error) reject(error);
+        else resolve();
+      };
+      const answered = (seq: number, e?: Error): void => {
+        waiting.delete(seq);
+        if (e !== undefined && error === undefined) {
+          error = e;
+          grace = setTimeout(finish, TRANSACTION_ERROR_GRACE_MS);
+        }
+        // The first message is waited for only as the carrier of a batch-wide refusal.
+        if ((seq === firstSeq && e !== undefined) || [...waiting].every((s) => s === firstSeq)) finish();
+      };
+      const timer = setTimeout(() => {
+        error ??= failure(typeOf(first), 'ETIMEDOUT', `transaction not acknowledged within ${this.timeoutMs} ms`, this.opts.nameOf);
+        finish();
+      }, this.timeoutMs);
+      seqs.forEach((seq, i) => {
+        if (!waiting.has(seq)) {
+          this.pending.delete(seq);
+          return;
+        }
+        this.pending.set(seq, {
+          type: typeOf(msgs[i] ?? first),
+          dump: false,
+          parts: [],
+          interrupted: false,
+          resolve: () => answered(seq),
+          reject: (e) => answered(seq, e),
+        });
+      });
+      let sent: number;
+      try {
+        sent = this.sock.send(concatBytes(msgs));
+      } catch (e) {
+        error = e instanceof Error ? e : new Error(String(e));
+        finish();
+        return;
+      }
+      if (sent < 0) {
+        error = failure(typeOf(first), 'EAGAIN', 'send buffer full', this.opts.nameOf);
+        finish();
       }
     });
   }
@@ -196,7 +279,7 @@ export class NetlinkSocket {
   private settle(seq: number): Pending | undefined {
     const p = this.pending.get(seq);
     if (p) {
-      clearTimeout(p.timer);
+      if (p.timer !== undefined) clearTimeout(p.timer);
       this.pending.delete(seq);
     }
     return p;
@@ -233,14 +316,14 @@ export class NetlinkSocket {
           const info = parseError(m);
           this.settle(seq);
           if (info.error === 0) p.resolve(p.parts, p.interrupted);
-          else p.reject(new NetlinkRequestError(p.type, info));
+          else p.reject(new NetlinkRequestError(p.type, info, this.opts.nameOf));
           return;
         }
         case NLMSG_DONE: {
           const info = parseDone(m);
           this.settle(seq);
           if (info.error === 0) p.resolve(p.parts, p.interrupted);
-          else p.reject(new NetlinkRequestError(p.type, info));
+          else p.reject(new NetlinkRequestError(p.type, info, this.opts.nameOf));
           return;
         }
         case NLMSG_NOOP:

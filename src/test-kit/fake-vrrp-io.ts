@@ -219,7 +219,7 @@ export class FakeVrrpWorld {
   readonly transitions: InstanceTransition[] = [];
   /** argv of every script run, joined. */
   readonly scripts: string[] = [];
-  /** notify FIFO / mail events: `NAME STATE PRIORITY`. */
+  /** notify FIFO / mail events: `NAME STATE PRIORITY`, `GROUP NAME STATE` for a sync group. */
   readonly effects: string[] = [];
   readonly dumps = new Map<string, string>();
   /** What `file:` auth_hmac keys read (path → content). */
@@ -255,7 +255,12 @@ export class FakeVrrpWorld {
       },
       openGarpSender: garp,
       scripts,
-      openEffects: () => Promise.resolve({ instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`), close: () => undefined }),
+      openEffects: () =>
+        Promise.resolve({
+          instance: (inst, state, priority) => void this.effects.push(`${inst.name} ${state} ${priority}`),
+          group: (grp, state) => void this.effects.push(`GROUP ${grp.name} ${state}`),
+          close: () => undefined,
+        }),
       writeDump: (name, text) => void this.dumps.set(name, text),
       onTransition: (t) => {
         this.transitions.push(t);

@@ -65,6 +65,23 @@ export function testConfigText(index: number, s: TestInstanceSettings = {}): str
   return `${globalDefs}vrrp_instance ${s.name ?? `R${index}`} {\n${lines.join('\n')}\n}\n`;
 }
 
+/** The address a `virtual_ipaddress` line of the settings names (default 192.0.2.100). */
+export function testVip(s: TestInstanceSettings = {}): string {
+  return (s.vips?.[0] ?? '192.0.2.100/24').split(/[/\s]/)[0]!;
+}
+
+/**
+ * keepalived.conf text with several vrrp_instance blocks of router `index` (the first one's
+ * global_defs), and, when `syncGroup` names one, a vrrp_sync_group holding them all. Every
+ * instance but the first needs its own name, VRID and VIP.
+ */
+export function testRouterConfigText(index: number, list: readonly TestInstanceSettings[], syncGroup?: string): string {
+  const blocks = list.map((s, i) => testConfigText(index, i === 0 ? s : { ...s, global: [] }));
+  const names = list.map((s) => s.name ?? `R${index}`);
+  const group = syncGroup === undefined ? '' : `vrrp_sync_group ${syncGroup} {\n group {\n${names.map((n) => `  ${n}\n`).join('')} }\n}\n`;
+  return blocks.join('') + group;
+}
+
 const compiled = new Map<string, KeepalivedConfig>();
 
 /** Compiles config text (memoised: simulations build thousands of routers); throws on errors. */

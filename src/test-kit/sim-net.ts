@@ -20,7 +20,7 @@ import { AH_HEADER_LEN, IPPROTO_AH } from '../vrrp/ipsec-ah.js';
 import type { FsmParams, TransitionReason, VrrpState } from '../vrrp/fsm-types.js';
 import { FakeClock } from './fake-clock.js';
 import { fakeAddr, fakeLink, FakeVrrpWorld, type Announcement, type SentAdvert } from './fake-vrrp-io.js';
-import { compileTestConfig, testConfigText, testRouterAddress, type TestInstanceSettings } from './fsm-params.js';
+import { compileTestConfig, testConfigText, testRouterAddress, testRouterConfigText, testVip, type TestInstanceSettings } from './fsm-params.js';
 import { mulberry32, type Prng } from './prng.js';
 
 /** The VIP every router's instance holds when MASTER (fsm-params.ts default). */
@@ -57,6 +57,10 @@ export interface SimRouterSpec {
   readonly settings: TestInstanceSettings;
   /** When the VRRP child starts; null = not started until restart(). */
   readonly startAtMs: number | null;
+  /** More vrrp_instance blocks on the router (each its own name, VRID and VIP). */
+  readonly more?: readonly TestInstanceSettings[];
+  /** Put all the router's instances in a vrrp_sync_group of this name. */
+  readonly syncGroup?: string;
 }
 
 export type SimTraceEntry =
@@ -67,6 +71,7 @@ export type SimTraceEntry =
       readonly type: 'transition';
       readonly atMs: number;
       readonly router: number;
+      readonly instance: string;
       readonly from: VrrpState;
       readonly to: VrrpState;
       readonly reason: TransitionReason;
@@ -91,8 +96,13 @@ export interface SimRouter {
   settings: TestInstanceSettings;
   /** The FSM parameters its child derives (for the tests' bounds). */
   params: FsmParams;
-  /** The instance's state in the current life (INIT before start, STOP after a graceful stop). */
+  /** The (first) instance's state in the current life (INIT before start, STOP after a graceful stop). */
   state: VrrpState;
+  /** Every instance of the router: its VIP and its state in the current life. */
+  readonly instances: readonly { readonly name: string; readonly vip: string }[];
+  readonly states: Map<string, VrrpState>;
+  readonly more: readonly TestInstanceSettings[];
+  readonly syncGroup: string | undefined;
   /** Started and neither killed nor stopped. */
   alive: boolean;
   /** Lines "Received advert … with lower priority" logged as MASTER (a lower master was heard). */
@@ -180,6 +190,10 @@ export class SimNet {
       settings: spec.settings,
       params: SimNet.paramsOf(id, spec.settings),
       state: 'INIT',
+      instances: [spec.settings, ...(spec.more ?? [])].map((st) => ({ name: st.name ?? `R${id}`, vip: testVip(st) })),
+      states: new Map(),
+      more: spec.more ?? [],
+      syncGroup: spec.syncGroup,
       alive: false,
       lowerPrioSeen: 0,
       logs: [],
@@ -231,9 +245,9 @@ export class SimNet {
     return this.routers.filter((r) => r.alive && r.state === 'MASTER').map((r) => r.id);
   }
 
-  /** Routers whose interface carries the VIP now. */
-  vipHolders(): number[] {
-    return this.routers.filter((r) => r.life?.world.rtnl.has(SIM_VIP) === true).map((r) => r.id);
+  /** Routers whose interface carries the VIP (default: the first instance's, SIM_VIP) now. */
+  vipHolders(vip = SIM_VIP): number[] {
+    return this.routers.filter((r) => r.life?.world.rtnl.has(vip) === true).map((r) => r.id);
   }
 
   /** Every distinct master set in effect at some point of [fromMs, toMs]. */
@@ -267,6 +281,7 @@ export class SimNet {
     }
     r.incarnation++;
     r.state = 'INIT';
+    r.states.clear();
     r.alive = true;
     this.trace.push({ type: 'router', atMs: this.now(), router: id, what: 'started' });
     const life = this.newLife(r);
@@ -346,7 +361,7 @@ export class SimNet {
     const current = (): boolean => r.incarnation === life && r.life?.clock === clock;
     const world = new FakeVrrpWorld({
       clock,
-      config: compileTestConfig(testConfigText(r.id, r.settings)),
+      config: compileTestConfig(r.more.length === 0 && r.syncGroup === undefined ? testConfigText(r.id, r.settings) : testRouterConfigText(r.id, [r.settings, ...r.more], r.syncGroup)),
       links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0'), fakeLink(3, 'eth1')],
       addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, `${formatIp(testRouterAddress(r.id))}/24`)],
       rtnlLatencyMs: this.opts.rtnlLatencyMs ?? 0,
@@ -358,8 +373,9 @@ export class SimNet {
       },
       onTransition: (t) => {
         if (!current()) return;
-        r.state = t.to;
-        this.trace.push({ type: 'transition', atMs: t.atMs, router: r.id, from: t.from, to: t.to, reason: t.reason });
+        r.states.set(t.name, t.to);
+        if (t.name === r.instances[0]!.name) r.state = t.to;
+        this.trace.push({ type: 'transition', atMs: t.atMs, router: r.id, instance: t.name, from: t.from, to: t.to, reason: t.reason });
         this.noteMasters();
       },
     });
@@ -379,16 +395,31 @@ export class SimNet {
   private announced(r: SimRouter, a: Announcement): void {
     this.trace.push({ type: 'garp', atMs: a.atMs, router: r.id, address: a.address });
     const holds = r.life?.world.rtnl.has(a.address) === true;
-    if (r.state !== 'MASTER' || !holds) this.violations.push(`t=${a.atMs} router ${r.id}: GARP/NA for ${a.address} as ${r.state}${holds ? '' : ' without the address'}`);
+    const inst = r.instances.find((i) => i.vip === a.address);
+    const state = inst !== undefined ? r.states.get(inst.name) : undefined;
+    if (state !== 'MASTER' || !holds) this.violations.push(`t=${a.atMs} router ${r.id}: GARP/NA for ${a.address} as ${state ?? 'no instance'}${holds ? '' : ' without the address'}`);
   }
 
-  /** After every event: a live router with no address request in flight holds the VIP iff MASTER. */
+  /**
+   * After every event: a live router with no address request in flight holds each VIP iff its
+   * instance is MASTER; the started members of a sync group are in one state.
+   */
   private checkAddresses(): void {
     for (const r of this.routers) {
       const world = r.life?.world;
-      if (!r.alive || !world || !r.life?.handle || world.rtnl.inFlight > 0) continue;
-      const holds = world.rtnl.has(SIM_VIP);
-      if (holds !== (r.state === 'MASTER')) this.violations.push(`t=${this.now()} router ${r.id}: ${r.state} ${holds ? 'holding' : 'without'} the VIP`);
+      if (!r.alive || !world || !r.life?.handle) continue;
+      if (r.syncGroup !== undefined) {
+        const states = r.instances.map((i) => r.states.get(i.name) ?? 'INIT');
+        if (states.every((st) => st === 'BACKUP' || st === 'MASTER' || st === 'FAULT') && new Set(states).size > 1) {
+          this.violations.push(`t=${this.now()} router ${r.id}: sync group members disagree (${states.join(' ')})`);
+        }
+      }
+      if (world.rtnl.inFlight > 0) continue;
+      for (const i of r.instances) {
+        const holds = world.rtnl.has(i.vip);
+        const state = r.states.get(i.name) ?? 'INIT';
+        if (holds !== (state === 'MASTER')) this.violations.push(`t=${this.now()} router ${r.id}: ${i.name} ${state} ${holds ? 'holding' : 'without'} ${i.vip}`);
+      }
     }
   }
 

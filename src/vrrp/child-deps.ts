@@ -50,6 +50,8 @@ export interface GarpSenderPort extends GarpPort {
 export interface VrrpEffectsPort {
   /** An instance entered `state` (after its notify scripts). */
   instance(inst: { readonly name: string; readonly smtpAlert: boolean }, state: NotifyState, priority: number): void;
+  /** A sync group entered `state` (after its notify scripts). */
+  group(grp: { readonly name: string; readonly smtpAlert: boolean }, state: Exclude<NotifyState, 'DELETED'>): void;
   close(): void;
 }
 

@@ -5,18 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS, type CliOptions } from '../process/options.js';
-import { memoryLogger } from '../core/logger.js';
-import type { ChildHandle } from '../process/child-api.js';
-import { FakeClock } from '../test-kit/fake-clock.js';
-import { fakeAddr, fakeLink, FakeVrrpWorld } from '../test-kit/fake-vrrp-io.js';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
-import { advert, ahDatagram, ip, ipv4Datagram } from '../test-kit/vrrp-adverts.js';
-import { VrrpDaemon } from './daemon.js';
+import { RIG_PEER as PEER, vrrpChildRig as rig } from '../test-kit/vrrp-child-rig.js';
+import { advert, ahDatagram, ip } from '../test-kit/vrrp-adverts.js';
 import { decodeIpv4Datagram } from './ip-header.js';
-import { decodeAdvert } from './packet.js';
-
-const PEER = ip('192.0.2.12');
 
 const CONF = (extra = ''): string => `
 vrrp_instance VI_1 {
@@ -31,63 +23,6 @@ vrrp_instance VI_1 {
  ${extra}
 }
 `;
-
-interface Rig {
-  readonly clock: FakeClock;
-  readonly world: FakeVrrpWorld;
-  readonly handle: ChildHandle;
-  readonly lines: () => string[];
-  /** Address requests so far, as text. */
-  readonly requests: () => string[];
-  /** Priorities of the adverts sent so far. */
-  readonly advertPriorities: () => number[];
-  /** A v2 advert from the peer arrives on eth0. */
-  peer(priority: number, over?: { ttl?: number; vrid?: number }): void;
-  /** Moves the clock on and lets the VIP chain and scripts run. */
-  run(ms: number): Promise<void>;
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function rig(conf: string, options: Partial<CliOptions> = {}): Promise<Rig> {
-  const clock = new FakeClock();
-  const { logger, records } = memoryLogger('Keepalived_vrrp', 'info');
-  const world = new FakeVrrpWorld({
-    clock,
-    config: compileTestConfig(conf),
-    links: [fakeLink(1, 'lo'), fakeLink(2, 'eth0')],
-    addrs: [fakeAddr(1, '127.0.0.1/8'), fakeAddr(2, '192.0.2.11/24')],
-  });
-  const d = new VrrpDaemon({ configPath: 'keepalived.conf', options: { ...DEFAULT_OPTIONS, ...options }, log: logger, ipc: { send: () => undefined, connected: false } }, world.deps);
-  await d.start();
-  await settle();
-  const run = async (ms: number): Promise<void> => {
-    const end = clock.nowMs() + ms;
-    for (let next = clock.nextAtMs(); next !== null && next <= end; next = clock.nextAtMs()) {
-      clock.advanceTo(next);
-      await settle();
-    }
-    clock.advanceTo(end);
-    await settle();
-  };
-  return {
-    clock,
-    world,
-    handle: d.handle(),
-    lines: () => records.map((r) => r.msg),
-    requests: () => world.rtnl.requests.map((r) => r.text),
-    advertPriorities: () =>
-      world.socket('eth0').sent.map((s) => {
-        const ipd = decodeIpv4Datagram(s.bytes);
-        assert.ok(ipd.ok);
-        const adv = decodeAdvert(ipd.value.payload, { family: 4, src: ipd.value.src, dst: ipd.value.dst });
-        assert.ok(adv.ok, 'our adverts decode');
-        return adv.value.priority;
-      }),
-    peer: (priority, over = {}) => world.socket('eth0').deliver(ipv4Datagram(advert({ version: 2, vrid: over.vrid ?? 51, priority, authData: new Uint8Array(8), addresses: [ip('192.0.2.100')] }), { src: PEER, ...(over.ttl !== undefined ? { ttl: over.ttl } : {}) })),
-    run,
-  };
-}
 
 test('VRRP child end to end: a priority-0 advert makes the backup take over (VIP added, advert, GARPs, notify_master); a higher one sends it back (VIP removed)', async () => {
   const r = await rig(CONF());

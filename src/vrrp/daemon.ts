@@ -11,11 +11,11 @@ import { readFileSync } from 'node:fs';
 import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
-import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
+import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
-import { notifyInvocations } from '../notify/notify-args.js';
+import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
@@ -31,6 +31,9 @@ import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
+import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
+import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
@@ -73,6 +76,8 @@ export class VrrpDaemon {
   private readonly sockets = new Map<string, SocketEntry>();
   private readonly garps = new Map<string, GarpSenderPort>();
   private instances = new Map<string, Running>();
+  /** vrrp_sync_group by name (sync-group-driver.ts). */
+  private groups = new Map<string, SyncGroupDriver>();
   private rtnl: RtnlClient | null = null;
   /** notify FIFOs and SMTP alerts (opened at start, closed at stop). */
   private effects: VrrpEffectsPort | null = null;
@@ -112,7 +117,9 @@ export class VrrpDaemon {
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of running) this.startRunning(r);
+    for (const r of running) this.instances.set(r.cfg.name, r);
+    this.groups = this.joinGroups(config, this.instances);
+    this.startInstances(running, new Set(this.groups.keys()));
     this.publishStatus();
   }
 
@@ -187,7 +194,7 @@ export class VrrpDaemon {
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
-          for (const inv of notifyInvocations(cfg.notify, 'INSTANCE', cfg.name, state, priority)) void this.deps.scripts.run(inv.argv);
+          this.runNotifyScripts(cfg.notify, 'INSTANCE', cfg.name, state, priority);
           this.effects?.instance(cfg, state, priority);
           this.publishStatus(cfg.name);
         },
@@ -210,10 +217,53 @@ export class VrrpDaemon {
     return settings;
   }
 
-  private startRunning(r: Running): void {
-    this.instances.set(r.cfg.name, r);
-    this.updateTracking(r);
-    r.inst.start();
+  /**
+   * Start-up of `list` (all instances, or those a reload starts): tracking first, then the
+   * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
+   * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
+   */
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+    for (const r of list) this.updateTracking(r);
+    for (const r of list) {
+      for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
+    }
+    const started = new Set<string>();
+    for (const r of list) {
+      const group = this.groupOf(r.cfg.name);
+      if (group === undefined) r.inst.start();
+      else if (groupsToStart.has(group.name) && !started.has(group.name)) {
+        started.add(group.name);
+        group.start();
+      }
+    }
+  }
+
+  private groupOf(instance: string): SyncGroupDriver | undefined {
+    for (const g of this.groups.values()) if (g.cfg.members.includes(instance)) return g;
+    return undefined;
+  }
+
+  /** One driver per vrrp_sync_group over its running members. */
+  private joinGroups(config: KeepalivedConfig, instances: ReadonlyMap<string, Running>): Map<string, SyncGroupDriver> {
+    const out = new Map<string, SyncGroupDriver>();
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.members.flatMap((n) => {
+        const r = instances.get(n);
+        return r ? [r.inst] : [];
+      });
+      out.set(g.name, new SyncGroupDriver(g, members, { log: this.log, notify: (state) => this.notifyGroup(g, state) }));
+    }
+    return out;
+  }
+
+  private notifyGroup(g: VrrpSyncGroupConfig, state: SyncGroupNotifyState): void {
+    this.runNotifyScripts(g.notify, 'GROUP', g.name, state, 0);
+    this.effects?.group(g, state);
+  }
+
+  /** Specific script, then the generic `notify` (notify-args.ts), for an instance or a group. */
+  private runNotifyScripts(scripts: NotifyScripts, subject: NotifySubject, name: string, state: NotifyState, priority: number): void {
+    for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
   }
 
   private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
@@ -310,12 +360,27 @@ export class VrrpDaemon {
       return;
     }
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
+    const restartGroups = reloadGroups(config, (cfg) => {
+      const old = oldByKey.get(instanceKey(cfg));
+      return old ? old.inst.state : undefined;
+    });
     const next = new Map<string, Running>();
     const started: Running[] = [];
+    const resumed: Running[] = [];
+    /** Addresses of members a sync group starts again, as the old config had them. */
+    const restartedVips: VipTarget[] = [];
     for (const cfg of config.vrrpInstances) {
       const old = oldByKey.get(instanceKey(cfg));
-      if (old) {
-        oldByKey.delete(instanceKey(cfg));
+      if (old) oldByKey.delete(instanceKey(cfg));
+      if (old && restartGroups.members.has(cfg.name)) {
+        // Its sync group starts again: back through INIT, its addresses removed without a word.
+        this.unregister(old);
+        old.inst.detach();
+        restartedVips.push(...old.vipTargets);
+        const r = this.createRunning(cfg, undefined);
+        next.set(cfg.name, r);
+        started.push(r);
+      } else if (old) {
         this.unregister(old);
         const state = old.inst.detach();
         const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
@@ -329,13 +394,17 @@ export class VrrpDaemon {
           });
         }
         r.inst.resume();
-        this.updateTracking(r);
+        resumed.push(r);
       } else {
         const r = this.createRunning(cfg, undefined);
         next.set(cfg.name, r);
         started.push(r);
       }
     }
+    // Joined before anything is awaited: resumed members keep running meanwhile.
+    this.groups = this.joinGroups(config, next);
+    for (const [name, state] of restartGroups.kept) this.groups.get(name)?.keep(state);
+    for (const r of resumed) this.updateTracking(r);
     // Instances gone from the config leave like at shutdown: priority 0 if master, VIPs removed.
     await Promise.all(
       [...oldByKey.values()].map(async (r) => {
@@ -348,8 +417,8 @@ export class VrrpDaemon {
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
     this.config = config;
-    await Promise.all(started.map((r) => this.applyAddresses('delete', r.vipTargets)));
-    for (const r of started) this.startRunning(r);
+    await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
+    this.startInstances(started, restartGroups.started);
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
@@ -379,6 +448,8 @@ export class VrrpDaemon {
     const clock = this.deps.clock;
     const lingerUntil = clock.nowMs() + SHUTDOWN_LINGER_MS;
     await Promise.all([...this.instances.values()].map((r) => r.inst.shutdown()));
+    // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
+    await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
@@ -392,7 +463,8 @@ export class VrrpDaemon {
     this.effects = null;
   }
 
-  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[] } {
+  /** What the dumps show: instances, sockets, and sync groups as plain data. */
+  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[]; groups: SyncGroupSnapshot[] } {
     const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
       const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
       return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
@@ -408,7 +480,7 @@ export class VrrpDaemon {
         drops: e.rx.drops,
       }),
     );
-    return { instances, sockets };
+    return { instances, sockets, groups: [...this.groups.values()].map((g) => g.snapshot()) };
   }
 
   private writeDump(kind: 'stats' | 'data'): void {

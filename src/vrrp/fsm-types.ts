@@ -19,7 +19,7 @@ export type TransitionReason =
   | 'fault' // a fault source became active (interface down, weight-0 tracker failed)
   | 'fault-cleared' // the last fault source cleared
   | 'shutdown' // graceful stop (SIGTERM)
-  | 'sync-group'; // reserved for a sync-group coordinator that forces members
+  | 'sync-group'; // a vrrp_sync_group moved this member with another one (sync-group.ts)
 
 export const TRANSITION_REASONS: readonly TransitionReason[] = [
   'startup', 'master-down-timer', 'priority-0-advert', 'preempt', 'higher-priority-advert', 'fault', 'fault-cleared',
@@ -68,7 +68,9 @@ export interface FsmState {
   readonly state: VrrpState;
   /**
    * What this instance alone would be in (keepalived `wantstate`). Equal to `state` for a
-   * standalone instance; a sync-group coordinator compares members' wantState before forcing.
+   * standalone instance. A sync-group member whose down timer ran out while another member
+   * did not want MASTER stays BACKUP wanting MASTER; an accepted advert makes it want BACKUP
+   * again (sync-group.ts reads it before letting a member become MASTER).
    */
   readonly wantState: 'BACKUP' | 'MASTER' | 'FAULT';
   /** Priority advertised and compared against: base plus tracker weights, clamped to [1,254]. */
@@ -130,6 +132,17 @@ export type FsmAction =
   /** keepalived's log text without the `(INSTANCE) ` prefix (the driver's logger binds it). */
   | { readonly type: 'LogEvent'; readonly level: LogLevel; readonly msg: string }
   | { readonly type: 'NotifyMasterRxLowerPri' };
+
+/**
+ * What a vrrp_sync_group tells one member's step (sync-group.ts builds it); absent for an
+ * instance outside any group. Read only when the step needs it.
+ */
+export interface SyncGroupView {
+  /** keepalived: the group is MASTER already, or every other member wants MASTER. */
+  canGoMaster(): boolean;
+  /** Another member has a fault of its own: this one stays in (or starts in) FAULT. */
+  othersFaulted(): boolean;
+}
 
 export interface StepResult {
   readonly state: FsmState;

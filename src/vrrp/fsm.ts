@@ -25,6 +25,7 @@ import type {
   FsmState,
   GarpReason,
   StepResult,
+  SyncGroupView,
   TransitionReason,
   VrrpState,
 } from './fsm-types.js';
@@ -41,6 +42,8 @@ interface Ctx {
   readonly c: Mutable<FsmCounters>;
   readonly actions: FsmAction[];
   readonly nowMs: number;
+  /** The member's sync group, if any (keepalived.conf(5) vrrp_sync_group). */
+  readonly group: SyncGroupView | undefined;
 }
 
 /**
@@ -112,10 +115,12 @@ export function nextDeadline(state: FsmState): number | null {
 /**
  * Advance one instance by one event.
  * @param nowMs the driver's monotonic clock (Clock.nowMs) when the event happened.
+ * @param group the instance's vrrp_sync_group, when it is a member: it may hold the member in
+ *   BACKUP (another member does not want MASTER) or in FAULT (another member has a fault).
  * @returns the new state and the actions to carry out, in order. Never throws for valid params.
  */
-export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs: number): StepResult {
-  const ctx: Ctx = { p: params, s: { ...state }, c: { ...state.counters }, actions: [], nowMs };
+export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs: number, group?: SyncGroupView): StepResult {
+  const ctx: Ctx = { p: params, s: { ...state }, c: { ...state.counters }, actions: [], nowMs, group };
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
@@ -153,7 +158,7 @@ export function forceState(
   reason: TransitionReason,
   nowMs: number,
 ): StepResult {
-  const ctx: Ctx = { p: params, s: { ...state }, c: { ...state.counters }, actions: [], nowMs };
+  const ctx: Ctx = { p: params, s: { ...state }, c: { ...state.counters }, actions: [], nowMs, group: undefined };
   if (state.state === 'STOP' || state.state === 'INIT') return { state, actions: [] };
   transition(ctx, to, reason);
   return finish(ctx);
@@ -192,9 +197,12 @@ function onStartup(ctx: Ctx): void {
     return;
   }
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
+  // A sync group starts in FAULT as a whole when any member has a fault.
+  else if (ctx.group?.othersFaulted() === true) transition(ctx, 'FAULT', 'sync-group');
   // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
-  // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does).
-  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER') {
+  // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does;
+  // so does an owner in a sync group, which waits for the other members).
+  else if (ctx.p.addressOwner && ctx.p.initialState === 'MASTER' && ctx.group === undefined) {
     // keepalived 2.2.7 gets there through an immediate down-timer expiry, so it logs this first.
     log(ctx, 'info', 'Receive advertisement timeout');
     transition(ctx, 'MASTER', 'startup');
@@ -227,6 +235,8 @@ function backupRx(ctx: Ctx, priority: number, advertIntCs: number, src: Uint8Arr
     s.lastMasterPriority = priority;
     s.lastMasterAdvertAtMs = ctx.nowMs;
     s.nextMasterReason = 'master-down-timer';
+    // A master we accept: a sync-group member that wanted MASTER no longer does.
+    s.wantState = 'BACKUP';
     if (p.preemptDelayMs > 0) {
       if (priority >= s.effectivePriority) {
         if (s.preemptDelayAtMs !== null) log(ctx, 'info', 'stop preempt delay');
@@ -296,6 +306,14 @@ function onTimer(ctx: Ctx): void {
   const { p, s, nowMs } = ctx;
   if (s.state === 'BACKUP' && s.masterDownAtMs !== null && s.masterDownAtMs <= nowMs) {
     log(ctx, 'info', 'Receive advertisement timeout');
+    // keepalived prefers BACKUP in a sync group: a member becomes MASTER only when every other
+    // member wants to; until then it waits one more Master_Down_Interval, wanting MASTER.
+    if (ctx.group !== undefined && !ctx.group.canGoMaster()) {
+      s.wantState = 'MASTER';
+      s.nextMasterReason = 'master-down-timer';
+      armMasterDown(ctx, masterDownIntervalMs(p, s));
+      return;
+    }
     transition(ctx, 'MASTER', s.nextMasterReason);
   } else if (s.state === 'MASTER' && s.adverAtMs !== null && s.adverAtMs <= nowMs) {
     sendAdvert(ctx, s.effectivePriority);
@@ -314,7 +332,8 @@ function onFault(ctx: Ctx, source: string, active: boolean): void {
   const isFaulted = s.faultSources.length > 0;
   if (wasFaulted === isFaulted || s.state === 'INIT') return;
   if (isFaulted) transition(ctx, 'FAULT', 'fault');
-  else if (s.state === 'FAULT') transition(ctx, 'BACKUP', 'fault-cleared');
+  // In a sync group the last member whose faults clear takes the group out of FAULT.
+  else if (s.state === 'FAULT' && ctx.group?.othersFaulted() !== true) transition(ctx, 'BACKUP', 'fault-cleared');
 }
 
 function onPriority(ctx: Ctx, requested: number): void {
@@ -337,14 +356,15 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason): void {
   const { p, s, c, nowMs } = ctx;
   const from = s.state;
   if (from === to) return;
-  // keepalived marks the start-up BACKUP entry: "(VI_1) Entering BACKUP STATE (init)".
-  if (to !== 'STOP' && to !== 'INIT') log(ctx, 'info', `Entering ${to} STATE${to === 'BACKUP' && reason === 'startup' ? ' (init)' : ''}`);
+  const entry = entryLog(from, to, reason);
+  if (entry !== null) log(ctx, 'info', entry);
 
   if (from === 'MASTER') {
     // Resigning (fault, shutdown) tells the backups to take over after Skew_Time (RFC 5798 §6.4.3).
     if (to === 'FAULT' || to === 'STOP') {
       sendAdvert(ctx, VRRP_PRIO_STOP);
-      log(ctx, 'info', 'sent 0 priority');
+      // keepalived 2.2.7 sends it for a member its group moves to FAULT too, without the line.
+      if (reason !== 'sync-group') log(ctx, 'info', 'sent 0 priority');
     }
     ctx.actions.push({ type: 'RemoveVips' });
     c.releasedMaster++;
@@ -383,4 +403,16 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason): void {
   s.lastTransitionAtMs = nowMs;
   s.lastTransition = { from, reason };
   ctx.actions.push({ type: 'Transition', from, to, reason, priority: s.effectivePriority });
+}
+
+/**
+ * keepalived 2.2.7's line for entering a state: "Entering BACKUP STATE (init)" at start-up,
+ * "entering FAULT state" for a fault found at start-up, and nothing for a BACKUP member its
+ * sync group moves to FAULT (it only notifies).
+ */
+function entryLog(from: VrrpState, to: VrrpState, reason: TransitionReason): string | null {
+  if (to === 'STOP' || to === 'INIT') return null;
+  if (from === 'INIT' && to === 'FAULT') return 'entering FAULT state';
+  if (reason === 'sync-group' && to === 'FAULT' && from !== 'MASTER') return null;
+  return `Entering ${to} STATE${to === 'BACKUP' && reason === 'startup' ? ' (init)' : ''}`;
 }

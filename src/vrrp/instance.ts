@@ -10,7 +10,20 @@ import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { GarpSettings } from '../config/model.js';
 import type { NotifyState } from '../notify/notify-args.js';
-import { initialFsmState, nextDeadline, step, type FsmAction, type FsmEvent, type FsmParams, type FsmState, type TransitionReason, type VrrpState } from './fsm.js';
+import {
+  forceState,
+  initialFsmState,
+  nextDeadline,
+  step,
+  type FsmAction,
+  type FsmEvent,
+  type FsmParams,
+  type FsmState,
+  type StepResult,
+  type SyncGroupView,
+  type TransitionReason,
+  type VrrpState,
+} from './fsm.js';
 import { GarpPacer } from './garp-pacing.js';
 import type { AhSequence } from './ipsec-ah.js';
 import { ahSequenceOf, type ReceiveState, type ReceiveTarget } from './receive.js';
@@ -58,10 +71,10 @@ export const TIMER_SLACK_MS = 1;
  * restarts it, before the first advert. True when a MASTER saw a lower-priority advert: its
  * answer must then carry a number above that advert's (VrrpInstance.syncAhAbove).
  */
-function ahBookkeeping(ah: AhSequence, event: FsmEvent, before: VrrpState, actions: readonly FsmAction[]): boolean {
-  if (event.type === 'AdvertReceived' && before === 'BACKUP') ah.clearCycled();
+function ahBookkeeping(ah: AhSequence, event: FsmEvent | undefined, before: VrrpState, actions: readonly FsmAction[]): boolean {
+  if (event?.type === 'AdvertReceived' && before === 'BACKUP') ah.clearCycled();
   if (actions.some((a) => a.type === 'Transition' && a.to === 'MASTER')) ah.onBecomingMaster();
-  return event.type === 'AdvertReceived' && actions.some((a) => a.type === 'NotifyMasterRxLowerPri');
+  return event?.type === 'AdvertReceived' && actions.some((a) => a.type === 'NotifyMasterRxLowerPri');
 }
 
 export class VrrpInstance implements ReceiveTarget {
@@ -75,6 +88,8 @@ export class VrrpInstance implements ReceiveTarget {
   /** Serialises VIP add/remove and the GARPs that depend on them. */
   private vipChain: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The sync group this instance is a member of (sync-group-driver.ts), if any. */
+  private group: { readonly view: SyncGroupView; readonly changed: (from: VrrpState, to: VrrpState) => void } | null = null;
 
   readonly params: FsmParams;
   readonly receive: ReceiveState;
@@ -107,6 +122,24 @@ export class VrrpInstance implements ReceiveTarget {
 
   start(): void {
     this.handle({ type: 'Startup' });
+  }
+
+  /**
+   * Make this instance a member of a sync group: its steps see `view`, and `changed` hears each
+   * of its state changes once the step's actions have been carried out.
+   */
+  joinGroup(view: SyncGroupView, changed: (from: VrrpState, to: VrrpState) => void): void {
+    this.group = { view, changed };
+  }
+
+  /** Its sync group moves it (fsm.ts forceState, reason 'sync-group'). */
+  force(to: 'BACKUP' | 'MASTER' | 'FAULT'): void {
+    this.apply(forceState(this.params, this.fsm, to, 'sync-group', this.ports.clock.nowMs()));
+  }
+
+  /** Resolves once the address changes and notifications queued so far are done. */
+  idle(): Promise<void> {
+    return this.vipChain;
   }
 
   advertReceived(priority: number, advertIntCs: number, src: Uint8Array): void {
@@ -156,11 +189,15 @@ export class VrrpInstance implements ReceiveTarget {
   /** `atMs`: the instant the event counts as happening (default: now). */
   private handle(event: FsmEvent, atMs?: number): void {
     const now = atMs ?? this.ports.clock.nowMs();
-    const before = this.fsm.state;
-    const { state, actions } = step(this.params, this.fsm, event, now);
+    this.apply(step(this.params, this.fsm, event, now, this.group?.view), event);
+  }
+
+  /** `event`: what caused the step (undefined when a sync group forces the state). */
+  private apply({ state, actions }: StepResult, event?: FsmEvent): void {
+    const from = this.fsm.state;
     this.fsm = state;
     const ah = ahSequenceOf(this.receive);
-    let syncAh = ah !== null && ahBookkeeping(ah, event, before, actions);
+    let syncAh = ah !== null && ahBookkeeping(ah, event, from, actions);
     for (const a of actions) {
       switch (a.type) {
         case 'SendAdvert':
@@ -194,6 +231,8 @@ export class VrrpInstance implements ReceiveTarget {
       }
     }
     if (!this.stopped) this.armTimer();
+    // The group reacts once this member's own actions are out (its log lines come first).
+    if (state.state !== from) this.group?.changed(from, state.state);
   }
 
   /** Before the answer to a lower-priority advert goes out (keepalived logs it after "Received advert … lower priority"). */

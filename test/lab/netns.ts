@@ -210,3 +210,16 @@ export function inNetns<T>(ns: string, fn: () => T): T {
     closeSync(home);
   }
 }
+
+/**
+ * A second interface `eth1` in a host (MAC 02:6b:74:00:01:0I): one end of a veth pair whose
+ * other end, `eth1p`, stays in the same namespace, so addresses and VIPs can sit on an
+ * interface other than eth0 without touching the switch.
+ */
+export function addSecondInterface(lab: Lab, h: LabHost): void {
+  const i = Number(h.name.slice(1));
+  lab.exec(h, ['ip', 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'eth1p']);
+  lab.exec(h, ['ip', 'link', 'set', 'eth1', 'address', `02:6b:74:00:01:${i.toString(16).padStart(2, '0')}`]);
+  lab.exec(h, ['ip', 'link', 'set', 'eth1', 'up']);
+  lab.exec(h, ['ip', 'link', 'set', 'eth1p', 'up']);
+}

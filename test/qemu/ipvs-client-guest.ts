@@ -35,21 +35,10 @@ import {
   type IpvsTable,
 } from '../../src/ipvs/ipvs-types.js';
 import { expectedIpvsadmSave, normalizeTable } from '../ipvs/ipvsadm-save.js';
+import { guestChecks } from './guest-checks.js';
 
 const IFACE = 'ktsipvs0';
-let checks = 0;
-const failures: string[] = [];
-
-async function check(name: string, fn: () => unknown): Promise<void> {
-  checks++;
-  try {
-    await fn();
-    console.log(`ok ${checks} - ${name}`);
-  } catch (e) {
-    failures.push(name);
-    console.log(`not ok ${checks} - ${name}\n  ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).split('\n').join('\n  ')}`);
-  }
-}
+const { check, run } = guestChecks('IPVS-GUEST');
 
 const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -289,17 +278,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => {
-    if (failures.length === 0) {
-      console.log(`IPVS-GUEST RESULT: PASS ${checks} checks`);
-      process.exit(0);
-    }
-    console.log(`IPVS-GUEST RESULT: FAIL ${failures.length}/${checks} checks failed: ${failures.join('; ')}`);
-    process.exit(1);
-  },
-  (e: unknown) => {
-    console.log(`IPVS-GUEST RESULT: FAIL setup: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
-  },
-);
+run(main);

@@ -118,8 +118,11 @@ function unicastPeer(v: V, line: ConfigNode, ctx: ParseCtx): UnicastPeerSpec | u
 const garpRow = (name: string, max: number, field: `garp.${keyof GarpSettings}`, seconds: boolean): KeywordDef<V> =>
   intKw<V>(name, 0, max, field, { default: derived(name.startsWith('garp_lower') ? name.replace('lower_prio', 'master') : `vrrp_${name}`), ...(seconds ? { unit: SECONDS_AS_MS } : {}) });
 
-/** The user of a notify script is not applied yet: every script runs as the daemon's user. */
-const NOTIFY_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: "runs as the daemon's user: the script's USER/GROUP and script_user are not applied yet" };
+/**
+ * The user of a notify script is not applied yet: every script runs as the daemon's user.
+ * Shared with vrrp_sync_group's notify rows (the same runner runs both).
+ */
+export const NOTIFY_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: "runs as the daemon's user: the script's USER/GROUP and script_user are not applied yet" };
 
 const VRRP_ROWS: KeywordDef<V>[] = [
   wordsKw<V>('state', 'MASTER|BACKUP', (v, node, ctx) => {

@@ -1,10 +1,12 @@
 /**
- * Keyword table of `vrrp_sync_group NAME { }` (keepalived.conf(5)). The VRRP child runs
- * the members as independent instances: no row is acted on yet (trackers/sync-group issue).
+ * Keyword table of `vrrp_sync_group NAME { }` (keepalived.conf(5)). The VRRP child moves the
+ * members together and runs the group's notifications (src/vrrp/sync-group.ts); the group's
+ * trackers and priority-change lines are not acted on yet.
  */
 import type { Draft, LocMap, NotifyScripts, SourceLoc } from '../common.js';
 import { boolKw, defineTable, derived, flagKw, listKw, notifyKws, recordingLocs, type KeywordDef } from '../keywords/table.js';
 import { trackInterfaceRow, trackRefRows } from '../trackers/keywords.js';
+import { NOTIFY_RUNTIME } from '../vrrp-instance/keywords.js';
 import type { VrrpSyncGroupConfig } from './model.js';
 
 export interface SyncGroupMember {
@@ -29,15 +31,18 @@ const ROWS: KeywordDef<S>[] = [
   listKw<S>('group', 'VRRP_INSTANCE_NAME', (g, line) => {
     g.members.push({ name: line.keyword, loc: line.loc });
     line.args.forEach((t, i) => g.members.push({ name: t.text, loc: line.argLocs[i] ?? line.loc }));
-  }, { runtimeNote: 'members run as independent instances (the state dump names their group)' }),
-  ...notifyKws<S>([
-    ['notify_master', 'master'],
-    ['notify_backup', 'backup'],
-    ['notify_fault', 'fault'],
-    ['notify_stop', 'stop'],
-    ['notify', 'generic'],
-  ]),
-  boolKw<S>('smtp_alert', 'smtpAlert', { default: false }),
+  }, { runtime: 'acts' }),
+  ...notifyKws<S>(
+    [
+      ['notify_master', 'master'],
+      ['notify_backup', 'backup'],
+      ['notify_fault', 'fault'],
+      ['notify_stop', 'stop'],
+      ['notify', 'generic'],
+    ],
+    NOTIFY_RUNTIME,
+  ),
+  boolKw<S>('smtp_alert', 'smtpAlert', { default: false, runtime: 'acts' }),
   trackInterfaceRow(false, {}),
   ...trackRefRows(false),
   boolKw<S>('notify_priority_changes', 'notifyPriorityChanges', { default: derived('vrrp_notify_priority_changes') }),
