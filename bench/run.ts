@@ -8,6 +8,7 @@
 import { chaosBench } from './chaos.js';
 import { machineLine } from './common.js';
 import { checkerReloadBench, checkersBench } from './checkers.js';
+import { configMemoryBench } from './config-memory.js';
 import { configParseBench } from './config-parse.js';
 import { failoverBench } from './failover.js';
 import { reloadMigrateBench } from './reload-migrate.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<st
   failover: failoverBench,
   scale: scaleBench,
   'config-parse': configParseBench,
+  'config-memory': configMemoryBench,
   checkers: checkersBench,
   'checker-reload': checkerReloadBench,
   'reload-migrate': reloadMigrateBench,
