@@ -33,6 +33,7 @@ import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
 import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
+import { DEFAULT_DROP_LOG_LIMITS, DropLogLimiter } from './drop-log-limit.js';
 import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
@@ -90,7 +91,10 @@ export class VrrpDaemon {
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    const clock = deps.clock;
+    const limiter: DropLogLimiter = new DropLogLimiter(DEFAULT_DROP_LOG_LIMITS, (atMs) => clock.setTimer(atMs, () => limiter.summaries(clock.nowMs()).forEach((l) => ctx.log.info(l))));
+    const dropLog = { limiter, nowMs: () => clock.nowMs() };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => clock.wallMs(), dropLog };
   }
 
   private get log(): Logger {
