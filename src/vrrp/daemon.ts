@@ -35,6 +35,7 @@ import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js'
 import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
 import { DEFAULT_DROP_LOG_LIMITS, DropLogLimiter } from './drop-log-limit.js';
 import { startupFaultLines } from './fault-reasons.js';
+import { instancesToResume } from './resume.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
@@ -119,11 +120,14 @@ export class VrrpDaemon {
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
-    // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
-    await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    const grouped = new Set(config.vrrpSyncGroups.flatMap((g) => g.members));
+    const resumed = instancesToResume(config.vrrpInstances, this.ctx.resume, (n) => grouped.has(n), this.deps.clock.wallMs());
+    // VIPs left by a previous run (crash) are removed before the election (keepalived does too),
+    // except those of an instance that resumes MASTER: they stay up all along.
+    await Promise.all(running.filter((r) => !resumed.has(r.cfg.name)).map((r) => this.applyAddresses('delete', r.vipTargets)));
     for (const r of running) this.instances.set(r.cfg.name, r);
     this.groups = this.joinGroups(config, this.instances);
-    this.startInstances(running, new Set(this.groups.keys()));
+    this.startInstances(running, new Set(this.groups.keys()), resumed);
     this.publishStatus();
   }
 
@@ -226,7 +230,7 @@ export class VrrpDaemon {
    * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
    * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
    */
-  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>, resumed: ReadonlySet<string> = new Set()): void {
     for (const r of list) this.updateTracking(r);
     for (const r of list) {
       for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
@@ -234,7 +238,7 @@ export class VrrpDaemon {
     const started = new Set<string>();
     for (const r of list) {
       const group = this.groupOf(r.cfg.name);
-      if (group === undefined) r.inst.start();
+      if (group === undefined) r.inst.start(resumed.has(r.cfg.name));
       else if (groupsToStart.has(group.name) && !started.has(group.name)) {
         started.add(group.name);
         group.start();

@@ -102,7 +102,8 @@ export interface FsmState {
 
 /** Events. AdvertReceived must already have passed the receive checks (vrid, auth, TTL, v2 interval …). */
 export type FsmEvent =
-  | { readonly type: 'Startup' }
+  /** `resumeMaster`: this instance was MASTER in a VRRP process that died moments ago (resume.ts). */
+  | { readonly type: 'Startup'; readonly resumeMaster?: boolean }
   | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
   /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
   | { readonly type: 'TimerFired' }

@@ -124,7 +124,7 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
-      onStartup(ctx);
+      onStartup(ctx, event.resumeMaster === true);
       break;
     case 'AdvertReceived':
       onAdvert(ctx, event.priority, event.advertIntCs, event.src);
@@ -191,7 +191,7 @@ function armMasterDown(ctx: Ctx, intervalMs: number): void {
 // ---------------------------------------------------------------------------------------------
 // Event handlers
 
-function onStartup(ctx: Ctx): void {
+function onStartup(ctx: Ctx, resumeMaster: boolean): void {
   if (ctx.s.state !== 'INIT') {
     log(ctx, 'debug', `startup event ignored in ${ctx.s.state} state`);
     return;
@@ -199,6 +199,12 @@ function onStartup(ctx: Ctx): void {
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
   // A sync group starts in FAULT as a whole when any member has a fault.
   else if (ctx.group?.othersFaulted() === true) transition(ctx, 'FAULT', 'sync-group');
+  // The master's VRRP process died and was restarted before any backup's down timer ran out:
+  // it takes MASTER again at once (an advert and GARPs now), so a crash costs no failover.
+  else if (resumeMaster && ctx.group === undefined) {
+    log(ctx, 'info', 'Resuming MASTER state held before the VRRP process restarted');
+    transition(ctx, 'MASTER', 'startup');
+  }
   // Only the address owner with `state MASTER` skips the election (keepalived.conf(5) `state`:
   // any other instance starts as BACKUP and waits its master-down timer, as keepalived 2.2.7 does;
   // so does an owner in a sync group, which waits for the other members).

@@ -120,8 +120,9 @@ export class VrrpInstance implements ReceiveTarget {
     return this.fsm;
   }
 
-  start(): void {
-    this.handle({ type: 'Startup' });
+  /** `resumeMaster`: it was MASTER in the VRRP process that died (resume.ts). */
+  start(resumeMaster = false): void {
+    this.handle({ type: 'Startup', resumeMaster });
   }
 
   /**
