@@ -23,7 +23,7 @@ import type { ChildSupervisor } from './supervisor.js';
 export interface SupervisorHooks {
   readonly onStarted: () => void;
   readonly onMessage: (msg: ChildToParent) => void;
-  readonly onExit: () => void;
+  readonly onExit: (crashed: boolean) => void;
 }
 
 export interface ParentServices {
@@ -105,13 +105,15 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
             assertNever(msg, 'child message');
         }
       },
-      onExit: () => {
+      onExit: (crashed) => {
         // The last reported state of each instance, before it is forgotten: a VRRP child
         // restarted after a crash resumes what it held instead of starting over (no failover).
+        // A clean exit (a stop) resigned: its successor starts over.
         const held = status.store.instancesOf(kind).flatMap((i): ResumedInstance[] =>
           i.state === 'MASTER' || i.state === 'BACKUP' ? [{ name: i.name, state: i.state, vrid: i.vrid, family: i.family, interface: i.interface }] : [],
         );
-        if (held.length > 0) resume.set(kind, { exitedAtWallMs: Math.round(clock.wallMs()), instances: held });
+        if (crashed && held.length > 0) resume.set(kind, { exitedAtWallMs: Math.round(clock.wallMs()), instances: held });
+        else resume.delete(kind);
         readiness.childGone(kind);
         status.childGone(kind);
       },
