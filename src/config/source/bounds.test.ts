@@ -23,6 +23,9 @@ test('a folder whose files all include *.conf stops at the file bound, naming th
   assert.match(first!.message, new RegExp(`^includes read more than ${MAX_INCLUDED_FILES} files - ignoring '/d/f\\d.conf' and every include after it \\(/d/f1.conf:1 -> /d/f\\d.conf:1 -> `));
   assert.deepEqual(first!.loc && { file: first!.loc.file.startsWith('/d/f'), line: first!.loc.line, col: first!.loc.col }, { file: true, line: 1, col: 1 });
   assert.match(rest!.message, /^\d+ more included file\(s\) not read$/);
+  // A cycle is reported once per include line and file, however many paths reach it.
+  const cycles = r.diagnostics.filter((d) => d.code === 'KA_CFG_INCLUDE_CYCLE');
+  assert.ok(cycles.length > 0 && cycles.length <= 7 * 7, `${cycles.length} cycle reports`);
   // Every file still read is parsed: the vrrp_scripts of the first files are there.
   assert.ok(r.config.vrrpScripts.length >= 5);
 });

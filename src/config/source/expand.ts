@@ -72,6 +72,7 @@ class SourceExpander {
   private readonly defs = new Map<string, Definition>();
   private readonly stack: OpenFile[] = [];
   private bytesRead = 0;
+  private readonly cyclesReported = new Set<string>();
   /** Set once a bound on the includes was hit: every later include is skipped, counted here. */
   private includesSkipped: { count: number; readonly at: SourceLoc } | null = null;
   /** Multi-line definitions being expanded (a name met again here refers to itself). */
@@ -382,7 +383,10 @@ class SourceExpander {
         continue;
       }
       if (this.stack.some((f) => f.path === path)) {
-        this.diags.error('KA_CFG_INCLUDE_CYCLE', `include cycle: ${[...this.stack.map((f) => f.path), path].join(' -> ')} - ignoring`, loc);
+        // Once per include line and file: files that include each other reach the same line by many paths.
+        const key = `${loc.file}\0${loc.line}\0${path}`;
+        if (!this.cyclesReported.has(key)) this.diags.error('KA_CFG_INCLUDE_CYCLE', `include cycle: ${[...this.stack.map((f) => f.path), path].join(' -> ')} - ignoring`, loc);
+        this.cyclesReported.add(key);
         continue;
       }
       if (this.stack.length >= MAX_INCLUDE_DEPTH) {
