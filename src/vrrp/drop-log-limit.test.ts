@@ -19,7 +19,7 @@ test('a burst per reason and window, then suppression counted; other reasons kee
   assert.equal(lim.admit('checksum', 120), true);
   assert.deepEqual(started, [1100], 'one timer per suppressing window, at its end');
   assert.deepEqual(lim.summaries(1099), [], 'nothing before the window is over');
-  assert.deepEqual(lim.summaries(1100), ['Dropped VRRP packets (ttl): 5 more log line(s) suppressed in 1 s (the counters have every drop)']);
+  assert.deepEqual(lim.summaries(1100), ['VRRP receive log (ttl): 5 more line(s) suppressed in 1 s; the counters have every packet']);
   assert.deepEqual(lim.summaries(5000), [], 'said once; a window without suppression says nothing');
   // A new window logs again.
   assert.equal(lim.admit('ttl', 5001), true);
@@ -47,7 +47,7 @@ test('a flood through the receive pipeline: every drop counted, a few lines logg
   nowMs = 2000;
   receiveDatagram(sock, bad, env);
   assert.deepEqual(records.slice(LIMITS.burst).map((r) => r.msg), [
-    'Dropped VRRP packets (ttl): 9997 more log line(s) suppressed in 1 s (the counters have every drop)',
+    'VRRP receive log (ttl): 9997 more line(s) suppressed in 1 s; the counters have every packet',
     '(VI_1) invalid TTL/HL. Received 64 and expect 255',
   ]);
   assert.equal(target.receive.drops.ttl, 10_001);

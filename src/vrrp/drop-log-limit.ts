@@ -65,7 +65,7 @@ export class DropLogLimiter {
       if (nowMs - w.startMs < this.limits.windowMs) continue;
       if (w.suppressed > 0) {
         const s = this.limits.windowMs / 1000;
-        out.push(`Dropped VRRP packets (${reason}): ${w.suppressed} more log line(s) suppressed in ${s} s (the counters have every drop)`);
+        out.push(`VRRP receive log (${reason}): ${w.suppressed} more line(s) suppressed in ${s} s; the counters have every packet`);
       }
       this.windows.delete(reason);
     }

@@ -65,8 +65,11 @@ export interface ReceiveEnv {
   readonly dropLog?: { readonly limiter: DropLogLimiter; nowMs(): number };
 }
 
-/** A drop's log line, through the limiter: the counters were already bumped. */
-function logDrop(env: ReceiveEnv, reason: DropReason, level: 'info' | 'debug', line: () => string): void {
+/**
+ * A drop's log line (or an accepted advert's warning: a sender can repeat those as fast), through
+ * the limiter, keyed by `reason`: the counters were already bumped.
+ */
+function logDrop(env: ReceiveEnv, reason: string, level: 'warn' | 'info' | 'debug', line: () => string): void {
   if (!env.log.isEnabled(level)) return;
   const lim = env.dropLog;
   if (lim !== undefined) {
@@ -168,7 +171,7 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
       continue;
     }
     if (chk.value.countedErrors.length > 0) rx.drops = countDrop(rx.drops, ...chk.value.countedErrors);
-    for (const w of chk.value.warnings) env.log.warn(w);
+    for (const w of chk.value.warnings) logDrop(env, 'accepted with a warning', 'warn', () => w);
     rx.check.lastMasterSrc = meta.src;
     t.advertReceived(adv.priority, adv.advertIntCs, meta.src);
   }
