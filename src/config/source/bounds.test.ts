@@ -70,3 +70,9 @@ test('a definition reached again through ~SEQ is one error, not an exponential e
   );
   assert.ok(r.diagnostics.length < 10, r.diagnostics.map(formatDiagnostic).join('\n'));
 });
+
+test('a long substitution that names no definition any more is too long, not a loop', () => {
+  const text = `$A=${'x'.repeat(600)}\nglobal_defs {\n  router_id "$A $A $A $A $HOME"\n}\n`;
+  const r = loadConfig('/l.conf', { reader: memoryReader({ '/l.conf': text }), configId: 'x' });
+  assert.deepEqual(codes(r), ['KA_CFG_LINE_TOO_LONG']);
+});

@@ -187,7 +187,7 @@ class SourceExpander {
     // A parameter may expand to an `@id` prefix (`$IF_MAIN=@main`), so test again.
     const expanded = this.substitute(text, file);
     if (expanded === null) {
-      this.definitionLoop(this.selfReferent(text), { file, line, col: 1 });
+      this.definitionLoop(this.selfReferent(text, this.expanding[this.expanding.length - 1] ?? '?'), { file, line, col: 1 });
       return;
     }
     const substituted = this.condition(expanded);
@@ -248,10 +248,10 @@ class SourceExpander {
     this.loopLines = MAX_EXPANDED_LINES + 1;
   }
 
-  /** The definition a runaway substitution of `text` came from: the first defined name in it. */
-  private selfReferent(text: string): string {
+  /** The definition a runaway substitution of `text` came from: the first defined name still in it. */
+  private selfReferent<T>(text: string, otherwise: T): string | T {
     for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (this.defs.has(m[1]!)) return m[1]!;
-    return this.expanding[this.expanding.length - 1] ?? '?';
+    return otherwise;
   }
 
   private usesMultiLine(s: string): boolean {
@@ -348,7 +348,7 @@ class SourceExpander {
   private substitute(text: string, file: string): string | null {
     let cur = text;
     for (let round = 0; round < MAX_SUBST_ROUNDS; round++) {
-      if (round > 0 && cur.length > 2 * MAX_LINE_LENGTH) return /\$\{?[A-Za-z]/.test(cur) ? null : cur;
+      if (round > 0 && cur.length > 2 * MAX_LINE_LENGTH) return this.selfReferent(cur, null) !== null ? null : cur;
       const next = cur.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?:\s[^}]*)?)\}|\$([A-Za-z_][A-Za-z0-9_]*)(?=[\s,)]|$)/g, (all, braced: string | undefined, arg: string | undefined, bare: string | undefined) => {
         const name = braced ?? bare!;
         if (name.startsWith('_')) return braced !== undefined ? (this.builtin(name, arg ?? '', file) ?? all) : all;
