@@ -30,6 +30,7 @@ export const NEEDS = [
   { test: () => has('tcpdump'), pkg: 'tcpdump', why: 'captures' },
   { test: () => has('tshark'), pkg: 'tshark', why: 'advert dissection' },
   { test: () => has('dnsmasq'), pkg: 'dnsmasq-base', why: 'DNS_CHECK' },
+  { test: () => has('nft'), pkg: 'nftables', why: 'loss and partitions in the chaos runs (test/chaos)' },
   { test: () => has('unshare') && has('setpriv'), pkg: 'util-linux', why: 'private mounts, non-root runs (test/ops)' },
   { test: () => has('systemd-analyze'), pkg: 'systemd', why: 'unit file checks (test/ops)' },
   { test: () => has('file'), pkg: 'file', why: 'prebuilt addon checks (test/ops)' },

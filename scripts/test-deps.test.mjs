@@ -12,7 +12,7 @@ test('missing packages: the one apt-get line, exit 1 (--check never installs)', 
   // A PATH where no command is found: every package counts as missing.
   const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^ {4}apt-get install -y g\+\+ make iproute2 iputils-ping procps openssl python3 keepalived tcpdump tshark dnsmasq-base util-linux systemd file g\+\+-aarch64-linux-gnu qemu-system-x86 cpio kmod ipvsadm/m);
+  assert.match(r.stderr, /^ {4}apt-get install -y g\+\+ make iproute2 iputils-ping procps openssl python3 keepalived tcpdump tshark dnsmasq-base nftables util-linux systemd file g\+\+-aarch64-linux-gnu qemu-system-x86 cpio kmod ipvsadm/m);
 });
 
 test('this machine has them all (the suite could not run otherwise)', () => {

@@ -8,11 +8,11 @@ import type { KeywordUse, SourceLoc, SourceReader } from './common.js';
 import { compileConfig } from './compile.js';
 import { DiagSink, type Diagnostic } from './diagnostics.js';
 import { newConfigDraft } from './top-level.js';
-import { applyTable } from './keywords/table.js';
+import { tableApplier } from './keywords/table.js';
 import { TOP_LEVEL_TABLE } from './top-level.js';
 import type { KeepalivedConfig } from './model.js';
-import { expandSource } from './source/expand.js';
-import { buildTree } from './source/tree.js';
+import { streamSource } from './source/expand.js';
+import { TreeBuilder } from './source/tree.js';
 
 export interface LoadOptions {
   readonly reader: SourceReader;
@@ -40,11 +40,13 @@ export interface LoadResult {
 /** Parses config text already in memory (tests, `--config-fd`); includes go through opts.reader. */
 export function parseConfigText(text: string, fileName: string, opts: LoadOptions): LoadResult {
   const diags = new DiagSink();
-  const { lines, files } = expandSource(fileName, text, opts, diags);
-  const tree = buildTree(lines, diags);
   const draft = newConfigDraft();
   const uses: KeywordUse[] = [];
-  applyTable(TOP_LEVEL_TABLE, tree, draft, { diags, uses });
+  // Streamed: each top-level block is applied once complete, so neither the expanded lines
+  // nor the whole tree are ever held (docs/reliability.md, config memory).
+  const tree = new TreeBuilder(diags, tableApplier(TOP_LEVEL_TABLE, draft, { diags, uses }));
+  const { files } = streamSource(fileName, text, opts, diags, (line) => tree.add(line));
+  tree.finish();
   const config = compileConfig(
     draft,
     files,

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { CliOptions } from './options.js';
-import type { ChildToParent } from './ipc.js';
+import type { ChildToParent, ResumeInfo } from './ipc.js';
 
 /** The child's side of the IPC channel. */
 export interface ChildIpc {
@@ -25,6 +25,8 @@ export interface ChildContext {
   readonly options: CliOptions;
   readonly log: Logger;
   readonly ipc: ChildIpc;
+  /** The instances a predecessor that died held (the parent's copy of its status). */
+  readonly resume?: ResumeInfo;
 }
 
 export interface ChildHandle {

@@ -58,3 +58,11 @@ test('child→parent messages', () => {
   assert.equal(parseChildToParent({ type: 'reload-done' }).ok, false);
   assert.equal(parseChildToParent({ type: 'cfg-reload' }).ok, false);
 });
+
+test('parent→child: a hello may carry what a crashed predecessor held, checked like the rest', () => {
+  const resume = { exitedAtWallMs: 1_780_000_000_000, instances: [{ name: 'VI_1', state: 'MASTER', vrid: 51, family: 4, interface: 'eth0' }] };
+  const r = parseParentToChild(structuredClone({ ...hello, resume }));
+  assert.deepEqual(r.ok && r.value.type === 'hello' ? r.value.resume : undefined, resume);
+  assert.deepEqual(parseParentToChild({ ...hello, resume: { ...resume, instances: [{ ...resume.instances[0], state: 'FAULT' }] } }), { ok: false, reason: 'hello: resume: instance' });
+  assert.equal(parseParentToChild({ ...hello, resume: { instances: [] } }).ok, false);
+});

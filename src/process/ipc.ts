@@ -11,6 +11,22 @@ import { parseStatusUpdate, type StatusUpdate } from './status.js';
 /** 2: status carries a StatusUpdate (src/process/status.ts); ping/pong heartbeat; hello title. */
 export const IPC_PROTOCOL_VERSION = 2;
 
+/** A VRRP instance as the last child reported it (its status updates), for the child started after it died. */
+export interface ResumedInstance {
+  readonly name: string;
+  readonly state: 'MASTER' | 'BACKUP';
+  readonly vrid: number;
+  readonly family: 4 | 6;
+  readonly interface: string | null;
+}
+
+/** What the parent hands a child restarted after a crash: the instances its predecessor held. */
+export interface ResumeInfo {
+  /** When the predecessor died (wall clock, ms since the epoch): a stale resume is not acted on. */
+  readonly exitedAtWallMs: number;
+  readonly instances: readonly ResumedInstance[];
+}
+
 export type ParentToChild =
   /** First message: what the child must run. */
   | {
@@ -22,6 +38,8 @@ export type ParentToChild =
       readonly parentPid: number;
       /** process.title for the child (keepalived's vrrp_process_name / checker_process_name). */
       readonly title?: string;
+      /** Set when the child replaces one that died (a crash, not a stop). */
+      readonly resume?: ResumeInfo;
     }
   /** SIGHUP at the parent: re-read the configuration. */
   | { readonly type: 'cfg-reload' }
@@ -81,6 +99,17 @@ function typeOf(msg: unknown): Result<{ o: Obj; type: string }> {
   return ok({ o: msg, type });
 }
 
+function parseResume(v: unknown): Result<ResumeInfo> {
+  if (!isObj(v) || !isInt(v['exitedAtWallMs']) || !Array.isArray(v['instances'])) return fail('resume');
+  const instances: ResumedInstance[] = [];
+  for (const i of v['instances'] as unknown[]) {
+    if (!isObj(i) || typeof i['name'] !== 'string' || (i['state'] !== 'MASTER' && i['state'] !== 'BACKUP') || !isInt(i['vrid'])) return fail('resume: instance');
+    if ((i['family'] !== 4 && i['family'] !== 6) || (i['interface'] !== null && typeof i['interface'] !== 'string')) return fail('resume: instance');
+    instances.push({ name: i['name'], state: i['state'], vrid: i['vrid'], family: i['family'], interface: i['interface'] });
+  }
+  return ok({ exitedAtWallMs: v['exitedAtWallMs'], instances });
+}
+
 export function parseParentToChild(msg: unknown): Result<ParentToChild> {
   const t = typeOf(msg);
   if (!t.ok) return t;
@@ -97,7 +126,9 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
       const title = o['title'];
       if (title !== undefined && typeof title !== 'string') return fail('hello: title');
       const base = { type, protocol: o['protocol'], child: o['child'], configPath: o['configPath'], options: opts.value, parentPid: o['parentPid'] } as const;
-      return ok(title === undefined ? base : { ...base, title });
+      const resume = o['resume'] === undefined ? undefined : parseResume(o['resume']);
+      if (resume !== undefined && !resume.ok) return fail(`hello: ${resume.reason}`);
+      return ok({ ...base, ...(title !== undefined ? { title } : {}), ...(resume !== undefined ? { resume: resume.value } : {}) });
     }
     case 'ping':
       return isInt(o['seq']) ? ok({ type, seq: o['seq'] }) : fail('ping: seq');

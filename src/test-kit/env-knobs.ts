@@ -1,5 +1,5 @@
 /**
- * Environment knobs of tests, properties and benchmarks (KTS_FUZZ_RUNS, SIM_SEEDS,
+ * Environment knobs of tests, properties and benchmarks (KTS_FUZZ_SCALE, SIM_SEEDS,
  * BENCH_REPEAT …), read strictly: a count below 1 would make a property or a benchmark
  * "pass" without checking or measuring anything, and a typo must not silently fall back to
  * the default. Unset or empty means the default.

@@ -38,7 +38,9 @@ import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
 import { SyncGroupDriver } from './sync-group-driver.js';
 import { reloadGroups } from './sync-group.js';
+import { DEFAULT_DROP_LOG_LIMITS, DropLogLimiter } from './drop-log-limit.js';
 import { startupFaultLines } from './fault-reasons.js';
+import { instancesToResume } from './resume.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
@@ -125,7 +127,10 @@ export class VrrpDaemon {
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
-    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    const clock = deps.clock;
+    const limiter: DropLogLimiter = new DropLogLimiter(DEFAULT_DROP_LOG_LIMITS, (atMs) => clock.setTimer(atMs, () => limiter.summaries(clock.nowMs()).forEach((l) => ctx.log.info(l))));
+    const dropLog = { limiter, nowMs: () => clock.nowMs() };
+    this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => clock.wallMs(), dropLog };
     this.trackers = new DaemonTrackers<Running>(deps.trackers, { clock: deps.clock, log: ctx.log }, (ifname) => this.table.linkByName(ifname)?.running === true, (kind, followers) => this.onTrackerChange(kind, followers));
     this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
   }
@@ -153,8 +158,11 @@ export class VrrpDaemon {
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined, config));
-    // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
-    await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
+    const grouped = new Set(config.vrrpSyncGroups.flatMap((g) => g.members));
+    const resumed = instancesToResume(config.vrrpInstances, this.ctx.resume, (n) => grouped.has(n), this.deps.clock.wallMs());
+    // VIPs left by a previous run (crash) are removed before the election (keepalived does too),
+    // except those of an instance that resumes MASTER: they stay up all along.
+    await Promise.all(running.filter((r) => !resumed.has(r.cfg.name)).map((r) => this.applyAddresses('delete', r.vipTargets)));
     // Counted from here, with the sockets open: adverts during the delay are heard.
     const delayMs = config.globalDefs.vrrpStartupDelayMs;
     if (delayMs > 0) {
@@ -164,7 +172,7 @@ export class VrrpDaemon {
     for (const r of running) this.instances.set(r.cfg.name, r);
     this.trackers.load(config, running, this.scriptPlan.track, this.umask(config), false);
     this.groups = this.joinGroups(config, this.instances);
-    this.startInstances(running, new Set(this.groups.keys()));
+    this.startInstances(running, new Set(this.groups.keys()), resumed);
     this.trackers.start();
     this.publishStatus();
   }
@@ -336,7 +344,7 @@ export class VrrpDaemon {
    * faults found logged for every instance, then each sync group in `groupsToStart` as a whole
    * (sync-group.ts startGroup) and each other instance alone — keepalived 2.2.7's order.
    */
-  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>): void {
+  private startInstances(list: readonly Running[], groupsToStart: ReadonlySet<string>, resumed: ReadonlySet<string> = new Set()): void {
     for (const r of list) this.updateTracking(r);
     for (const r of list) {
       for (const line of startupFaultLines(r.cfg, r.inst.state.faultSources)) this.log.info(line);
@@ -345,8 +353,10 @@ export class VrrpDaemon {
     for (const r of list) {
       const group = this.groupOf(r.cfg.name);
       if (group === undefined) {
-        r.held = this.waitsForScripts(r);
-        if (!r.held) r.inst.start(this.startOptions(false));
+        // A resumed MASTER keeps its VIPs: it does not wait in INIT for its scripts' first result.
+        const resume = resumed.has(r.cfg.name);
+        r.held = !resume && this.waitsForScripts(r);
+        if (!r.held) r.inst.start({ ...this.startOptions(false), ...(resume ? { resumeMaster: true } : {}) });
       } else if (groupsToStart.has(group.name) && !started.has(group.name)) {
         started.add(group.name);
         // The whole group waits in INIT while any member waits for its scripts.

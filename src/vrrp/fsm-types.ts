@@ -113,9 +113,10 @@ export type FsmEvent =
     /**
      * `afterTrackerInit`: the instance waited in INIT for its unweighted scripts' first result
      * (keepalived then logs "Entering BACKUP STATE" without "(init)"); `delayUntilMs`: the end of
-     * vrrp_startup_delay (absolute ms), when one runs.
+     * vrrp_startup_delay (absolute ms), when one runs; `resumeMaster`: this instance was MASTER in
+     * a VRRP process that died moments ago (resume.ts).
      */
-    | { readonly type: 'Startup'; readonly afterTrackerInit?: boolean; readonly delayUntilMs?: number }
+    | { readonly type: 'Startup'; readonly afterTrackerInit?: boolean; readonly delayUntilMs?: number; readonly resumeMaster?: boolean }
   | { readonly type: 'AdvertReceived'; readonly priority: number; readonly advertIntCs: number; readonly src: Uint8Array }
   /** The driver arms one timer at nextDeadline(state); the FSM handles every deadline ≤ now. */
   | { readonly type: 'TimerFired' }

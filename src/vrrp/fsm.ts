@@ -127,7 +127,7 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
   if (state.state === 'STOP') return { state, actions: [] };
   switch (event.type) {
     case 'Startup':
-      onStartup(ctx, event.afterTrackerInit === true, event.delayUntilMs);
+      onStartup(ctx, event.afterTrackerInit === true, event.delayUntilMs, event.resumeMaster === true);
       break;
     case 'AdvertReceived':
       onAdvert(ctx, event.priority, event.advertIntCs, event.src);
@@ -196,7 +196,7 @@ function armMasterDown(ctx: Ctx, intervalMs: number): void {
 // ---------------------------------------------------------------------------------------------
 // Event handlers
 
-function onStartup(ctx: Ctx, afterTrackerInit: boolean, delayUntilMs: number | undefined): void {
+function onStartup(ctx: Ctx, afterTrackerInit: boolean, delayUntilMs: number | undefined, resumeMaster: boolean): void {
   if (ctx.s.state !== 'INIT') {
     log(ctx, 'debug', `startup event ignored in ${ctx.s.state} state`);
     return;
@@ -206,6 +206,12 @@ function onStartup(ctx: Ctx, afterTrackerInit: boolean, delayUntilMs: number | u
   if (ctx.s.faultSources.length > 0) transition(ctx, 'FAULT', 'fault');
   // A sync group starts in FAULT as a whole when any member has a fault.
   else if (ctx.group?.othersFaulted() === true) transition(ctx, 'FAULT', 'sync-group');
+  // The master's VRRP process died and was restarted before any backup's down timer ran out:
+  // it takes MASTER again at once (an advert and GARPs now), so a crash costs no failover.
+  else if (resumeMaster && ctx.group === undefined) {
+    log(ctx, 'info', 'Resuming MASTER state held before the VRRP process restarted');
+    transition(ctx, 'MASTER', 'startup');
+  }
   // The owner waits out vrrp_startup_delay silently (keepalived: a down timer of 1 µs from the
   // delay's end, without a BACKUP entry); onTimer takes it to MASTER then.
   else if (owner && ctx.group === undefined && ctx.s.startDelayUntilMs !== null) ctx.s.masterDownAtMs = ctx.s.startDelayUntilMs;

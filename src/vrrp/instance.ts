@@ -31,13 +31,15 @@ import type { AhSequence } from './ipsec-ah.js';
 import { ahSequenceOf, type ReceiveState, type ReceiveTarget } from './receive.js';
 import type { VipTarget } from './vip-addresses.js';
 
-/** What an instance is, from its config: FSM parameters, GARP settings, VIPs, receive state. */
 /** How an instance starts (fsm-types.ts Startup). */
 export interface StartOptions {
   readonly afterTrackerInit?: boolean;
   readonly delayUntilMs?: number;
+  /** It was MASTER in the VRRP process that died (resume.ts). */
+  readonly resumeMaster?: boolean;
 }
 
+/** What an instance is, from its config: FSM parameters, GARP settings, VIPs, receive state. */
 export interface InstanceSetup {
   readonly params: FsmParams;
   readonly garp: GarpSettings;

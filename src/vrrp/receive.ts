@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
 import { checkAdvert, type InstanceAuth, type ReceiveContext } from './advert-check.js';
 import { countDrop, emptyDropCounters, type DropCounters } from './drop-counters.js';
+import type { DropLogLimiter } from './drop-log-limit.js';
 import { advertisedVips } from './instance-advert.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { HmacReplayTable, type HmacSettings } from './auth-hmac.js';
@@ -60,6 +61,23 @@ export interface ReceiveEnv {
   wallMs?(): number;
   /** This host's addresses on an interface: adverts from them are our own, looped back. */
   ownAddresses(ifindex: number, family: Family): readonly Uint8Array[];
+  /** Limits the drop log lines per reason (drop-log-limit.ts), with the monotonic clock it reads; none: every line. */
+  readonly dropLog?: { readonly limiter: DropLogLimiter; nowMs(): number };
+}
+
+/**
+ * A drop's log line (or an accepted advert's warning: a sender can repeat those as fast), through
+ * the limiter, keyed by `reason`: the counters were already bumped.
+ */
+function logDrop(env: ReceiveEnv, reason: string, level: 'warn' | 'info' | 'debug', line: () => string): void {
+  if (!env.log.isEnabled(level)) return;
+  const lim = env.dropLog;
+  if (lim !== undefined) {
+    const nowMs = lim.nowMs();
+    for (const summary of lim.limiter.summaries(nowMs)) env.log.info(summary);
+    if (!lim.limiter.admit(reason, nowMs)) return;
+  }
+  env.log[level](line());
 }
 
 function authOf(cfg: VrrpInstanceConfig, ahSequence: AhSequence | undefined): InstanceAuth {
@@ -113,14 +131,14 @@ export function emptySocketReceiveState<T extends ReceiveTarget>(group: Uint8Arr
 
 function socketDrop(sock: SocketReceiveState, reason: DropReason, src: Uint8Array | null, env: ReceiveEnv): void {
   sock.drops = countDrop(sock.drops, reason);
-  if (env.log.isEnabled('debug')) env.log.debug(`Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
+  logDrop(env, reason, 'debug', () => `Dropped VRRP packet${src ? ` from ${formatIp(src)}` : ''}: ${reason}`);
 }
 
 function decodeDrop(sock: SocketReceiveState, payload: Uint8Array, reason: DropReason, src: Uint8Array, env: ReceiveEnv): void {
   const targets = payload.length >= 2 ? sock.byVrid.get(payload[1]!) : undefined;
   if (!targets || targets.length === 0) return socketDrop(sock, reason, src, env);
   for (const t of targets) t.receive.drops = countDrop(t.receive.drops, reason);
-  if (env.log.isEnabled('debug')) env.log.debug(`Dropped VRRP packet from ${formatIp(src)} for VRID ${payload[1]}: ${reason}`);
+  logDrop(env, reason, 'debug', () => `Dropped VRRP packet from ${formatIp(src)} for VRID ${payload[1]}: ${reason}`);
 }
 
 /** Runs one datagram through the pipeline: counts drops, logs keepalived's lines, delivers the rest. */
@@ -149,11 +167,12 @@ export function receiveDatagram(sock: SocketReceiveState, d: RawVrrpDatagram, en
     const chk = checkAdvert(rx.check, adv, meta);
     if (!chk.ok) {
       rx.drops = countDrop(rx.drops, chk.reason);
-      if (chk.log) env.log.info(chk.log);
+      const line = chk.log;
+      if (line) logDrop(env, chk.reason, 'info', () => line);
       continue;
     }
     if (chk.value.countedErrors.length > 0) rx.drops = countDrop(rx.drops, ...chk.value.countedErrors);
-    for (const w of chk.value.warnings) env.log.warn(w);
+    for (const w of chk.value.warnings) logDrop(env, 'accepted with a warning', 'warn', () => w);
     rx.check.lastMasterSrc = meta.src;
     t.advertReceived(adv.priority, adv.advertIntCs, meta.src);
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIAL_BACKOFF, restartDelay, type BackoffState } from './backoff.js';
-import { classifyExit, describeExit } from './exit-status.js';
+import { classifyExit, describeExit, diedUncleanly } from './exit-status.js';
 
 /** Simulates a child that keeps dying after `runMs`, on a fake monotonic clock. */
 function delays(runsMs: readonly number[]): number[] {
@@ -41,4 +41,11 @@ test('exit classification: 1/2/4 permanent, others transient', () => {
   assert.equal(describeExit(7, classifyExit(2, null)), 'pid 7 exited with permanent error CONFIG. Terminating');
   assert.equal(describeExit(7, classifyExit(3, null)), 'pid 7 exited with status 3');
   assert.equal(describeExit(7, classifyExit(null, 'SIGXCPU')), 'pid 7 exited due to signal 24 (SIGXCPU)', 'any signal Node names: its number');
+});
+
+test('a crash is a signal or a status other than 0; a stop exits 0 (a restarted VRRP child resumes only after a crash)', () => {
+  assert.equal(diedUncleanly(0, null), false);
+  assert.equal(diedUncleanly(null, 'SIGKILL'), true);
+  assert.equal(diedUncleanly(70, null), true);
+  assert.equal(diedUncleanly(null, 'SIGSEGV'), true);
 });

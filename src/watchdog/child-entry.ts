@@ -180,7 +180,7 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   });
 
   try {
-    handle = await runners[kind]({ configPath: hello.configPath, options: hello.options, log, ipc });
+    handle = await runners[kind]({ configPath: hello.configPath, options: hello.options, log, ipc, ...(hello.resume !== undefined ? { resume: hello.resume } : {}) });
   } catch (e) {
     const status = exitStatusForError(e);
     log.error(errorMessage(e), { code: e instanceof KaError ? e.code : undefined });

@@ -26,6 +26,11 @@ export function classifyExit(status: number | null, signal: string | null): Chil
   return { type: 'transient', status, signal };
 }
 
+/** A crash (a signal, or a status other than 0) rather than the clean exit of a stop. */
+export function diedUncleanly(status: number | null, signal: string | null): boolean {
+  return signal !== null || status !== EXIT_OK;
+}
+
 const SIGNAL_TEXT: Readonly<Record<string, [number, string]>> = {
   SIGHUP: [1, 'Hangup'],
   SIGINT: [2, 'Interrupt'],

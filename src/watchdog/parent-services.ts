@@ -10,7 +10,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import { controlSocketPath, errorResponse, MAX_REQUEST_BYTES } from '../process/control-protocol.js';
-import type { ChildToParent } from '../process/ipc.js';
+import type { ChildToParent, ResumeInfo, ResumedInstance } from '../process/ipc.js';
 import type { ChildKind, CliOptions } from '../process/options.js';
 import { COMPAT_VERSION, KTS_VERSION } from '../process/version.js';
 import { openControlServer, type ControlServer } from '../sys/control-socket.js';
@@ -23,7 +23,7 @@ import type { ChildSupervisor } from './supervisor.js';
 export interface SupervisorHooks {
   readonly onStarted: () => void;
   readonly onMessage: (msg: ChildToParent) => void;
-  readonly onExit: () => void;
+  readonly onExit: (crashed: boolean) => void;
 }
 
 export interface ParentServices {
@@ -34,6 +34,8 @@ export interface ParentServices {
   reloadRead(ok: boolean, reason?: string): void;
   /** STOPPING=1; the control socket closes and the heartbeat stops. */
   stop(): void;
+  /** What the child of `kind` held when it last died (once: taken by the hello of its successor). */
+  takeResume(kind: ChildKind): ResumeInfo | undefined;
 }
 
 /** The variables sd_notify(3) reads; removed from our environment so children never notify. */
@@ -75,6 +77,7 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
     onSummary: (summary) => readiness.stateChanged(summary),
   });
   let control: ControlServer | undefined;
+  const resume = new Map<ChildKind, ResumeInfo>();
 
   return {
     hooks: (kind) => ({
@@ -102,7 +105,15 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
             assertNever(msg, 'child message');
         }
       },
-      onExit: () => {
+      onExit: (crashed) => {
+        // The last reported state of each instance, before it is forgotten: a VRRP child
+        // restarted after a crash resumes what it held instead of starting over (no failover).
+        // A clean exit (a stop) resigned: its successor starts over.
+        const held = status.store.instancesOf(kind).flatMap((i): ResumedInstance[] =>
+          i.state === 'MASTER' || i.state === 'BACKUP' ? [{ name: i.name, state: i.state, vrid: i.vrid, family: i.family, interface: i.interface }] : [],
+        );
+        if (crashed && held.length > 0) resume.set(kind, { exitedAtWallMs: Math.round(clock.wallMs()), instances: held });
+        else resume.delete(kind);
         readiness.childGone(kind);
         status.childGone(kind);
       },
@@ -130,6 +141,11 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
     },
     reloadRead(ok, reason) {
       readiness.reloadRead(ok, reason);
+    },
+    takeResume(kind) {
+      const r = resume.get(kind);
+      resume.delete(kind);
+      return r;
     },
     stop() {
       readiness.stopping();

@@ -101,15 +101,19 @@ export async function runParent(deps: ParentDeps): Promise<number> {
 
   const hello =
     (spec: ChildSpec) =>
-    (): ParentToChild => ({
-      type: 'hello',
-      protocol: IPC_PROTOCOL_VERSION,
-      child: spec.kind,
-      configPath: options.configFile,
-      options,
-      parentPid: process.pid,
-      title: processTitle(spec.kind, names),
-    });
+    (): ParentToChild => {
+      const resume = services.takeResume(spec.kind);
+      return {
+        type: 'hello',
+        protocol: IPC_PROTOCOL_VERSION,
+        child: spec.kind,
+        configPath: options.configFile,
+        options,
+        parentPid: process.pid,
+        title: processTitle(spec.kind, names),
+        ...(resume !== undefined ? { resume } : {}),
+      };
+    };
   const supervisors = specs.map(
     (spec) =>
       new ChildSupervisor({

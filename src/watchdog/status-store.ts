@@ -64,6 +64,11 @@ export class StatusStore {
     return out;
   }
 
+  /** One child's instances as it last reported them. */
+  instancesOf(kind: ChildKind): VrrpInstanceStatus[] {
+    return [...(this.parts.get(kind)?.instances.values() ?? [])];
+  }
+
   instance(name: string): VrrpInstanceStatus | undefined {
     for (const part of this.parts.values()) {
       const i = part.instances.get(name);

@@ -11,7 +11,7 @@ import { assertNever } from '../core/result.js';
 import type { CliOptions } from '../process/options.js';
 import { INITIAL_BACKOFF, restartDelay, type BackoffState } from './backoff.js';
 import type { ChildSpec } from './children.js';
-import { classifyExit, describeExit } from './exit-status.js';
+import { classifyExit, describeExit, diedUncleanly } from './exit-status.js';
 import { parseChildToParent, type ChildToParent, type ParentToChild } from '../process/ipc.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 
@@ -31,7 +31,8 @@ export interface SupervisorDeps {
   /** Observers for the parent's services (readiness, heartbeat, status). */
   readonly onStarted?: () => void;
   readonly onMessage?: (msg: ChildToParent) => void;
-  readonly onExit?: () => void;
+  /** `crashed`: diedUncleanly (exit-status.ts). */
+  readonly onExit?: (crashed: boolean) => void;
 }
 
 export class ChildSupervisor {
@@ -157,7 +158,7 @@ export class ChildSupervisor {
     if (pid !== undefined) removePidFile(spec.pidFile(options), pid);
     this.child = undefined;
     this.ready = false;
-    this.deps.onExit?.();
+    this.deps.onExit?.(diedUncleanly(code, signal));
     if (this.stopping) {
       this.stopping.killTimer?.cancel();
       this.stopping.resolve();

@@ -109,25 +109,34 @@ const takesBlock = (f: ArgForm): boolean => f.type === 'list' || f.type === 'blo
 
 /** Applies a block's statements to its builder through the block's table. */
 export function applyTable<B>(table: KeywordTable<B>, nodes: readonly ConfigNode[], b: B, ctx: ParseCtx): void {
+  const apply = tableApplier(table, b, ctx);
+  for (const node of nodes) apply(node);
+}
+
+/**
+ * applyTable one node at a time, for a caller that streams the top level (parse-config.ts):
+ * each block is applied as soon as it is complete and its tree can go.
+ */
+export function tableApplier<B>(table: KeywordTable<B>, b: B, ctx: ParseCtx): (node: ConfigNode) => void {
   const seen = new Set<string>();
-  for (const node of nodes) {
+  return (node) => {
     const def = table.defs.get(node.keyword);
     if (!def) {
       const near = suggest(node.keyword, [...table.defs.keys()]);
       ctx.diags.warn('KA_CFG_UNKNOWN_KEYWORD', `Unknown keyword '${node.keyword}'`, node.loc, {
         hint: [near ? `did you mean '${near}'?` : `not a ${table.block} keyword`, node.children ? 'its { } block is skipped' : ''].filter((s) => s).join('; '),
       });
-      continue;
+      return;
     }
     if (def.form.type === 'unsupported') {
       ctx.diags.warn('KA_CFG_UNSUPPORTED', `'${node.keyword}' is not supported yet - ignoring`, node.loc, {
         hint: node.children ? 'its { } block is skipped' : 'keepalived-ts parses it but does not implement it',
       });
-      continue;
+      return;
     }
     if (takesBlock(def.form) && node.children === null) {
       ctx.diags.error('KA_CFG_MISSING_BLOCK', "Missing '{' at beginning of configuration block", node.loc, { hint: `'${node.keyword}' takes a { } block` });
-      continue;
+      return;
     }
     if (def.scalar && seen.has(def.name)) {
       ctx.diags.warn('KA_CFG_DUPLICATE', `Duplicate '${node.keyword}' - overwriting`, node.loc, { hint: 'the last value wins' });
@@ -143,7 +152,7 @@ export function applyTable<B>(table: KeywordTable<B>, nodes: readonly ConfigNode
       });
       applyTable(table, node.children, b, ctx);
     }
-  }
+  };
 }
 
 // ---- row constructors -------------------------------------------------------------

@@ -37,14 +37,29 @@ export interface SourceLine {
 
 const INCLUDE_RE = /^\s*(include[rmwba]?)(?:\s+(.*))?$/;
 const DEF_RE = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
-const MAX_INCLUDE_DEPTH = 32;
+/**
+ * Bounds on what a config may make the parser read and build (keepalived has none: a file
+ * that includes itself nests until it runs out of descriptors, a folder whose files include
+ * `*.conf` never ends, docs/reliability.md). Each is far above any real configuration.
+ */
+export const MAX_INCLUDE_DEPTH = 32;
+/** Files read for one config, the main file and every include counted each time it is read. */
+export const MAX_INCLUDED_FILES = 1000;
+/** Bytes read for one config, over every file read. */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 const MAX_SUBST_ROUNDS = 32;
-/** Lines one physical line may expand to through nested ~SEQ/~LST. */
+/** Lines one physical line may expand to through nested ~SEQ/~LST and multi-line definitions. */
 const MAX_EXPANDED_LINES = MAX_LOOP_ITERATIONS;
 
 interface Definition {
   readonly lines: readonly string[];
   readonly multiLine: boolean;
+}
+
+/** A file being read, and where its includer named it (none for the main file). */
+interface OpenFile {
+  readonly path: string;
+  readonly from?: SourceLoc;
 }
 
 interface PendingDef {
@@ -53,10 +68,15 @@ interface PendingDef {
 }
 
 class SourceExpander {
-  readonly lines: SourceLine[] = [];
   readonly files: string[] = [];
   private readonly defs = new Map<string, Definition>();
-  private readonly stack: string[] = [];
+  private readonly stack: OpenFile[] = [];
+  private bytesRead = 0;
+  private readonly cyclesReported = new Set<string>();
+  /** Set once a bound on the includes was hit: every later include is skipped, counted here. */
+  private includesSkipped: { count: number; readonly at: SourceLoc } | null = null;
+  /** Multi-line definitions being expanded (a name met again here refers to itself). */
+  private readonly expanding: string[] = [];
   private pending: PendingDef | null = null;
   private includeLevel: number;
   private random: number;
@@ -69,14 +89,16 @@ class SourceExpander {
   constructor(
     private readonly opts: SourceOptions,
     private readonly diags: DiagSink,
+    private readonly emit: (line: SourceLine) => void,
   ) {
     this.includeLevel = opts.includeCheck ?? 0;
     this.random = (opts.randomSeed ?? 1) >>> 0;
   }
 
-  file(path: string, text: string): void {
-    this.stack.push(path);
+  file(path: string, text: string, from?: SourceLoc): void {
+    this.stack.push(from ? { path, from } : { path });
     this.files.push(path);
+    this.bytesRead += text.length;
     // The include check level is saved per file: an included file cannot change its includer's.
     const savedLevel = this.includeLevel;
     const physical = text.split('\n');
@@ -145,15 +167,30 @@ class SourceExpander {
     const whole = /^\s*\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))\s*$/.exec(text);
     const multi = whole ? this.defs.get(whole[1] ?? whole[2]!) : undefined;
     if (multi?.multiLine) {
+      const name = whole![1] ?? whole![2]!;
+      if (this.expanding.includes(name)) {
+        this.definitionLoop(name, { file, line, col: 1 });
+        return;
+      }
       if (depth > MAX_SUBST_ROUNDS) {
         this.diags.error('KA_CFG_DEFINITION_LOOP', 'definitions nested too deeply - ignoring', { file, line, col: 1 });
         return;
       }
-      for (const body of multi.lines) this.logicalLine(file, line, body, depth + 1);
+      this.expanding.push(name);
+      for (const body of multi.lines) {
+        if (!this.countExpandedLine({ file, line, col: 1 })) break;
+        this.logicalLine(file, line, body, depth + 1);
+      }
+      this.expanding.pop();
       return;
     }
     // A parameter may expand to an `@id` prefix (`$IF_MAIN=@main`), so test again.
-    const substituted = this.condition(this.substitute(text, file));
+    const expanded = this.substitute(text, file);
+    if (expanded === null) {
+      this.definitionLoop(this.selfReferent(text, this.expanding[this.expanding.length - 1] ?? '?'), { file, line, col: 1 });
+      return;
+    }
+    const substituted = this.condition(expanded);
     if (substituted === null) return;
     // A parameter that expands to ${_HASH}/${_BANG} at the start of a line comments the line
     // out (`$FEATURE=${_HASH}` … `$FEATURE keyword`), and one that expands to nothing can
@@ -172,7 +209,7 @@ class SourceExpander {
     if (tokens.length === 0) return;
     if (this.blocks.length === 1 && this.blocks[0] === 'global_defs' && tokens[0]!.kind === 'word') this.sourceKeyword(tokens, { file, line, col: tokens[0]!.col });
     this.trackBlocks(tokens);
-    this.lines.push({ file, line, text: substituted, tokens });
+    this.emit({ file, line, text: substituted, tokens });
   }
 
   /** `~SEQ…`/`~LST…`: the rest of the line once per value set, the loop variables defined meanwhile. */
@@ -186,10 +223,7 @@ class SourceExpander {
     const l: LineLoop = parsed.loop;
     const saved = l.vars.map((v) => this.defs.get(v));
     for (const set of l.values) {
-      if (++this.loopLines > MAX_EXPANDED_LINES) {
-        this.diags.error('KA_CFG_SEQ_TOO_LONG', `~SEQ/~LST lines expand to more than ${MAX_EXPANDED_LINES} lines - truncated`, loc);
-        break;
-      }
+      if (!this.countExpandedLine(loc)) break;
       l.vars.forEach((v, k) => this.defs.set(v, { lines: [set[k] ?? ''], multiLine: false }));
       this.logicalLine(file, line, l.rest, depth + 1);
     }
@@ -198,6 +232,26 @@ class SourceExpander {
       if (old) this.defs.set(v, old);
       else this.defs.delete(v);
     });
+  }
+
+  /** One more line from the current physical line; false (reported once) past the bound. */
+  private countExpandedLine(loc: SourceLoc): boolean {
+    if (++this.loopLines <= MAX_EXPANDED_LINES) return true;
+    if (this.loopLines === MAX_EXPANDED_LINES + 1) this.diags.error('KA_CFG_SEQ_TOO_LONG', `~SEQ/~LST lines and definitions expand to more than ${MAX_EXPANDED_LINES} lines - truncated`, loc);
+    return false;
+  }
+
+  /** Once per physical line: the rest of its expansion would only repeat the loop. */
+  private definitionLoop(name: string, loc: SourceLoc): void {
+    if (this.loopLines > MAX_EXPANDED_LINES) return;
+    this.diags.error('KA_CFG_DEFINITION_LOOP', `definition $${name} refers to itself - ignoring`, loc, { hint: 'a definition is expanded while it is being expanded: the line would grow without end' });
+    this.loopLines = MAX_EXPANDED_LINES + 1;
+  }
+
+  /** The definition a runaway substitution of `text` came from: the first defined name still in it. */
+  private selfReferent<T>(text: string, otherwise: T): string | T {
+    for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (this.defs.has(m[1]!)) return m[1]!;
+    return otherwise;
   }
 
   private usesMultiLine(s: string): boolean {
@@ -286,10 +340,15 @@ class SourceExpander {
     }
   }
 
-  /** Lazy, recursive `$NAME` / `${NAME}` replacement; unknown names stay as written. */
-  private substitute(text: string, file: string): string {
+  /**
+   * Lazy, recursive `$NAME` / `${NAME}` replacement; unknown names stay as written. Null when
+   * a definition refers to itself (the line would double each round): past keepalived's line
+   * length no round can make the line valid again.
+   */
+  private substitute(text: string, file: string): string | null {
     let cur = text;
     for (let round = 0; round < MAX_SUBST_ROUNDS; round++) {
+      if (round > 0 && cur.length > 2 * MAX_LINE_LENGTH) return this.selfReferent(cur, null) !== null ? null : cur;
       const next = cur.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?:\s[^}]*)?)\}|\$([A-Za-z_][A-Za-z0-9_]*)(?=[\s,)]|$)/g, (all, braced: string | undefined, arg: string | undefined, bare: string | undefined) => {
         const name = braced ?? bare!;
         if (name.startsWith('_')) return braced !== undefined ? (this.builtin(name, arg ?? '', file) ?? all) : all;
@@ -319,12 +378,23 @@ class SourceExpander {
       }
     }
     for (const path of res.files) {
-      if (this.stack.includes(path)) {
-        this.diags.error('KA_CFG_INCLUDE_CYCLE', `include cycle: ${[...this.stack, path].join(' -> ')} - ignoring`, loc);
+      if (this.includesSkipped !== null) {
+        this.includesSkipped.count++;
+        continue;
+      }
+      if (this.stack.some((f) => f.path === path)) {
+        // Once per include line and file: files that include each other reach the same line by many paths.
+        const key = `${loc.file}\0${loc.line}\0${path}`;
+        if (!this.cyclesReported.has(key)) this.diags.error('KA_CFG_INCLUDE_CYCLE', `include cycle: ${[...this.stack.map((f) => f.path), path].join(' -> ')} - ignoring`, loc);
+        this.cyclesReported.add(key);
         continue;
       }
       if (this.stack.length >= MAX_INCLUDE_DEPTH) {
-        this.diags.error('KA_CFG_INCLUDE_DEPTH', `includes nested more than ${MAX_INCLUDE_DEPTH} deep - ignoring '${path}'`, loc);
+        this.diags.error('KA_CFG_INCLUDE_DEPTH', `includes nested more than ${MAX_INCLUDE_DEPTH} deep - ignoring '${path}' (${this.includeChain(loc)})`, loc);
+        continue;
+      }
+      if (this.files.length >= MAX_INCLUDED_FILES) {
+        this.includeLimit(`includes read more than ${MAX_INCLUDED_FILES} files`, path, loc);
         continue;
       }
       const text = this.opts.reader.read(path);
@@ -333,14 +403,48 @@ class SourceExpander {
         this.diags.push(failing ? 'error' : 'warning', 'KA_CFG_INCLUDE_UNREADABLE', `Configuration file '${path}' open problem - skipping`, loc, { class: failing ? 'no-config' : 'notice' });
         continue;
       }
-      this.file(path, text);
+      if (this.bytesRead + text.length > MAX_SOURCE_BYTES) {
+        this.includeLimit(`includes read more than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB`, path, loc);
+        continue;
+      }
+      this.file(path, text, loc);
+    }
+  }
+
+  /** Where `loc` sits: each open file with the line that included the next, outermost first. */
+  private includeChain(loc: SourceLoc): string {
+    const sites = this.stack.slice(1).map((f) => f.from!);
+    return [...sites, loc].map((l) => `${l.file}:${l.line}`).join(' -> ');
+  }
+
+  /** The first include past a bound is an error naming its chain; every later one is skipped. */
+  private includeLimit(what: string, path: string, loc: SourceLoc): void {
+    this.includesSkipped = { count: 0, at: loc };
+    this.diags.error('KA_CFG_INCLUDE_LIMIT', `${what} - ignoring '${path}' and every include after it (${this.includeChain(loc)})`, loc, {
+      hint: 'do files include each other (a glob such as *.conf that matches its own folder)?',
+    });
+  }
+
+  /** After the whole source: how many includes the bound left out. */
+  finish(): void {
+    const skipped = this.includesSkipped;
+    if (skipped !== null && skipped.count > 0) {
+      this.diags.warn('KA_CFG_INCLUDE_LIMIT', `${skipped.count} more included file(s) not read`, skipped.at, { class: 'notice' });
     }
   }
 }
 
 /** Expands the main file (text already read) into tokenized lines; diagnostics go to `diags`. */
 export function expandSource(path: string, text: string, opts: SourceOptions, diags: DiagSink): { lines: SourceLine[]; files: string[] } {
-  const x = new SourceExpander(opts, diags);
+  const lines: SourceLine[] = [];
+  const { files } = streamSource(path, text, opts, diags, (l) => lines.push(l));
+  return { lines, files };
+}
+
+/** expandSource, each line handed to `emit` as it is produced instead of kept. */
+export function streamSource(path: string, text: string, opts: SourceOptions, diags: DiagSink, emit: (line: SourceLine) => void): { files: string[] } {
+  const x = new SourceExpander(opts, diags, emit);
   x.file(path, text);
-  return { lines: x.lines, files: x.files };
+  x.finish();
+  return { files: x.files };
 }

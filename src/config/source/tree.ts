@@ -22,13 +22,20 @@ export interface ConfigNode {
   readonly children: ConfigNode[] | null;
 }
 
-interface MutableNode {
-  keyword: string;
-  loc: SourceLoc;
-  args: Token[];
-  argLocs: SourceLoc[];
-  rawArgs: string;
-  children: MutableNode[] | null;
+class MutableNode implements ConfigNode {
+  children: MutableNode[] | null = null;
+
+  constructor(
+    readonly keyword: string,
+    readonly loc: SourceLoc,
+    readonly args: readonly Token[],
+    readonly rawArgs: string,
+  ) {}
+
+  /** Built when asked (few keywords need them): an object per word would outweigh the tree. */
+  get argLocs(): readonly SourceLoc[] {
+    return this.args.map((t) => ({ file: this.loc.file, line: this.loc.line, col: t.col }));
+  }
 }
 
 interface Frame {
@@ -37,14 +44,29 @@ interface Frame {
   readonly splice: boolean;
 }
 
-export function buildTree(lines: readonly SourceLine[], diags: DiagSink): ConfigNode[] {
-  const root: MutableNode[] = [];
-  const stack: Frame[] = [{ nodes: root, splice: false }];
-  const top = (): Frame => stack[stack.length - 1]!;
+/**
+ * Builds the tree one line at a time. Each top-level statement goes to `onTopLevel` once it
+ * is complete (when the next one starts, or at finish()) and is not kept: a caller that
+ * applies it at once holds one block's tree, never the whole file's.
+ */
+export class TreeBuilder {
+  private readonly root: MutableNode[] = [];
+  private readonly stack: Frame[] = [{ nodes: this.root, splice: false }];
   // The statement a following `{` would attach to (cleared by anything else).
-  let lastStatement: MutableNode | null = null;
+  private lastStatement: MutableNode | null = null;
+  private lastLine: SourceLine | null = null;
 
-  for (const line of lines) {
+  constructor(
+    private readonly diags: DiagSink,
+    private readonly onTopLevel: (node: ConfigNode) => void,
+  ) {}
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  add(line: SourceLine): void {
+    this.lastLine = line;
     const loc = (t: Token): SourceLoc => ({ file: line.file, line: line.line, col: t.col });
     let i = 0;
     const toks = line.tokens;
@@ -53,48 +75,56 @@ export function buildTree(lines: readonly SourceLine[], diags: DiagSink): Config
       if (t.kind === 'word') {
         let j = i + 1;
         while (j < toks.length && toks[j]!.kind === 'word') j++;
-        const words = toks.slice(i, j);
-        const args = words.slice(1);
-        const node: MutableNode = {
-          keyword: t.text,
-          loc: loc(t),
-          args,
-          argLocs: args.map(loc),
-          rawArgs: args.length > 0 ? line.text.slice(args[0]!.start, args[args.length - 1]!.end) : '',
-          children: null,
-        };
-        top().nodes.push(node);
-        lastStatement = node;
+        const args = toks.slice(i + 1, j);
+        const node = new MutableNode(t.text, loc(t), args, args.length > 0 ? line.text.slice(args[0]!.start, args[args.length - 1]!.end) : '');
+        const nodes = this.top().nodes;
+        // A statement at the top level completes the one before it: no `{` can reach that one now.
+        if (nodes === this.root) this.flush();
+        nodes.push(node);
+        this.lastStatement = node;
         i = j;
         continue;
       }
       if (t.kind === 'open') {
-        if (lastStatement && lastStatement.children === null) {
-          lastStatement.children = [];
-          stack.push({ nodes: lastStatement.children, splice: false });
+        if (this.lastStatement && this.lastStatement.children === null) {
+          this.lastStatement.children = [];
+          this.stack.push({ nodes: this.lastStatement.children, splice: false });
         } else {
-          diags.warn('KA_CFG_UNEXPECTED_BRACE', "Unexpected '{' - ignoring", loc(t), { hint: 'the lines up to the matching } are read at the enclosing level' });
-          stack.push({ nodes: top().nodes, splice: true });
+          this.diags.warn('KA_CFG_UNEXPECTED_BRACE', "Unexpected '{' - ignoring", loc(t), { hint: 'the lines up to the matching } are read at the enclosing level' });
+          this.stack.push({ nodes: this.top().nodes, splice: true });
         }
-        lastStatement = null;
+        this.lastStatement = null;
         i++;
         continue;
       }
       // '}'
-      if (stack.length === 1) diags.error('KA_CFG_EXTRA_BRACE', "Extra '}' found", loc(t));
-      else stack.pop();
-      lastStatement = null;
+      if (this.stack.length === 1) this.diags.error('KA_CFG_EXTRA_BRACE', "Extra '}' found", loc(t));
+      else this.stack.pop();
+      this.lastStatement = null;
       i++;
     }
   }
-  const open = stack.length - 1;
-  if (open > 0) {
-    const last = lines[lines.length - 1];
-    diags.error(
-      'KA_CFG_MISSING_BRACE',
-      `There are ${open} missing '}'s or extra '{'s`,
-      last ? { file: last.file, line: last.line, col: 1 } : undefined,
-    );
+
+  private flush(): void {
+    for (const node of this.root.splice(0)) this.onTopLevel(node);
   }
-  return root;
+
+  /** Reports unclosed blocks and hands out the last top-level statement. */
+  finish(): void {
+    const open = this.stack.length - 1;
+    if (open > 0) {
+      const last = this.lastLine;
+      this.diags.error('KA_CFG_MISSING_BRACE', `There are ${open} missing '}'s or extra '{'s`, last ? { file: last.file, line: last.line, col: 1 } : undefined);
+    }
+    this.flush();
+  }
+}
+
+/** The whole tree at once (tests and small inputs). */
+export function buildTree(lines: readonly SourceLine[], diags: DiagSink): ConfigNode[] {
+  const out: ConfigNode[] = [];
+  const b = new TreeBuilder(diags, (n) => out.push(n));
+  for (const line of lines) b.add(line);
+  b.finish();
+  return out;
 }
