@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { firstRunDelayMs, nextUrl } from './checker-fsm.js';
 import type { Step } from './effects.js';
-import { checkerResult, type CheckerRef, type EngineState } from './lvs-state.js';
+import { checkerResult, type CheckerRef, type CheckerSlot, type EngineState } from './lvs-state.js';
 import type { PolledCheckerConfig, Probe, ProbeOutcome } from './probe.js';
 import { TimerQueue } from './timer-queue.js';
 import { errorMessage } from '../core/errors.js';
@@ -27,7 +27,10 @@ export interface SchedulerDeps {
 }
 
 interface Running {
-  readonly ref: CheckerRef;
+  /** Where its checker is now (a reload moves it: migrate()). */
+  ref: CheckerRef;
+  /** Closed by a reload or stop: a pending deadline or result of it is dropped. */
+  dead: boolean;
   readonly probe: Probe;
   /** Bound once: a run allocates no closures of its own. */
   readonly onOutcome: (o: ProbeOutcome) => void;
@@ -37,38 +40,65 @@ interface Running {
 const isPolled = (c: { type: string }): c is PolledCheckerConfig => c.type !== 'FILE_CHECK' && c.type !== 'BFD_CHECK';
 
 export class CheckerScheduler {
-  private readonly running: Running[] = [];
+  private running = new Map<CheckerSlot, Running>();
   private readonly queue: TimerQueue<Running>;
   private stopped = false;
   /** Probe runs started (for tests and the data dump). */
   runs = 0;
 
   constructor(
-    private readonly state: EngineState,
+    private state: EngineState,
     private readonly deps: SchedulerDeps,
   ) {
     this.queue = new TimerQueue(deps.clock, (r) => this.fire(r));
   }
 
   start(): void {
+    this.migrate(this.state, new Map(), () => false);
+  }
+
+  /**
+   * Reload: run `state` from now on. A checker that continues an old one (`carriedFrom`, and
+   * `mayCarry` says its probe still fits) keeps its probe, its deadline and any attempt in
+   * flight; the others start as at start-up (a run within warmup); the old ones left over are
+   * closed. O(checkers) of bookkeeping, no probe work for the carried ones. Returns the
+   * slots started afresh.
+   */
+  migrate(state: EngineState, carriedFrom: ReadonlyMap<CheckerSlot, CheckerSlot>, mayCarry: (slot: CheckerSlot) => boolean): Set<CheckerSlot> {
+    const old = this.running;
+    const running = new Map<CheckerSlot, Running>();
+    const started = new Set<CheckerSlot>();
     const missing = new Set<string>();
-    this.state.vss.forEach((vs, vi) =>
+    this.state = state;
+    state.vss.forEach((vs, vi) =>
       vs.rss.forEach((rs, ri) =>
         rs.checkers.forEach((c, ci) => {
           if (!isPolled(c.cfg)) return;
           const ref = { vs: vi, rs: ri, checker: ci };
+          const from = carriedFrom.get(c);
+          const prev = from !== undefined && mayCarry(c) ? old.get(from) : undefined;
+          if (prev !== undefined && !running.has(c)) {
+            old.delete(from!);
+            prev.ref = ref;
+            running.set(c, prev);
+            return;
+          }
           const probe = this.deps.createProbe(c.cfg, ref);
           if (!probe) {
             missing.add(c.cfg.type);
             return;
           }
-          const r: Running = { ref, probe, onOutcome: (o) => this.done(r, o), onError: (e) => this.done(r, failureOf(e)) };
-          this.running.push(r);
+          const r: Running = { ref, dead: false, probe, onOutcome: (o) => this.done(r, o), onError: (e) => this.done(r, failureOf(e)) };
+          running.set(c, r);
+          started.add(c);
           this.schedule(r, firstRunDelayMs(c.params, this.deps.random));
         }),
       ),
     );
+    for (const r of old.values()) this.close(r);
+    this.running = running;
     for (const t of missing) this.deps.log.warn(`${t} is not supported by this build: such checkers keep their initial state`);
+    return started;
   }
 
   /** Cancel the deadlines, close the probes (ending their attempts). Idempotent. */
@@ -76,11 +106,16 @@ export class CheckerScheduler {
     if (this.stopped) return;
     this.stopped = true;
     this.queue.clear();
-    for (const r of this.running) r.probe.close();
+    for (const r of this.running.values()) this.close(r);
   }
 
   get checkerCount(): number {
-    return this.running.length;
+    return this.running.size;
+  }
+
+  private close(r: Running): void {
+    r.dead = true;
+    r.probe.close();
   }
 
   private schedule(r: Running, delayMs: number): void {
@@ -88,7 +123,7 @@ export class CheckerScheduler {
   }
 
   private fire(r: Running): void {
-    if (this.stopped) return;
+    if (this.stopped || r.dead) return;
     const slot = this.state.vss[r.ref.vs]?.rss[r.ref.rs]?.checkers[r.ref.checker];
     if (!slot) return;
     if (this.deps.suspended?.(r.ref.vs)) {
@@ -106,7 +141,7 @@ export class CheckerScheduler {
   }
 
   private done(r: Running, outcome: ProbeOutcome): void {
-    if (this.stopped) return;
+    if (this.stopped || r.dead) return;
     const res = checkerResult(this.state, r.ref, outcome);
     this.schedule(r, res.delayMs);
     this.deps.onStep(res.step, r.ref);

@@ -12,7 +12,7 @@ import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
-import { readRunnableConfig } from '../config/read-config.js';
+import { runnableSlice } from '../config/slices.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
@@ -22,7 +22,7 @@ import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '..
 import { instanceStatus } from './status-snapshot.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { ChildConfig, ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
@@ -98,7 +98,7 @@ export class VrrpDaemon {
   }
 
   async start(): Promise<void> {
-    const config = this.loadConfig();
+    const config = this.loadConfig(this.ctx.config);
     const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
@@ -125,7 +125,7 @@ export class VrrpDaemon {
 
   handle(): ChildHandle {
     return {
-      reload: () => this.reload(),
+      reload: (next) => this.reload(next),
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
@@ -137,8 +137,9 @@ export class VrrpDaemon {
     return config.staticIpAddresses.map((spec) => ({ spec, ifname: spec.dev ?? config.globalDefs.defaultInterface }));
   }
 
-  private loadConfig(): KeepalivedConfig {
-    return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  /** The parent's slice (src/config/slices.ts); the seam's reader where a test gives none. */
+  private loadConfig(next: ChildConfig | undefined): KeepalivedConfig {
+    return next !== undefined ? runnableSlice(next.payload).config : this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
   }
 
   private applyAddresses(op: 'add' | 'delete', targets: readonly VipTarget[], log: Logger = this.log): Promise<void> {
@@ -350,15 +351,11 @@ export class VrrpDaemon {
     });
   }
 
-  private async reload(): Promise<void> {
+  /** Rejects, with the running configuration untouched, when the new one cannot be applied here. */
+  private async reload(given?: ChildConfig): Promise<void> {
     this.log.info('Reloading');
-    let config: KeepalivedConfig;
-    try {
-      config = this.loadConfig();
-    } catch (e) {
-      this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
-      return;
-    }
+    const config = this.loadConfig(given);
+    this.checkInterfaces(config);
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const restartGroups = reloadGroups(config, (cfg) => {
       const old = oldByKey.get(instanceKey(cfg));
@@ -422,6 +419,15 @@ export class VrrpDaemon {
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
+  }
+
+  /** Before anything changes: every instance's interface must exist (createRunning's rule). */
+  private checkInterfaces(config: KeepalivedConfig): void {
+    for (const cfg of config.vrrpInstances) {
+      if (cfg.interface === undefined || this.table.linkByName(cfg.interface) === undefined) {
+        throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) interface ${cfg.interface ?? '(none)'} does not exist`);
+      }
+    }
   }
 
   private unregister(r: Running): void {
@@ -503,7 +509,10 @@ export class VrrpDaemon {
 export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
   return {
     clock: realClock,
-    loadConfig: readRunnableConfig,
+    // The parent always sends the configuration (src/config/slices.ts): this child never parses.
+    loadConfig: () => {
+      throw new KaError('KA_ERR_IPC_PROTOCOL', 'no configuration from the parent');
+    },
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
     readKeyFile: (path) => readFileSync(path, 'utf8'),

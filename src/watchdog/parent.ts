@@ -1,7 +1,8 @@
 /**
- * The watchdog: keepalived's parent process (keepalived(8), SIGNALS). Refuses to start when
+ * The watchdog: keepalived's parent process (keepalived(8), SIGNALS). Reads the config (on a
+ * worker thread, config-keeper.ts), refuses to start when
  * a live daemon owns the pid files, writes its own, forks the children of CHILD_TABLE that
- * have configuration, supervises them (supervisor.ts), forwards signals (HUP → reload,
+ * have configuration and hands each its slice, supervises them (supervisor.ts), forwards signals (HUP → reload,
  * USR1/USR2 → dumps; real-time ones are logged and ignored, rt-signals.ts) and on TERM/INT
  * stops the children — SIGTERM, child_wait_time, then SIGKILL — removes the pid files and
  * exits. A child's permanent error (1/2/4) terminates the daemon with that status; with -R
@@ -11,17 +12,17 @@ import { fork as forkProcess } from 'node:child_process';
 import { release } from 'node:os';
 import type { Clock } from '../core/clock.js';
 import { realClock } from '../core/real-clock.js';
-import type { Result } from '../core/result.js';
 import { createProcessLogger } from './process-logger.js';
 import type { CliOptions } from '../process/options.js';
 import { VERSION_BANNER } from '../process/version.js';
-import { selectChildren, type ChildSpec, type ConfigSummary } from './children.js';
+import { selectChildren, type ChildSpec } from './children.js';
+import { ConfigKeeper, type ConfigLoader } from './config-keeper.js';
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
 import { catchRealtimeSignals } from './rt-signals.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
-import { openParentServices } from './parent-services.js';
+import { openParentServices, type ParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
 
 export interface ParentDeps {
@@ -30,8 +31,8 @@ export interface ParentDeps {
   readonly argv: readonly string[];
   /** Path of the compiled keepalived-ts.js, forked with --child=KIND. */
   readonly entryScript: string;
-  /** INTEGRATION SEAM: the config pipeline's view of the file (which children, child_wait_time). */
-  readonly loadConfigSummary: (path: string) => Promise<Result<ConfigSummary>>;
+  /** INTEGRATION SEAM: the config pipeline, off the parent's event loop (src/cli/config-loader-client.ts). */
+  readonly loadConfig: ConfigLoader;
   readonly clock?: Clock;
 }
 
@@ -54,17 +55,42 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   log.info(`Command line: ${[process.argv[1] ?? 'keepalived-ts', ...deps.argv].map(quote).join(' ')}`);
   log.info(`Configuration file ${options.configFile}`);
 
-  const summary = await deps.loadConfigSummary(options.configFile);
-  if (!summary.ok) {
-    log.error(summary.reason);
+  let supervisors: ChildSupervisor[] = [];
+  // The services open once the pid files are ours; a reload cannot start before that.
+  const late: { services?: ParentServices } = {};
+  let childWaitMs = 0;
+  const keeper = new ConfigKeeper({
+    load: deps.loadConfig,
+    request: (check) => ({
+      path: options.configFile,
+      ...(options.configId !== undefined ? { configId: options.configId } : {}),
+      allConfig: options.allConfig,
+      dumpConf: options.dumpConf,
+      ...(check !== undefined ? { check } : {}),
+    }),
+    log,
+    children: () => supervisors.map((s) => ({ kind: s.kind, running: s.running, send: (m: ParentToChild) => s.send(m) })),
+    observer: {
+      started: () => late.services?.reload.started(),
+      sent: (generation, kinds) => late.services?.reload.sent(generation, kinds),
+      finished: (ok, reason) => late.services?.reload.finished(ok, reason),
+    },
+    accepted: (loaded) => {
+      childWaitMs = loaded.summary.childWaitTimeS * 1000;
+    },
+  });
+  const first = await keeper.initial();
+  if (!first.ok || first.value.noConfig !== undefined) {
+    log.error(first.ok ? `configuration not usable: ${first.value.noConfig ?? ''}` : first.reason);
     await pl.close();
     return EXIT_FATAL;
   }
-  if (summary.value.dumpText !== undefined) for (const line of summary.value.dumpText.trimEnd().split('\n')) log.info(line);
-  let childWaitMs = summary.value.childWaitTimeS * 1000;
-  const names = summary.value.processNames;
+  const summary = first.value.summary;
+  if (summary.dumpText !== undefined) for (const line of summary.dumpText.trimEnd().split('\n')) log.info(line);
+  childWaitMs = summary.childWaitTimeS * 1000;
+  const names = summary.processNames;
   process.title = processTitle('parent', names);
-  const specs = selectChildren(options, summary.value);
+  const specs = selectChildren(options, summary);
 
   // A live daemon owning any of our pid files means "already running" (exit 0, as 2.2.7).
   for (const path of [options.pidFile, ...specs.map((s) => s.pidFile(options))]) {
@@ -86,7 +112,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const done = new Promise<number>((r) => (finish = r));
   let terminating = false;
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const services = openParentServices({ options, log, clock });
+  const svc = openParentServices({ options, log, clock });
+  late.services = svc;
 
   const hello =
     (spec: ChildSpec) =>
@@ -99,29 +126,39 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       parentPid: process.pid,
       title: processTitle(spec.kind, names),
     });
-  const supervisors = specs.map(
-    (spec) =>
-      new ChildSupervisor({
-        spec,
-        options,
-        log,
-        clock,
-        fork: () =>
-          forkProcess(deps.entryScript, [...deps.argv, `--child=${spec.kind}`], {
-            serialization: 'advanced',
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          }),
-        hello: hello(spec),
-        onEnd: (end: SupervisorEnd) => void terminate(end.type === 'permanent' ? end.status : EXIT_OK),
-        ...services.hooks(spec.kind),
-      }),
-  );
+  supervisors = specs.map((spec) => {
+    const hooks = svc.hooks(spec.kind);
+    return new ChildSupervisor({
+      spec,
+      options,
+      log,
+      clock,
+      fork: () =>
+        forkProcess(deps.entryScript, [...deps.argv, `--child=${spec.kind}`], {
+          serialization: 'advanced',
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      hello: hello(spec),
+      startConfig: () => keeper.startMessage(spec.kind),
+      onEnd: (end: SupervisorEnd) => void terminate(end.type === 'permanent' ? end.status : EXIT_OK),
+      onStarted: hooks.onStarted,
+      onMessage: (msg) => {
+        hooks.onMessage(msg);
+        if (msg.type === 'reload-done') keeper.childReloaded(spec.kind, msg.generation, msg.ok, msg.reason);
+        else if (msg.type === 'reload-request' && !terminating) keeper.requestReload();
+      },
+      onExit: () => {
+        hooks.onExit();
+        keeper.childGone(spec.kind);
+      },
+    });
+  });
 
   const terminate = async (status: number): Promise<void> => {
     if (terminating) return;
     terminating = true;
     log.info('Stopping');
-    services.stop();
+    svc.stop();
     await Promise.all(supervisors.map((s) => s.stop(childWaitMs)));
     removePidFile(options.pidFile, process.pid);
     log.info(`Stopped ${VERSION_BANNER}`);
@@ -139,17 +176,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       () => {
         if (terminating) return;
         log.info('Reloading ...');
-        services.reloadStarted();
-        // The children re-read the file themselves: forward first, so a big config is not
-        // parsed twice in a row (parent, then child); the parent only needs child_wait_time.
-        forward({ type: 'cfg-reload' });
-        void deps.loadConfigSummary(options.configFile).then((r) => {
-          if (r.ok) childWaitMs = r.value.childWaitTimeS * 1000;
-          else log.error(r.reason);
-          if (!r.ok) services.reloadRead(false, r.reason);
-          else if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
-          else services.reloadRead(true, r.value.errorCount ? `${r.value.errorCount} configuration error(s) ignored` : undefined);
-        });
+        // Read and checked on a worker thread; the children get it only if it can run.
+        keeper.requestReload();
       },
     ],
     [
@@ -165,7 +193,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
 
   if (supervisors.length === 0) log.info('No child process to start (no configuration for any subsystem)');
   for (const s of supervisors) s.start();
-  services.start(supervisors);
+  svc.start(supervisors);
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);
