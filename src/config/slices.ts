@@ -6,6 +6,7 @@
  * one JSON text per virtual server, keyed by identity, so that a reload sends only those that
  * changed and the child reuses the objects of the others (O(changes) on its side). Pure.
  */
+import { createHash } from 'node:crypto';
 import { KaError } from '../core/errors.js';
 import { fail, ok, type Result } from '../core/result.js';
 import type { KeepalivedConfig, VirtualServerConfig } from './model.js';
@@ -19,8 +20,21 @@ export interface ConfigSlices {
   readonly vrrp: string;
   /** The checker child's configuration without `virtualServers`: JSON of a KeepalivedConfig. */
   readonly checkerBase: string;
-  /** Each virtual server as [key, JSON], in config order (vsKeys). */
-  readonly virtualServers: readonly (readonly [string, string])[];
+  /** Each virtual server as [key, JSON, fingerprint], in config order (vsKeys, vsFingerprint). */
+  readonly virtualServers: readonly (readonly [key: string, json: string, fingerprint: string])[];
+}
+
+// A SourceLoc as JSON.stringify writes the ones the compiler builds ({ file, line, col }).
+const SOURCE_LOC_JSON = /\{"file":"(?:[^"\\]|\\.)*","line":\d+,"col":\d+\}/g;
+
+/**
+ * What decides whether a virtual server changed: its JSON without source locations (a line
+ * added above it moves every `loc` below, not the service), hashed so the parent keeps 20
+ * bytes per virtual server instead of its text. A loc written another way only makes a
+ * server look changed: more work, never a missed change.
+ */
+export function vsFingerprint(json: string): string {
+  return createHash('sha1').update(json.replace(SOURCE_LOC_JSON, '0')).digest('base64');
 }
 
 /**
@@ -52,13 +66,16 @@ export function encodeSlices(c: KeepalivedConfig): ConfigSlices {
   return {
     vrrp: JSON.stringify(vrrpSlice(c)),
     checkerBase: JSON.stringify({ ...checkerSlice(c), virtualServers: [] }),
-    virtualServers: c.virtualServers.map((vs, i) => [keys[i]!, JSON.stringify(vs)] as const),
+    virtualServers: c.virtualServers.map((vs, i) => {
+      const json = JSON.stringify(vs);
+      return [keys[i]!, json, vsFingerprint(json)] as const;
+    }),
   };
 }
 
 /**
- * What one child was last given and applied: the generation, and for the checker the JSON of
- * each virtual server by key (what a delta is computed against).
+ * What one child was last given and applied: the generation, and for the checker the
+ * fingerprint of each virtual server by key (what a delta is computed against).
  */
 export interface HeldSlice {
   readonly generation: number;
@@ -79,13 +96,13 @@ export function slicePayload(kind: 'vrrp' | 'checker', generation: number, s: Co
     return `${head},"type":"full","config":${s.checkerBase},"virtualServers":[${s.virtualServers.map(([, j]) => j).join(',')}]}`;
   }
   const changed: string[] = [];
-  for (const [k, j] of s.virtualServers) if (have.get(k) !== j) changed.push(`[${JSON.stringify(k)},${j}]`);
+  for (const [k, j, f] of s.virtualServers) if (have.get(k) !== f) changed.push(`[${JSON.stringify(k)},${j}]`);
   return `${head},"type":"delta","base":${held.generation},"config":${s.checkerBase},"order":${JSON.stringify(s.virtualServers.map(([k]) => k))},"changed":[${changed.join(',')}]}`;
 }
 
 /** What the checker holds once it applied `s` (the parent keeps it to compute the next delta). */
 export function heldAfter(kind: 'vrrp' | 'checker', generation: number, s: ConfigSlices): HeldSlice {
-  return kind === 'vrrp' ? { generation } : { generation, virtualServers: new Map(s.virtualServers) };
+  return kind === 'vrrp' ? { generation } : { generation, virtualServers: new Map(s.virtualServers.map(([k, , f]) => [k, f])) };
 }
 
 /** A configuration as a child rebuilt it from a payload. */
