@@ -274,7 +274,8 @@ export class CheckerDaemon {
     // A probe depends on its checker's config only, but for SSL_GET on the SSL block, and
     // MISC_CHECK's script is vetted again at every load: those start afresh.
     const started = this.scheduler?.migrate(m.state, m.carriedFrom, (c) => c.cfg.type !== 'MISC_CHECK' && !(sslChanged && c.cfg.type === 'SSL_GET')) ?? new Set();
-    const step = evaluateQuorum(m.state);
+    // A kept virtual server's quorum cannot have moved: only the rebuilt ones are evaluated.
+    const step = evaluateQuorum(m.state, m.rebuilt);
     // keepalived 2.2.7's reload lines: removed alive servers, weight changes of active ones,
     // then "Activating healthchecker" for each server whose checkers (re)start.
     const lines: CheckerEffect[] = [];

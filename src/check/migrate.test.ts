@@ -115,8 +115,7 @@ test('reload of one changed VS among 2,000: the others keep their state objects,
   assert.equal(big.m.state.vss[0]!.cfg.identity, big.old.vss[0]!.cfg.identity);
   assert.equal(big.m.state.vss[0]!.rss[3]!.alive, false);
   assert.equal(big.m.carriedCheckers, 30_000, '29,985 kept + 15 matched in the rebuilt one');
-  const slot = big.m.state.vss[5]!.rss[0]!.checkers[0]!;
-  assert.equal(big.m.carriedFrom.get(slot), slot, 'kept slots map to themselves');
+  assert.equal(big.m.carriedFrom.size, 15, 'only the rebuilt server\'s checkers are matched');
   const t = migratedTables(big.m);
   assert.equal(t.to.length, 1);
   assert.equal(t.from.length, 1);

@@ -26,7 +26,7 @@ export interface Migration {
   readonly removedAlive: readonly { readonly vs: VsState; readonly rs: RsState }[];
   /** Carried RSs that are alive on both sides and whose configured weight changed. */
   readonly weightChanges: readonly { readonly vs: VsState; readonly rs: RsState; readonly fromWeight: number }[];
-  /** For each checker slot of the new state that continues an old one: the old slot (same object for kept VSs). */
+  /** For each checker slot of a rebuilt virtual server that continues an old one: the old slot. */
   readonly carriedFrom: ReadonlyMap<CheckerSlot, CheckerSlot>;
   /** The new state's virtual servers that were rebuilt (changed or added), and the old ones they replace or that left. */
   readonly rebuilt: readonly VsState[];
@@ -48,7 +48,6 @@ export function migrateState(old: EngineState, config: LvsConfig, opts: MigrateO
     const same = oldByCfg.get(cfg);
     if (same === undefined || kept.has(same) || (opts.groupsChanged === true && cfg.address.type === 'group')) return undefined;
     kept.add(same);
-    for (const rs of same.rss) for (const c of rs.checkers) carriedFrom.set(c, c);
     return same;
   });
   const toBuild = config.virtualServers.filter((_, i) => keptAt[i] === undefined);
@@ -56,7 +55,8 @@ export function migrateState(old: EngineState, config: LvsConfig, opts: MigrateO
   const dropped = old.vss.filter((vs) => !kept.has(vs));
   const oldVs = new Map<string, VsState>();
   for (const vs of dropped) oldVs.set(vs.cfg.identity, vs);
-  let carriedCheckers = carriedFrom.size;
+  let carriedCheckers = 0;
+  for (const vs of kept) for (const rs of vs.rss) carriedCheckers += rs.checkers.length;
   let carriedVs = kept.size;
   const weightChanges: { vs: VsState; rs: RsState; fromWeight: number }[] = [];
   for (const vs of built) {
