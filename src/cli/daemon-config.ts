@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from '../config/diagnostics.js';
 import { printConfig } from '../config/print.js';
+import { reportedDiagnostics } from '../config/parse-config.js';
 import { diagnosticLogLines } from '../config/read-config.js';
 import { encodeSlices } from '../config/slices.js';
 import type { ConfigLoadRequest, LoadedConfig } from '../watchdog/config-keeper.js';
@@ -19,7 +20,8 @@ import { realHostProbe } from './host-probe.js';
 const firstLine = (d: Diagnostic): string => (d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.col}: ` : '') + d.message;
 
 export function loadDaemonConfig(req: ConfigLoadRequest): LoadedConfig {
-  const { config, diagnostics } = readConfig(req.path, { ...(req.configId !== undefined ? { configId: req.configId } : {}), allConfig: req.allConfig });
+  const read = readConfig(req.path, { ...(req.configId !== undefined ? { configId: req.configId } : {}), allConfig: req.allConfig });
+  const { config, diagnostics } = read;
   // keepalived exits "not configured" after parsing when an include check failed.
   const noConfig = diagnostics.filter((d) => d.class === 'no-config');
   const fatal = diagnostics.filter((d) => d.class === 'fatal').map((d) => d.message);
@@ -27,9 +29,13 @@ export function loadDaemonConfig(req: ConfigLoadRequest): LoadedConfig {
   let messages = diagnosticLogLines(diagnostics);
   let checkStatus: number | undefined;
   if (req.check !== undefined) {
-    const host = withHostChecks(diagnostics, checkHost(config, realHostProbe()));
+    // What `-t` reports (the keywords not acted on as notices), so LOGFILE reads as its report.
+    const reported = reportedDiagnostics(read);
+    const host = withHostChecks(reported, checkHost(config, realHostProbe()));
     checkStatus = host.exitCode;
-    messages = diagnosticLogLines(host.diagnostics);
+    // The parent logs the keywords not acted on itself (summary.notActedOn): not twice.
+    const notices = new Set(reported.slice(diagnostics.length));
+    messages = diagnosticLogLines(host.diagnostics.filter((d) => !notices.has(d)));
     if (req.check.logFile !== undefined) {
       const w = writeConfigTestLog(req.check.logFile, configTestText(host.diagnostics, host.exitCode));
       if (!w.ok) messages = [...messages, { level: 'error', text: w.reason }];
@@ -38,7 +44,7 @@ export function loadDaemonConfig(req: ConfigLoadRequest): LoadedConfig {
   const rcc = config.globalDefs.reloadCheckConfig;
   return {
     summary: {
-      ...summarize(config),
+      ...summarize(read),
       errorCount,
       ...(fatal.length > 0 ? { unusable: fatal.join('; ') } : {}),
       ...(req.dumpConf ? { dumpText: printConfig(config) } : {}),

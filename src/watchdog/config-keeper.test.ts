@@ -10,9 +10,11 @@ import { ConfigKeeper, type ConfigLoadRequest, type LoadedConfig } from './confi
 
 const vs = (ip: string, port: number): string => `virtual_server ${ip} 80 {\n lb_algo rr\n protocol TCP\n real_server 198.51.100.10 ${port} {\n  TCP_CHECK {\n  }\n }\n}\n`;
 
+const GLOBAL_DEFS = lvsConfig('').globalDefs;
+
 function loaded(text: string, more: Partial<LoadedConfig> = {}): LoadedConfig {
   return {
-    summary: { hasVrrp: true, hasChecker: true, childWaitTimeS: 5, errorCount: 0 },
+    summary: { hasVrrp: true, hasChecker: true, notActedOn: [], globalDefs: GLOBAL_DEFS, childWaitTimeS: 5, errorCount: 0 },
     messages: [],
     slices: encodeSlices(lvsConfig(text)),
     ...more,
@@ -75,7 +77,7 @@ test('config keeper: a reload that cannot run is refused before any child hears 
   assert.ok((await r.keeper.initial()).ok);
   r.keeper.startMessage('vrrp');
   r.keeper.startMessage('checker');
-  r.loads.push(ok(loaded(vs('192.0.2.1', 8080), { summary: { hasVrrp: true, hasChecker: true, childWaitTimeS: 5, unusable: '(VI_1) the virtual router id must be set' } })));
+  r.loads.push(ok(loaded(vs('192.0.2.1', 8080), { summary: { hasVrrp: true, hasChecker: true, notActedOn: [], globalDefs: GLOBAL_DEFS, childWaitTimeS: 5, unusable: '(VI_1) the virtual router id must be set' } })));
   r.loads.push(fail('cannot read the configuration: ENOENT'));
   r.loads.push(ok(loaded(vs('192.0.2.1', 8080), { noConfig: '/k.conf:3:1: include check failed' })));
   for (let i = 0; i < 3; i++) {
@@ -101,7 +103,7 @@ test('config keeper: an accepted reload goes to every running child and ends wit
   await r.keeper.initial();
   r.keeper.startMessage('vrrp');
   r.keeper.startMessage('checker');
-  r.loads.push(ok(loaded(vs('192.0.2.1', 8080) + vs('192.0.2.2', 8080), { summary: { hasVrrp: true, hasChecker: true, childWaitTimeS: 2, errorCount: 1 } })));
+  r.loads.push(ok(loaded(vs('192.0.2.1', 8080) + vs('192.0.2.2', 8080), { summary: { hasVrrp: true, hasChecker: true, notActedOn: [], globalDefs: GLOBAL_DEFS, childWaitTimeS: 2, errorCount: 1 } })));
   r.keeper.requestReload();
   await r.settle();
   assert.deepEqual(r.events, ['started', 'accepted 2', 'sent 2 vrrp,checker']);
@@ -157,7 +159,7 @@ test('config keeper: with reload_check_config the new file must pass -t, and the
   const r = rig(loaded(vs('192.0.2.1', 8080), { reloadCheckConfig: { logFile: '/tmp/x.log' } }));
   await r.keeper.initial();
   assert.equal(r.requests[0]?.check, undefined, 'the first read runs no host check');
-  r.loads.push(ok(loaded(vs('192.0.2.1', 8080), { checkStatus: 1, summary: { hasVrrp: true, hasChecker: true, childWaitTimeS: 5, errorCount: 2 } })));
+  r.loads.push(ok(loaded(vs('192.0.2.1', 8080), { checkStatus: 1, summary: { hasVrrp: true, hasChecker: true, notActedOn: [], globalDefs: GLOBAL_DEFS, childWaitTimeS: 5, errorCount: 2 } })));
   r.keeper.requestReload();
   await r.settle();
   assert.deepEqual(r.requests[1]?.check, { logFile: '/tmp/x.log' });

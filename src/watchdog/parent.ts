@@ -20,7 +20,10 @@ import { ConfigKeeper, type ConfigLoader } from './config-keeper.js';
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
-import { catchRealtimeSignals } from './rt-signals.js';
+import { catchRealtimeSignals, timerDumpLines, type RealtimeHandlers } from './rt-signals.js';
+import { formatParentDataDump } from '../vrrp/dump.js';
+import { PARENT_DATA_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { errorMessage } from '../core/errors.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 import { openParentServices, type ParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
@@ -31,7 +34,7 @@ export interface ParentDeps {
   readonly argv: readonly string[];
   /** Path of the compiled keepalived-ts.js, forked with --child=KIND. */
   readonly entryScript: string;
-  /** INTEGRATION SEAM: the config pipeline, off the parent's event loop (src/cli/config-loader-client.ts). */
+  /** Reads and compiles the file off the parent's event loop (src/cli/config-worker-client.ts). */
   readonly loadConfig: ConfigLoader;
   readonly clock?: Clock;
 }
@@ -45,9 +48,13 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const pl = createProcessLogger(options, 'parent');
   const log = pl.logger;
   process.title = processTitle('parent', undefined);
-  // JSON, STATS_CLEAR and the other real-time signals: logged, never fatal (rt-signals.ts),
-  // from the start (a big config takes a while to load).
-  const releaseRealtime = catchRealtimeSignals(() => log);
+  // JSON, STATS_CLEAR, TDUMP and the other real-time signals: never fatal (rt-signals.ts), from
+  // the start (a big config takes a while to load); passed on once the children exist.
+  let realtime: RealtimeHandlers = {};
+  const releaseRealtime = catchRealtimeSignals(
+    () => log,
+    () => realtime,
+  );
   if (options.umask !== undefined) process.umask(options.umask);
 
   log.info(`Starting ${VERSION_BANNER}`);
@@ -75,8 +82,12 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       sent: (generation, kinds) => late.services?.reload.sent(generation, kinds),
       finished: (ok, reason) => late.services?.reload.finished(ok, reason),
     },
+    // Only a configuration the children run is in force: the dumps' places come from it too.
     accepted: (loaded) => {
       childWaitMs = loaded.summary.childWaitTimeS * 1000;
+      globalDefs = loaded.summary.globalDefs;
+      if (loaded.summary.notActedOn.join('\n') !== notActedOn.join('\n')) for (const line of loaded.summary.notActedOn) log.warn(line);
+      notActedOn = loaded.summary.notActedOn;
     },
   });
   const first = await keeper.initial();
@@ -87,9 +98,13 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   }
   const summary = first.value.summary;
   if (summary.dumpText !== undefined) for (const line of summary.dumpText.trimEnd().split('\n')) log.info(line);
+  // keepalived says nothing about keywords it reads; we say which ones we do not act on (yet).
+  for (const line of summary.notActedOn) log.warn(line);
+  let notActedOn = summary.notActedOn;
   childWaitMs = summary.childWaitTimeS * 1000;
   const names = summary.processNames;
   process.title = processTitle('parent', names);
+  let globalDefs = summary.globalDefs;
   const specs = selectChildren(options, summary);
 
   // A live daemon owning any of our pid files means "already running" (exit 0, as 2.2.7).
@@ -112,8 +127,8 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const done = new Promise<number>((r) => (finish = r));
   let terminating = false;
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const svc = openParentServices({ options, log, clock });
-  late.services = svc;
+  const services = openParentServices({ options, log, clock });
+  late.services = services;
 
   const hello =
     (spec: ChildSpec) =>
@@ -127,7 +142,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
       title: processTitle(spec.kind, names),
     });
   supervisors = specs.map((spec) => {
-    const hooks = svc.hooks(spec.kind);
+    const hooks = services.hooks(spec.kind);
     return new ChildSupervisor({
       spec,
       options,
@@ -158,7 +173,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     if (terminating) return;
     terminating = true;
     log.info('Stopping');
-    svc.stop();
+    services.stop();
     await Promise.all(supervisors.map((s) => s.stop(childWaitMs)));
     removePidFile(options.pidFile, process.pid);
     log.info(`Stopped ${VERSION_BANNER}`);
@@ -167,6 +182,27 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   };
   const forward = (msg: ParentToChild): void => {
     for (const s of supervisors) s.send(msg);
+  };
+  // keepalived passes STATS, STATS_CLEAR and JSON to the VRRP process only.
+  const toVrrp = (msg: ParentToChild): void => {
+    for (const s of supervisors) if (s.kind === 'vrrp') s.send(msg);
+  };
+  const printParentData = (): void => {
+    log.info(`Printing parent data for process(${process.pid}) on signal`);
+    try {
+      writeDumpFile({ name: PARENT_DATA_FILE, configured: globalDefs.stateDumpFile, beside: true }, formatParentDataDump(globalDefs));
+    } catch (e) {
+      log.error(`Cannot write the parent data dump: ${errorMessage(e)}`);
+    }
+  };
+  realtime = {
+    JSON: () => toVrrp({ type: 'signal-function', fn: 'JSON' }),
+    STATS_CLEAR: () => toVrrp({ type: 'signal-function', fn: 'STATS_CLEAR' }),
+    TDUMP: () => {
+      const children = supervisors.map((s) => `${s.title} child process(${s.pid ?? 'none: waiting to restart'})`);
+      for (const line of timerDumpLines('parent', children)) log.info(line);
+      forward({ type: 'signal-function', fn: 'TDUMP' });
+    },
   };
   const handlers: Array<[NodeJS.Signals, () => void]> = [
     ['SIGTERM', () => void terminate(EXIT_OK)],
@@ -183,17 +219,17 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     [
       'SIGUSR1',
       () => {
-        log.info(`Printing parent data for process(${process.pid}) on signal`);
         forward({ type: 'dump-data' });
+        printParentData();
       },
     ],
-    ['SIGUSR2', () => forward({ type: 'dump-stats' })],
+    ['SIGUSR2', () => toVrrp({ type: 'dump-stats' })],
   ];
   for (const [sig, h] of handlers) process.on(sig, h);
 
   if (supervisors.length === 0) log.info('No child process to start (no configuration for any subsystem)');
   for (const s of supervisors) s.start();
-  svc.start(supervisors);
+  services.start(supervisors);
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);
