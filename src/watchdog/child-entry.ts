@@ -120,10 +120,16 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
     return stopping;
   };
   // Configurations are applied one after the other, each answered with its generation.
-  let reloads: Promise<void> = Promise.resolve();
+  // A configuration that arrives during start-up waits for it: every one is answered, or the
+  // parent would wait for this child's reload-done until it exits.
+  let runnerUp: () => void = () => undefined;
+  let reloads = new Promise<void>((resolve) => (runnerUp = resolve));
   const reload = (config: ChildConfig): void => {
     reloads = reloads.then(async () => {
-      if (!handle || stopping) return;
+      if (!handle || stopping) {
+        ipc.send({ type: 'reload-done', generation: config.generation, ok: false, reason: 'the child is stopping' });
+        return;
+      }
       try {
         await handle.reload(config);
         ipc.send({ type: 'reload-done', generation: config.generation, ok: true });
@@ -226,5 +232,6 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
     await exit(status);
   }
   ipc.send({ type: 'ready' });
+  runnerUp();
   if (pendingStop) await stop('signal during startup');
 }

@@ -56,6 +56,14 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     () => realtime,
   );
   if (options.umask !== undefined) process.umask(options.umask);
+  // A SIGHUP while the first read runs (seconds for a large file) would end a Node process:
+  // it is kept for once the children run, as keepalived acts on it after its start-up.
+  let hupDuringStart = false;
+  const earlyHup = (): void => {
+    hupDuringStart = true;
+    log.info('SIGHUP during start-up: the configuration is read again once the children are started');
+  };
+  process.on('SIGHUP', earlyHup);
 
   log.info(`Starting ${VERSION_BANNER}`);
   log.info(`Running on Linux ${release()} (Node.js ${process.version})`);
@@ -93,6 +101,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const first = await keeper.initial();
   if (!first.ok || first.value.noConfig !== undefined) {
     log.error(first.ok ? `configuration not usable: ${first.value.noConfig ?? ''}` : first.reason);
+    process.off('SIGHUP', earlyHup);
     await pl.close();
     return EXIT_FATAL;
   }
@@ -112,6 +121,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     const st = checkPidFile(path);
     if (st.type === 'running') {
       log.info('daemon is already running');
+      process.off('SIGHUP', earlyHup);
       await pl.close();
       return EXIT_OK;
     }
@@ -119,6 +129,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const claim = claimPidFile(options.pidFile, process.pid);
   if (!claim.ok) {
     log.info(claim.reason.code === 'KA_ERR_SYS_ALREADY_RUNNING' ? 'daemon is already running' : claim.reason.message);
+    process.off('SIGHUP', earlyHup);
     await pl.close();
     return claim.reason.code === 'KA_ERR_SYS_ALREADY_RUNNING' ? EXIT_OK : EXIT_FATAL;
   }
@@ -226,10 +237,12 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     ['SIGUSR2', () => toVrrp({ type: 'dump-stats' })],
   ];
   for (const [sig, h] of handlers) process.on(sig, h);
+  process.off('SIGHUP', earlyHup);
 
   if (supervisors.length === 0) log.info('No child process to start (no configuration for any subsystem)');
   for (const s of supervisors) s.start();
   services.start(supervisors);
+  if (hupDuringStart) keeper.requestReload();
 
   const status = await done;
   for (const [sig, h] of handlers) process.off(sig, h);

@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { keepalivedConf } from '../lab/keepalived-conf.js';
+import { keepalivedConf, manyVirtualServersConf } from '../lab/keepalived-conf.js';
 import { keepalivedCommand, keepalivedTsCommand, type DaemonCommand } from '../lab/lab-daemon.js';
 import { nowUs } from '../lab/proc.js';
 import { E2e, linesOf, sleep, vrrpTimesMs } from './kit.js';
@@ -25,19 +25,8 @@ const RELOADS = 3;
 /** After each SIGHUP: long enough for ours (parse on the worker) and keepalived to finish. */
 const AFTER_RELOAD_MS = 6000;
 
-/** 2,000 × 15 TCP_CHECK real servers; `edit` changes one virtual server's delay_loop. */
-function lvsText(edit: number): string {
-  const out: string[] = [];
-  for (let v = 0; v < 2000; v++) {
-    out.push(`virtual_server 203.0.113.${10 + (v % 200)} ${1000 + Math.floor(v / 200)} {`, ` delay_loop ${v === 0 ? 60 + edit : 60}`, ' lb_algo rr', ' lb_kind NAT', ' protocol TCP');
-    for (let r = 0; r < 15; r++) out.push(` real_server 198.51.100.${2 + r} ${10000 + r} {`, '  TCP_CHECK {', '   connect_timeout 3', '  }', ' }');
-    out.push('}');
-  }
-  return out.join('\n') + '\n';
-}
-
 const conf = (host: string, priority: number, edit: number): string =>
-  keepalivedConf({ routerId: host, vrrpVersion: 3, instances: [{ name: 'VI_1', iface: 'eth0', vrid: 51, priority, advertInt: ADVERT_S, vips: [`${VIP}/24`] }] }) + (host === 'h1' ? lvsText(edit) : '');
+  keepalivedConf({ routerId: host, vrrpVersion: 3, instances: [{ name: 'VI_1', iface: 'eth0', vrid: 51, priority, advertInt: ADVERT_S, vips: [`${VIP}/24`] }] }) + (host === 'h1' ? manyVirtualServersConf(2000, edit) : '');
 
 interface Figures {
   readonly label: string;

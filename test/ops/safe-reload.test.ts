@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlResponse } from '../../src/process/control-protocol.js';
-import { keepalivedConf } from '../lab/keepalived-conf.js';
+import { keepalivedConf, manyVirtualServersConf } from '../lab/keepalived-conf.js';
 import { DEFAULT_KTS_BIN, keepalivedTsCommand, LabDaemon } from '../lab/lab-daemon.js';
 import { createLab } from '../lab/netns.js';
 import { nowUs, sleep } from '../lab/proc.js';
@@ -97,6 +97,28 @@ test('a reload the daemon cannot run leaves it untouched and says why (log, stat
     assert.match(readFileSync(checkLog, 'utf8'), /eth9/);
     assert.equal(checked.doc.instances[0]?.basePriority, 160, 'the running configuration stays');
     held();
+  } finally {
+    await d.stop();
+    lab.down();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a SIGHUP while the parent still reads a large file at start-up is kept for after it, not fatal', async () => {
+  const lab = createLab(1, 'srs');
+  const dir = mkdtempSync(join(tmpdir(), 'kts-sr-'));
+  // VRRP only (the lab contract's --vrrp): the 30,000 real servers are read, never checked.
+  const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), conf() + manyVirtualServersConf(2000));
+  try {
+    d.start();
+    await d.waitLine(/Configuration file /, 0, 10_000);
+    d.signal('SIGHUP');
+    const early = await d.waitLine(/SIGHUP during start-up/, 0, 10_000);
+    const startup = await d.waitLine(/Startup complete/, 0, 60_000);
+    assert.ok(early.tUs < startup.tUs, 'the signal came during the first read');
+    await d.waitLine(/VRRP child process\(\d+\) reload done/, startup.tUs, 60_000);
+    await d.waitLine(/\(VI_1\) Entering MASTER STATE/, 0, 15_000);
+    assert.equal(status(d.pidFile).daemon.lastReload?.ok, true);
   } finally {
     await d.stop();
     lab.down();
