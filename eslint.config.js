@@ -41,6 +41,9 @@ const ADAPTERS = [
   'src/watchdog/rt-signals.ts',
   // -t's look at the host: interfaces, script files, accounts, network namespaces.
   'src/cli/host-probe.ts',
+  // The parent's config reads run on a worker thread (the thread's body and its starter).
+  'src/cli/config-worker.ts',
+  'src/cli/daemon-config.ts',
   // The process clock itself.
   'src/core/real-clock.ts',
   // Files: pid files, notify FIFOs, config sources, FILE_CHECK's watched file.

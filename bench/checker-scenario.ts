@@ -97,6 +97,10 @@ export interface ReloadResult {
   /** SIGHUP → the reload-done line, ms (undefined with `capped`). */
   readonly reloadMs?: number;
   readonly capped?: boolean;
+  /** SIGHUP → the checker child's `Reloading` line (ours: the parent has read the file and sent it), ms. */
+  readonly childReloadingMs?: number;
+  /** The checker's own account of its reload step (ours: "(N ms)" on its done line), ms. */
+  readonly applyMs?: number;
   /** CPU the checker child used from SIGHUP to the end of the reload, s. */
   readonly reloadCpuS?: number;
   readonly cpuPctSteady?: number;
@@ -421,6 +425,10 @@ async function runReload(plan: ScenarioPlan, d: ScenarioDaemon, be: Backends, co
     const pidAfter = await daemon.childPid(5000).catch(() => pid);
     if (doneAt === undefined) r['capped'] = true;
     else r['reloadMs'] = doneAt - th;
+    const reloading = daemon.lines.find((x) => x.tMs >= th && /Reloading$/.test(x.text));
+    if (reloading) r['childReloadingMs'] = reloading.tMs - th;
+    const own = daemon.lines.find((x) => x.tMs >= th && done.test(x.text))?.text.match(/\((\d+) ms\)$/);
+    if (own) r['applyMs'] = Number(own[1]);
     if (pidAfter === pid && isAlive(pid)) {
       const p2 = procFigures(pid);
       r['reloadCpuS'] = (p2.ticks - p1.ticks) / TICKS_PER_S;

@@ -266,6 +266,8 @@ export async function checkerReloadBench(env: NodeJS.ProcessEnv = process.env): 
   const capped = (r: ReloadResult | undefined): string => (r?.capped ? `> ${plan.reloadCapS * 1000} (cap)` : fmt(num(r?.reloadMs), 0));
   const rows: string[][] = [
     ['SIGHUP → reload done line, ms', capped(c.ours), capped(c.theirs), ratio(c.ours && reloadMs(c.ours), c.theirs && reloadMs(c.theirs)), capped(c.host)],
+    row('SIGHUP → checker child `Reloading` line (the file read; ours: by the parent), ms', c, (r) => r.childReloadingMs, 0),
+    row("the checker's own reload step (ours: its done line's figure), ms", c, (r) => r.applyMs, 0),
     row('checker child CPU during the reload, s', c, (r) => r.reloadCpuS, 2),
     row('checker child CPU before (steady), % of one core', c, (r) => r.cpuPctSteady),
     row('TCP checks/s before the reload', c, (r) => r.tcpPerS),

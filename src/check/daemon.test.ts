@@ -168,7 +168,7 @@ test('daemon: SIGHUP reload keeps a failed RS failed and applies only the differ
     await r.d.idle();
     assert.deepEqual(r.ipvs.summary(), ['192.0.2.1:80 192.0.2.12:8080=1']);
     assert.deepEqual(r.ipvs.ops.slice(before).map((o) => o.type).sort(), ['add-dest', 'del-dest']);
-    assert.ok(r.lines.some((l) => /Reload complete: 1 virtual servers and 1 checkers kept their state/.test(l)), r.lines.join('\n'));
+    assert.ok(r.lines.some((l) => /Reload complete: 0 of 1 virtual servers unchanged, 1 changed, 0 new; 1 checkers kept their state, 1 started/.test(l)), r.lines.join('\n'));
     assert.equal(linesOf(r, /Gained quorum/).length, 1, 'no second Gained quorum on reload');
     assert.deepEqual(r.effects.flatMap((e) => (e.type === 'rs-down' && e.removed === true ? [e.rs] : [])), ['[192.0.2.11]:tcp:8080'], 'alive RS removed by the reload');
     await r.d.handle().shutdown();

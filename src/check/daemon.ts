@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { realClock } from '../core/real-clock.js';
 import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
-import { readRunnableConfig } from '../config/read-config.js';
+import { runnableSlice } from '../config/slices.js';
 import type { IpvsOp } from '../ipvs/ipvs-types.js';
 import { createScriptRunner, DEFAULT_SCRIPT_UMASK, type ScriptRunner } from '../notify/runner.js';
 import { realScriptHost } from '../notify/script-host.js';
@@ -20,7 +20,7 @@ import { DATA_FILE_CHECK, formatCheckerDump } from './dump.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VirtualServerStatus } from '../process/status.js';
 import { virtualServerStatus } from './status-snapshot.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { ChildConfig, ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { CheckerEffect, CheckerEffectSink, Step } from './effects.js';
 import { IpvsSync, openNetlinkIpvs, type OpenIpvs } from './ipvs-sync.js';
 import { LvsGlobals } from './lvs-sync-daemon.js';
@@ -29,8 +29,9 @@ import { watchFileCheckers, type FileCheckWatches, type WatchTrackFile } from '.
 import { watchRtnlAddresses, type LocalAddresses, type WatchLocalAddresses } from './local-addresses.js';
 import { buildState, desiredTable, evaluateQuorum, setCheckerState, setWeightDelta, shutdownStep, startStep, type CheckerRef, type EngineState } from './lvs-state.js';
 import { LINES } from './format.js';
-import { migrateState } from './migrate.js';
+import { migratedTables, migrateState } from './migrate.js';
 import { createProbe, type CreateProbe } from './probe-registry.js';
+import type { ProbeEnv } from './probe.js';
 import { CheckerScheduler } from './scheduler.js';
 import { diffTables, type TableDiff } from './table-diff.js';
 import { errorMessage } from '../core/errors.js';
@@ -79,6 +80,8 @@ export class CheckerDaemon {
   /** The scripts of the loaded config that may run (script-plan.ts). */
   private scriptPlan: CheckerScriptPlan = { scripts: new Map(), fifos: [] };
   private notifyKey = '';
+  /** The configuration as the parent sent it: the base of its next delta (src/config/slices.ts). */
+  private received: { readonly generation: number; readonly config: KeepalivedConfig } | null = null;
 
   constructor(
     private readonly ctx: ChildContext,
@@ -94,7 +97,7 @@ export class CheckerDaemon {
   }
 
   async start(): Promise<void> {
-    const config = this.loadConfig();
+    const config = await this.loadConfig(this.ctx.config);
     this.config = config;
     const state = buildState(config);
     this.state = state;
@@ -107,12 +110,12 @@ export class CheckerDaemon {
     const first = startStep(state);
     await this.ipvs.initial(desiredTable(state), config.globalDefs.lvsFlush === true);
     this.dispatch(first.effects);
-    this.startScheduler(state, config);
+    this.startScheduler(state);
     this.publishStatus();
   }
 
   handle(): ChildHandle {
-    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump(), requestStatus: () => this.publishStatus(), timerDump: () => this.timerDump() };
+    return { reload: (next) => this.reload(next), shutdown: () => this.shutdown(), dumpData: () => this.writeDump(), requestStatus: () => this.publishStatus(), timerDump: () => this.timerDump() };
   }
 
   /**
@@ -135,12 +138,22 @@ export class CheckerDaemon {
   }
 
   /**
-   * Reads the config and clears its scripts (keepalived.conf(5) enable_script_security): the
-   * pass's lines are logged, MISC_CHECKs whose script may not run are removed, and only what
-   * the plan holds is ever run.
+   * The parent's slice (src/config/slices.ts): in full, or the virtual servers that changed
+   * applied to the one received before; without one (unit tests), the file is read here. Its
+   * scripts are then cleared (keepalived.conf(5) enable_script_security): the pass's lines are
+   * logged, MISC_CHECKs whose script may not run are removed, and only what the plan holds is
+   * ever run.
    */
-  private loadConfig(): KeepalivedConfig {
-    const config = readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+  private async loadConfig(next: ChildConfig | undefined): Promise<KeepalivedConfig> {
+    let config: KeepalivedConfig;
+    if (next === undefined) {
+      const { readRunnableConfig } = await import('../config/read-config.js');
+      config = readRunnableConfig(this.ctx.configPath, this.ctx.options, this.log);
+    } else {
+      const d = runnableSlice(next.payload, this.received ?? undefined);
+      this.received = { generation: d.generation, config: d.config };
+      config = d.config;
+    }
     const pass = new ScriptPass((this.deps.scriptHost ?? realScriptHost)(), config.globalDefs);
     const plan = planCheckerScripts(config, pass);
     for (const line of pass.log) this.log.info(line);
@@ -199,27 +212,28 @@ export class CheckerDaemon {
     return vs !== undefined && vs.haSuspend && vs.address.type === 'ip' && this.addresses !== null && !this.addresses.has(vs.address.address);
   }
 
-  private startScheduler(state: EngineState, config: KeepalivedConfig): void {
+  private startScheduler(state: EngineState): void {
     const random = this.deps.random ?? Math.random;
-    const plan = this.scriptPlan;
-    const env = {
-      log: this.log,
-      random,
-      ...(config.ssl ? { ssl: config.ssl } : {}),
-      scriptFor: (spec: ScriptSpec) => {
-        const r = plan.scripts.get(spec);
-        return r && { ...r, umask: this.umask() };
-      },
-    };
     this.scheduler = new CheckerScheduler(state, {
       clock: this.deps.clock ?? realClock,
       random,
       log: this.log,
-      createProbe: (cfg) => this.createProbe(cfg, env),
+      // The probe environment of the running config (a reload recreates the probes it changes).
+      createProbe: (cfg) => this.createProbe(cfg, this.probeEnv(random)),
       onStep: (step) => this.applyStep(step),
-      suspended: (vi) => this.suspended(state, vi),
+      suspended: (vi) => this.state !== null && this.suspended(this.state, vi),
     });
     this.scheduler.start();
+  }
+
+  private probeEnv(random: () => number): ProbeEnv {
+    const ssl = this.config?.ssl;
+    const plan = this.scriptPlan;
+    const scriptFor = (spec: ScriptSpec): ReturnType<NonNullable<ProbeEnv['scriptFor']>> => {
+      const r = plan.scripts.get(spec);
+      return r && { ...r, umask: this.umask() };
+    };
+    return { log: this.log, random, ...(ssl ? { ssl } : {}), scriptFor };
   }
 
   private applyStep(step: Step): void {
@@ -270,24 +284,35 @@ export class CheckerDaemon {
     return runs;
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Rejects with the running configuration untouched when the new one cannot be decoded;
+   * from the migration on it is applied whole, in one turn of the loop.
+   */
+  private async reload(next?: ChildConfig): Promise<void> {
     const old = this.state;
     if (!old || this.stopping) return;
     this.log.info('Reloading');
-    const config = this.loadConfig();
+    const t0 = performance.now();
     const prev = this.config;
+    const config = await this.loadConfig(next);
     await this.watchForHaSuspend(config);
     if (prev) await this.lvsGlobals?.apply(config.globalDefs, prev.globalDefs);
     await this.openNotify(config, prev ?? undefined);
-    const t0 = performance.now();
-    const m = migrateState(old, config);
-    this.scheduler?.stop();
+    // Anything below awaits nothing: checker results cannot interleave with the swap.
+    const cur = this.state ?? old;
+    const groupsChanged = prev === null || JSON.stringify(prev.virtualServerGroups) !== JSON.stringify(config.virtualServerGroups);
+    const sslChanged = prev === null || JSON.stringify(prev.ssl) !== JSON.stringify(config.ssl);
+    const m = migrateState(cur, config, { groupsChanged });
     this.files?.close();
     this.config = config;
     this.state = m.state;
-    const step = evaluateQuorum(m.state);
+    // A probe depends on its checker's config only, but for SSL_GET on the SSL block, and
+    // MISC_CHECK's script is vetted again at every load: those start afresh.
+    const started = this.scheduler?.migrate(m.state, m.carriedFrom, (c) => c.cfg.type !== 'MISC_CHECK' && !(sslChanged && c.cfg.type === 'SSL_GET')) ?? new Set();
+    // A kept virtual server's quorum cannot have moved: only the rebuilt ones are evaluated.
+    const step = evaluateQuorum(m.state, m.rebuilt);
     // keepalived 2.2.7's reload lines: removed alive servers, weight changes of active ones,
-    // then every checked server's "Activating healthchecker" again.
+    // then "Activating healthchecker" for each server whose checkers (re)start.
     const lines: CheckerEffect[] = [];
     for (const { vs, rs } of m.removedAlive) {
       const checkerType = rs.checkers[0]?.cfg.type ?? 'TCP_CHECK';
@@ -295,14 +320,18 @@ export class CheckerDaemon {
       step.effects.unshift({ type: 'rs-down', vs: vs.name, vsIdentity: vs.cfg.identity, smtpAlert: vs.cfg.smtpAlert, rs: rs.name, rsSmtpAlert: rs.cfg.smtpAlert, checkerType, removed: true });
     }
     for (const { vs, rs, fromWeight } of m.weightChanges) lines.push({ type: 'log', level: 'info', msg: LINES.weightChange(fromWeight, rs.cfg.weight, rs.name, vs.name) });
-    for (const vs of m.state.vss) for (const rs of vs.rss) if (rs.checkers.length > 0) lines.push({ type: 'log', level: 'info', msg: LINES.activating(rs.name, vs.name) });
+    for (const vs of m.rebuilt) for (const rs of vs.rss) if (rs.checkers.some((c) => started.has(c))) lines.push({ type: 'log', level: 'info', msg: LINES.activating(rs.name, vs.name) });
     step.effects.unshift(...lines);
-    this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(desiredTable(m.state), desiredTable(old)) : []);
+    const t = migratedTables(m);
+    this.ipvs.apply(this.ipvs.available ? (this.deps.reconcile ?? diffTables)(t.to, t.from) : []);
     this.dispatch(step.effects);
     this.files = this.watchFiles(m.state, config, false);
-    this.startScheduler(m.state, config);
-    this.publishStatus();
-    this.log.info(`Reload complete: ${m.carriedVs} virtual servers and ${m.carriedCheckers} checkers kept their state (${Math.round(performance.now() - t0)} ms)`);
+    for (const vs of m.dropped) this.outbox.markRemoved(vs.name);
+    for (const vs of m.rebuilt) this.publishStatus(vs.name);
+    if (m.dropped.length > 0 && m.rebuilt.length === 0) this.publishStatus();
+    this.log.info(
+      `Reload complete: ${m.unchangedVs} of ${m.state.vss.length} virtual servers unchanged, ${m.carriedVs - m.unchangedVs} changed, ${m.state.vss.length - m.carriedVs} new; ${m.carriedCheckers} checkers kept their state, ${started.size} started (${Math.round(performance.now() - t0)} ms)`,
+    );
   }
 
   private async shutdown(): Promise<void> {

@@ -180,9 +180,9 @@ function updateQuorum(vs: VsState, out: CheckerEffect[], startup = false): void 
 }
 
 /** Quorum of every VS (reload): effects only, the table comes from desiredTable. */
-export function evaluateQuorum(state: EngineState): Step {
+export function evaluateQuorum(state: EngineState, vss: readonly VsState[] = state.vss): Step {
   const step = emptyStep();
-  for (const vs of state.vss) updateQuorum(vs, step.effects);
+  for (const vs of vss) updateQuorum(vs, step.effects);
   return step;
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lvsConfig, manyVirtualServers } from '../test-kit/lvs-sim.js';
 import { buildState, checkerResult, desiredTable, evaluateQuorum, setCheckerState, startStep } from './lvs-state.js';
-import { migrateState } from './migrate.js';
+import { migratedTables, migrateState } from './migrate.js';
 import { diffTables } from './table-diff.js';
 
 const conf = (rss: string, extra = ''): string => `virtual_server 192.0.2.1 80 {\n lb_algo rr\n protocol TCP\n ${extra}\n${rss}}\nvirtual_server 192.0.2.2 80 {\n lb_algo rr\n protocol TCP\n real_server 192.0.2.30 80 {\n TCP_CHECK {\n }\n }\n}\n`;
@@ -44,8 +44,7 @@ test('reload keeps a failed checker failed (#2318: no flap back into IPVS) and a
  * or array reached from it: a count of the work done that, unlike a clock, does not depend
  * on how loaded the machine is.
  */
-function counted<T extends object>(root: T, counter: { reads: number }): T {
-  const cache = new WeakMap<object, object>();
+function counted<T extends object>(root: T, counter: { reads: number }, cache = new WeakMap<object, object>()): T {
   const wrap = (o: unknown): unknown => {
     if (typeof o !== 'object' || o === null || !(Array.isArray(o) || Object.getPrototypeOf(o) === Object.prototype)) return o;
     let p = cache.get(o);
@@ -93,4 +92,47 @@ test('reload reports weight changes of servers alive on both sides (keepalived l
     m.weightChanges.map((c) => `${c.rs.name} ${c.fromWeight}->${c.rs.cfg.weight}`),
     ['[192.0.2.10]:tcp:8080 3->5'],
   );
+});
+
+test('reload of one changed VS among 2,000: the others keep their state objects, nothing is rebuilt or compared for them', () => {
+  /** nVs × 15 servers; the new config keeps every VS object but one, which it replaces. */
+  const migrate = (nVs: number): { reads: number; m: ReturnType<typeof migrateState>; old: ReturnType<typeof buildState> } => {
+    const cfgs = manyVirtualServers(nVs, 1);
+    const old = buildState({ virtualServers: cfgs, virtualServerGroups: [] });
+    setCheckerState(old, { vs: 0, rs: 3, checker: 0 }, false);
+    const changed = { ...cfgs[1]!, realServers: cfgs[1]!.realServers.map((r, i) => (i === 0 ? { ...r, weight: 9 } : r)) };
+    const next = [cfgs[0]!, changed, ...cfgs.slice(2)];
+    const counter = { reads: 0 };
+    // One proxy per object for both sides, so a kept config object is still the same object.
+    const cache = new WeakMap<object, object>();
+    const m = migrateState(counted(old, counter, cache), counted({ virtualServers: next, virtualServerGroups: [] }, counter, cache));
+    return { reads: counter.reads, m, old };
+  };
+  const big = migrate(2000);
+  assert.equal(big.m.unchangedVs, 1999);
+  assert.deepEqual(big.m.rebuilt.map((v) => v.cfg.identity), [big.old.vss[1]!.cfg.identity]);
+  assert.deepEqual(big.m.dropped.map((v) => v.cfg.identity), [big.old.vss[1]!.cfg.identity]);
+  assert.equal(big.m.state.vss[0]!.cfg.identity, big.old.vss[0]!.cfg.identity);
+  assert.equal(big.m.state.vss[0]!.rss[3]!.alive, false);
+  assert.equal(big.m.carriedCheckers, 30_000, '29,985 kept + 15 matched in the rebuilt one');
+  assert.equal(big.m.carriedFrom.size, 15, 'only the rebuilt server\'s checkers are matched');
+  const t = migratedTables(big.m);
+  assert.equal(t.to.length, 1);
+  assert.equal(t.from.length, 1);
+  assert.deepEqual(diffTables(t.to, t.from).map((o) => o.type), ['edit-dest'], 'one weight edit reaches IPVS');
+  // Against the same 30,000 servers all sent anew (a full re-read): the kept ones cost a
+  // walk over their slots (a few reads each), nothing is built or compared for them.
+  const full = { reads: 0 };
+  migrateState(counted(buildState({ virtualServers: manyVirtualServers(2000, 1), virtualServerGroups: [] }), full), counted({ virtualServers: manyVirtualServers(2000, 1), virtualServerGroups: [] }, full));
+  assert.ok(big.reads * 5 < full.reads, `one change among 30,000 RS took ${big.reads} reads, all sent anew ${full.reads}`);
+});
+
+test('reload: a changed virtual_server_group rebuilds the group services even when their config object is kept', () => {
+  const text = 'virtual_server_group G {\n 192.0.2.1 80\n}\nvirtual_server group G {\n lb_algo rr\n protocol TCP\n real_server 192.0.2.10 8080 {\n TCP_CHECK {\n }\n }\n}\n';
+  const c = lvsConfig(text);
+  const old = buildState(c);
+  assert.equal(migrateState(old, c).unchangedVs, 1);
+  const m = migrateState(old, c, { groupsChanged: true });
+  assert.equal(m.unchangedVs, 0);
+  assert.equal(m.carriedVs, 1, 'matched by identity: its checkers keep their state');
 });

@@ -6,6 +6,7 @@ import { lvsConfig, runUntil, ScriptedProbes, sortedSummary } from '../test-kit/
 import { mulberry32 } from '../test-kit/prng.js';
 import type { IpvsTable } from '../ipvs/ipvs-types.js';
 import { buildState, desiredTable, startStep, type EngineState } from './lvs-state.js';
+import { migrateState } from './migrate.js';
 import { CheckerScheduler } from './scheduler.js';
 import { applyOps } from './table-diff.js';
 
@@ -158,4 +159,27 @@ test('sim: 1,000 checkers with seeded random outages: IPVS always equals the des
   assert.equal(mismatches, 0);
   assert.ok(s.sched.runs > 1000 * 60, `probe runs ${s.sched.runs}`);
   s.sched.stop();
+});
+
+test('reload: a carried checker keeps its probe and its deadline at its new position; a removed one stops; a new one starts', async () => {
+  const rs = (ip: string): string => ` real_server ${ip} 8080 {\n ${TCP(0, 1, 'warmup 0')}\n }\n`;
+  const vs = (ip: string, rss: string): string => `virtual_server ${ip} 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n delay_loop 5\n${rss}}\n`;
+  const s = sim(vs('192.0.2.1', rs('192.0.2.10') + rs('192.0.2.11')));
+  await runUntil(s.clock, 12_000);
+  const mark = s.probes.runs.length;
+  const runsOf = (target: string): number => s.probes.runs.slice(mark).filter((r) => r.target === target).length;
+  // A VS in front (every index moves), .11 gone, .12 new; .10 unchanged.
+  const m = migrateState(s.state, lvsConfig(vs('192.0.2.2', rs('192.0.2.20')) + vs('192.0.2.1', rs('192.0.2.10') + rs('192.0.2.12'))));
+  const started = s.sched.migrate(m.state, m.carriedFrom, () => true);
+  assert.equal(started.size, 2, '.20 and .12 start; .10 carries on');
+  s.probes.set('192.0.2.10:8080', false);
+  await runUntil(s.clock, 14_999);
+  assert.equal(runsOf('192.0.2.10:8080'), 0, 'no warm-up restart: its next run is still at 15 s');
+  await runUntil(s.clock, 16_000);
+  assert.equal(runsOf('192.0.2.10:8080'), 1, 'its 5 s cycle went on (10 s → 15 s)');
+  assert.equal(runsOf('192.0.2.11:8080'), 0, 'the removed checker never runs again');
+  assert.equal(runsOf('192.0.2.12:8080'), 1);
+  assert.equal(m.state.vss[1]!.rss[0]!.alive, false, "the carried checker's result landed on its new slot");
+  assert.equal(m.state.vss[1]!.rss[1]!.alive, true);
+  assert.equal(s.sched.checkerCount, 3);
 });

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSummaryLoader, type ConfigTestJson } from './config-test.js';
+import type { ConfigTestJson } from './config-test.js';
+import { loadDaemonConfig } from './daemon-config.js';
 
 const CLI = fileURLToPath(new URL('./keepalived-ts.js', import.meta.url));
 const CONF = `global_defs {\n router_id t1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n priority 150\n authentication {\n  auth_type PASS\n  auth_pass s3cret\n }\n virtual_ipaddress {\n  ~SEQ(I,1,2) 192.0.2.\${I}/32\n }\n}\n`;
@@ -142,21 +143,16 @@ test("the parent's config summary carries the top-level child_wait_time (default
   const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
   try {
     const path = join(dir, 'k.conf');
-    const opts = { allConfig: false, dumpConf: false };
+    const opts = { path, allConfig: false, dumpConf: false };
     writeFileSync(path, `child_wait_time 1.5\n${CONF}`);
-    const set = await configSummaryLoader(path, opts);
-    assert.ok(set.ok);
-    assert.equal(set.value.childWaitTimeS, 1.5);
+    assert.equal(loadDaemonConfig(opts).summary.childWaitTimeS, 1.5);
     writeFileSync(path, CONF);
-    const dflt = await configSummaryLoader(path, opts);
-    assert.ok(dflt.ok);
-    assert.equal(dflt.value.childWaitTimeS, 5);
+    const dflt = loadDaemonConfig(opts).summary;
+    assert.equal(dflt.childWaitTimeS, 5);
     // What the parent logs at start-up about keywords it does not act on: here, none.
-    assert.deepEqual(dflt.value.notActedOn, []);
+    assert.deepEqual(dflt.notActedOn, []);
     writeFileSync(path, `${CONF}bfd_instance b1 {\n neighbor_ip 192.0.2.9\n}\n`);
-    const notActed = await configSummaryLoader(path, opts);
-    assert.ok(notActed.ok);
-    assert.deepEqual(notActed.value.notActedOn, [`${path}:16:1: warning: 'bfd_instance' is read but not acted on yet`]);
+    assert.deepEqual(loadDaemonConfig(opts).summary.notActedOn, [`${path}:16:1: warning: 'bfd_instance' is read but not acted on yet`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

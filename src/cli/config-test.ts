@@ -98,27 +98,40 @@ export const configTester = async (req: ConfigTestRequest): Promise<number> => {
   if (req.json === true) {
     process.stdout.write(`${JSON.stringify(configTestJson(diagnostics, status, notActedOn), null, 2)}\n`);
   } else {
-    const text = req.notActedOn === true ? formatNotActedOnList(notActedOn) : diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
-    // keepalived says nothing when it could not check the file here (host-checks.ts).
-    const summary = req.notActedOn !== true && status === 0 && !diagnostics.some((d) => d.code === 'KA_CFG_HOST_NAMESPACE') ? 'configuration OK\n' : '';
+    const text = req.notActedOn === true ? formatNotActedOnList(notActedOn) : configTestText(diagnostics, status);
     if (req.logFile !== undefined) {
-      // keepalived opens -tFILE without following a link, mode 0600, and gives up with 1.
-      const fd = openNoFollow(req.logFile, 'truncate', 0o600);
-      if (!fd.ok) {
-        process.stderr.write(`Unable to open config-test log file ${req.logFile} ${fd.reason.errno} - ${strerror(fd.reason.code)}\n`);
+      // keepalived gives up with 1 when it cannot open -tFILE.
+      const w = writeConfigTestLog(req.logFile, text);
+      if (!w.ok) {
+        process.stderr.write(`${w.reason}\n`);
         return 1;
       }
-      try {
-        writeSync(fd.value, text + summary);
-      } finally {
-        closeSync(fd.value);
-      }
     } else if (req.notActedOn === true) process.stdout.write(text);
-    else process.stderr.write(text + summary);
+    else process.stderr.write(text);
   }
   if (req.options.dumpConf && req.json !== true) process.stdout.write(printConfig(config));
   return status;
 };
+
+/** `-t`'s report: one line per diagnostic (with its hint), then "configuration OK" when clean. */
+export function configTestText(diagnostics: readonly Diagnostic[], status: number): string {
+  const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
+  // keepalived says nothing when it could not check the file here (host-checks.ts).
+  const summary = status === 0 && !diagnostics.some((d) => d.code === 'KA_CFG_HOST_NAMESPACE') ? 'configuration OK\n' : '';
+  return text + summary;
+}
+
+/** keepalived opens -tFILE (and reload_check_config's LOGFILE) without following a link, mode 0600. */
+export function writeConfigTestLog(path: string, text: string): Result<void> {
+  const fd = openNoFollow(path, 'truncate', 0o600);
+  if (!fd.ok) return fail(`Unable to open config-test log file ${path} ${fd.reason.errno} - ${strerror(fd.reason.code)}`);
+  try {
+    writeSync(fd.value, text);
+  } finally {
+    closeSync(fd.value);
+  }
+  return ok(undefined);
+}
 
 /**
  * `-t --not-acted-on`: one line per keyword (status, block, keyword, every place; the note
@@ -148,15 +161,3 @@ export function summarize(read: Pick<LoadResult, 'config' | 'keywordUses'>): Con
     globalDefs: config.globalDefs,
   };
 }
-
-export const configSummaryLoader = async (path: string, options: Pick<CliOptions, 'configId' | 'allConfig' | 'dumpConf'>): Promise<Result<ConfigSummary>> => {
-  const read = readConfig(path, options);
-  const { config, diagnostics } = read;
-  // keepalived exits "not configured" after parsing when an include check failed.
-  const noConfig = diagnostics.filter((d) => d.class === 'no-config');
-  if (noConfig.length > 0) return fail(`configuration not usable: ${noConfig.map((d) => formatDiagnostic(d).split('\n')[0]).join('; ')}`);
-  const fatal = diagnostics.filter((d) => d.class === 'fatal').map((d) => d.message);
-  const errorCount = diagnostics.filter((d) => d.severity === 'error' && d.class !== 'fatal').length;
-  const summary: ConfigSummary = { ...summarize(read), errorCount, ...(fatal.length > 0 ? { unusable: fatal.join('; ') } : {}) };
-  return ok(options.dumpConf ? { ...summary, dumpText: printConfig(config) } : summary);
-};

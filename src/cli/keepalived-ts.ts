@@ -69,8 +69,8 @@ async function main(argv: readonly string[]): Promise<number> {
         bg.unref();
         return 0;
       }
-      const [{ runParent }, { configSummaryLoader }] = await Promise.all([import('../watchdog/parent.js'), import('./config-test.js')]);
-      return runParent({ options: o, argv, entryScript: ENTRY, loadConfigSummary: (path) => configSummaryLoader(path, o) });
+      const [{ runParent }, { workerConfigLoader }] = await Promise.all([import('../watchdog/parent.js'), import('./config-worker-client.js')]);
+      return runParent({ options: o, argv, entryScript: ENTRY, loadConfig: workerConfigLoader });
     }
     default:
       return assertNever(cmd, 'command');

@@ -20,8 +20,19 @@ export interface ChildIpc {
   readonly connected: boolean;
 }
 
+/**
+ * A configuration as the parent sends it: the child's slice as JSON text (src/config/slices.ts
+ * decodes it; this layer does not know the model). Children never read keepalived.conf.
+ */
+export interface ChildConfig {
+  readonly generation: number;
+  readonly payload: string;
+}
+
 export interface ChildContext {
   readonly configPath: string;
+  /** The configuration to start with; absent only where a test's seam supplies it. */
+  readonly config?: ChildConfig;
   readonly options: CliOptions;
   readonly log: Logger;
   readonly ipc: ChildIpc;
@@ -30,8 +41,12 @@ export interface ChildContext {
 }
 
 export interface ChildHandle {
-  /** SIGHUP: re-read the configuration and apply the difference. */
-  reload(): Promise<void>;
+  /**
+   * Apply a new configuration (the parent's SIGHUP), keeping what did not change. Rejects with
+   * the reason when it cannot be applied; the running configuration then stays in force.
+   * Without an argument (tests) the subsystem's seam supplies it.
+   */
+  reload(config?: ChildConfig): Promise<void>;
   /** SIGTERM: leave MASTER cleanly (priority-0 advert, remove VIPs…), release resources. */
   shutdown(): Promise<void>;
   /** SIGUSR1: write the .data dump. */

@@ -9,7 +9,7 @@ test('parent→child: valid messages pass, with the structured-clone shape', () 
   const r = parseParentToChild(structuredClone(hello));
   assert.equal(r.ok, true);
   assert.equal(r.ok && r.value.type === 'hello' && r.value.options.dontFork, true);
-  for (const type of ['cfg-reload', 'ctl-shutdown', 'dump-data', 'dump-stats', 'status-request']) assert.deepEqual(parseParentToChild({ type }), { ok: true, value: { type } });
+  for (const type of ['ctl-shutdown', 'dump-data', 'dump-stats', 'status-request']) assert.deepEqual(parseParentToChild({ type }), { ok: true, value: { type } });
   for (const fn of ['JSON', 'STATS_CLEAR', 'TDUMP']) assert.deepEqual(parseParentToChild({ type: 'signal-function', fn }), { ok: true, value: { type: 'signal-function', fn } });
   assert.equal(parseParentToChild({ type: 'signal-function', fn: 'DATA' }).ok, false, 'only the real-time functions');
 });
@@ -54,8 +54,10 @@ test('child→parent messages', () => {
   assert.equal(parseChildToParent({ type: 'pong' }).ok, false);
   assert.deepEqual(parseParentToChild({ type: 'ping', seq: 3 }), { ok: true, value: { type: 'ping', seq: 3 } });
   assert.equal(parseParentToChild({ ...hello, title: 5 }).ok, false);
-  assert.deepEqual(parseChildToParent({ type: 'reload-done', ok: false, reason: 'bad' }), { ok: true, value: { type: 'reload-done', ok: false, reason: 'bad' } });
+  assert.deepEqual(parseChildToParent({ type: 'reload-done', generation: 2, ok: false, reason: 'bad' }), { ok: true, value: { type: 'reload-done', generation: 2, ok: false, reason: 'bad' } });
+  assert.equal(parseChildToParent({ type: 'reload-done', ok: true }).ok, false, 'reload-done names its generation');
   assert.equal(parseChildToParent({ type: 'reload-done' }).ok, false);
+  assert.deepEqual(parseChildToParent({ type: 'reload-request' }), { ok: true, value: { type: 'reload-request' } });
   assert.equal(parseChildToParent({ type: 'cfg-reload' }).ok, false);
 });
 
@@ -65,4 +67,13 @@ test('parent→child: a hello may carry what a crashed predecessor held, checked
   assert.deepEqual(r.ok && r.value.type === 'hello' ? r.value.resume : undefined, resume);
   assert.deepEqual(parseParentToChild({ ...hello, resume: { ...resume, instances: [{ ...resume.instances[0], state: 'FAULT' }] } }), { ok: false, reason: 'hello: resume: instance' });
   assert.equal(parseParentToChild({ ...hello, resume: { instances: [] } }).ok, false);
+});
+
+test('parent→child config: the payload is opaque text, the envelope is checked', () => {
+  const msg = { type: 'config', generation: 3, purpose: 'reload', payload: '{}' };
+  assert.deepEqual(parseParentToChild(structuredClone(msg)), { ok: true, value: msg });
+  assert.equal(parseParentToChild({ ...msg, purpose: 'later' }).ok, false);
+  assert.equal(parseParentToChild({ ...msg, generation: '3' }).ok, false);
+  assert.equal(parseParentToChild({ ...msg, payload: {} }).ok, false);
+  assert.equal(parseParentToChild({ type: 'cfg-reload' }).ok, false, 'protocol 3 has no cfg-reload');
 });

@@ -8,8 +8,12 @@ import { fail, ok, type Result } from '../core/result.js';
 import { CHILD_KINDS, DEFAULT_OPTIONS, type ChildKind, type CliOptions } from './options.js';
 import { parseStatusUpdate, type StatusUpdate } from './status.js';
 
-/** 2: status carries a StatusUpdate (src/process/status.ts); ping/pong heartbeat; hello title. */
-export const IPC_PROTOCOL_VERSION = 2;
+/**
+ * 2: status carries a StatusUpdate (src/process/status.ts); ping/pong heartbeat; hello title.
+ * 3: the parent sends the compiled configuration (`config`) instead of `cfg-reload`; reload-done
+ * names the generation; a child's own SIGHUP becomes `reload-request`.
+ */
+export const IPC_PROTOCOL_VERSION = 3;
 
 /** A VRRP instance as the last child reported it (its status updates), for the child started after it died. */
 export interface ResumedInstance {
@@ -41,8 +45,12 @@ export type ParentToChild =
       /** Set when the child replaces one that died (a crash, not a stop). */
       readonly resume?: ResumeInfo;
     }
-  /** SIGHUP at the parent: re-read the configuration. */
-  | { readonly type: 'cfg-reload' }
+  /**
+   * The child's slice of a compiled configuration (src/config/slices.ts, JSON text: the child
+   * never parses keepalived.conf). `start` follows the hello (first start and respawn); `reload`
+   * is answered with reload-done of the same generation.
+   */
+  | { readonly type: 'config'; readonly generation: number; readonly purpose: ConfigPurpose; readonly payload: string }
   /** Graceful stop (same as SIGTERM to the child). */
   | { readonly type: 'ctl-shutdown' }
   /** SIGUSR1 at the parent: write the .data dump. */
@@ -67,7 +75,12 @@ export type ChildToParent =
   /** What changed since the last update (coalesced per event-loop turn), or everything. */
   | { readonly type: 'status'; readonly update: StatusUpdate }
   | { readonly type: 'pong'; readonly seq: number }
-  | { readonly type: 'reload-done'; readonly ok: boolean; readonly reason?: string };
+  /** The outcome of applying configuration `generation`; on failure the child runs the previous one. */
+  | { readonly type: 'reload-done'; readonly generation: number; readonly ok: boolean; readonly reason?: string }
+  /** The child itself got SIGHUP: the parent reloads every child (only it reads the file). */
+  | { readonly type: 'reload-request' };
+
+export type ConfigPurpose = 'start' | 'reload';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -132,7 +145,13 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
     }
     case 'ping':
       return isInt(o['seq']) ? ok({ type, seq: o['seq'] }) : fail('ping: seq');
-    case 'cfg-reload':
+    case 'config': {
+      const purpose = o['purpose'];
+      if (!isInt(o['generation'])) return fail('config: generation');
+      if (purpose !== 'start' && purpose !== 'reload') return fail('config: purpose');
+      if (typeof o['payload'] !== 'string') return fail('config: payload');
+      return ok({ type, generation: o['generation'], purpose, payload: o['payload'] });
+    }
     case 'ctl-shutdown':
     case 'dump-data':
     case 'dump-stats':
@@ -166,11 +185,15 @@ export function parseChildToParent(msg: unknown): Result<ChildToParent> {
     case 'pong':
       return isInt(o['seq']) ? ok({ type, seq: o['seq'] }) : fail('pong: seq');
     case 'reload-done': {
+      if (!isInt(o['generation'])) return fail('reload-done: generation');
       if (typeof o['ok'] !== 'boolean') return fail('reload-done: ok');
       const reason = o['reason'];
       if (reason !== undefined && typeof reason !== 'string') return fail('reload-done: reason');
-      return ok(reason === undefined ? { type, ok: o['ok'] } : { type, ok: o['ok'], reason });
+      const base = { type, generation: o['generation'], ok: o['ok'] } as const;
+      return ok(reason === undefined ? base : { ...base, reason });
     }
+    case 'reload-request':
+      return ok({ type });
     default:
       return fail(`unknown message type '${type}'`);
   }

@@ -12,7 +12,7 @@ import { KaError, errorMessage } from '../core/errors.js';
 import { formatIp, ipBytes } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
-import { readRunnableConfig } from '../config/read-config.js';
+import { runnableSlice } from '../config/slices.js';
 import { realClock } from '../core/real-clock.js';
 import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
@@ -25,7 +25,7 @@ import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { VrrpNotifier } from '../notify/vrrp-notifier.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
-import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { ChildConfig, ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
 import { instanceTracking, trackerSnapshots, type DumpSnapshot, type InstanceSnapshot, type SocketSnapshot, type TrackerStates } from './dump-snapshot.js';
 import { emptyDropCounters } from './drop-counters.js';
@@ -140,7 +140,7 @@ export class VrrpDaemon {
   }
 
   async start(): Promise<void> {
-    const config = this.loadConfig();
+    const config = this.loadConfig(this.ctx.config);
     const rtnl = this.deps.openRtnl();
     this.rtnl = rtnl;
     rtnl.monitor((ev) => {
@@ -179,7 +179,7 @@ export class VrrpDaemon {
 
   handle(): ChildHandle {
     return {
-      reload: () => this.reload(),
+      reload: (next) => this.reload(next),
       shutdown: () => this.shutdown(),
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
@@ -194,8 +194,9 @@ export class VrrpDaemon {
     return config.staticIpAddresses.map((spec) => ({ spec, ifname: spec.dev ?? config.globalDefs.defaultInterface }));
   }
 
-  private loadConfig(): KeepalivedConfig {
-    return this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
+  /** The parent's slice (src/config/slices.ts); the seam's reader where a test gives none. */
+  private loadConfig(next: ChildConfig | undefined): KeepalivedConfig {
+    return next !== undefined ? runnableSlice(next.payload).config : this.deps.loadConfig(this.ctx.configPath, this.ctx.options, this.log);
   }
 
   /**
@@ -469,15 +470,11 @@ export class VrrpDaemon {
     });
   }
 
-  private async reload(): Promise<void> {
+  /** Rejects, with the running configuration untouched, when the new one cannot be applied here. */
+  private async reload(given?: ChildConfig): Promise<void> {
     this.log.info('Reloading');
-    let config: KeepalivedConfig;
-    try {
-      config = this.loadConfig();
-    } catch (e) {
-      this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
-      return;
-    }
+    const config = this.loadConfig(given);
+    this.checkInterfaces(config);
     const plan = this.clearScripts(config);
     // Instances the reload removes still run their DELETED scripts, as cleared at their load.
     this.scriptPlan = { ...plan, notify: new Map([...this.scriptPlan.notify, ...plan.notify]) };
@@ -554,6 +551,15 @@ export class VrrpDaemon {
     this.closeUnusedSockets();
     this.publishStatus();
     this.log.info('Reload complete');
+  }
+
+  /** Before anything changes: every instance's interface must exist (createRunning's rule). */
+  private checkInterfaces(config: KeepalivedConfig): void {
+    for (const cfg of config.vrrpInstances) {
+      if (cfg.interface === undefined || this.table.linkByName(cfg.interface) === undefined) {
+        throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) interface ${cfg.interface ?? '(none)'} does not exist`);
+      }
+    }
   }
 
   private unregister(r: Running): void {
@@ -656,7 +662,10 @@ export class VrrpDaemon {
 export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
   return {
     clock: realClock,
-    loadConfig: readRunnableConfig,
+    // The parent always sends the configuration (src/config/slices.ts): this child never parses.
+    loadConfig: () => {
+      throw new KaError('KA_ERR_IPC_PROTOCOL', 'no configuration from the parent');
+    },
     openRtnl: () => NetlinkRtnlClient.open(),
     openSocket: (spec) => VrrpSocket.open(spec),
     readKeyFile: (path) => readFileSync(path, 'utf8'),

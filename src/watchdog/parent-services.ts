@@ -16,6 +16,7 @@ import { COMPAT_VERSION, KTS_VERSION } from '../process/version.js';
 import { openControlServer, type ControlServer } from '../sys/control-socket.js';
 import { monotonicUsec, openSdNotify, type SdNotifier } from '../sys/sd-notify-socket.js';
 import { Heartbeat, HEARTBEAT_DEFAULT_MS, watchdogPeriodMs } from './heartbeat.js';
+import type { ReloadObserver } from './config-keeper.js';
 import { Readiness } from './readiness.js';
 import { StatusService } from './status-service.js';
 import type { ChildSupervisor } from './supervisor.js';
@@ -30,8 +31,8 @@ export interface ParentServices {
   hooks(kind: ChildKind): SupervisorHooks;
   /** After the supervisors exist and were started. */
   start(supervisors: readonly ChildSupervisor[]): void;
-  reloadStarted(): void;
-  reloadRead(ok: boolean, reason?: string): void;
+  /** RELOADING=1 / READY=1 and STATUS= around a reload (config-keeper.ts drives it). */
+  readonly reload: ReloadObserver;
   /** STOPPING=1; the control socket closes and the heartbeat stops. */
   stop(): void;
   /** What the child of `kind` held when it last died (once: taken by the hello of its successor). */
@@ -97,9 +98,9 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
             heartbeat.pong(kind, msg.seq);
             return;
           case 'reload-done':
-            readiness.childReloaded(kind, msg.ok, msg.reason);
-            return;
+          case 'reload-request':
           case 'hello':
+            // The reload's outcome is the config keeper's (config-keeper.ts).
             return;
           default:
             assertNever(msg, 'child message');
@@ -114,7 +115,6 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
         );
         if (crashed && held.length > 0) resume.set(kind, { exitedAtWallMs: Math.round(clock.wallMs()), instances: held });
         else resume.delete(kind);
-        readiness.childGone(kind);
         status.childGone(kind);
       },
     }),
@@ -136,11 +136,10 @@ export function openParentServices(deps: { readonly options: CliOptions; readonl
       heartbeat.start();
       readiness.startupDone();
     },
-    reloadStarted() {
-      readiness.reloadStarted(supervisors.filter((s) => s.running).map((s) => s.kind));
-    },
-    reloadRead(ok, reason) {
-      readiness.reloadRead(ok, reason);
+    reload: {
+      started: () => readiness.reloadStarted(),
+      sent: () => undefined,
+      finished: (ok, reason) => readiness.reloadFinished(ok, reason),
     },
     takeResume(kind) {
       const r = resume.get(kind);

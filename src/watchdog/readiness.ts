@@ -29,10 +29,7 @@ export class Readiness {
   private readonly started = new Set<ChildKind>();
   private readonly everReady = new Set<ChildKind>();
   private announced = false;
-  private reloadPending: Set<ChildKind> | null = null;
-  private reloadFailure: string | null = null;
-  private reloadNote: string | null = null;
-  private reloadParsed = true;
+  private reloading = false;
   private lastReloadInfo: ReloadInfo | null = null;
   private statusLine = '';
   private stateSummary = '';
@@ -56,15 +53,7 @@ export class Readiness {
   /** A child loaded its configuration and opened its sockets. */
   childReady(kind: ChildKind): void {
     this.everReady.add(kind);
-    this.reloadPending?.delete(kind);
     this.maybeAnnounce();
-    this.maybeFinishReload();
-  }
-
-  /** A child exited: a reload no longer waits for it. */
-  childGone(kind: ChildKind): void {
-    this.reloadPending?.delete(kind);
-    this.maybeFinishReload();
   }
 
   /** All children are started (none when the config has nothing to run). */
@@ -72,29 +61,24 @@ export class Readiness {
     this.maybeAnnounce();
   }
 
-  /** SIGHUP: `running` are the children that will reload. */
-  reloadStarted(running: readonly ChildKind[]): void {
-    this.reloadPending = new Set(running);
-    this.reloadFailure = null;
-    this.reloadNote = null;
-    this.reloadParsed = false;
+  /** SIGHUP: the parent reads the file (config-keeper.ts). */
+  reloadStarted(): void {
+    this.reloading = true;
     this.lastReloadInfo = { atWallMs: this.deps.wallMs(), ok: null, reason: null };
     // Before READY=1 systemd is still waiting for the start-up: READY=1 will come once anyway.
     if (this.announced) this.send([`RELOADING=1`, `MONOTONIC_USEC=${this.deps.monotonicUsec()}`, this.statusText()]);
   }
 
-  /** The parent's own reading of the new configuration; `reason` also qualifies a success. */
-  reloadRead(ok: boolean, reason?: string): void {
-    this.reloadParsed = true;
-    if (!ok) this.reloadFailure ??= reason ?? 'configuration not usable';
-    else this.reloadNote = reason ?? null;
-    this.maybeFinishReload();
-  }
-
-  childReloaded(kind: ChildKind, ok: boolean, reason?: string): void {
-    if (!ok) this.reloadFailure ??= `${kind}: ${reason ?? 'reload failed'}`;
-    this.reloadPending?.delete(kind);
-    this.maybeFinishReload();
+  /**
+   * The reload is over: refused (the running configuration stays), failed in a child, or
+   * applied (`reason` then qualifies the success).
+   */
+  reloadFinished(ok: boolean, reason: string | null): void {
+    if (!this.reloading) return;
+    this.reloading = false;
+    this.lastReloadInfo = { atWallMs: this.lastReloadInfo?.atWallMs ?? this.deps.wallMs(), ok, reason: reason ?? (ok ? null : 'reload failed') };
+    if (ok) this.deps.log.info('Reload complete');
+    if (this.announced) this.send(['READY=1', this.statusText()]);
   }
 
   stopping(): void {
@@ -126,15 +110,6 @@ export class Readiness {
     this.announced = true;
     this.deps.log.info('Startup complete');
     this.send(['READY=1', `MAINPID=${this.deps.pid}`, this.statusText()]);
-  }
-
-  private maybeFinishReload(): void {
-    if (this.reloadPending === null || this.reloadPending.size > 0 || !this.reloadParsed) return;
-    this.reloadPending = null;
-    const ok = this.reloadFailure === null;
-    this.lastReloadInfo = { atWallMs: this.lastReloadInfo?.atWallMs ?? this.deps.wallMs(), ok, reason: this.reloadFailure ?? this.reloadNote };
-    this.deps.log.info('Reload complete');
-    if (this.announced) this.send(['READY=1', this.statusText()]);
   }
 
   private send(lines: readonly string[]): void {

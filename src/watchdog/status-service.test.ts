@@ -37,19 +37,22 @@ test('readiness: READY=1 once every started child is ready, reload brackets, fai
   r.stateChanged('2 MASTER');
   assert.equal(sent.length, 2, 'unchanged STATUS= is not resent');
 
-  r.reloadStarted(['vrrp', 'checker']);
+  r.reloadStarted();
   assert.deepEqual(sent[2], ['RELOADING=1', 'MONOTONIC_USEC=7', 'STATUS=2 MASTER; reloading']);
-  r.childReloaded('vrrp', true);
-  r.reloadRead(true);
-  assert.equal(sent.length, 3, 'waits for the checker');
-  r.childGone('checker'); // a child dying mid-reload is not waited for
+  assert.equal(r.lastReload?.ok, null);
+  r.reloadFinished(true, null);
   assert.deepEqual(sent[3], ['READY=1', 'STATUS=2 MASTER; last reload OK']);
   assert.equal(r.lastReload?.ok, true);
+  r.reloadFinished(false, 'late');
+  assert.equal(sent.length, 4, 'one READY=1 per reload');
 
-  r.reloadStarted(['vrrp']);
-  r.childReloaded('vrrp', true);
-  r.reloadRead(false, 'configuration cannot run: (VI_1) the virtual router id must be set');
+  r.reloadStarted();
+  r.reloadFinished(false, 'configuration cannot run: (VI_1) the virtual router id must be set');
   assert.deepEqual(sent.at(-1), ['READY=1', 'STATUS=2 MASTER; last reload FAILED: configuration cannot run: (VI_1) the virtual router id must be set']);
+  assert.equal(records.filter((x) => x.msg === 'Reload complete').length, 1, 'a refused reload is not complete');
+  r.reloadStarted();
+  r.reloadFinished(true, '1 configuration error(s) ignored');
+  assert.deepEqual(sent.at(-1), ['READY=1', 'STATUS=2 MASTER; last reload OK (1 configuration error(s) ignored)']);
   r.stopping();
   assert.deepEqual(sent.at(-1), ['STOPPING=1', 'STATUS=Stopping']);
 });
@@ -59,9 +62,8 @@ test('readiness: a SIGHUP during start-up sends no RELOADING=1 (systemd still wa
   const r = new Readiness({ log: memoryLogger().logger, notify: { send: (l) => (sent.push([...l]), true) }, pid: 7, wallMs: () => 0, monotonicUsec: () => 0n });
   r.childStarted('vrrp');
   r.startupDone();
-  r.reloadStarted(['vrrp']);
-  r.reloadRead(true);
-  r.childReloaded('vrrp', true);
+  r.reloadStarted();
+  r.reloadFinished(true, null);
   assert.deepEqual(sent, []);
   r.childReady('vrrp');
   assert.deepEqual(sent.map((l) => l[0]), ['READY=1']);

@@ -27,6 +27,8 @@ export interface SupervisorDeps {
   readonly fork: () => ChildProcess;
   /** The Hello to send once the child is forked. */
   readonly hello: () => ParentToChild;
+  /** The start configuration, sent right after the Hello (config-keeper.ts). */
+  readonly startConfig: () => ParentToChild;
   readonly onEnd: (end: SupervisorEnd) => void;
   /** Observers for the parent's services (readiness, heartbeat, status). */
   readonly onStarted?: () => void;
@@ -90,6 +92,7 @@ export class ChildSupervisor {
     child.once('exit', (code, signal) => this.handleExit(pid, code, signal));
     this.deps.onStarted?.();
     this.send(this.deps.hello());
+    this.send(this.deps.startConfig());
   }
 
   send(msg: ParentToChild): boolean {
@@ -146,6 +149,9 @@ export class ChildSupervisor {
       case 'reload-done':
         if (msg.ok) log.debug(`${spec.title} child process(${pid}) reload done`);
         else log.error(`${spec.title} child reload failed: ${msg.reason ?? 'unknown reason'}`);
+        break;
+      case 'reload-request':
+        log.info(`${spec.title} child process(${pid}) got SIGHUP: reloading`);
         break;
       default:
         assertNever(msg, 'child message');

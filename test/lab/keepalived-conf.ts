@@ -37,3 +37,18 @@ export function keepalivedConf(spec: ConfSpec): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * `vsCount` NAT virtual servers (203.0.113.10+, ports from 1000) × 15 TCP_CHECK real servers
+ * (198.51.100.2…16:10000+): keepalived issue #2318's shape at 2,000 (30,000 real servers), a
+ * file that takes seconds to read. `edit` changes the first virtual server's delay_loop.
+ */
+export function manyVirtualServersConf(vsCount: number, edit = 0): string {
+  const out: string[] = [];
+  for (let v = 0; v < vsCount; v++) {
+    out.push(`virtual_server 203.0.113.${10 + (v % 200)} ${1000 + Math.floor(v / 200)} {`, ` delay_loop ${v === 0 ? 60 + edit : 60}`, ' lb_algo rr', ' lb_kind NAT', ' protocol TCP');
+    for (let r = 0; r < 15; r++) out.push(` real_server 198.51.100.${2 + r} ${10000 + r} {`, '  TCP_CHECK {', '   connect_timeout 3', '  }', ' }');
+    out.push('}');
+  }
+  return `${out.join('\n')}\n`;
+}

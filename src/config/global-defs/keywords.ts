@@ -338,7 +338,7 @@ const reloadCheck = wordsKw<G>('reload_check_config', '[LOGFILE]', (g, node, ctx
   noExtraArgs(node, ctx, 1);
   const f = argText(node, 0);
   g.reloadCheckConfig = f === undefined ? {} : { logFile: f };
-}, { field: 'reloadCheckConfig', ...unset('off', {}) });
+}, { field: 'reloadCheckConfig', ...unset('off', { runtime: 'acts' }) });
 
 const jsonVersion = wordsKw<G>('json_version', '1|2', (g, node, ctx) => {
   const t = requireArg(node, ctx, '1 or 2');
