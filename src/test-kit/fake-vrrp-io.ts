@@ -11,6 +11,7 @@ import type { AddAddressOutcome, DeleteAddressOutcome, RtnlClient, RtnlSubscript
 import type { AddrInfo, AddrSpec, LinkInfo, RtnlEvent } from '../netlink/rtnl-model.js';
 import type { ScriptRunner } from '../notify/runner.js';
 import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort, VrrpSocketSpec } from '../vrrp/child-deps.js';
+import { FakeDataPlane } from './fake-data-plane.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
 
 const IFF_UP = 0x1;
@@ -84,6 +85,33 @@ export class FakeRtnl implements RtnlClient {
   monitor(cb: (ev: RtnlEvent) => void): RtnlSubscription {
     this.monitors.add(cb);
     return { close: () => this.monitors.delete(cb) };
+  }
+
+  /** A link appears or changes (a VMAC the data plane created, set up …), announced to monitors. */
+  putLink(link: LinkInfo): void {
+    const i = this.links.findIndex((l) => l.ifindex === link.ifindex);
+    if (i >= 0) this.links[i] = link;
+    else this.links.push(link);
+    this.emit({ type: 'link', deleted: false, ...link });
+  }
+
+  /** A link goes, with its addresses. */
+  dropLink(ifindex: number): void {
+    const i = this.links.findIndex((l) => l.ifindex === ifindex);
+    if (i < 0) return;
+    const [link] = this.links.splice(i, 1);
+    this.addrs = this.addrs.filter((a) => a.ifindex !== ifindex);
+    this.emit({ type: 'link', deleted: true, ...link! });
+  }
+
+  /** The links now. */
+  get linkList(): readonly LinkInfo[] {
+    return this.links;
+  }
+
+  /** The addresses now. */
+  get addrList(): readonly AddrInfo[] {
+    return this.addrs;
   }
 
   /** The carrier of `name` comes or goes (a link notification). */
@@ -225,11 +253,14 @@ export class FakeVrrpWorld {
   /** What `file:` auth_hmac keys read (path → content). */
   readonly keyFiles = new Map<string, string>();
   readonly deps: VrrpChildDeps;
+  /** VMAC links, nf_tables, /proc/sys and the state file (fake-data-plane.ts). */
+  readonly plane: FakeDataPlane;
 
   constructor(opts: FakeVrrpWorldOptions) {
     const clock = opts.clock;
     this.config = opts.config;
     this.rtnl = new FakeRtnl(opts.links, opts.addrs, clock, opts.rtnlLatencyMs ?? 0);
+    this.plane = new FakeDataPlane(this.rtnl);
     const scripts: ScriptRunner = { run: (argv) => (this.scripts.push(argv.join(' ')), Promise.resolve(0)) };
     const garp = (ifname: string): GarpSenderPort => {
       const record = (bytes: Uint8Array): void => {
@@ -262,6 +293,7 @@ export class FakeVrrpWorld {
           close: () => undefined,
         }),
       writeDump: (name, text) => void this.dumps.set(name, text),
+      dataPlane: this.plane.deps,
       onTransition: (t) => {
         this.transitions.push(t);
         opts.onTransition?.(t);

@@ -1,7 +1,7 @@
 /**
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
  * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner, notify FIFOs and mail, dump
- * files, the config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
+ * files, the config reader, and the data plane's links, nf_tables and sysctls. Types only: daemon.ts wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
@@ -10,7 +10,9 @@ import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { CliOptions } from '../process/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import type { RtnlClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient, RtnlLinkClient } from '../netlink/rtnl-client.js';
+import type { NftTransport } from '../netlink/nft-firewall.js';
+import type { Result } from '../core/result.js';
 import type { NotifyState } from '../notify/notify-args.js';
 import type { ScriptRunner } from '../notify/runner.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
@@ -64,6 +66,33 @@ export interface InstanceTransition {
   readonly atMs: number;
 }
 
+/** /proc/sys/net reads and writes (sys/sysctl.ts); failures carry the errno name. */
+export interface SysctlPort {
+  read(path: string): Result<string, { readonly code: string; readonly message: string }>;
+  write(path: string, value: string): Result<void, { readonly code: string; readonly message: string }>;
+}
+
+/**
+ * A small text record the VRRP child keeps beside its pid file: the kernel settings it changed
+ * and their values before (kernel-settings.ts), so that the child the parent starts after a
+ * crash puts them back at stop. null when there is none.
+ */
+export interface StateFilePort {
+  read(): string | null;
+  write(text: string): void;
+  remove(): void;
+}
+
+/** The kernel side of VMACs, strict mode and no_accept (data-plane.ts; docs/data-plane.md). */
+export interface DataPlaneDeps {
+  /** VMAC/ipvlan links and per-interface settings over rtnetlink. */
+  openLinks(): RtnlLinkClient & { close(): void };
+  /** nf_tables, opened the first time a VMAC, no_accept or strict mode needs it. */
+  openNft(): NftTransport & { close(): void };
+  readonly sysctl: SysctlPort;
+  readonly stateFile: StateFilePort;
+}
+
 export interface VrrpChildDeps {
   readonly clock: Clock;
   /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
@@ -80,6 +109,8 @@ export interface VrrpChildDeps {
   openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
   /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
   writeDump(name: string, text: string): void;
+  /** VMACs, nftables and the sysctls around them. */
+  readonly dataPlane: DataPlaneDeps;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
   readonly onTransition?: (t: InstanceTransition) => void;
 }

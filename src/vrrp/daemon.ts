@@ -23,6 +23,7 @@ import { instanceStatus } from './status-snapshot.js';
 import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { CliOptions } from '../process/options.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
 import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
@@ -38,7 +39,9 @@ import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, t
 import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
-import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { applyVips, diffVipTargets, type VipTarget } from './vip-addresses.js';
+import { VrrpDataPlane } from './data-plane.js';
+import { realDataPlaneDeps } from './data-plane-client.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
@@ -47,6 +50,8 @@ interface Running {
   readonly socketKey: string;
   readonly src: Uint8Array;
   readonly vipTargets: readonly VipTarget[];
+  /** Its VMAC (data-plane.ts): down ⇒ FAULT, as its interface. */
+  readonly tracked: readonly string[];
 }
 
 interface SocketEntry {
@@ -85,12 +90,15 @@ export class VrrpDaemon {
   private stopping = false;
   private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
+  /** VMACs, strict mode / no_accept firewall, the sysctls around them. */
+  private readonly plane: VrrpDataPlane;
 
   constructor(
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    this.plane = new VrrpDataPlane({ deps: deps.dataPlane, rtnl: () => this.rtnl, table: this.table, log: ctx.log });
   }
 
   private get log(): Logger {
@@ -110,6 +118,7 @@ export class VrrpDaemon {
       else if (ev.type === 'link') this.onInterfaceChange();
     });
     await this.resyncTable();
+    if (await this.plane.start(config)) await this.resyncTable();
     this.config = config;
     this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
@@ -169,14 +178,17 @@ export class VrrpDaemon {
       this.log.error(`WARNING - interface ${ifname} for vrrp_instance ${cfg.name} doesn't exist`);
       throw new KaError('KA_ERR_VRRP_CONFIG', 'Non-existent interface specified in configuration');
     }
-    const vips = vipTargets(cfg);
+    const place = this.plane.placement(cfg);
+    const vips = place.vipTargets;
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
     const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
-    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
-    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    // Adverts from the VMAC; from the base interface when it could not be made (the instance is in FAULT).
+    const sockIf = this.table.linkByName(place.advertIfname) ? place.advertIfname : ifname;
+    const socketKey = `${sockIf}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, sockIf, cfg, ah);
     const authExt = this.authExtOf(cfg);
     const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
@@ -188,9 +200,9 @@ export class VrrpDaemon {
         clock: this.deps.clock,
         log,
         sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
-        addVips: () => this.applyAddresses('add', vips, log),
+        addVips: () => this.plane.enterMaster(cfg, vips, () => this.applyAddresses('add', vips, log), log),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
-        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.plane.leaveMaster(cfg, vips, () => this.applyAddresses('delete', vips, log), log)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
@@ -205,7 +217,7 @@ export class VrrpDaemon {
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
+    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, tracked: place.tracked };
   }
 
   /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
@@ -300,7 +312,7 @@ export class VrrpDaemon {
   }
 
   private updateTracking(r: Running): void {
-    applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
+    applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true, r.tracked);
     if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
   }
 
@@ -359,6 +371,7 @@ export class VrrpDaemon {
       this.log.error(`Reload failed, keeping the running configuration: ${errorMessage(e)}`);
       return;
     }
+    if (await this.plane.prepare(config)) await this.resyncTable();
     const oldByKey = new Map([...this.instances.values()].map((r) => [instanceKey(r.cfg), r]));
     const restartGroups = reloadGroups(config, (cfg) => {
       const old = oldByKey.get(instanceKey(cfg));
@@ -390,6 +403,7 @@ export class VrrpDaemon {
           const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await this.applyAddresses('delete', gone);
+            await this.plane.changeVips(cfg, gone, added);
             await this.applyAddresses('add', added);
           });
         }
@@ -420,6 +434,7 @@ export class VrrpDaemon {
     await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
     this.startInstances(started, restartGroups.started);
     this.closeUnusedSockets();
+    await this.plane.release(config);
     this.publishStatus();
     this.log.info('Reload complete');
   }
@@ -451,6 +466,7 @@ export class VrrpDaemon {
     // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
     await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
+    await this.plane.stop(this.ctx.options.dontReleaseVrrp);
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
@@ -500,7 +516,7 @@ export class VrrpDaemon {
 }
 
 /** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */
-export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
+export function realVrrpChildDeps(log: Logger, options: CliOptions): VrrpChildDeps {
   return {
     clock: realClock,
     loadConfig: readRunnableConfig,
@@ -511,13 +527,14 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
     writeDump: (name, text) => void writeDumpFile(name, text),
+    dataPlane: realDataPlaneDeps(options),
   };
 }
 
 /** A runner with the seams filled (tests, the simulation); production uses runVrrpChild. */
-export function createVrrpChildRunner(deps: (log: Logger) => VrrpChildDeps): ChildRunner {
+export function createVrrpChildRunner(deps: (log: Logger, options: CliOptions) => VrrpChildDeps): ChildRunner {
   return async (ctx) => {
-    const d = new VrrpDaemon(ctx, deps(ctx.log));
+    const d = new VrrpDaemon(ctx, deps(ctx.log, ctx.options));
     await d.start();
     return d.handle();
   };

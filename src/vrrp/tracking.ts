@@ -55,9 +55,14 @@ export interface TrackingTarget {
   setEffectivePriority(priority: number): void;
 }
 
-/** Re-evaluates an instance's interface tracking and hands the result to it. */
-export function applyTracking(cfg: VrrpInstanceConfig, target: TrackingTarget, isUp: (ifname: string) => boolean): void {
-  const input: TrackingInput = { basePriority: cfg.priority, primaryInterface: cfg.interface, dontTrackPrimary: cfg.dontTrackPrimary, trackInterfaces: cfg.trackInterfaces };
+/**
+ * Re-evaluates an instance's interface tracking and hands the result to it. `vmacs`: its
+ * virtual interfaces (data-plane.ts), tracked like its own interface (keepalived: "entering
+ * FAULT state (interface vrrp.51 down)").
+ */
+export function applyTracking(cfg: VrrpInstanceConfig, target: TrackingTarget, isUp: (ifname: string) => boolean, vmacs: readonly string[] = []): void {
+  const own: TrackInterfaceSpec[] = cfg.dontTrackPrimary ? [] : vmacs.map((name) => ({ name, weight: 0, reverse: false }));
+  const input: TrackingInput = { basePriority: cfg.priority, primaryInterface: cfg.interface, dontTrackPrimary: cfg.dontTrackPrimary, trackInterfaces: [...own, ...cfg.trackInterfaces] };
   const res = evaluateTracking(input, isUp);
   for (const src of trackedFaultSources(input)) target.setFault(src, res.faults.includes(src));
   target.setEffectivePriority(res.priority);

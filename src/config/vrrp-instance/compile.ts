@@ -169,6 +169,7 @@ export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalD
     // A TTL range on a peer implies checking the source (keepalived.conf(5) unicast_peer).
     checkUnicastSrc: (v.checkUnicastSrc ?? g.checkUnicastSrc) || unicastPeers.some((p) => p.minTtl !== undefined || p.maxTtl !== undefined),
     strict,
+    ...(plain.garpExtraIf === undefined && g.vrrpGarpExtraIf !== undefined ? { garpExtraIf: g.vrrpGarpExtraIf } : {}),
     notify: v.notify,
     smtpAlert: v.smtpAlert ?? g.smtpAlert ?? false,
   };
