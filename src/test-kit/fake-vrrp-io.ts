@@ -292,7 +292,7 @@ export class FakeVrrpWorld {
           group: (grp, state) => void this.effects.push(`GROUP ${grp.name} ${state}`),
           close: () => undefined,
         }),
-      writeDump: (name, text) => void this.dumps.set(name, text),
+      writeDump: (file, text) => void this.dumps.set(file.name, text),
       dataPlane: this.plane.deps,
       onTransition: (t) => {
         this.transitions.push(t);
