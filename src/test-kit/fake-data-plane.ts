@@ -86,6 +86,18 @@ export class FakeDataPlane {
     };
   }
 
+  /**
+   * The kernel as a killed child left it (its world's tables, set elements, /proc and state
+   * file), for the child that starts after it in a new world.
+   */
+  inherit(from: FakeDataPlane): void {
+    this.proc.clear();
+    for (const [k, v] of from.proc) this.proc.set(k, v);
+    this.stateText = from.stateText;
+    for (const t of from.tables) this.tables.add(t);
+    for (const [k, v] of from.elements) this.elements.set(k, new Set(v));
+  }
+
   /** A table made by someone else (a killed run) before the child starts. */
   addTable(family: number, name: string): void {
     this.tables.add(`${family} ${name}`);

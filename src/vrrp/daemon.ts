@@ -42,7 +42,7 @@ import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, type VipTarget } from './vip-addresses.js';
-import { VrrpDataPlane } from './data-plane.js';
+import { enterMasterSteps, leaveMasterSteps, VrrpDataPlane, type MasterStep } from './data-plane.js';
 import { realDataPlaneDeps } from './data-plane-client.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
@@ -185,6 +185,18 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
+  /**
+   * What an instance changes in the kernel on becoming MASTER, in order, undone in reverse on
+   * leaving it (data-plane.ts MasterStep): the firewall drop rule, then its VIPs. Routes and
+   * rules join the list after the VIPs.
+   */
+  private masterSteps(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], log: Logger): MasterStep[] {
+    return [
+      this.plane.firewallStep(cfg, vips, log),
+      { name: 'vips', enter: () => this.applyAddresses('add', vips, log), leave: () => this.applyAddresses('delete', vips, log) },
+    ];
+  }
+
   /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
   private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
@@ -210,15 +222,16 @@ export class VrrpDaemon {
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
+    const steps = this.masterSteps(cfg, vips, log);
     const inst = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
         sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
-        addVips: () => this.plane.enterMaster(cfg, vips, () => this.applyAddresses('add', vips, log), log),
+        addVips: () => enterMasterSteps(steps),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
-        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.plane.leaveMaster(cfg, vips, () => this.applyAddresses('delete', vips, log), log)),
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : leaveMasterSteps(steps)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {

@@ -4,7 +4,7 @@
  * for them (kernel-settings.ts), from start-up to stop. daemon.ts asks it where each instance's
  * adverts and addresses go, and brackets each instance's address changes with it: on becoming
  * MASTER the drop rule goes in before the VIPs, on leaving it the VIPs go before the rule, as
- * keepalived 2.2.7 orders them. Pure over the seam (child-deps.ts DataPlaneDeps).
+ * keepalived 2.2.7 orders them (MasterStep). Pure over the seam (child-deps.ts DataPlaneDeps).
  */
 import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
@@ -17,6 +17,26 @@ import { KernelSettings } from './kernel-settings.js';
 import { instancePlacement, vmacWants, type InstancePlacement, type VmacPlaced } from './vmac-plan.js';
 import type { VipTarget } from './vip-addresses.js';
 import { VmacLinks } from './vmac.js';
+
+/**
+ * One kernel change an instance makes on becoming MASTER and undoes on leaving it. An instance's
+ * steps run in list order on entering MASTER and in reverse order on leaving it, which is
+ * keepalived 2.2.7's order (docs/data-plane.md): firewall drop rule, VIPs, then routes and rules;
+ * leaving, rules and routes, VIPs, the drop rule.
+ */
+export interface MasterStep {
+  readonly name: string;
+  enter(): Promise<void>;
+  leave(): Promise<void>;
+}
+
+export async function enterMasterSteps(steps: readonly MasterStep[]): Promise<void> {
+  for (const s of steps) await s.enter();
+}
+
+export async function leaveMasterSteps(steps: readonly MasterStep[]): Promise<void> {
+  for (const s of [...steps].reverse()) await s.leave();
+}
 
 export interface DataPlaneHost {
   readonly deps: DataPlaneDeps;
@@ -83,22 +103,22 @@ export class VrrpDataPlane {
     return instancePlacement(cfg, this.placed);
   }
 
-  /** An instance becomes MASTER: the drop rule, then `addVips`. */
-  async enterMaster(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], addVips: () => Promise<void>, log: Logger): Promise<void> {
-    if (dropsVips(cfg) && vips.length > 0) {
-      log.info(`(${cfg.name}) setting firewall drop rule`);
-      await this.firewall.addVips(cfg.name, vips);
-    }
-    await addVips();
-  }
-
-  /** An instance leaves MASTER or stops: `removeVips`, then the drop rule. */
-  async leaveMaster(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], removeVips: () => Promise<void>, log: Logger): Promise<void> {
-    await removeVips();
-    if (dropsVips(cfg) && vips.length > 0) {
-      log.info(`(${cfg.name}) removing firewall drop rule`);
-      await this.firewall.deleteVips(cfg.name, vips);
-    }
+  /** The firewall's step of an instance's MASTER step list: its VIPs enter the drop sets (nothing when it accepts). */
+  firewallStep(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], log: Logger): MasterStep {
+    const drops = dropsVips(cfg) && vips.length > 0;
+    return {
+      name: 'firewall',
+      enter: async () => {
+        if (!drops) return;
+        log.info(`(${cfg.name}) setting firewall drop rule`);
+        await this.firewall.addVips(cfg.name, vips);
+      },
+      leave: async () => {
+        if (!drops) return;
+        log.info(`(${cfg.name}) removing firewall drop rule`);
+        await this.firewall.deleteVips(cfg.name, vips);
+      },
+    };
   }
 
   /** A MASTER's VIP list changed on reload: the sets follow the addresses. */

@@ -126,7 +126,9 @@ export class VmacLinks {
       await settings.setDevconf(link, [['arp_ignore', 1], ['accept_local', 1], ['rp_filter', 0], ['promote_secondaries', 1]], false);
       if (!this.arpBases.has(base.name)) {
         this.arpBases.add(base.name);
-        await settings.setDevconf(base, [['arp_ignore', 1], ['arp_filter', 1]], true);
+        // Not restored: keepalived 2.2.7 leaves the base interface with arp_ignore 1 and
+        // arp_filter 1 after its stop (docs/data-plane.md "VMAC"), and so do we.
+        await settings.setDevconf(base, [['arp_ignore', 1], ['arp_filter', 1]], false);
       }
     }
     settings.write(ipv6ConfPath(link.name, 'disable_ipv6'), want.family === 4 ? '1' : '0');
