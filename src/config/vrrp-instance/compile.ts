@@ -254,12 +254,14 @@ export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: 
   const useVmac = v.useVmac ? { ...v.useVmac, ifname: v.useVmac.ifname || `vrrp.${c.vrid}` } : undefined;
   const useIpvlan = v.useIpvlan ? { ...v.useIpvlan, ifname: v.useIpvlan.ifname || `vrrp.${c.vrid}` } : undefined;
   if (useVmac && useIpvlan) diags.error('KA_CFG_INVALID_VALUE', `(${v.name}) Cannot use both use_vmac and use_ipvlan - ignoring use_ipvlan`, at('use_ipvlan'));
+  // keepalived 2.2.7 resets vmac_xmit_base in strict mode: adverts leave from the VMAC.
+  const xmitBase = strictValue(c.strict, v.vmacXmitBase === true, false, v.vmacXmitBase === true, `(${v.name}) xmit_base is incompatible with strict mode - resetting`, at('vmac_xmit_base'), diags);
   return {
     ...c,
     ...resolveTrackerRefs(v.name, v, trackers, dropWeighted, diags),
     ...(useVmac ? { useVmac } : {}),
     // keepalived forces vmac_xmit_base for unicast instances using a VMAC.
-    vmacXmitBase: v.vmacXmitBase === true || (useVmac !== undefined && c.unicastPeers.length > 0),
+    vmacXmitBase: xmitBase || (useVmac !== undefined && c.unicastPeers.length > 0),
     ...(useIpvlan && !useVmac ? { useIpvlan } : {}),
     notifyPriorityChanges: v.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? false,
   };
