@@ -166,3 +166,52 @@ test('a VRRP child killed while MASTER: the next one takes over its VMAC, drops 
   assert.deepEqual(['all', 'default'].map((i) => second.world.plane.proc.get(`/proc/sys/net/ipv4/conf/${i}/rp_filter`)), ['1', '0']);
   assert.equal(second.world.plane.stateText, null);
 });
+
+test("a VIP that is its interface's only IPv4 address: removed as a leftover at start, then FAULT, as keepalived 2.2.7 does", async () => {
+  const c = await child(`
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  virtual_ipaddress {
+    192.0.2.11/24
+  }
+}
+`);
+  assert.ok(c.world.rtnl.requests.some((r) => r.text === 'delete 192.0.2.11/24 dev 2'));
+  assert.ok(c.lines().includes('(VI_1) entering FAULT state (no IPv4 address for interface)'), c.lines().join('\n'));
+  await c.run(MASTER_AFTER_MS);
+  assert.deepEqual(c.world.transitions.map((t) => t.to), ['FAULT']);
+  await stop(c);
+});
+
+test('reload: a new use_vmac instance gets its VMAC before it starts, a removed one loses it; the firewall keeps its table', async () => {
+  const two = `${VMAC_CONF('')}
+vrrp_instance VI_2 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 52
+  priority 150
+  advert_int 1
+  use_vmac
+  virtual_ipaddress {
+    192.0.2.101/32
+  }
+}
+`;
+  const c = await child(VMAC_CONF(''));
+  await c.run(MASTER_AFTER_MS);
+  c.world.config = compileTestConfig(two);
+  await c.handle.reload();
+  await c.run(MASTER_AFTER_MS);
+  assert.ok(c.world.rtnl.linkList.some((l) => l.name === 'vrrp.52' && l.kind === 'macvlan'));
+  assert.deepEqual(c.world.plane.vips().sort(), ['192.0.2.100', '192.0.2.101']);
+  c.world.config = compileTestConfig(VMAC_CONF(''));
+  await c.handle.reload();
+  await c.run(100);
+  assert.ok(!c.world.rtnl.linkList.some((l) => l.name === 'vrrp.52'), c.world.plane.linkLog.join('\n'));
+  assert.deepEqual(c.world.plane.vips(), ['192.0.2.100']);
+  await stop(c);
+  assert.ok(!c.world.rtnl.linkList.some((l) => l.name.startsWith('vrrp')));
+  assert.ok(!c.world.plane.hasTable(NFPROTO_IPV4));
+});
