@@ -3,18 +3,19 @@
  * `use_vmac`, `vmac_xmit_base`, `vrrp_strict`, `accept`; docs/data-plane.md): the same two-node
  * config run by keepalived on both nodes (the oracle), by keepalived-ts on both, and mixed both
  * ways. VI_1 (VRID 51, 192.0.2.100) has a VMAC and, under vrrp_strict, drops traffic to its VIP;
- * VI_2 (VRID 52, 192.0.2.101) has a VMAC with vmac_xmit_base and `accept` (VRRPv3). h1 has
+ * VI_2 (VRID 52, 192.0.2.101) has a VMAC with vmac_xmit_base (which strict mode resets) and
+ * `accept` (VRRPv3), VI_6 (VRID 53, 2001:db8::100) an IPv6 VMAC and drops too. h1 has
  * priority 150, h2 100, both start with `all.rp_filter` 1. Phase by phase — h1 starts, h2 starts,
  * h1 stops, h2 stops — each node's macvlan links (name, mode, MAC, parent), which device holds
  * each VIP, `nft list ruleset` and the rp_filter/ARP sysctls, and from a third host h3: which VIP
- * answers ping, the MAC h3 resolved it to, and the source MACs of the adverts and gratuitous ARPs
- * it saw, must equal keepalived's. A last test kills keepalived-ts's VRRP child while MASTER, then
+ * answers ping, the MAC h3 resolved it to, and the source MACs of the adverts, gratuitous ARPs and
+ * unsolicited NAs it saw, must equal keepalived's. A last test kills keepalived-ts's VRRP child while MASTER, then
  * the whole daemon, and requires that nothing is left after the next stop.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { isGarpFor, type Capture } from '../lab/capture.js';
+import { isGarpFor, type Capture, type Frame } from '../lab/capture.js';
 import { keepalivedCommand, keepalivedTsCommand, type DaemonCommand, type LabDaemon } from '../lab/lab-daemon.js';
 import { requireCommands, type Lab, type LabHost } from '../lab/netns.js';
 import { nowUs } from '../lab/proc.js';
@@ -23,8 +24,10 @@ import { E2e, sleep } from './kit.js';
 
 requireCommands({ nft: 'nftables', ping: 'iputils-ping', keepalived: 'keepalived' });
 
-const VIPS = { VI_1: '192.0.2.100', VI_2: '192.0.2.101' } as const;
+const VIPS = { VI_1: '192.0.2.100', VI_2: '192.0.2.101', VI_6: '2001:db8::100' } as const;
+const PREFIX: Readonly<Record<string, number>> = { VI_1: 32, VI_2: 32, VI_6: 64 };
 const PRIORITY: Readonly<Record<string, number>> = { h1: 150, h2: 100 };
+const INSTANCES = Object.keys(VIPS).length;
 /** After the expected state is reached: the GARP burst (5 at once) and a few adverts. */
 const SETTLE_MS = 1500;
 
@@ -54,6 +57,7 @@ function conf(host: LabHost): string {
     '}',
     ...instance('VI_1', 51, []),
     ...instance('VI_2', 52, ['vmac_xmit_base', 'accept']),
+    ...instance('VI_6', 53, []),
     '',
   ].join('\n');
 }
@@ -85,7 +89,7 @@ function nodeView(lab: Lab, h: LabHost): Record<string, unknown> {
 
 function pingOk(lab: Lab, from: LabHost, ip: string): boolean {
   try {
-    lab.exec(from, ['ping', '-c', '1', '-W', '1', ip]);
+    lab.exec(from, ['ping', ip.includes(':') ? '-6' : '-4', '-c', '1', '-W', '1', ip]);
     return true;
   } catch {
     return false;
@@ -95,7 +99,7 @@ function pingOk(lab: Lab, from: LabHost, ip: string): boolean {
 /** A MAC as what it is: the VRRP virtual MAC, a lab host's, or unknown. */
 function macLabel(lab: Lab, mac: string | undefined): string {
   if (mac === undefined) return '-';
-  if (mac.startsWith('00:00:5e:00:01:')) return `vmac ${mac}`;
+  if (mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:')) return `vmac ${mac}`;
   return lab.hosts.find((h) => h.mac === mac)?.name ?? mac;
 }
 
@@ -110,8 +114,9 @@ function segmentView(e: E2e, cap: Capture, sinceUs: number): Record<string, unkn
     }),
   );
   const frames = cap.frames.filter((f) => f.tUs >= sinceUs);
-  const adverts = Object.fromEntries([51, 52].map((vrid) => [vrid, [...new Set(frames.filter((f) => f.kind === 'vrrp' && f.vrid === vrid).map((f) => macLabel(e.lab, f.srcMac)))].sort()]));
-  const garps = Object.fromEntries(Object.values(VIPS).map((v) => [v, [...new Set(frames.filter((f) => isGarpFor(f, v)).map((f) => macLabel(e.lab, f.srcMac)))].sort()]));
+  const adverts = Object.fromEntries([51, 52, 53].map((vrid) => [vrid, [...new Set(frames.filter((f) => f.kind === 'vrrp' && f.vrid === vrid).map((f) => macLabel(e.lab, f.srcMac)))].sort()]));
+  const announces = (v: string) => (f: Frame): boolean => isGarpFor(f, v) || (f.kind === 'na' && f.target === v);
+  const garps = Object.fromEntries(Object.values(VIPS).map((v) => [v, [...new Set(frames.filter(announces(v)).map((f) => macLabel(e.lab, f.srcMac)))].sort()]));
   return { ping, neigh, adverts, garps };
 }
 
@@ -137,7 +142,7 @@ class Run {
   async start(h: string, masters: number): Promise<void> {
     const d = this.daemons.get(h)!;
     const t = d.start();
-    await this.waitStates(d, masters > 0 ? /Entering MASTER STATE/ : /Entering BACKUP STATE/, 2, t);
+    await this.waitStates(d, masters > 0 ? /Entering MASTER STATE/ : /Entering BACKUP STATE/, INSTANCES, t);
   }
 
   async stop(h: string): Promise<void> {
@@ -150,14 +155,14 @@ class Run {
 }
 
 const PHASES: readonly Phase[] = [
-  { name: 'h1 starts', act: (r) => r.start('h1', 2) },
+  { name: 'h1 starts', act: (r) => r.start('h1', INSTANCES) },
   { name: 'h2 starts', act: (r) => r.start('h2', 0) },
   {
     name: 'h1 stops',
     act: async (r) => {
       const t = nowUs();
       await r.stop('h1');
-      await r.waitStates(r.daemons.get('h2')!, /Entering MASTER STATE/, 2, t);
+      await r.waitStates(r.daemons.get('h2')!, /Entering MASTER STATE/, INSTANCES, t);
     },
   },
   { name: 'h2 stops', act: (r) => r.stop('h2') },
@@ -199,8 +204,8 @@ async function expectLikeKeepalived(label: string, cmds: Readonly<Record<string,
 test('the oracle itself: keepalived 2.2.7 puts the VIPs on VMACs, drops the strict VIP, answers on the accept one, cleans up', async () => {
   oracle ??= await runScenario('keepalived on both', { h1: KA, h2: KA });
   const first = oracle[0]!;
-  assert.deepEqual((first['h1'] as { vipDevice: unknown }).vipDevice, { '192.0.2.100': 'vrrp.51', '192.0.2.101': 'vrrp.52' });
-  assert.deepEqual((first['h3'] as { ping: unknown }).ping, { '192.0.2.100': false, '192.0.2.101': true });
+  assert.deepEqual((first['h1'] as { vipDevice: unknown }).vipDevice, { '192.0.2.100': 'vrrp.51', '192.0.2.101': 'vrrp.52', '2001:db8::100': 'vrrp.53' });
+  assert.deepEqual((first['h3'] as { ping: unknown }).ping, { '192.0.2.100': false, '192.0.2.101': true, '2001:db8::100': false });
   assert.equal((oracle[3]!['h1'] as { nft: string }).nft, '');
 });
 
@@ -216,7 +221,7 @@ test('keepalived-ts: a VRRP child SIGKILLed while MASTER, then the whole daemon:
   const before = nodeView(e.lab, h1);
   const d = e.daemon(h1, conf(h1), { cmd: TS });
   const masters = async (afterUs: number): Promise<void> => {
-    await waitFor(() => d.lines.filter((l) => l.tUs >= afterUs && /Entering MASTER STATE/.test(l.text)).length >= 2, 15_000, () => e.logTails());
+    await waitFor(() => d.lines.filter((l) => l.tUs >= afterUs && /Entering MASTER STATE/.test(l.text)).length >= INSTANCES, 15_000, () => e.logTails());
     await sleep(500);
   };
   await masters(d.start());
