@@ -42,7 +42,7 @@ function conf(host: LabHost): string {
     '    use_vmac',
     ...extra.map((x) => `    ${x}`),
     '    virtual_ipaddress {',
-    `        ${VIPS[name as keyof typeof VIPS]}/32`,
+    `        ${VIPS[name as keyof typeof VIPS]}/${PREFIX[name]!}`,
     '    }',
     '}',
   ];
