@@ -215,3 +215,17 @@ vrrp_instance VI_2 {
   assert.ok(!c.world.rtnl.linkList.some((l) => l.name.startsWith('vrrp')));
   assert.ok(!c.world.plane.hasTable(NFPROTO_IPV4));
 });
+
+test('a VMAC that loses its carrier faults its instance, as its interface would; back up, the instance runs again', async () => {
+  const c = await child(VMAC_CONF(''));
+  await c.run(MASTER_AFTER_MS);
+  assert.equal(c.world.transitions.at(-1)?.to, 'MASTER');
+  c.world.rtnl.setRunning('vrrp.51', false);
+  await c.run(10);
+  assert.equal(c.world.transitions.at(-1)?.to, 'FAULT');
+  assert.deepEqual(c.world.plane.vips(), [], 'the VIP left the drop set with the mastership');
+  c.world.rtnl.setRunning('vrrp.51', true);
+  await c.run(MASTER_AFTER_MS);
+  assert.equal(c.world.transitions.at(-1)?.to, 'MASTER');
+  await stop(c);
+});
