@@ -66,12 +66,12 @@ test('-t -d prints the effective config (loops expanded, secret masked) and exit
 test("a keyword read but not acted on: one warning per keyword with every place, -t's status unchanged; --json and --not-acted-on list them", () => {
   const conf = [
     'global_defs {',
-    ' vrrp_iptables',
+    ' vrrp_no_swap',
     '}',
     'vrrp_instance VI_1 {',
     ' interface eth0',
     ' virtual_router_id 7',
-    ' strict_mode',
+    ' use_vmac',
     ' virtual_ipaddress {',
     '  192.0.2.1/32',
     ' }',
@@ -84,14 +84,14 @@ test("a keyword read but not acted on: one warning per keyword with every place,
     '}',
     '',
   ].join('\n');
-  const note = 'the config-time rules only: no firewall rules';
+  const note = 'netlink_notify_msg and group (keepalived 2.3+) are read, not acted on';
   const text = run(conf, ['-t']);
   assert.equal(text.status, 0);
   assert.equal(
     text.stderr,
     [
-      "K:2:2: warning: 'vrrp_iptables' is read but not acted on yet",
-      `K:7:2: warning: 'strict_mode' is read but only partly acted on: ${note}`,
+      "K:2:2: warning: 'vrrp_no_swap' is read but not acted on yet",
+      `K:7:2: warning: 'use_vmac' is read but only partly acted on: ${note}`,
       "K:12:1: warning: 'bfd_instance' is read but not acted on yet (also at K:15:1)",
       'configuration OK',
       '',
@@ -100,8 +100,8 @@ test("a keyword read but not acted on: one warning per keyword with every place,
   const doc = JSON.parse(run(conf, ['-t', '--json']).stdout) as ConfigTestJson;
   assert.equal(doc.exitCode, 0);
   assert.deepEqual(doc.notActedOn.map((k) => [k.block, k.keyword, k.status, k.note, k.places.map((p) => p.line)]), [
-    ['global_defs', 'vrrp_iptables', 'not-yet', null, [2]],
-    ['vrrp_instance', 'strict_mode', 'partly', note, [7]],
+    ['global_defs', 'vrrp_no_swap', 'not-yet', null, [2]],
+    ['vrrp_instance', 'use_vmac', 'partly', note, [7]],
     ['top level', 'bfd_instance', 'not-yet', null, [12, 15]],
   ]);
   const list = run(conf, ['-t', '--not-acted-on']);
@@ -110,9 +110,9 @@ test("a keyword read but not acted on: one warning per keyword with every place,
   assert.equal(
     list.stdout,
     [
-      'not-yet  global_defs    vrrp_iptables  K:2:2',
-      `partly   vrrp_instance  strict_mode    K:7:2  (${note})`,
-      'not-yet  top level      bfd_instance   K:12:1 K:15:1',
+      'not-yet  global_defs    vrrp_no_swap  K:2:2',
+      `partly   vrrp_instance  use_vmac      K:7:2  (${note})`,
+      'not-yet  top level      bfd_instance  K:12:1 K:15:1',
       '',
     ].join('\n'),
   );

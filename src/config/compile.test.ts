@@ -132,3 +132,44 @@ static_ipaddress {\n192.0.2.50/24 dev eth1 scope global\n2001:db8::5/64\n}\n`;
   assert.deepEqual(g.vrrpNotifyFifo, { argv: ['/run/f'], text: '/run/f', user: 'root' });
   assert.deepEqual(all.config.staticIpAddresses.map((a) => [a.address, a.prefixLen, a.dev, a.noDad]), [['192.0.2.50', 24, 'eth1', undefined], ['2001:db8::5', 64, undefined, undefined]]);
 });
+
+test('garp_group: an instance on one of its interfaces takes its garp_interval / gna_interval over the global ones', () => {
+  const cfg = load(`global_defs {
+  vrrp_garp_interval 1
+}
+garp_group {
+  garp_interval 0.1
+  gna_interval 0.2
+  interfaces {
+    eth1
+    vrrp.52
+  }
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 51
+  virtual_ipaddress {
+    192.0.2.100/32
+  }
+}
+vrrp_instance B {
+  interface eth1
+  virtual_router_id 52
+  virtual_ipaddress {
+    192.0.2.101/32
+  }
+}
+vrrp_instance C {
+  interface eth0
+  virtual_router_id 52
+  use_vmac
+  virtual_ipaddress {
+    192.0.2.102/32
+  }
+}
+`);
+  assert.deepEqual(
+    cfg.all.config.vrrpInstances.map((c) => `${c.name} ${c.garp.intervalMs} ${c.garp.gnaIntervalMs}`),
+    ['A 1000 0', 'B 100 200', 'C 100 200'],
+  );
+});

@@ -11,7 +11,7 @@ import { compileGlobalDefs } from './global-defs/compile.js';
 import type { GlobalDefs } from './global-defs/model.js';
 import { plainFields } from './keywords/table.js';
 import { compileLvs } from './lvs/compile.js';
-import type { GarpGroupConfig, KeepalivedConfig } from './model.js';
+import type { GarpGroupConfig, KeepalivedConfig, VrrpInstanceConfig } from './model.js';
 import { TOP_LEVEL_TABLE, type ConfigDraft } from './top-level.js';
 import { compileTrackers, type Trackers } from './trackers/compile.js';
 import type { VrrpScriptConfig } from './trackers/model.js';
@@ -69,6 +69,21 @@ function compileGarpGroups(groups: ConfigDraft['garpGroups'], diags: DiagSink): 
 }
 
 /**
+ * keepalived.conf(5) `garp_group`: its `garp_interval` / `gna_interval` space the GARPs / NAs sent
+ * on its interfaces instead of vrrp_garp_interval / vrrp_gna_interval: an instance sending on one
+ * of them (its interface, or its VMAC) takes the group's values.
+ */
+function applyGarpGroups(instances: VrrpInstanceConfig[], groups: readonly GarpGroupConfig[]): VrrpInstanceConfig[] {
+  if (groups.length === 0) return instances;
+  return instances.map((c) => {
+    const names = [c.interface, c.useVmac?.ifname];
+    const g = groups.find((x) => names.some((n) => n !== undefined && x.interfaces.includes(n)));
+    if (!g) return c;
+    return { ...c, garp: { ...c.garp, ...(g.garpIntervalMs !== undefined ? { intervalMs: g.garpIntervalMs } : {}), ...(g.gnaIntervalMs !== undefined ? { gnaIntervalMs: g.gnaIntervalMs } : {}) } };
+  });
+}
+
+/**
  * keepalived refuses nothing but warns loudly when a script would run as root without
  * enable_script_security (`-t` exit 6). The default script user is `keepalived_script`
  * when that account exists, else root; a pure compiler cannot look accounts up, so an
@@ -120,7 +135,10 @@ export function compileConfig(draft: ConfigDraft, files: readonly string[], opts
   const groupDraft = new Map(draft.syncGroups.map((g) => [g.name, g]));
   const groupOf = new Map<string, VrrpSyncGroupDraft>();
   for (const sg of groups) for (const m of sg.members) groupOf.set(m, groupDraft.get(sg.name)!);
-  const vrrpInstances = cores.map(({ core, draft: v }) => finishInstance(core, v, trackers, groupOf.get(core.name), diags, globalDefs.vrrpNotifyPriorityChanges === true));
+  const vrrpInstances = applyGarpGroups(
+    cores.map(({ core, draft: v }) => finishInstance(core, v, trackers, groupOf.get(core.name), diags, globalDefs.vrrpNotifyPriorityChanges === true)),
+    garpGroups,
+  );
   const vrrpSyncGroups = groups.map((sg) => finishSyncGroup(sg, groupDraft.get(sg.name)!, trackers, diags));
   checkScriptSecurity(draft, globalDefs, trackers.vrrpScripts, opts.scriptExists ?? ((p) => !p.startsWith('/') || (opts.readerHasFile?.(p) ?? true)), diags);
   const lvs = compileLvs(draft.lvs, { globals: globalDefs, ...(opts.scriptExists ? { scriptExists: opts.scriptExists } : {}) }, diags);

@@ -24,7 +24,7 @@ vrrp_instance VI_1 {
     chk
   }
   garp_extra_if 5
-  strict_mode
+  use_vmac
   promote_secondaries
 }
 vrrp_instance VI_2 {
@@ -46,11 +46,11 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
     [
       ['top level', 'net_namespace', 'not-yet', ['1:1']],
       ['vrrp_instance', 'garp_extra_if', 'not-yet', ['16:3']],
-      ['vrrp_instance', 'strict_mode', 'partly', ['17:3']],
+      ['vrrp_instance', 'use_vmac', 'partly', ['17:3']],
       ['vrrp_instance', 'promote_secondaries', 'not-yet', ['18:3']],
     ],
   );
-  assert.equal(list.find((k) => k.keyword === 'strict_mode')?.note, 'the config-time rules only: no firewall rules');
+  assert.equal(list.find((k) => k.keyword === 'use_vmac')?.note, 'netlink_notify_msg and group (keepalived 2.3+) are read, not acted on');
 });
 
 test('keywords inside a block the daemon does not act on are covered by the block', () => {

@@ -113,7 +113,7 @@ export const GARP_GROUP_TABLE = defineTable<GarpGroupDraft>('garp_group', [
   garpSecs('gna_interval', (g, ms) => (g.gnaIntervalMs = ms)),
   stringKw<GarpGroupDraft>('interface', (g, v) => g.interfaces.push(v)),
   listKw<GarpGroupDraft>('interfaces', 'IF', (g, line) => g.interfaces.push(line.keyword, ...line.args.map((a) => a.text))),
-], 'not-yet');
+]);
 
 // ---- the table -------------------------------------------------------------------------
 
@@ -203,7 +203,6 @@ const DAEMON_ROWS: KeywordDef<C>[] = [
       return { loc: node.loc, interfaces: [] };
     },
     (c, g) => c.garpGroups.push(g),
-    NOT_YET,
   ),
   blockKw<C, BfdDraft>(
     'bfd_instance',

@@ -264,6 +264,7 @@ const rows: readonly Row[] = [
       "max_auto_priority '100' must be in [0, 99] (or -1 to disable) - ignoring",
       "startup_script_timeout '0' must be in [1, 1000] - ignoring",
       'Invalid vrrp_rx_bufs_policy FOO',
+      "iptables not supported, using nftables instead. Please replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option",
     ],
   },
   {

@@ -21,6 +21,7 @@ import {
   RT_SCOPE_UNIVERSE,
 } from './constants.js';
 import { type LinkMessage, decodeLinkMessage, isLinkRunning } from './link.js';
+import { type MacvlanMode, decodeLinkKindData } from './link-kinds.js';
 import type { NlMessage } from './message.js';
 
 export interface LinkInfo {
@@ -41,6 +42,8 @@ export interface LinkInfo {
   readonly kind?: string;
   /** IFLA_LINK: lower device, e.g. a macvlan's parent. */
   readonly parentIndex?: number;
+  /** IFLA_MACVLAN_MODE of a macvlan (a VMAC keepalived may take over is in private mode). */
+  readonly macvlanMode?: MacvlanMode;
 }
 
 export interface AddrInfo {
@@ -80,7 +83,13 @@ export function toLinkInfo(m: LinkMessage): LinkInfo {
     operState: m.operState ?? 0,
     ...(m.kind !== undefined ? { kind: m.kind } : {}),
     ...(m.link !== undefined && m.link !== h.index ? { parentIndex: m.link } : {}),
+    ...(m.kind === 'macvlan' ? macvlanModeOf(m) : {}),
   };
+}
+
+function macvlanModeOf(m: LinkMessage): { macvlanMode?: MacvlanMode } {
+  const mode = decodeLinkKindData(m.kind, m.infoData).macvlanMode;
+  return mode !== undefined ? { macvlanMode: mode } : {};
 }
 
 /** Null for families other than IPv4/IPv6 or a message without an address. */

@@ -13,6 +13,7 @@ import type { ScriptRunner } from '../notify/runner.js';
 import type { ScriptHost } from '../notify/script-pass.js';
 import { scriptHostFor } from './fake-script-host.js';
 import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort, VrrpSocketSpec } from '../vrrp/child-deps.js';
+import { FakeDataPlane } from './fake-data-plane.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
 import { FakeTrackerIo } from './fake-tracker-io.js';
 
@@ -87,6 +88,33 @@ export class FakeRtnl implements RtnlClient {
   monitor(cb: (ev: RtnlEvent) => void): RtnlSubscription {
     this.monitors.add(cb);
     return { close: () => this.monitors.delete(cb) };
+  }
+
+  /** A link appears or changes (a VMAC the data plane created, set up …), announced to monitors. */
+  putLink(link: LinkInfo): void {
+    const i = this.links.findIndex((l) => l.ifindex === link.ifindex);
+    if (i >= 0) this.links[i] = link;
+    else this.links.push(link);
+    this.emit({ type: 'link', deleted: false, ...link });
+  }
+
+  /** A link goes, with its addresses. */
+  dropLink(ifindex: number): void {
+    const i = this.links.findIndex((l) => l.ifindex === ifindex);
+    if (i < 0) return;
+    const [link] = this.links.splice(i, 1);
+    this.addrs = this.addrs.filter((a) => a.ifindex !== ifindex);
+    this.emit({ type: 'link', deleted: true, ...link! });
+  }
+
+  /** The links now. */
+  get linkList(): readonly LinkInfo[] {
+    return this.links;
+  }
+
+  /** The addresses now. */
+  get addrList(): readonly AddrInfo[] {
+    return this.addrs;
   }
 
   /** The carrier of `name` comes or goes (a link notification). */
@@ -236,6 +264,8 @@ export class FakeVrrpWorld {
   /** The script checks' view of files and accounts; default: every configured script exists, root-owned (scriptHostFor). */
   scriptHost: ScriptHost | undefined;
   readonly deps: VrrpChildDeps;
+  /** VMAC links, nf_tables, /proc/sys and the state file (fake-data-plane.ts). */
+  readonly plane: FakeDataPlane;
 
   constructor(opts: FakeVrrpWorldOptions) {
     const clock = opts.clock;
@@ -253,6 +283,7 @@ export class FakeVrrpWorld {
       this.effects.push(line);
       this.events.push(`fifo ${line}`);
     };
+    this.plane = new FakeDataPlane(this.rtnl);
     const garp = (ifname: string): GarpSenderPort => {
       const record = (bytes: Uint8Array): void => {
         const a = { atMs: clock.nowMs(), ifname, address: formatIp(bytes) };
@@ -288,6 +319,7 @@ export class FakeVrrpWorld {
           close: () => undefined,
         }),
       writeDump: (file, text) => void this.dumps.set(file.name, text),
+      dataPlane: this.plane.deps,
       onTransition: (t) => {
         this.transitions.push(t);
         opts.onTransition?.(t);

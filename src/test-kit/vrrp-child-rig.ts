@@ -44,6 +44,17 @@ export interface Rig {
 
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Moves the fake clock on by `ms`, timer by timer, letting promises run after each. */
+export async function runClock(clock: FakeClock, ms: number): Promise<void> {
+  const end = clock.nowMs() + ms;
+  for (let next = clock.nextAtMs(); next !== null && next <= end; next = clock.nextAtMs()) {
+    clock.advanceTo(next);
+    await settle();
+  }
+  clock.advanceTo(end);
+  await settle();
+}
+
 /**
  * @param options the child's command-line options.
  * @param linksDown links without carrier when the child starts ('eth0', 'eth1').
@@ -62,15 +73,7 @@ export async function vrrpChildRig(conf: string, options: Partial<CliOptions> = 
   const d = new VrrpDaemon({ configPath: 'keepalived.conf', options: { ...DEFAULT_OPTIONS, ...options }, log: logger, ipc: { send: () => undefined, connected: false } }, world.deps);
   await d.start();
   await settle();
-  const run = async (ms: number): Promise<void> => {
-    const end = clock.nowMs() + ms;
-    for (let next = clock.nextAtMs(); next !== null && next <= end; next = clock.nextAtMs()) {
-      clock.advanceTo(next);
-      await settle();
-    }
-    clock.advanceTo(end);
-    await settle();
-  };
+  const run = (ms: number): Promise<void> => runClock(clock, ms);
   const sent = (): { vrid: number; priority: number }[] =>
     world.socket('eth0').sent.map((s) => {
       const ipd = decodeIpv4Datagram(s.bytes);

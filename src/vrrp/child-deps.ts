@@ -2,7 +2,7 @@
  * The VRRP child's seam: everything VrrpDaemon (daemon.ts) gets from the outside world —
  * clock, rtnetlink, VRRP sockets, GARP/NA senders, script runner and script checks, tracker I/O
  * (vrrp_script processes, track files, process events), notify FIFOs and mail, dump files, the
- * config reader. Types only: daemon.ts wires the real ones. Unit tests and the seeded
+ * config reader, and the data plane's links, nf_tables and sysctls. Types only: daemon.ts wires the real ones. Unit tests and the seeded
  * simulation (test-kit/sim-net.ts) wire fakes (test-kit/fake-vrrp-io.ts), so the whole child
  * runs without root, on a fake clock, from a datagram to an address request.
  */
@@ -11,7 +11,9 @@ import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { CliOptions } from '../process/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import type { RtnlClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient, RtnlLinkClient } from '../netlink/rtnl-client.js';
+import type { NftTransport } from '../netlink/nft-firewall.js';
+import type { Result } from '../core/result.js';
 import type { ScriptRunner } from '../notify/runner.js';
 import type { ScriptHost } from '../notify/script-pass.js';
 import type { FifoPlan } from '../notify/script-plan.js';
@@ -62,6 +64,33 @@ export interface InstanceTransition {
   readonly atMs: number;
 }
 
+/** /proc/sys/net reads and writes (sys/sysctl.ts); failures carry the errno name. */
+export interface SysctlPort {
+  read(path: string): Result<string, { readonly code: string; readonly message: string }>;
+  write(path: string, value: string): Result<void, { readonly code: string; readonly message: string }>;
+}
+
+/**
+ * A small text record the VRRP child keeps beside its pid file: the kernel settings it changed
+ * and their values before (kernel-settings.ts), so that the child the parent starts after a
+ * crash puts them back at stop. null when there is none.
+ */
+export interface StateFilePort {
+  read(): string | null;
+  write(text: string): void;
+  remove(): void;
+}
+
+/** The kernel side of VMACs, strict mode and no_accept (data-plane.ts; docs/data-plane.md). */
+export interface DataPlaneDeps {
+  /** VMAC/ipvlan links and per-interface settings over rtnetlink. */
+  openLinks(): RtnlLinkClient & { close(): void };
+  /** nf_tables, opened the first time a VMAC, no_accept or strict mode needs it. */
+  openNft(): NftTransport & { close(): void };
+  readonly sysctl: SysctlPort;
+  readonly stateFile: StateFilePort;
+}
+
 /** A dump file: its default name and the path global_defs gives for it (state_dump_file …), if any. */
 export interface DumpTarget {
   readonly name: string;
@@ -88,6 +117,8 @@ export interface VrrpChildDeps {
   openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner, fifos: readonly FifoPlan[]): Promise<VrrpEffectsPort>;
   /** keepalived.data / keepalived.stats / keepalived.json (SIGUSR1 / SIGUSR2 and STATS_CLEAR / JSON); throws when it cannot. */
   writeDump(file: DumpTarget, text: string): void;
+  /** VMACs, nftables and the sysctls around them. */
+  readonly dataPlane: DataPlaneDeps;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
   readonly onTransition?: (t: InstanceTransition) => void;
 }

@@ -26,6 +26,7 @@ import { VrrpNotifier } from '../notify/vrrp-notifier.js';
 import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildConfig, ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
+import type { CliOptions } from '../process/options.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
 import { instanceTracking, trackerSnapshots, type DumpSnapshot, type InstanceSnapshot, type SocketSnapshot, type TrackerStates } from './dump-snapshot.js';
 import { emptyDropCounters } from './drop-counters.js';
@@ -48,7 +49,9 @@ import { applyTracking, trackingSpec, type TrackingResult, type TrackingSpec } f
 import { DaemonTrackers } from './daemon-trackers.js';
 import type { TrackerKind } from './trackers/tracker-set.js';
 import { realTrackerIo } from './trackers/tracker-io.js';
-import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { applyVips, diffVipTargets, type VipTarget } from './vip-addresses.js';
+import { enterMasterSteps, leaveMasterSteps, VrrpDataPlane, type MasterStep } from './data-plane.js';
+import { realDataPlaneDeps } from './data-plane-client.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
@@ -64,6 +67,8 @@ interface Running {
   tracking: TrackingResult | null;
   /** Waiting in INIT for unweighted scripts' first result (its own or a sync-group member's). */
   held: boolean;
+  /** Its VMAC (data-plane.ts): down ⇒ FAULT, as its interface. */
+  readonly tracked: readonly string[];
 }
 
 interface SocketEntry {
@@ -112,6 +117,8 @@ export class VrrpDaemon {
   private readonly trackers: DaemonTrackers<Running>;
   /** The end of global_defs vrrp_startup_delay (ms), set at start only, as keepalived does. */
   private startDelayUntilMs: number | undefined;
+  /** VMACs, strict mode / no_accept firewall, the sysctls around them. */
+  private readonly plane: VrrpDataPlane;
   /** Where the runtimes report tracker and group state for the dumps: the trackers and the sync-group drivers. */
   private readonly trackerStates: TrackerStates = {
     script: (name) => this.trackers.states.script(name),
@@ -133,6 +140,7 @@ export class VrrpDaemon {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => clock.wallMs(), dropLog };
     this.trackers = new DaemonTrackers<Running>(deps.trackers, { clock: deps.clock, log: ctx.log }, (ifname) => this.table.linkByName(ifname)?.running === true, (kind, followers) => this.onTrackerChange(kind, followers));
     this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
+    this.plane = new VrrpDataPlane({ deps: deps.dataPlane, rtnl: () => this.rtnl, table: this.table, log: ctx.log });
   }
 
   private get log(): Logger {
@@ -152,6 +160,7 @@ export class VrrpDaemon {
       else if (ev.type === 'link') this.onInterfaceChange();
     });
     await this.resyncTable();
+    if (await this.plane.start(config)) await this.resyncTable();
     this.config = config;
     this.scriptPlan = this.clearScripts(config);
     await this.openEffects(config);
@@ -245,6 +254,18 @@ export class VrrpDaemon {
     for (const r of this.instances.values()) this.updateTracking(r);
   }
 
+  /**
+   * What an instance changes in the kernel on becoming MASTER, in order, undone in reverse on
+   * leaving it (data-plane.ts MasterStep): the firewall drop rule, then its VIPs. Routes and
+   * rules join the list after the VIPs.
+   */
+  private masterSteps(cfg: VrrpInstanceConfig, vips: readonly VipTarget[], log: Logger): MasterStep[] {
+    return [
+      this.plane.firewallStep(cfg, vips, log),
+      { name: 'vips', enter: () => this.applyAddresses('add', vips, log), leave: () => this.applyAddresses('delete', vips, log) },
+    ];
+  }
+
   /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
   private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig, ahSequence?: AhSequence): Running {
     const ifname = cfg.interface;
@@ -254,29 +275,33 @@ export class VrrpDaemon {
       this.log.error(`WARNING - interface ${ifname} for vrrp_instance ${cfg.name} doesn't exist`);
       throw new KaError('KA_ERR_VRRP_CONFIG', 'Non-existent interface specified in configuration');
     }
-    const vips = vipTargets(cfg);
+    const place = this.plane.placement(cfg);
+    const vips = place.vipTargets;
     const src = advertSource(cfg, vips, this.table, link.ifindex);
     const srcBytes = src ?? new Uint8Array(cfg.family === 4 ? 4 : 16);
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
     const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
-    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
-    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    // Adverts from the VMAC; from the base interface when it could not be made (the instance is in FAULT).
+    const sockIf = this.table.linkByName(place.advertIfname) ? place.advertIfname : ifname;
+    const socketKey = `${sockIf}|${cfg.family}${ah ? '|ah' : ''}`;
+    const entry = this.socketFor(socketKey, sockIf, cfg, ah);
     const authExt = this.authExtOf(cfg);
     const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const syncGroup = config.vrrpSyncGroups.find((g) => g.members.includes(cfg.name));
+    const steps = this.masterSteps(cfg, vips, log);
     const inst = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
         log,
         sendAdvert: (priority) => advert.send(entry.sock, priority, this.deps.clock.wallMs()),
-        addVips: () => this.applyAddresses('add', vips, log),
+        addVips: () => enterMasterSteps(steps),
         // -V/--dont-release-vrrp: leave the VIPs in place when the daemon stops.
-        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : this.applyAddresses('delete', vips, log)),
+        removeVips: () => (this.stopping && this.ctx.options.dontReleaseVrrp ? Promise.resolve() : leaveMasterSteps(steps)),
         announce: (vip) => announceVip(vip, garpOf, log, cfg.name),
         transitioned: (from, to, reason, atMs) => this.deps.onTransition?.({ name: cfg.name, from, to, reason, atMs }),
         notify: (state, priority) => {
@@ -294,7 +319,7 @@ export class VrrpDaemon {
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup), syncGroup: syncGroup?.name, tracking: null, held: false };
+    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup, place.tracked), syncGroup: syncGroup?.name, tracking: null, held: false, tracked: place.tracked };
   }
 
   /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
@@ -475,6 +500,7 @@ export class VrrpDaemon {
     this.log.info('Reloading');
     const config = this.loadConfig(given);
     this.checkInterfaces(config);
+    if (await this.plane.prepare(config)) await this.resyncTable();
     const plan = this.clearScripts(config);
     // Instances the reload removes still run their DELETED scripts, as cleared at their load.
     this.scriptPlan = { ...plan, notify: new Map([...this.scriptPlan.notify, ...plan.notify]) };
@@ -510,6 +536,7 @@ export class VrrpDaemon {
           const { gone, added } = diffVipTargets(old.vipTargets, r.vipTargets);
           void r.inst.refreshVips(async () => {
             await this.applyAddresses('delete', gone);
+            await this.plane.changeVips(cfg, gone, added);
             await this.applyAddresses('add', added);
           });
         }
@@ -549,6 +576,7 @@ export class VrrpDaemon {
     this.startInstances(started, restartGroups.started);
     this.trackers.start();
     this.closeUnusedSockets();
+    await this.plane.release(config);
     this.publishStatus();
     this.log.info('Reload complete');
   }
@@ -592,6 +620,7 @@ export class VrrpDaemon {
     // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
     await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
+    await this.plane.stop(this.ctx.options.dontReleaseVrrp);
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
@@ -659,7 +688,7 @@ export class VrrpDaemon {
 }
 
 /** The real world: netlink, raw sockets, AF_PACKET, child processes, performance.now(). */
-export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
+export function realVrrpChildDeps(log: Logger, options: CliOptions): VrrpChildDeps {
   return {
     clock: realClock,
     // The parent always sends the configuration (src/config/slices.ts): this child never parses.
@@ -675,13 +704,14 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     scriptHost: () => realScriptHost(),
     openEffects: (globalDefs, effectsLog, runner, fifos) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner, fifos }),
     writeDump: (file, text) => void writeDumpFile(file, text),
+    dataPlane: realDataPlaneDeps(options),
   };
 }
 
 /** A runner with the seams filled (tests, the simulation); production uses runVrrpChild. */
-export function createVrrpChildRunner(deps: (log: Logger) => VrrpChildDeps): ChildRunner {
+export function createVrrpChildRunner(deps: (log: Logger, options: CliOptions) => VrrpChildDeps): ChildRunner {
   return async (ctx) => {
-    const d = new VrrpDaemon(ctx, deps(ctx.log));
+    const d = new VrrpDaemon(ctx, deps(ctx.log, ctx.options));
     await d.start();
     return d.handle();
   };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startupFaultLines } from './fault-reasons.js';
 
 test('one line per fault, the own interface first, in keepalived 2.2.7 words (the process line has no colon)', () => {
-  assert.deepEqual(startupFaultLines({ name: 'VI_1', interface: 'eth0' }, ['file:tf', 'interface:eth1', 'interface:eth0', 'process:pr']), [
+  assert.deepEqual(startupFaultLines({ name: 'VI_1', interface: 'eth0', family: 4 }, ['file:tf', 'interface:eth1', 'interface:eth0', 'process:pr']), [
     '(VI_1): entering FAULT state (interface eth0 down)',
     '(VI_1): entering FAULT state (tracked file tf has status -254)',
     '(VI_1): entering FAULT state (interface eth1 down)',

@@ -26,9 +26,12 @@ export function faultReason(source: string): string {
   }
 }
 
-export function startupFaultLines(cfg: Pick<VrrpInstanceConfig, 'name' | 'interface'>, faultSources: readonly string[]): string[] {
+export function startupFaultLines(cfg: Pick<VrrpInstanceConfig, 'name' | 'interface' | 'family'>, faultSources: readonly string[]): string[] {
   const own = `interface:${cfg.interface ?? ''}`;
   const ordered = [...faultSources.filter((s) => s === own), ...faultSources.filter((s) => s !== own)];
-  // keepalived 2.2.7 writes the process line without the colon (checked in a namespace).
-  return ordered.map((s) => `(${cfg.name})${s.startsWith('process:') ? '' : ':'} entering FAULT state (${faultReason(s)})`);
+  return ordered.map((s) =>
+    // keepalived 2.2.7 words an IPv4 instance without an address on its interface differently, and
+    // writes that line and the process line without the colon (checked in a namespace).
+    s === 'no-source-address' && cfg.family === 4 ? `(${cfg.name}) entering FAULT state (no IPv4 address for interface)` : `(${cfg.name})${s.startsWith('process:') ? '' : ':'} entering FAULT state (${faultReason(s)})`,
+  );
 }

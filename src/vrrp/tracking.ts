@@ -67,12 +67,17 @@ function merged<T extends { readonly name: string }>(own: readonly T[], group: r
 
 const resolved = (refs: VrrpInstanceConfig['trackScripts']): WeightedRef[] => refs.map((r) => ({ name: r.name, weight: r.weight ?? 0, reverse: r.reverse === true }));
 
-export function trackingSpec(cfg: VrrpInstanceConfig, group?: VrrpSyncGroupConfig): TrackingSpec {
+/**
+ * `vmacs`: the instance's virtual interfaces (data-plane.ts), tracked like its own interface
+ * (keepalived: "entering FAULT state (interface vrrp.51 down)").
+ */
+export function trackingSpec(cfg: VrrpInstanceConfig, group?: VrrpSyncGroupConfig, vmacs: readonly string[] = []): TrackingSpec {
+  const own: TrackInterfaceSpec[] = cfg.dontTrackPrimary ? [] : vmacs.map((name) => ({ name, weight: 0, reverse: false }));
   return {
     basePriority: cfg.priority,
     primaryInterface: cfg.interface,
     dontTrackPrimary: cfg.dontTrackPrimary,
-    interfaces: merged(cfg.trackInterfaces, group?.trackInterfaces),
+    interfaces: [...own, ...merged(cfg.trackInterfaces, group?.trackInterfaces)],
     scripts: merged(resolved(cfg.trackScripts), group && resolved(group.trackScripts)),
     files: merged(resolved(cfg.trackFiles), group && resolved(group.trackFiles)),
     processes: merged(resolved(cfg.trackProcesses), group && resolved(group.trackProcesses)),

@@ -1,6 +1,6 @@
 /**
  * vrrp_garp_interval end to end (keepalived.conf(5): the delay between gratuitous ARPs sent
- * on an interface): a node becoming MASTER with three VIPs and garp_master_repeat 2 sends
+ * on an interface), and the same from a garp_group naming the interface: a node becoming MASTER with three VIPs and garp_master_repeat 2 sends
  * its GARPs paced by the interval. Debian's keepalived runs the same config first, as the
  * oracle. Timed on tcpdump's kernel timestamps at a bystander; only bounds that scheduling
  * cannot break are asserted: a burst of n GARPs spans at least n - 1 intervals (a timer never
@@ -30,13 +30,17 @@ const COUNT = VIPS.length * REPEAT;
 /** Scheduling slack on the whole burst: far below the (COUNT - 1) intervals a missing pacing would lose. */
 const LATE_MS = 1000;
 
-const conf = keepalivedConf({
-  routerId: 'garp',
-  vrrpVersion: 3,
-  extraGlobal: [`vrrp_garp_interval ${INTERVAL_MS / 1000}`],
-  // garp_master_delay 10: the second burst comes 10 s later, outside what is looked at.
-  instances: [{ name: 'VI_G', iface: 'eth0', vrid: 80, priority: 100, advertInt: 0.2, vips: VIPS.map((v) => `${v}/24`), extra: [`garp_master_repeat ${REPEAT}`, 'garp_master_delay 10'] }],
-});
+const confWith = (extraGlobal: string[]): string =>
+  keepalivedConf({
+    routerId: 'garp',
+    vrrpVersion: 3,
+    extraGlobal,
+    // garp_master_delay 10: the second burst comes 10 s later, outside what is looked at.
+    instances: [{ name: 'VI_G', iface: 'eth0', vrid: 80, priority: 100, advertInt: 0.2, vips: VIPS.map((v) => `${v}/24`), extra: [`garp_master_repeat ${REPEAT}`, 'garp_master_delay 10'] }],
+  });
+const conf = confWith([`vrrp_garp_interval ${INTERVAL_MS / 1000}`]);
+/** The same interval from a garp_group naming eth0 (keepalived.conf(5) garp_group), a global one ten times longer. */
+const groupConf = `${confWith([`vrrp_garp_interval ${(10 * INTERVAL_MS) / 1000}`])}garp_group {\n    garp_interval ${INTERVAL_MS / 1000}\n    interface eth0\n}\n`;
 
 let e: E2e;
 let cap: Capture;
@@ -49,8 +53,8 @@ before(async () => {
 after(() => e.teardown());
 
 /** The first burst of GARPs from h1 after its start: which VIP each announced, and their kernel timestamps. */
-async function burst(cmd: DaemonCommand): Promise<{ vips: string[]; tUs: number[] }> {
-  const d = e.daemon(e.host(1), conf, { cmd });
+async function burst(cmd: DaemonCommand, text = conf): Promise<{ vips: string[]; tUs: number[] }> {
+  const d = e.daemon(e.host(1), text, { cmd });
   const t0 = d.start();
   try {
     const garp = (f: Frame): boolean => f.kind === 'arp' && f.srcMac === e.host(1).mac && VIPS.some((v) => isGarpFor(f, v));
@@ -85,4 +89,11 @@ test("vrrp_garp_interval paces a new master's GARPs (keepalived as the oracle)",
   assertPaced('keepalived-ts', ours);
   assert.deepEqual(ours.vips, [...VIPS, ...VIPS], `keepalived-ts: garp_master_repeat ${REPEAT} GARPs per VIP, round-robin`);
   if (ours.vips.join(' ') !== theirs.vips.join(' ')) console.log(`differs from keepalived 2.2.7: ${ours.vips.length} GARPs vs ${theirs.vips.length}`);
+});
+
+test("garp_group's garp_interval paces the GARPs on its interface instead of vrrp_garp_interval (keepalived as the oracle)", async () => {
+  const theirs = await burst(keepalivedCommand(), groupConf);
+  assertPaced('keepalived, garp_group', theirs);
+  const ours = await burst(keepalivedTsCommand(), groupConf);
+  assertPaced('keepalived-ts, garp_group', ours);
 });

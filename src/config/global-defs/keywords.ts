@@ -75,7 +75,7 @@ const VRRP_AND_NOTIFY_ROWS: KeywordDef<G>[] = [
   boolKw<G>('vrrp_strict', (g, v, node) => {
     g.vrrpStrict = v;
     at(g, 'vrrp_strict', node.loc);
-  }, { field: 'vrrpStrict', default: false, runtime: 'partly', runtimeNote: 'the config-time rules only: no firewall rules' }),
+  }, { field: 'vrrpStrict', default: false }),
   intKw<G>('vrrp_garp_master_delay', 0, 4294, 'garp.masterDelayMs', { default: 5, unit: SECONDS_AS_MS }),
   intKw<G>('vrrp_garp_master_repeat', 0, MAX_UINT, 'garp.masterRepeat', { default: 5 }),
   intKw<G>('vrrp_garp_master_refresh', 0, 4294, 'garp.masterRefreshMs', { default: 0, unit: SECONDS_AS_MS }),
@@ -142,13 +142,6 @@ const str = (name: string, key: FieldOf<G, string>, dflt: string, o: RowOpts = {
 const int = (name: string, key: FieldOf<G, number>, min: number, max: number, dflt: string, o: RowOpts = {}): KeywordDef<G> => intKw<G>(name, min, max, key, unset(dflt, o));
 const secs = (name: string, key: FieldOf<G, number>, min: number, max: number, dflt: string, o: RowOpts = {}): KeywordDef<G> => timerKw<G>(name, min, max, 6, key, unset(dflt, o));
 const script = (name: string, key: FieldOf<G, ScriptSpec>, o: RowOpts = {}): KeywordDef<G> => scriptKw<G>(name, key, { runtime: 'not-yet', ...o });
-/** `[WORD…]`: optional words kept as a list. */
-const words = (name: string, key: FieldOf<G, readonly string[]>, syntax: string, max: number, o: RowOpts = {}): KeywordDef<G> =>
-  wordsKw<G>(name, syntax, (g, node, ctx) => {
-    noExtraArgs(node, ctx, max);
-    setField(g, key, node.args.slice(0, max).map((t) => t.text));
-  }, { field: key, runtime: 'not-yet', ...o });
-
 /** An optional word; absent ⇒ `dflt`. */
 const optWord = (name: string, key: FieldOf<G, string>, dflt: string, o: RowOpts = {}): KeywordDef<G> =>
   wordsKw<G>(name, `[${name.toUpperCase()}]`, (g, node, ctx) => {
@@ -281,6 +274,45 @@ const garpExtraIf = wordsKw<G>('vrrp_garp_extra_if', '[all] SECS (1..86400)', (g
   else g.vrrpGarpExtraIf = { all, intervalS: n };
 }, { field: 'vrrpGarpExtraIf', ...unset('off', {}) });
 
+const ACTS: RowOpts = { runtime: 'acts' };
+
+/**
+ * `vrrp_min_garp`: one GARP/NA on becoming MASTER and no second burst. keepalived 2.2.7 sets the
+ * global GARP values when it reads the line (its -d dump: delay 0, repeat 1, refresh 0, refresh
+ * repeat 0, lower-priority delay 0 and repeat 1), so a `vrrp_garp_*` line after it wins.
+ */
+const minGarp = boolKw<G>('vrrp_min_garp', (g, v) => {
+  g.vrrpMinGarp = v;
+  if (v) g.garp = { ...g.garp, masterDelayMs: 0, masterRepeat: 1, masterRefreshMs: 0, masterRefreshRepeat: 0, lowerPrioDelayMs: 0, lowerPrioRepeat: 1 };
+}, { field: 'vrrpMinGarp', ...unset('false', ACTS) });
+
+/** `nftables [TABLE]`; like keepalived 2.2.7 it puts the base chains' priority back to -1 (an earlier `nftables_priority` is lost). */
+const nftablesKw = wordsKw<G>('nftables', '[TABLE]', (g, node, ctx) => {
+  noExtraArgs(node, ctx, 1);
+  g.nftables = argText(node, 0) ?? 'keepalived';
+  delete g.nftablesPriority;
+}, { field: 'nftables', ...unset('keepalived', ACTS) });
+
+/**
+ * Debian's keepalived 2.2.7 is built without iptables: it warns and uses nftables instead, and
+ * so do we (nftables is what current iptables drives anyway). `vrrp_ipsets` goes with it.
+ */
+const IPTABLES_NOTE: RowOpts = { runtime: 'partly', runtimeNote: 'nftables is used instead (table `keepalived`), as Debian’s keepalived 2.2.7 does' };
+const iptablesWarning = (ctx: ParseCtx, node: ConfigNode): void =>
+  ctx.diags.warn('KA_CFG_IPTABLES', "iptables not supported, using nftables instead. Please replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option", node.loc, { hint: "use 'nftables [TABLE]'" });
+const IPTABLES_ROWS: KeywordDef<G>[] = [
+  wordsKw<G>('vrrp_iptables', '[IN [OUT]]', (g, node, ctx) => {
+    noExtraArgs(node, ctx, 2);
+    g.vrrpIptables = node.args.slice(0, 2).map((t) => t.text);
+    iptablesWarning(ctx, node);
+  }, { field: 'vrrpIptables', ...unset('off', IPTABLES_NOTE) }),
+  wordsKw<G>('vrrp_ipsets', '[N4 [N6 [N_IF6 [IGMP [MLD [VMAC_ND]]]]]]', (g, node, ctx) => {
+    noExtraArgs(node, ctx, 6);
+    g.vrrpIpsets = node.args.slice(0, 6).map((t) => t.text);
+    iptablesWarning(ctx, node);
+  }, { field: 'vrrpIpsets', ...unset('off', IPTABLES_NOTE) }),
+];
+
 const flushOnStop = wordsKw<G>('lvs_flush_on_stop', '[VS]', (g, node, ctx) => {
   const t = argText(node, 0);
   noExtraArgs(node, ctx, 1);
@@ -365,18 +397,17 @@ const DAEMON_ROWS: readonly KeywordDef<G>[] = [
   bool('checker_log_all_failures', 'checkerLogAllFailures'),
   flag('no_checker_emails', 'noCheckerEmails', { runtime: 'acts' }),
   flag('rs_init_notifies', 'rsInitNotifies'),
-  bool('vrrp_min_garp', 'vrrpMinGarp'),
+  minGarp,
   garpExtraIf,
   deprecatedKw('vrrp_vmac_garp_intvl', garpExtraIf),
   bool('vrrp_owner_ignore_adverts', 'vrrpOwnerIgnoreAdverts', 'false (true if strict)'),
   bool('v3_checksum_as_v2', 'v3ChecksumAsV2'),
   bool('vrrp_notify_priority_changes', 'vrrpNotifyPriorityChanges', 'false', { runtime: 'acts' }),
-  words('vrrp_iptables', 'vrrpIptables', '[IN [OUT]]', 2),
-  words('vrrp_ipsets', 'vrrpIpsets', '[N4 [N6 [N_IF6 [IGMP [MLD [VMAC_ND]]]]]]', 6),
-  optWord('nftables', 'nftables', 'keepalived'),
-  int('nftables_priority', 'nftablesPriority', -2147483648, 2147483647, '-1'),
-  flag('nftables_counters', 'nftablesCounters'),
-  flag('nftables_ifindex', 'nftablesIfindex'),
+  ...IPTABLES_ROWS,
+  nftablesKw,
+  int('nftables_priority', 'nftablesPriority', -2147483648, 2147483647, '-1', ACTS),
+  flag('nftables_counters', 'nftablesCounters', ACTS),
+  flag('nftables_ifindex', 'nftablesIfindex', ACTS),
   optWord('nftables_ipvs', 'nftablesIpvs', 'keepalived_ipvs'),
   int('nftables_ipvs_priority', 'nftablesIpvsPriority', -2147483648, 2147483647, '-1'),
   int('nftables_ipvs_start_fwmark', 'nftablesIpvsStartFwmark', 1, 4294967295, '1000'),

@@ -169,6 +169,7 @@ export function compileInstance(v: VrrpInstanceDraft, g: GlobalDefs, gd: GlobalD
     // A TTL range on a peer implies checking the source (keepalived.conf(5) unicast_peer).
     checkUnicastSrc: (v.checkUnicastSrc ?? g.checkUnicastSrc) || unicastPeers.some((p) => p.minTtl !== undefined || p.maxTtl !== undefined),
     strict,
+    ...(plain.garpExtraIf === undefined && g.vrrpGarpExtraIf !== undefined ? { garpExtraIf: g.vrrpGarpExtraIf } : {}),
     notify: v.notify,
     smtpAlert: v.smtpAlert ?? g.smtpAlert ?? false,
   };
@@ -266,13 +267,15 @@ export function finishInstance(c: InstanceCore, v: VrrpInstanceDraft, trackers: 
     });
     return owner ? [] : [{ ...t, weight: 0, reverse: false }];
   });
+  // keepalived 2.2.7 resets vmac_xmit_base in strict mode: adverts leave from the VMAC.
+  const xmitBase = strictValue(c.strict, v.vmacXmitBase === true, false, v.vmacXmitBase === true, `(${v.name}) xmit_base is incompatible with strict mode - resetting`, at('vmac_xmit_base'), diags);
   return {
     ...c,
     trackInterfaces,
     ...resolveTrackerRefs(v.name, v, trackers, dropWeighted, diags),
     ...(useVmac ? { useVmac } : {}),
     // keepalived forces vmac_xmit_base for unicast instances using a VMAC.
-    vmacXmitBase: v.vmacXmitBase === true || (useVmac !== undefined && c.unicastPeers.length > 0),
+    vmacXmitBase: xmitBase || (useVmac !== undefined && c.unicastPeers.length > 0),
     ...(useIpvlan && !useVmac ? { useIpvlan } : {}),
     notifyPriorityChanges: v.notifyPriorityChanges ?? group?.notifyPriorityChanges ?? notifyPriorityChanges,
   };

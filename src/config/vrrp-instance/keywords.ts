@@ -168,7 +168,7 @@ const VRRP_ROWS: KeywordDef<V>[] = [
   flagKw<V>('preempt', (v) => (v.nopreempt = false), { default: derived('on') }),
   timerKw<V>('preempt_delay', 0, 1000, 6, 'preemptDelayMs', { default: 0, unit: SECONDS_AS_WHOLE_MS }),
   flagKw<V>('accept', (v) => (v.accept = true), { default: derived('on unless strict') }),
-  flagKw<V>('no_accept', (v) => (v.accept = false), { default: derived('off unless strict'), runtime: 'not-yet', runtimeNote: 'no firewall rules are installed: the VIPs accept traffic' }),
+  flagKw<V>('no_accept', (v) => (v.accept = false), { default: derived('off unless strict') }),
   garpRow('garp_master_delay', 4294, 'garp.masterDelayMs', true),
   garpRow('garp_master_repeat', 4294967295, 'garp.masterRepeat', false),
   garpRow('garp_master_refresh', 4294, 'garp.masterRefreshMs', true),
@@ -179,7 +179,7 @@ const VRRP_ROWS: KeywordDef<V>[] = [
   boolKw<V>('lower_prio_no_advert', 'lowerPrioNoAdvert', { default: derived('vrrp_lower_prio_no_advert') }),
   boolKw<V>('higher_prio_send_advert', 'higherPrioSendAdvert', { default: derived('vrrp_higher_prio_send_advert') }),
   boolKw<V>('skip_check_adv_addr', 'skipCheckAdvAddr', { default: derived('vrrp_skip_check_adv_addr') }),
-  boolKw<V>('strict_mode', 'strict', { default: derived('vrrp_strict'), runtime: 'partly', runtimeNote: 'the config-time rules only: no firewall rules' }),
+  boolKw<V>('strict_mode', 'strict', { default: derived('vrrp_strict') }),
   ...notifyKws<V>([
     ['notify_master', 'master'],
     ['notify_backup', 'backup'],
@@ -294,7 +294,7 @@ export const AUTH_HMAC_TABLE = defineTable<HmacDraft>('auth_hmac', [
   }, { default: 'enforce' }),
 ]);
 
-const garpExtra = garpExtraIf('garp_extra_if', { field: 'garpExtraIf', runtime: 'not-yet' });
+const garpExtra = garpExtraIf('garp_extra_if', { field: 'garpExtraIf', default: derived('vrrp_garp_extra_if'), runtime: 'not-yet' });
 const timerExpired = wordsKw<V>('timer_expired_backup', '[PRIO]', (v, node, ctx) => {
   const t = argText(node, 0);
   noExtraArgs(node, ctx, 1);
@@ -327,10 +327,14 @@ const EXTENDED_ROWS: KeywordDef<V>[] = [
   flagKw<V>('track_src_ip', 'trackSrcIp', NOT_YET),
   stringKw<V>('vrf', 'vrf', NOT_YET),
   flagKw<V>('native_ipv6', 'nativeIpv6'),
-  wordsKw<V>('use_vmac', '[[name] IF] [MAC] [netlink_notify_msg] [group G]', useVmac, { default: derived('vrrp.VRID, 00:00:5e:00:01:VRID'), ...NOT_YET }),
-  flagKw<V>('use_vmac_addr', 'useVmacAddr', NOT_YET),
-  flagKw<V>('vmac_xmit_base', 'vmacXmitBase', { default: derived('off (on for unicast + vmac)'), ...NOT_YET }),
-  wordsKw<V>('use_ipvlan', '[[name] IF] [IP] [bridge|private|vepa] [group G]', useIpvlan, { default: derived('bridge'), ...NOT_YET }),
+  wordsKw<V>('use_vmac', '[[name] IF] [MAC] [netlink_notify_msg] [group G]', useVmac, {
+    default: derived('vrrp.VRID, 00:00:5e:00:01:VRID'),
+    runtime: 'partly',
+    runtimeNote: 'netlink_notify_msg and group (keepalived 2.3+) are read, not acted on',
+  }),
+  flagKw<V>('use_vmac_addr', 'useVmacAddr'),
+  flagKw<V>('vmac_xmit_base', 'vmacXmitBase', { default: derived('off (on for unicast + vmac)') }),
+  wordsKw<V>('use_ipvlan', '[[name] IF] [IP] [bridge|private|vepa] [group G]', useIpvlan, { default: derived('bridge'), runtime: 'partly', runtimeNote: 'group (keepalived 2.3+) is read, not acted on' }),
   garpExtra,
   deprecatedKw('vmac_garp_intvl', garpExtra),
   boolKw<V>('owner_ignore_adverts', 'ownerIgnoreAdverts', { default: false, ...NOT_YET }),
