@@ -7,7 +7,8 @@ import type { Draft, IpAddressSpec, LocMap, SourceLoc } from './common.js';
 import type { ParseCtx } from './diagnostics.js';
 import { GLOBAL_DEFS_TABLE, newGlobalDefsDraft, type GlobalDefsDraft } from './global-defs/keywords.js';
 import { parseAddressLine } from './ip-lines/address-line.js';
-import { parseRouteLine, parseRuleLine } from './ip-lines/route-rule-lines.js';
+import { parseRouteLine } from './ip-lines/route-line.js';
+import { parseRuleLine } from './ip-lines/rule-line.js';
 import type { RouteSpec, RuleSpec } from './ip-lines/model.js';
 import { argLoc, argText, noExtraArgs, readDecimalText, requireArg } from './keywords/args.js';
 import { blockKw, defineTable, deprecatedKw, derived, flagKw, listFieldKw, listKw, stringKw, timerKw, wordsKw, type KeywordDef, type RowOpts } from './keywords/table.js';
@@ -180,8 +181,8 @@ const DAEMON_ROWS: KeywordDef<C>[] = [
     (c, t) => c.trackGroups.push({ name: t.name, loc: t.loc, members: t.members }),
     { field: 'trackGroups', ...NOT_YET },
   ),
-  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx), NOT_YET),
-  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx), NOT_YET),
+  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx, 'static'), NOT_YET),
+  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx, 'static'), NOT_YET),
   trackFile,
   deprecatedKw('vrrp_track_file', trackFile),
   blockKw<C, VrrpScriptDraft>(
