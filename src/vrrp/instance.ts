@@ -55,6 +55,18 @@ export interface InstancePorts {
   transitioned(from: VrrpState, to: VrrpState, reason: TransitionReason, atMs: number): void;
   /** A state notification (scripts, FIFO, status), once the addresses match the new state. */
   notify(state: NotifyState, priority: number): void;
+  /** virtual_routes / virtual_rules (virtual-routes.ts); absent when the instance has none. */
+  readonly routes?: InstanceRoutesPort;
+}
+
+/**
+ * An instance's routes and rules, in keepalived 2.2.7's order: set after the VIPs (routes, then
+ * rules), removed before them (rules, then routes). Each call logs keepalived's line at once and
+ * returns the work, which the instance runs on its VIP chain.
+ */
+export interface InstanceRoutesPort {
+  set(): () => Promise<void>;
+  remove(): () => Promise<void>;
 }
 
 /**
@@ -151,6 +163,11 @@ export class VrrpInstance implements ReceiveTarget {
     this.handle({ type: 'FaultChanged', source, active });
   }
 
+  /** Another program deleted a VIP, route or rule this instance tracks (fsm.ts TrackedDeleted). */
+  trackedDeleted(): void {
+    this.handle({ type: 'TrackedDeleted' });
+  }
+
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
     this.handle({ type: 'PriorityChanged', effectivePriority });
@@ -207,10 +224,12 @@ export class VrrpInstance implements ReceiveTarget {
         case 'AddVips':
           this.ports.log.info(`(${this.name}) setting VIPs.`);
           void this.chain(() => this.ports.addVips());
+          if (this.ports.routes) void this.chain(this.ports.routes.set());
           break;
         case 'RemoveVips':
           // The VIPs go: nothing pending may announce them any more.
           this.garps.cancel();
+          if (this.ports.routes) void this.chain(this.ports.routes.remove());
           this.ports.log.info(`(${this.name}) removing VIPs.`);
           void this.chain(() => this.ports.removeVips());
           break;
