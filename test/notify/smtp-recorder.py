@@ -42,9 +42,12 @@ class RecordingServer(smtpd.SMTPServer):
     channel_class = RecordingChannel
 
     def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-        with open(os.path.join(OUT, 'conn-%d.json' % counter[0]), 'w') as f:
+        # Written aside then renamed: readers poll the directory and must never see half a file.
+        final = os.path.join(OUT, 'conn-%d.json' % counter[0])
+        with open(final + '.part', 'w') as f:
             json.dump({'mailfrom': mailfrom, 'rcpttos': rcpttos,
                        'data': data.decode('latin-1')}, f)
+        os.rename(final + '.part', final)
         return None
 
 
