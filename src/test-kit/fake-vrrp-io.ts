@@ -12,6 +12,7 @@ import type { AddrInfo, AddrSpec, LinkInfo, RtnlEvent } from '../netlink/rtnl-mo
 import type { ScriptRunner } from '../notify/runner.js';
 import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort, VrrpSocketSpec } from '../vrrp/child-deps.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
+import { FakeRoutes } from './fake-routes.js';
 
 const IFF_UP = 0x1;
 const IFF_RUNNING = 0x40;
@@ -225,6 +226,8 @@ export class FakeVrrpWorld {
   /** What `file:` auth_hmac keys read (path → content). */
   readonly keyFiles = new Map<string, string>();
   readonly deps: VrrpChildDeps;
+  /** Routes and rules in the fake kernel (fake-routes.ts). */
+  readonly routes = new FakeRoutes();
 
   constructor(opts: FakeVrrpWorldOptions) {
     const clock = opts.clock;
@@ -243,6 +246,7 @@ export class FakeVrrpWorld {
       clock,
       loadConfig: () => this.config,
       openRtnl: () => this.rtnl,
+      routing: this.routes.deps,
       openSocket: (spec) => {
         const s: FakeVrrpSocket = new FakeVrrpSocket(spec, clock, (sent) => opts.onSend?.(s, sent));
         this.sockets.push(s);

@@ -10,7 +10,7 @@ import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { CliOptions } from '../process/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import type { RtnlClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient, RtnlRouteClient } from '../netlink/rtnl-client.js';
 import type { NotifyState } from '../notify/notify-args.js';
 import type { ScriptRunner } from '../notify/runner.js';
 import type { TransitionReason, VrrpState } from './fsm-types.js';
@@ -64,11 +64,20 @@ export interface InstanceTransition {
   readonly atMs: number;
 }
 
+/** Routes and rules (routes.ts): their rtnetlink client and the files naming tables, protocols … */
+export interface RoutingDeps {
+  /** Opened the first time a route or rule is configured. */
+  open(): RtnlRouteClient & { close(): void };
+  /** The texts of iproute2's file `name` (rt_tables, rt_protos …, or `protocols`), in override order. */
+  nameFiles(name: string): readonly string[];
+}
+
 export interface VrrpChildDeps {
   readonly clock: Clock;
   /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
   loadConfig(path: string, options: CliOptions, log: Logger): KeepalivedConfig;
   openRtnl(): RtnlClient;
+  readonly routing: RoutingDeps;
   /** Throws (KA_ERR_VRRP_SOCKET) when the socket cannot be opened. */
   openSocket(spec: VrrpSocketSpec): VrrpSocketPort;
   /** A `file:` auth_hmac key's content (keepalived.conf(5) auth_hmac); throws when unreadable. */

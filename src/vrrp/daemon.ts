@@ -39,6 +39,8 @@ import { IPPROTO_AH, type AhSequence } from './ipsec-ah.js';
 import { resolveHmacSettings, type HmacSettings } from './auth-hmac.js';
 import { applyTracking } from './tracking.js';
 import { applyVips, diffVipTargets, vipTargets, type VipTarget } from './vip-addresses.js';
+import { VrrpRoutes, type InstanceRoutes } from './routes.js';
+import { iproute2FileTexts } from '../sys/iproute2-files.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
@@ -46,6 +48,8 @@ interface Running {
   readonly inst: VrrpInstance;
   readonly socketKey: string;
   readonly src: Uint8Array;
+  /** Its virtual_routes / virtual_rules (routes.ts), if it has any. */
+  readonly routes: InstanceRoutes | undefined;
   readonly vipTargets: readonly VipTarget[];
 }
 
@@ -85,12 +89,14 @@ export class VrrpDaemon {
   private stopping = false;
   private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
+  private readonly routes: VrrpRoutes;
 
   constructor(
     private readonly ctx: ChildContext,
     private readonly deps: VrrpChildDeps,
   ) {
     this.receiveEnv = { log: ctx.log, ownAddresses: (ifindex, family) => this.table.addressBytes(ifindex, family), wallMs: () => deps.clock.wallMs() };
+    this.routes = new VrrpRoutes(deps.routing, (n) => this.table.linkByName(n)?.ifindex, ctx.log, () => this.stopping && ctx.options.dontReleaseVrrp);
   }
 
   private get log(): Logger {
@@ -114,6 +120,7 @@ export class VrrpDaemon {
     this.effects = await this.deps.openEffects(config.globalDefs, this.log, this.deps.scripts);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
+    await this.routes.start(config);
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined));
     // VIPs left by a previous run (crash) are removed before the election (keepalived does too).
     await Promise.all(running.map((r) => this.applyAddresses('delete', r.vipTargets)));
@@ -161,7 +168,7 @@ export class VrrpDaemon {
   }
 
   /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence): Running {
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence, previousRoutes?: InstanceRoutes): Running {
     const ifname = cfg.interface;
     if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
     const link = this.table.linkByName(ifname);
@@ -182,7 +189,8 @@ export class VrrpDaemon {
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
     const log = this.log.child({ instance: cfg.name, vrid: cfg.vrid });
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
-    const inst = new VrrpInstance(
+    const routes = this.routes.portFor(cfg, log, () => inst.trackedDeleted(), previousRoutes);
+    const inst: VrrpInstance = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
@@ -198,6 +206,7 @@ export class VrrpDaemon {
           this.effects?.instance(cfg, state, priority);
           this.publishStatus(cfg.name);
         },
+        ...(routes ? { routes } : {}),
       },
       resumed,
     );
@@ -205,7 +214,7 @@ export class VrrpDaemon {
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips };
+    return { cfg, inst, socketKey, src: srcBytes, routes, vipTargets: vips };
   }
 
   /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
@@ -377,13 +386,14 @@ export class VrrpDaemon {
         this.unregister(old);
         old.inst.detach();
         restartedVips.push(...old.vipTargets);
+        void old.routes?.release();
         const r = this.createRunning(cfg, undefined);
         next.set(cfg.name, r);
         started.push(r);
       } else if (old) {
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined);
+        const r = this.createRunning(cfg, state, ahSequenceOf(old.inst.receive) ?? undefined, old.routes);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
@@ -391,6 +401,7 @@ export class VrrpDaemon {
           void r.inst.refreshVips(async () => {
             await this.applyAddresses('delete', gone);
             await this.applyAddresses('add', added);
+            await r.routes?.refresh();
           });
         }
         r.inst.resume();
@@ -416,6 +427,7 @@ export class VrrpDaemon {
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
+    await this.routes.reload(config);
     this.config = config;
     await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
     this.startInstances(started, restartGroups.started);
@@ -451,6 +463,7 @@ export class VrrpDaemon {
     // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
     await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
+    await this.routes.stop();
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
     for (const g of this.garps.values()) g.close();
@@ -505,6 +518,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     clock: realClock,
     loadConfig: readRunnableConfig,
     openRtnl: () => NetlinkRtnlClient.open(),
+    routing: { open: () => NetlinkRtnlClient.open(), nameFiles: iproute2FileTexts },
     openSocket: (spec) => VrrpSocket.open(spec),
     readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,

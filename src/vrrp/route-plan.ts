@@ -12,6 +12,7 @@ import { type Result, fail, ok } from '../core/result.js';
 import type { HostNames } from '../config/ip-lines/host-names.js';
 import type { RouteEncapSpec, RouteMetric, RouteSpec as RouteLine, RuleSpec as RuleLine } from '../config/ip-lines/model.js';
 import {
+  FIB_RULE_INVERT,
   RTAX_ADVMSS,
   RTAX_CC_ALGO,
   RTAX_CWND,
@@ -155,11 +156,15 @@ export function routeKey(m: RouteMessage): string {
   return `${h.family}|${m.table ?? h.table}|${dst}/${h.dstLen}|${h.tos}|${metric}|${src}`;
 }
 
-/** How the kernel identifies a rule: every selector and the action. */
+/**
+ * How the kernel identifies a rule: every selector and the action. Of the flags only
+ * FIB_RULE_INVERT is the rule's own: the kernel adds state bits (an iif that is gone, an
+ * unresolved goto) to what it reports.
+ */
 export function ruleKey(m: RuleMessage): string {
   const h = m.header;
   const pfx = (b: Uint8Array | undefined, len: number): string => (b ? `${formatIp(b)}/${len}` : '');
-  return [h.family, m.priority ?? 0, h.action, m.table ?? h.table, pfx(m.src, h.srcLen), pfx(m.dst, h.dstLen), h.tos, h.flags, m.iifName ?? '', m.oifName ?? '', m.fwmark ?? '', m.goto ?? ''].join('|');
+  return [h.family, m.priority ?? 0, h.action, m.table ?? h.table, pfx(m.src, h.srcLen), pfx(m.dst, h.dstLen), h.tos, h.flags & FIB_RULE_INVERT, m.iifName ?? '', m.oifName ?? '', m.fwmark ?? '', m.goto ?? ''].join('|');
 }
 
 export function planRoute(r: RouteLine, env: PlanEnv, where: 'virtual' | 'static'): Result<PlannedRoute> {
