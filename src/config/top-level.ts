@@ -119,6 +119,7 @@ export const GARP_GROUP_TABLE = defineTable<GarpGroupDraft>('garp_group', [
 // ---- the table -------------------------------------------------------------------------
 
 const NOT_YET: RowOpts = { runtime: 'not-yet' };
+const STATIC_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: 'a line\'s `track_group` is not acted on; a deleted one is not restored when its interface comes back' };
 const LINKBEAT_METHODS = ['MII', 'ETHTOOL', 'IOCTL'] as const;
 
 const BLOCK_ROWS: KeywordDef<C>[] = [
@@ -181,8 +182,8 @@ const DAEMON_ROWS: KeywordDef<C>[] = [
     (c, t) => c.trackGroups.push({ name: t.name, loc: t.loc, members: t.members }),
     { field: 'trackGroups', ...NOT_YET },
   ),
-  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx, 'static'), NOT_YET),
-  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx, 'static'), NOT_YET),
+  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx, 'static'), STATIC_RUNTIME),
+  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx, 'static'), STATIC_RUNTIME),
   trackFile,
   deprecatedKw('vrrp_track_file', trackFile),
   blockKw<C, VrrpScriptDraft>(
