@@ -74,6 +74,15 @@ export class FakeRtnl implements RtnlClient {
     return this.addrs.some((a) => a.address === address);
   }
 
+  /** Another program deletes `address` (announced to the monitors); false when it is not there. */
+  deleteExternally(address: string): boolean {
+    const i = this.addrs.findIndex((a) => a.address === address);
+    if (i < 0) return false;
+    const [info] = this.addrs.splice(i, 1);
+    this.emit({ type: 'addr', deleted: true, ...info! });
+    return true;
+  }
+
   addAddress(spec: AddrSpec): Promise<AddAddressOutcome> {
     return this.change('add', spec) as Promise<AddAddressOutcome>;
   }

@@ -14,7 +14,7 @@ import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, NotifyScripts, VrrpInstanceConfig, VrrpSyncGroupConfig } from '../config/model.js';
 import { readRunnableConfig } from '../config/read-config.js';
 import { realClock } from '../core/real-clock.js';
-import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import { NetlinkRtnlClient, type AddrInfo, type RtnlClient } from '../netlink/rtnl-client.js';
 import { notifyInvocations, type NotifyState, type NotifySubject } from '../notify/notify-args.js';
 import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
@@ -114,6 +114,7 @@ export class VrrpDaemon {
       // own VIPs: N of them while N instances start), and re-evaluating every instance on
       // each was O(N²) at start-up (bench/RESULTS.md, scale).
       else if (ev.type === 'link') this.onInterfaceChange();
+      else if (ev.type === 'addr' && ev.deleted) this.onAddressDeleted(ev);
     });
     await this.resyncTable();
     this.config = config;
@@ -311,6 +312,21 @@ export class VrrpDaemon {
   private updateTracking(r: Running): void {
     applyTracking(r.cfg, r.inst, (name) => this.table.linkByName(name)?.running === true);
     if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
+  }
+
+  /**
+   * A VIP of a MASTER deleted by another program (not one of ours: a MASTER removes none):
+   * unless the line says no_track, the instance resigns and takes it back, as keepalived 2.2.7.
+   */
+  private onAddressDeleted(ev: AddrInfo): void {
+    if (this.stopping) return;
+    for (const r of this.instances.values()) {
+      if (r.inst.state.state !== 'MASTER') continue;
+      const vip = r.vipTargets.find((t) => t.spec.noTrack !== true && t.spec.address === ev.address && this.table.linkByName(t.ifname)?.ifindex === ev.ifindex);
+      if (!vip) continue;
+      this.log.info(`Netlink reflector reports IP ${ev.address} removed from ${vip.ifname}`);
+      r.inst.trackedDeleted();
+    }
   }
 
   private onInterfaceChange(): void {

@@ -165,6 +165,8 @@ export class VrrpInstance implements ReceiveTarget {
 
   /** Another program deleted a VIP, route or rule this instance tracks (fsm.ts TrackedDeleted). */
   trackedDeleted(): void {
+    // Detached by a reload (its successor has its own VIPs) or stopped: not its business.
+    if (this.stopped) return;
     this.handle({ type: 'TrackedDeleted' });
   }
 

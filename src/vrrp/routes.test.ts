@@ -180,3 +180,20 @@ test('reload: a MASTER keeps its routes, the removed line goes, a new one is set
   const after = r.world.routes.requests.slice(before);
   assert.ok(!after.some((q) => q.startsWith(`del route ${R1}`)), 'an unchanged route is left alone');
 });
+
+test('a VIP deleted by another program under a MASTER: "Netlink reflector reports IP … removed", resign, take it back; a no_track VIP changes nothing', async () => {
+  const r = await rig(CONF().replace('  192.0.2.100/24\n', '  192.0.2.100/24\n  192.0.2.101/24 no_track\n'));
+  await r.run(4000);
+  assert.equal(r.world.transitions.at(-1)!.to, 'MASTER');
+  assert.ok(r.world.rtnl.deleteExternally('192.0.2.101'));
+  await r.run(1);
+  assert.equal(r.world.transitions.length, 2, 'no_track');
+  assert.ok(r.world.rtnl.deleteExternally('192.0.2.100'));
+  await r.run(1);
+  assert.ok(r.lines().includes('Netlink reflector reports IP 192.0.2.100 removed from eth0'));
+  assert.deepEqual(r.world.transitions.slice(-1).map((t) => `${t.to} ${t.reason}`), ['BACKUP tracked-deleted']);
+  await r.run(1000);
+  assert.equal(r.world.transitions.at(-1)!.to, 'MASTER');
+  assert.ok(r.world.rtnl.has('192.0.2.100') && r.world.rtnl.has('192.0.2.101'), 'both back');
+  assert.equal(r.world.transitions.length, 4, 'our own VIP removals are not taken for deletions');
+});

@@ -12,7 +12,12 @@ export function formatAddress(a: IpAddressSpec): string {
   if (a.peer !== undefined) w.push('peer', a.peer);
   if (a.noDad === true) w.push('-nodad');
   if (a.noPrefixRoute === true) w.push('noprefixroute');
+  if (a.home === true) w.push('home');
+  if (a.manageTempAddr === true) w.push('mngtmpaddr');
+  if (a.autoJoin === true) w.push('autojoin');
+  if (a.preferredLft !== undefined) w.push('preferred_lft', a.preferredLft === 0xffffffff ? 'forever' : String(a.preferredLft));
   if (a.noTrack === true) w.push('no_track');
+  if (a.trackGroup !== undefined) w.push('track_group', a.trackGroup);
   return w.join(' ');
 }
 
