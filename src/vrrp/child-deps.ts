@@ -29,6 +29,8 @@ export interface VrrpSocketSpec {
   readonly unicastTtl?: number;
   /** IPv4 only: the protocol to receive, 112 (default) or 51 for `auth_type AH` instances. */
   readonly protocol?: 112 | 51;
+  /** IPv6 unicast: the advert source the send socket is bound to. */
+  readonly src6?: string;
 }
 
 /** A VRRP socket as the daemon uses it (vrrp-socket.ts VrrpSocket). */

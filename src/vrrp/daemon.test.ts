@@ -9,6 +9,7 @@ import { compileTestConfig } from '../test-kit/fsm-params.js';
 import { RIG_PEER as PEER, vrrpChildRig as rig } from '../test-kit/vrrp-child-rig.js';
 import { advert, ahDatagram, ip } from '../test-kit/vrrp-adverts.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { KaError } from '../core/errors.js';
 
 const CONF = (extra = ''): string => `
 vrrp_instance VI_1 {
@@ -152,4 +153,9 @@ test('auth_type AH: the instance listens on an IP protocol 51 socket, follows th
   const done = r.handle.shutdown();
   await r.run(1100);
   await done;
+});
+
+test('a unicast instance without interface stops the child with keepalived 2.2.7\'s "Unknown interface!" (a config error)', async () => {
+  const conf = 'vrrp_instance VI_1 {\n virtual_router_id 51\n unicast_src_ip 192.0.2.11\n unicast_peer {\n  192.0.2.12\n }\n virtual_ipaddress {\n  192.0.2.100/24 dev eth0\n }\n}\n';
+  await assert.rejects(rig(conf), (e: unknown) => e instanceof KaError && e.code === 'KA_ERR_VRRP_CONFIG' && e.message === '(VI_1) Unknown interface!');
 });

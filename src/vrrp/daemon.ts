@@ -171,7 +171,11 @@ export class VrrpDaemon {
   /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
   private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, ahSequence?: AhSequence, previousRoutes?: InstanceRoutes): Running {
     const ifname = cfg.interface;
-    if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
+    if (ifname === undefined) {
+      // keepalived 2.2.7 refuses it too, unicast or not (default_interface does not help): the daemon stops.
+      this.log.error(`(${cfg.name}) Unknown interface!`);
+      throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) Unknown interface!`);
+    }
     const link = this.table.linkByName(ifname);
     if (!link) {
       this.log.error(`WARNING - interface ${ifname} for vrrp_instance ${cfg.name} doesn't exist`);
@@ -183,8 +187,12 @@ export class VrrpDaemon {
     if (!src) this.log.warn(`(${cfg.name}) no ${cfg.family === 4 ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} to send adverts from`);
     // keepalived opens one socket per protocol too: AH instances receive only IP protocol 51.
     const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
-    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}`;
-    const entry = this.socketFor(socketKey, ifname, cfg, ah);
+    // IPv6 unicast adverts leave from the advert source (the socket is bound to it): left to the
+    // kernel, a VIP in the same prefix would be picked once added, and the peer's pseudo-header
+    // checksum would fail. keepalived keeps one socket per unicast source too.
+    const src6 = cfg.family === 6 && cfg.unicastPeers.length > 0 && src ? formatIp(src) : undefined;
+    const socketKey = `${ifname}|${cfg.family}${ah ? '|ah' : ''}${src6 !== undefined ? `|${src6}` : ''}`;
+    const entry = this.socketFor(socketKey, ifname, cfg, ah, src6);
     const authExt = this.authExtOf(cfg);
     const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
@@ -276,7 +284,7 @@ export class VrrpDaemon {
     for (const inv of notifyInvocations(scripts, subject, name, state, priority)) void this.deps.scripts.run(inv.argv);
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean, src6?: string): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
@@ -287,6 +295,7 @@ export class VrrpDaemon {
       join: true,
       ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
       ...(ah ? { protocol: IPPROTO_AH } : {}),
+      ...(src6 !== undefined ? { src6 } : {}),
     });
     const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
