@@ -45,7 +45,7 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
   assert.deepEqual(
     list.map((k) => [k.block, k.keyword, k.runtime, k.locs.map((l) => `${l.line}:${l.col}`)]),
     [
-      ['top level', 'net_namespace', 'not-yet', ['1:1']],
+      ['top level', 'net_namespace', 'partly', ['1:1']],
       ['top level', 'vrrp_script', 'not-yet', ['2:1']],
       ['vrrp_instance', 'track_script', 'not-yet', ['13:3', '27:3']],
       ['vrrp_instance', 'unicast_peer', 'partly', ['16:3']],

@@ -148,7 +148,7 @@ const trackFile = blockKw<C, TrackFileDraft>(
 );
 
 const DAEMON_ROWS: KeywordDef<C>[] = [
-  stringKw<C>('net_namespace', 'netNamespace', NOT_YET),
+  stringKw<C>('net_namespace', 'netNamespace', { runtime: 'partly', runtimeNote: 'the daemon enters the namespace (`-s` overrides it); pid file names, the syslog ident and /run/keepalived are not changed for it' }),
   wordsKw<C>('net_namespace_ipvs', '[NAME]', (c, node, ctx) => {
     noExtraArgs(node, ctx, 1);
     c.netNamespaceIpvs = argText(node, 0) ?? '';

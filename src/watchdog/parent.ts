@@ -23,6 +23,7 @@ import { catchRealtimeSignals } from './rt-signals.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 import { openParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
+import { enterNetNamespace } from '../sys/netns.js';
 
 export interface ParentDeps {
   readonly options: CliOptions;
@@ -61,6 +62,17 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     return EXIT_FATAL;
   }
   if (summary.value.dumpText !== undefined) for (const line of summary.value.dumpText.trimEnd().split('\n')) log.info(line);
+  // Before anything touches the network or a child is forked: the children start inside it.
+  const netns = options.namespace ?? summary.value.netNamespace;
+  if (netns !== undefined) {
+    const entered = enterNetNamespace(netns);
+    if (!entered.ok) {
+      log.error(entered.reason);
+      await pl.close();
+      return EXIT_FATAL;
+    }
+    log.info(`Running in network namespace ${netns}`);
+  }
   let childWaitMs = summary.value.childWaitTimeS * 1000;
   const names = summary.value.processNames;
   process.title = processTitle('parent', names);
