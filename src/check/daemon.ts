@@ -104,7 +104,7 @@ export class CheckerDaemon {
   }
 
   handle(): ChildHandle {
-    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump(), requestStatus: () => this.publishStatus() };
+    return { reload: () => this.reload(), shutdown: () => this.shutdown(), dumpData: () => this.writeDump(), requestStatus: () => this.publishStatus(), timerDump: () => this.timerDump() };
   }
 
   /**
@@ -288,10 +288,16 @@ export class CheckerDaemon {
     await this.ipvs.close();
   }
 
+  /** TDUMP: the checker scheduler's timers in one line. */
+  private timerDump(): string[] {
+    const s = this.scheduler;
+    return s ? [`checkers: ${s.checkerCount} polled, ${s.waiting} waiting for their next run, ${s.checkerCount - s.waiting} running; ${s.runs} probe runs so far`] : ['checkers: not started'];
+  }
+
   private writeDump(): void {
     this.log.info(`Printing checker data for process(${process.pid}) on signal`);
     try {
-      if (this.state) writeDumpFile(DATA_FILE_CHECK, formatCheckerDump(this.state, { ipvs: this.ipvs.available, runs: this.scheduler?.runs ?? 0 }));
+      if (this.state) writeDumpFile({ name: DATA_FILE_CHECK, configured: this.config?.globalDefs.stateDumpFile, beside: true }, formatCheckerDump(this.state, { ipvs: this.ipvs.available, runs: this.scheduler?.runs ?? 0 }));
     } catch (e) {
       this.log.error(`Cannot write the checker data dump: ${errorMessage(e)}`);
     }

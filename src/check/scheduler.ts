@@ -83,6 +83,11 @@ export class CheckerScheduler {
     return this.running.length;
   }
 
+  /** Checkers waiting for their next run (the others have a probe in flight). */
+  get waiting(): number {
+    return this.queue.size;
+  }
+
   private schedule(r: Running, delayMs: number): void {
     this.queue.add(r, this.deps.clock.nowMs() + delayMs);
   }

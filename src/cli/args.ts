@@ -21,7 +21,7 @@ import {
 /** What the command line asks the program to do. */
 export type CliCommand =
   | { readonly type: 'run'; readonly options: CliOptions }
-  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean; readonly noHostChecks?: boolean }
+  | { readonly type: 'config-test'; readonly options: CliOptions; readonly logFile?: string; readonly json?: boolean; readonly noHostChecks?: boolean; readonly notActedOn?: boolean }
   | { readonly type: 'help' }
   | { readonly type: 'version' }
   | { readonly type: 'signum'; readonly name: string; readonly signal: number }
@@ -57,6 +57,8 @@ interface ParseState {
   json?: boolean;
   /** keepalived-ts extension --no-host-checks: `-t` checks the file only (host-checks.ts). */
   noHostChecks?: boolean;
+  /** keepalived-ts extension --not-acted-on: `-t` lists only the keywords the daemon does not (fully) act on. */
+  notActedOn?: boolean;
 }
 
 interface OptSpec {
@@ -164,6 +166,7 @@ const SPECS: readonly OptSpec[] = [
   { long: 'config-test', short: 't', arg: 'optional', apply: (st, v) => void (st.configTest = v === undefined ? {} : { logFile: v }) },
   { long: 'json', arg: 'none', apply: (st) => void (st.json = true) },
   { long: 'no-host-checks', arg: 'none', apply: (st) => void (st.noHostChecks = true) },
+  { long: 'not-acted-on', arg: 'none', apply: (st) => void (st.notActedOn = true) },
   {
     long: 'config-fd',
     arg: 'required',
@@ -307,13 +310,14 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, CliUsageE
   const options: CliOptions = st.opts;
   if (options.vrrpOnly && options.checkOnly) st.warnings.push('--vrrp and --check given together: running both');
   if (st.configTest) {
-    const extra = { ...(st.json === true ? { json: true } : {}), ...(st.noHostChecks === true ? { noHostChecks: true } : {}) };
+    const extra = { ...(st.json === true ? { json: true } : {}), ...(st.noHostChecks === true ? { noHostChecks: true } : {}), ...(st.notActedOn === true ? { notActedOn: true } : {}) };
     const command: CliCommand =
       st.configTest.logFile === undefined ? { type: 'config-test', options, ...extra } : { type: 'config-test', options, logFile: st.configTest.logFile, ...extra };
     return ok({ command, warnings: st.warnings });
   }
   if (st.json === true) st.warnings.push('--json only applies to -t/--config-test: ignored');
   if (st.noHostChecks === true) st.warnings.push('--no-host-checks only applies to -t/--config-test: ignored');
+  if (st.notActedOn === true) st.warnings.push('--not-acted-on only applies to -t/--config-test: ignored');
   return ok({ command: { type: 'run', options }, warnings: st.warnings, positional: st.positional });
 }
 

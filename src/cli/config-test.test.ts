@@ -11,6 +11,8 @@ import { configSummaryLoader, type ConfigTestJson } from './config-test.js';
 
 const CLI = fileURLToPath(new URL('./keepalived-ts.js', import.meta.url));
 const CONF = `global_defs {\n router_id t1\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n priority 150\n authentication {\n  auth_type PASS\n  auth_pass s3cret\n }\n virtual_ipaddress {\n  ~SEQ(I,1,2) 192.0.2.\${I}/32\n }\n}\n`;
+/** CONF without its authentication block: every keyword of it is acted on. */
+const CLEAN = CONF.replace(/ authentication \{[^}]*\}\n/, '');
 
 function run(conf: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
@@ -18,7 +20,7 @@ function run(conf: string, args: string[]): { status: number | null; stdout: str
     const path = join(dir, 'k.conf');
     writeFileSync(path, conf);
     const r = spawnSync(process.execPath, [CLI, '-f', path, '--no-host-checks', ...args], { encoding: 'utf8', timeout: 20000 });
-    return { status: r.status, stdout: r.stdout.split(path).join('K'), stderr: r.stderr };
+    return { status: r.status, stdout: r.stdout.split(path).join('K'), stderr: r.stderr.split(path).join('K') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -42,9 +44,9 @@ test('-t --json: exit code and located diagnostics as one JSON document', () => 
 });
 
 test('--config-test --json on a clean file: exit 0, no diagnostics; -e turns a plain include miss into 6', () => {
-  const clean = run(CONF, ['--config-test', '--json']);
+  const clean = run(CLEAN, ['--config-test', '--json']);
   assert.equal(clean.status, 0);
-  assert.deepEqual(JSON.parse(clean.stdout), { exitCode: 0, diagnostics: [] });
+  assert.deepEqual(JSON.parse(clean.stdout), { exitCode: 0, diagnostics: [], notActedOn: [] });
   assert.equal(run(`${CONF}include /nonexistent/kts/y.conf\n`, ['-t']).status, 0);
   assert.equal(run(`${CONF}include /nonexistent/kts/y.conf\n`, ['-t', '-e']).status, 6);
 });
@@ -60,6 +62,63 @@ test('-t -d prints the effective config (loops expanded, secret masked) and exit
   assert.doesNotMatch(r.stdout, /s3cret/);
 });
 
+test("a keyword read but not acted on: one warning per keyword with every place, -t's status unchanged; --json and --not-acted-on list them", () => {
+  const conf = [
+    'global_defs {',
+    ' enable_script_security',
+    ' script_user root',
+    '}',
+    'vrrp_instance VI_1 {',
+    ' interface eth0',
+    ' virtual_router_id 7',
+    ' virtual_ipaddress {',
+    '  192.0.2.1/32',
+    ' }',
+    '}',
+    'vrrp_script chk {',
+    ' script /bin/true',
+    '}',
+    'vrrp_script chk2 {',
+    ' script /bin/true',
+    '}',
+    '',
+  ].join('\n');
+  const note = "the -t verdict only: scripts run as the daemon's user, their paths are not checked";
+  const text = run(conf, ['-t']);
+  assert.equal(text.status, 0);
+  assert.equal(
+    text.stderr,
+    [
+      `K:2:2: warning: 'enable_script_security' is read but only partly acted on: ${note}`,
+      `K:3:2: warning: 'script_user' is read but only partly acted on: ${note}`,
+      "K:12:1: warning: 'vrrp_script' is read but not acted on yet (also at K:15:1)",
+      'configuration OK',
+      '',
+    ].join('\n'),
+  );
+  const doc = JSON.parse(run(conf, ['-t', '--json']).stdout) as ConfigTestJson;
+  assert.equal(doc.exitCode, 0);
+  assert.deepEqual(doc.notActedOn.map((k) => [k.block, k.keyword, k.status, k.note, k.places.map((p) => p.line)]), [
+    ['global_defs', 'enable_script_security', 'partly', note, [2]],
+    ['global_defs', 'script_user', 'partly', note, [3]],
+    ['top level', 'vrrp_script', 'not-yet', null, [12, 15]],
+  ]);
+  const list = run(conf, ['-t', '--not-acted-on']);
+  assert.equal(list.status, 0);
+  assert.equal(list.stderr, '');
+  assert.equal(
+    list.stdout,
+    [
+      `partly   global_defs  enable_script_security  K:2:2  (${note})`,
+      `partly   global_defs  script_user             K:3:2  (${note})`,
+      'not-yet  top level    vrrp_script             K:12:1 K:15:1',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(run(CLEAN, ['-t', '--not-acted-on']).stdout, 'every keyword of the file is acted on\n');
+  assert.equal(run(`${conf}bogus 1\n`, ['-t', '--not-acted-on']).status, 5, "the exit status is the test's");
+});
+
 test('-tFILE: a symbolic link at FILE is not followed (exit 1, as keepalived); a new FILE is 0600', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kts-cfgtest-'));
   try {
@@ -71,7 +130,7 @@ test('-tFILE: a symbolic link at FILE is not followed (exit 1, as keepalived); a
     assert.equal(linked.stderr, `Unable to open config-test log file ${join(dir, 'out')} 40 - Too many levels of symbolic links\n`);
     assert.equal(readFileSync(target, 'utf8'), 'keep me\n');
     const fresh = join(dir, 'new');
-    assert.equal(run(CONF, [`-t${fresh}`]).status, 0);
+    assert.equal(run(CLEAN, [`-t${fresh}`]).status, 0);
     assert.equal(readFileSync(fresh, 'utf8'), 'configuration OK\n');
     assert.equal(statSync(fresh).mode & 0o777, 0o600);
   } finally {
@@ -92,6 +151,12 @@ test("the parent's config summary carries the top-level child_wait_time (default
     const dflt = await configSummaryLoader(path, opts);
     assert.ok(dflt.ok);
     assert.equal(dflt.value.childWaitTimeS, 5);
+    // What the parent logs at start-up about keywords it does not act on: here, none.
+    assert.deepEqual(dflt.value.notActedOn, []);
+    writeFileSync(path, `${CONF}vrrp_script chk {\n script /bin/true\n}\n`);
+    const notActed = await configSummaryLoader(path, opts);
+    assert.ok(notActed.ok);
+    assert.deepEqual(notActed.value.notActedOn, [`${path}:16:1: warning: 'vrrp_script' is read but not acted on yet`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,10 +8,9 @@
  * checked too (host-checks.ts), as keepalived does.
  */
 import { closeSync, writeSync } from 'node:fs';
-import type { LoadResult } from '../config/parse-config.js';
+import { keywordsNotActedOn, notActedOnDiagnostics, reportedDiagnostics, type KeywordNotActedOn, type LoadResult } from '../config/parse-config.js';
 import { readConfigFile } from '../config/read-config.js';
 import { configTestExitCode, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
-import type { KeepalivedConfig } from '../config/model.js';
 import { printConfig } from '../config/print.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { openNoFollow, strerror } from '../sys/safe-file.js';
@@ -37,14 +36,31 @@ export interface JsonDiagnostic {
   readonly hint: string | null;
 }
 
+/** One keyword the daemon reads but does not (fully) act on, in the `--json` document. */
+export interface JsonNotActedOn {
+  readonly block: string;
+  readonly keyword: string;
+  readonly status: KeywordNotActedOn['runtime'];
+  readonly note: string | null;
+  readonly places: readonly { readonly file: string; readonly line: number; readonly col: number }[];
+}
+
 export interface ConfigTestJson {
   readonly exitCode: number;
   readonly diagnostics: readonly JsonDiagnostic[];
+  readonly notActedOn: readonly JsonNotActedOn[];
 }
 
-export function configTestJson(diagnostics: readonly Diagnostic[], exitCode = configTestExitCode(diagnostics)): ConfigTestJson {
+export function configTestJson(diagnostics: readonly Diagnostic[], exitCode = configTestExitCode(diagnostics), notActedOn: readonly KeywordNotActedOn[] = []): ConfigTestJson {
   return {
     exitCode,
+    notActedOn: notActedOn.map((k) => ({
+      block: k.block,
+      keyword: k.keyword,
+      status: k.runtime,
+      note: k.note ?? null,
+      places: k.locs.map((l) => ({ file: l.file, line: l.line, col: l.col })),
+    })),
     diagnostics: diagnostics.map((d) => ({
       file: d.loc?.file ?? null,
       line: d.loc?.line ?? null,
@@ -66,6 +82,8 @@ export interface ConfigTestRequest {
   readonly json?: boolean;
   /** --no-host-checks: the file only, for another machine (host-checks.ts). */
   readonly noHostChecks?: boolean;
+  /** --not-acted-on: the keywords the daemon does not (fully) act on, one per line, instead of the diagnostics. */
+  readonly notActedOn?: boolean;
   readonly options: CliOptions;
 }
 
@@ -73,14 +91,16 @@ export interface ConfigTestRequest {
 export const configTester = async (req: ConfigTestRequest): Promise<number> => {
   const read = readConfig(req.configFile, req.options);
   const { config } = read;
+  const reported = reportedDiagnostics(read);
   const { diagnostics, exitCode: status } =
-    req.noHostChecks === true ? { diagnostics: read.diagnostics, exitCode: configTestExitCode(read.diagnostics) } : withHostChecks(read.diagnostics, checkHost(config, realHostProbe()));
+    req.noHostChecks === true ? { diagnostics: reported, exitCode: configTestExitCode(reported) } : withHostChecks(reported, checkHost(config, realHostProbe()));
+  const notActedOn = keywordsNotActedOn(read);
   if (req.json === true) {
-    process.stdout.write(`${JSON.stringify(configTestJson(diagnostics, status), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(configTestJson(diagnostics, status, notActedOn), null, 2)}\n`);
   } else {
-    const text = diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
+    const text = req.notActedOn === true ? formatNotActedOnList(notActedOn) : diagnostics.map((d) => formatDiagnostic(d) + '\n').join('');
     // keepalived says nothing when it could not check the file here (host-checks.ts).
-    const summary = status === 0 && !diagnostics.some((d) => d.code === 'KA_CFG_HOST_NAMESPACE') ? 'configuration OK\n' : '';
+    const summary = req.notActedOn !== true && status === 0 && !diagnostics.some((d) => d.code === 'KA_CFG_HOST_NAMESPACE') ? 'configuration OK\n' : '';
     if (req.logFile !== undefined) {
       // keepalived opens -tFILE without following a link, mode 0600, and gives up with 1.
       const fd = openNoFollow(req.logFile, 'truncate', 0o600);
@@ -93,13 +113,26 @@ export const configTester = async (req: ConfigTestRequest): Promise<number> => {
       } finally {
         closeSync(fd.value);
       }
-    } else process.stderr.write(text + summary);
+    } else if (req.notActedOn === true) process.stdout.write(text);
+    else process.stderr.write(text + summary);
   }
   if (req.options.dumpConf && req.json !== true) process.stdout.write(printConfig(config));
   return status;
 };
 
-export function summarize(config: KeepalivedConfig): ConfigSummary {
+/**
+ * `-t --not-acted-on`: one line per keyword (status, block, keyword, every place; the note
+ * for a partly acted-on one), aligned, or a line saying there is none.
+ */
+export function formatNotActedOnList(list: readonly KeywordNotActedOn[]): string {
+  if (list.length === 0) return 'every keyword of the file is acted on\n';
+  const rows = list.map((k) => [k.runtime, k.block, k.keyword, k.locs.map((l) => `${l.file}:${l.line}:${l.col}`).join(' ') + (k.note !== undefined ? `  (${k.note})` : '')]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join('  ') + '\n').join('');
+}
+
+export function summarize(read: Pick<LoadResult, 'config' | 'keywordUses'>): ConfigSummary {
+  const { config } = read;
   const x = config.globalDefs;
   const names: { -readonly [K in keyof ProcessNameSettings]: ProcessNameSettings[K] } = {};
   if (x?.processNames === true) names.processNames = true;
@@ -112,16 +145,19 @@ export function summarize(config: KeepalivedConfig): ConfigSummary {
     childWaitTimeS: config.childWaitTimeS,
     ...(config.netNamespace !== undefined ? { netNamespace: config.netNamespace } : {}),
     ...(Object.keys(names).length > 0 ? { processNames: names } : {}),
+    notActedOn: notActedOnDiagnostics(read).map(formatDiagnostic),
+    globalDefs: config.globalDefs,
   };
 }
 
 export const configSummaryLoader = async (path: string, options: Pick<CliOptions, 'configId' | 'allConfig' | 'dumpConf'>): Promise<Result<ConfigSummary>> => {
-  const { config, diagnostics } = readConfig(path, options);
+  const read = readConfig(path, options);
+  const { config, diagnostics } = read;
   // keepalived exits "not configured" after parsing when an include check failed.
   const noConfig = diagnostics.filter((d) => d.class === 'no-config');
   if (noConfig.length > 0) return fail(`configuration not usable: ${noConfig.map((d) => formatDiagnostic(d).split('\n')[0]).join('; ')}`);
   const fatal = diagnostics.filter((d) => d.class === 'fatal').map((d) => d.message);
   const errorCount = diagnostics.filter((d) => d.severity === 'error' && d.class !== 'fatal').length;
-  const summary: ConfigSummary = { ...summarize(config), errorCount, ...(fatal.length > 0 ? { unusable: fatal.join('; ') } : {}) };
+  const summary: ConfigSummary = { ...summarize(read), errorCount, ...(fatal.length > 0 ? { unusable: fatal.join('; ') } : {}) };
   return ok(options.dumpConf ? { ...summary, dumpText: printConfig(config) } : summary);
 };

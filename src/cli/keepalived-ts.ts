@@ -54,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(cmd.logFile !== undefined ? { logFile: cmd.logFile } : {}),
         ...(cmd.json === true ? { json: true } : {}),
         ...(cmd.noHostChecks === true ? { noHostChecks: true } : {}),
+        ...(cmd.notActedOn === true ? { notActedOn: true } : {}),
       });
     }
     case 'run': {

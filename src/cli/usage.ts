@@ -61,7 +61,8 @@ export const OPTION_ROWS: ReadonlyArray<readonly [string, string]> = [
 
 export const EXTENSION_ROWS: ReadonlyArray<readonly [string, string]> = [
   ['status [--json] [--socket PATH] [INSTANCE]', 'Ask the running daemon over its control socket (root):\n each VRRP instance and virtual server, or one instance in\n detail; the socket is found from -p as the daemon was started'],
-  ['    --json', 'With -t/--config-test: print one JSON document on stdout,\n {exitCode, diagnostics: [{file, line, col, severity, code, class,\n message, hint}]}, for tools (file/line/col/hint null when absent)'],
+  ['    --json', 'With -t/--config-test: print one JSON document on stdout,\n {exitCode, diagnostics: [{file, line, col, severity, code, class,\n message, hint}], notActedOn: [{block, keyword, status, note,\n places}]}, for tools (file/line/col/hint/note null when absent)'],
+  ['    --not-acted-on', "With -t/--config-test: list only the keywords of the file that\n keepalived-ts reads but does not act on (or only partly), one per\n line with every place it is used"],
   ['    --no-host-checks', "With -t/--config-test: check the file only, not this host\n (interfaces, script programs, script users and groups,\n net_namespace), to validate a config for another machine"],
   ['-d with -t', 'Print the effective configuration in keepalived syntax (secrets\n masked) on stdout after the test'],
   ['    --log-json[=FILE]', "Also write every log record as one JSON object per line to FILE\n ('-' or no value: stdout). Fields: time, level, ident, pid, msg, plus\n structured fields of the record"],

@@ -1,12 +1,14 @@
 // Golden config files: test/fixtures/config/err-NNN-*.conf must produce exactly the
-// diagnostics in the .err beside it; ok-NNN-*.conf must load with no diagnostic.
+// diagnostics in the .err beside it (what -t reports: the file's problems, then the keywords
+// not acted on); ok-NNN-*.conf must load with no problem, and report exactly the not-acted-on
+// warnings of its .err (none when it has no .err).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { memoryReader } from '../test-kit/memory-reader.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
-import { parseConfigText } from './parse-config.js';
+import { NOT_ACTED_ON_CODE, parseConfigText, reportedDiagnostics } from './parse-config.js';
 
 const dir = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
@@ -22,12 +24,13 @@ test('golden fixtures exist', () => {
 for (const f of files) {
   test(`golden ${f}`, () => {
     const r = parseConfigText(readFileSync(dir + f, 'utf8'), f, { reader: memoryReader({}), configId: 'n1' });
+    const errFile = dir + f.replace(/\.conf$/, '.err');
+    const expected = existsSync(errFile) ? readFileSync(errFile, 'utf8') : '';
+    assert.equal(goldenText(reportedDiagnostics(r)), expected);
     if (f.startsWith('ok-')) {
       assert.equal(goldenText(r.diagnostics), '');
+      assert.ok(expected.split('\n').every((l) => l === '' || l.includes(NOT_ACTED_ON_CODE) || l.startsWith('  hint:')), `${f}: an ok- file reports only keywords not acted on`);
       assert.ok(r.config.vrrpInstances.length > 0);
-    } else {
-      const expected = readFileSync(dir + f.replace(/\.conf$/, '.err'), 'utf8');
-      assert.equal(goldenText(r.diagnostics), expected);
     }
   });
 }

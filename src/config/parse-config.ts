@@ -93,3 +93,29 @@ export function keywordsNotActedOn(result: Pick<LoadResult, 'keywordUses'>): Key
   }
   return [...byKey.values()];
 }
+
+/** The code of the warnings keywordsNotActedOn turns into (docs/errors.md). */
+export const NOT_ACTED_ON_CODE = 'KA_CFG_NOT_ACTED_ON';
+
+const where = (l: SourceLoc): string => `${l.file}:${l.line}:${l.col}`;
+
+/** `'x' is read but not acted on yet` (or `only partly acted on: NOTE`), once per keyword, at its first place. */
+export function notActedOnMessage(k: KeywordNotActedOn): string {
+  const what = k.runtime === 'partly' ? `only partly acted on${k.note !== undefined ? `: ${k.note}` : ''}` : `not acted on yet${k.note !== undefined ? `: ${k.note}` : ''}`;
+  const more = k.locs.slice(1).map(where);
+  return `'${k.keyword}' is read but ${what}${more.length > 0 ? ` (also at ${more.join(', ')})` : ''}`;
+}
+
+/**
+ * One warning per keyword the daemon does not (fully) act on, class `notice`: reported by `-t`
+ * and at start-up, never counted in the exit status (configTestExitCode; keepalived prints
+ * nothing for them). Kept out of LoadResult.diagnostics, which are the file's problems.
+ */
+export function notActedOnDiagnostics(result: Pick<LoadResult, 'keywordUses'>): Diagnostic[] {
+  return keywordsNotActedOn(result).map((k) => ({ severity: 'warning', code: NOT_ACTED_ON_CODE, message: notActedOnMessage(k), class: 'notice', ...(k.locs[0] ? { loc: k.locs[0] } : {}) }));
+}
+
+/** The file's diagnostics, then the not-acted-on warnings: what `-t` reports and the parent logs at start-up. */
+export function reportedDiagnostics(result: Pick<LoadResult, 'diagnostics' | 'keywordUses'>): Diagnostic[] {
+  return [...result.diagnostics, ...notActedOnDiagnostics(result)];
+}

@@ -38,6 +38,12 @@ export interface ChildHandle {
   dumpStats?(): void;
   /** The parent wants a full status update (src/process/status.ts). */
   requestStatus?(): void;
+  /** JSON (SIGRTMIN+2): write keepalived.json. */
+  dumpJson?(): void;
+  /** STATS_CLEAR (SIGRTMAX-1): write the .stats dump, then set every counter back to zero. */
+  clearStats?(): void;
+  /** TDUMP (SIGRTMAX): the subsystem's timers, one log line each (the child entry adds the process's). */
+  timerDump?(): readonly string[];
 }
 
 export type ChildRunner = (ctx: ChildContext) => Promise<ChildHandle>;

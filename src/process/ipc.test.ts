@@ -10,6 +10,8 @@ test('parent→child: valid messages pass, with the structured-clone shape', () 
   assert.equal(r.ok, true);
   assert.equal(r.ok && r.value.type === 'hello' && r.value.options.dontFork, true);
   for (const type of ['cfg-reload', 'ctl-shutdown', 'dump-data', 'dump-stats', 'status-request']) assert.deepEqual(parseParentToChild({ type }), { ok: true, value: { type } });
+  for (const fn of ['JSON', 'STATS_CLEAR', 'TDUMP']) assert.deepEqual(parseParentToChild({ type: 'signal-function', fn }), { ok: true, value: { type: 'signal-function', fn } });
+  assert.equal(parseParentToChild({ type: 'signal-function', fn: 'DATA' }).ok, false, 'only the real-time functions');
 });
 
 test('parent→child: unknown types and malformed hellos are protocol errors', () => {

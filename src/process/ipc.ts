@@ -34,7 +34,13 @@ export type ParentToChild =
   /** Heartbeat: answer with a pong of the same seq from the child's event loop. */
   | { readonly type: 'ping'; readonly seq: number }
   /** Send a full status update (a gap in seq, or a reader wants fresh advert times). */
-  | { readonly type: 'status-request' };
+  | { readonly type: 'status-request' }
+  /** A real-time signal function at the parent (keepalived(8) SIGNALS): JSON, STATS_CLEAR or TDUMP. */
+  | { readonly type: 'signal-function'; readonly fn: RealtimeSignalFunction };
+
+/** keepalived's real-time signal functions (`keepalived --signum=NAME`). */
+export type RealtimeSignalFunction = 'JSON' | 'STATS_CLEAR' | 'TDUMP';
+export const REALTIME_SIGNAL_FUNCTIONS: readonly RealtimeSignalFunction[] = ['JSON', 'STATS_CLEAR', 'TDUMP'];
 
 export type ChildToParent =
   | { readonly type: 'hello'; readonly protocol: number; readonly child: ChildKind; readonly pid: number }
@@ -101,6 +107,10 @@ export function parseParentToChild(msg: unknown): Result<ParentToChild> {
     case 'dump-stats':
     case 'status-request':
       return ok({ type });
+    case 'signal-function': {
+      const fn = REALTIME_SIGNAL_FUNCTIONS.find((f) => f === o['fn']);
+      return fn === undefined ? fail('signal-function: fn') : ok({ type, fn });
+    }
     default:
       return fail(`unknown message type '${type}'`);
   }

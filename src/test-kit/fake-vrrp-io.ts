@@ -274,7 +274,7 @@ export class FakeVrrpWorld {
           group: (grp, state) => void this.effects.push(`GROUP ${grp.name} ${state}`),
           close: () => undefined,
         }),
-      writeDump: (name, text) => void this.dumps.set(name, text),
+      writeDump: (file, text) => void this.dumps.set(file.name, text),
       onTransition: (t) => {
         this.transitions.push(t);
         opts.onTransition?.(t);

@@ -74,6 +74,12 @@ export interface RoutingDeps {
   nameFiles(name: string): readonly string[];
 }
 
+/** A dump file: its default name and the path global_defs gives for it (state_dump_file …), if any. */
+export interface DumpTarget {
+  readonly name: string;
+  readonly configured?: string | undefined;
+}
+
 export interface VrrpChildDeps {
   readonly clock: Clock;
   /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
@@ -89,8 +95,8 @@ export interface VrrpChildDeps {
   readonly scripts: ScriptRunner;
   /** Opens the FIFOs and the mailer global_defs asks for (start; closed at stop). */
   openEffects(globalDefs: GlobalDefs, log: Logger, scripts: ScriptRunner): Promise<VrrpEffectsPort>;
-  /** keepalived.stats / keepalived.data (SIGUSR2 / SIGUSR1). */
-  writeDump(name: string, text: string): void;
+  /** keepalived.data / keepalived.stats / keepalived.json (SIGUSR1 / SIGUSR2 and STATS_CLEAR / JSON); throws when it cannot. */
+  writeDump(file: DumpTarget, text: string): void;
   /** Sees every state change of every instance (the simulation and tests observe with it). */
   readonly onTransition?: (t: InstanceTransition) => void;
 }

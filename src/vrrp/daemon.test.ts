@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { compileTestConfig } from '../test-kit/fsm-params.js';
 import { RIG_PEER as PEER, vrrpChildRig as rig } from '../test-kit/vrrp-child-rig.js';
 import { advert, ahDatagram, ip } from '../test-kit/vrrp-adverts.js';
+import { parseStatsDump } from './dump.js';
 import { decodeIpv4Datagram } from './ip-header.js';
 import { KaError } from '../core/errors.js';
 
@@ -75,6 +76,30 @@ test('VRRP child: drops land in the SIGUSR2 stats (per instance, per socket); th
   assert.match(stats, /vrid-unknown: 1/);
   r.handle.dumpData?.();
   assert.match(r.world.dumps.get('keepalived.data')!, /State = BACKUP/);
+});
+
+test('VRRP child: STATS_CLEAR prints the stats then zeroes every counter; JSON writes keepalived.json; TDUMP lists the timers', async () => {
+  const r = await rig(CONF());
+  r.peer(200, { ttl: 64 });
+  r.peer(200, { vrid: 99 });
+  r.peer(200);
+  await r.run(1);
+  r.handle.clearStats?.();
+  const printed = parseStatsDump(r.world.dumps.get('keepalived.stats')!);
+  assert.equal(printed['VI_1']!['Advertisements.Received'], 1, 'printed before clearing');
+  assert.equal(printed['VI_1']!['Packet Errors.TTL'], 1);
+  assert.equal(printed['socket:eth0 IPv4']!['vrid-unknown'], 1);
+  r.handle.dumpStats?.();
+  const after = parseStatsDump(r.world.dumps.get('keepalived.stats')!);
+  for (const [block, fields] of Object.entries(after)) {
+    for (const [k, v] of Object.entries(fields)) if (k !== 'Datagrams received') assert.equal(v, 0, `${block} ${k} after STATS_CLEAR`);
+  }
+  assert.ok(r.lines().some((l) => /^Printing and clearing VRRP stats for process\(\d+\) on signal$/.test(l)));
+  r.handle.dumpJson?.();
+  const json = JSON.parse(r.world.dumps.get('keepalived.json')!) as { data: { iname: string; state: number }; stats: { advert_rcvd: number } }[];
+  assert.deepEqual(json.map((j) => [j.data.iname, j.data.state, j.stats.advert_rcvd]), [['VI_1', 1, 0]]);
+  assert.ok(r.lines().some((l) => /^Printing VRRP as json for process\(\d+\) on signal$/.test(l)));
+  assert.deepEqual(r.handle.timerDump?.(), ['(VI_1) BACKUP, effective priority 100: master down timer in 3608 ms']);
 });
 
 test('VRRP child: a link going down faults the master (priority 0, VIP removed); shutdown of a master resigns and lingers 1 s', async () => {

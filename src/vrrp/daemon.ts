@@ -20,18 +20,20 @@ import { createScriptRunner } from '../notify/runner.js';
 import { VrrpNotifyEffects } from '../notify/vrrp-effects.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
 import { instanceStatus } from './status-snapshot.js';
-import { DATA_FILE, STATS_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { writeDumpFile } from '../sys/dump-file.js';
 import { openGarpSender } from '../netlink/garp-sender.js';
 import type { ChildContext, ChildHandle, ChildRunner } from '../process/child-api.js';
 import type { GarpSenderPort, VrrpChildDeps, VrrpEffectsPort, VrrpSocketPort } from './child-deps.js';
-import { formatDataDump, formatStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
+import { instanceTracking, NO_TRACKER_STATES, trackerSnapshots, type DumpSnapshot, type InstanceSnapshot, type SocketSnapshot, type TrackerStates } from './dump-snapshot.js';
+import { emptyDropCounters } from './drop-counters.js';
+import { DUMP_LOG_LINE, instanceTimerLines, renderDump, type DumpKind } from './signal-dumps.js';
 import { fsmParamsFromConfig, type FsmState } from './fsm.js';
 import { announceVip } from './garp-pacing.js';
 import { advertSource, InstanceAdvert } from './instance-advert.js';
 import { VrrpInstance } from './instance.js';
 import { InterfaceTable } from './interface-table.js';
 import { mcastGroupFor } from './packet.js';
-import { SyncGroupDriver, type SyncGroupSnapshot } from './sync-group-driver.js';
+import { SyncGroupDriver } from './sync-group-driver.js';
 import { reloadGroups, type SyncGroupNotifyState } from './sync-group.js';
 import { startupFaultLines } from './fault-reasons.js';
 import { ahSequenceOf, emptySocketReceiveState, receiveDatagram, receiveState, type ReceiveEnv, type SocketReceiveState } from './receive.js';
@@ -90,6 +92,17 @@ export class VrrpDaemon {
   private readonly outbox = new StatusOutbox();
   private readonly receiveEnv: ReceiveEnv;
   private readonly routes: VrrpRoutes;
+  /**
+   * Where the runtimes report tracker and group state for the dumps: the sync groups (their
+   * drivers) now; the trackers' slots stay empty until their runtime reports here.
+   */
+  private readonly trackerStates: TrackerStates = {
+    ...NO_TRACKER_STATES,
+    group: (name) => {
+      const g = this.groups.get(name)?.snapshot();
+      return g && { state: g.state, membersFault: g.numMemberFault, membersInit: g.numMemberInit };
+    },
+  };
 
   constructor(
     private readonly ctx: ChildContext,
@@ -138,6 +151,9 @@ export class VrrpDaemon {
       dumpStats: () => this.writeDump('stats'),
       dumpData: () => this.writeDump('data'),
       requestStatus: () => this.publishStatus(),
+      dumpJson: () => this.writeDump('json'),
+      clearStats: () => this.writeDump('stats-clear'),
+      timerDump: () => instanceTimerLines(this.instanceSnapshots(), this.deps.clock.nowMs()),
     };
   }
 
@@ -501,12 +517,17 @@ export class VrrpDaemon {
     this.effects = null;
   }
 
-  /** What the dumps show: instances, sockets, and sync groups as plain data. */
-  private snapshots(): { instances: InstanceSnapshot[]; sockets: SocketSnapshot[]; groups: SyncGroupSnapshot[] } {
-    const instances = [...this.instances.values()].map((r): InstanceSnapshot => {
-      const group = this.config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
-      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, ...(group !== undefined ? { syncGroup: group } : {}) };
+  private instanceSnapshots(): InstanceSnapshot[] {
+    const config = this.config;
+    return [...this.instances.values()].map((r): InstanceSnapshot => {
+      const group = config?.vrrpSyncGroups.find((g) => g.members.includes(r.cfg.name))?.name;
+      const tracking = this.trackerStates.tracking?.(r.cfg) ?? instanceTracking(r.cfg, config ?? { vrrpScripts: [], trackFiles: [], trackProcesses: [] });
+      return { cfg: r.cfg, fsm: r.inst.state, srcIp: r.src, drops: r.inst.receive.drops, tracking, ...(group !== undefined ? { syncGroup: group } : {}) };
     });
+  }
+
+  private snapshot(config: KeepalivedConfig): DumpSnapshot {
+    const instances = this.instanceSnapshots();
     const sockets = [...this.sockets.values()].map(
       (e): SocketSnapshot => ({
         ifname: e.sock.ifname,
@@ -518,21 +539,33 @@ export class VrrpDaemon {
         drops: e.rx.drops,
       }),
     );
-    return { instances, sockets, groups: [...this.groups.values()].map((g) => g.snapshot()) };
+    return {
+      globalDefs: config.globalDefs,
+      // Scripts run as the daemon's user today (notify-args.ts): that is what the dumps show.
+      scriptIds: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+      clock: { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() },
+      instances,
+      sockets,
+      interfaces: this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) })),
+      ...trackerSnapshots({ config, instances, states: this.trackerStates }),
+    };
   }
 
-  private writeDump(kind: 'stats' | 'data'): void {
-    this.log.info(`Printing VRRP ${kind} for process(${process.pid}) on signal`);
+  /** SIGUSR1, SIGUSR2, STATS_CLEAR (the stats, then every counter back to zero), JSON. Never throws. */
+  private writeDump(kind: DumpKind): void {
+    this.log.info(`${DUMP_LOG_LINE[kind]} for process(${process.pid}) on signal`);
+    const config = this.config;
+    if (!config) return;
     try {
-      const { instances, sockets } = this.snapshots();
-      if (kind === 'stats') this.deps.writeDump(STATS_FILE, formatStatsDump(instances, sockets));
-      else if (this.config) {
-        const interfaces = this.table.allLinks().map((link) => ({ link, addrs: this.table.addresses(link.ifindex) }));
-        const clock = { nowMs: this.deps.clock.nowMs(), wallMs: this.deps.clock.wallMs() };
-        this.deps.writeDump(DATA_FILE, formatDataDump({ globalDefs: this.config.globalDefs, instances, sockets, interfaces, clock }));
-      }
+      const out = renderDump(kind, this.snapshot(config));
+      if (out) this.deps.writeDump(out.target, out.text);
     } catch (e) {
       this.log.error(`Cannot write the VRRP ${kind} dump: ${errorMessage(e)}`);
+      return;
+    }
+    if (kind === 'stats-clear') {
+      for (const r of this.instances.values()) r.inst.clearStats();
+      for (const e of this.sockets.values()) e.rx.drops = emptyDropCounters();
     }
   }
 }
@@ -549,7 +582,7 @@ export function realVrrpChildDeps(log: Logger): VrrpChildDeps {
     openGarpSender,
     scripts: createScriptRunner(log),
     openEffects: (globalDefs, effectsLog, runner) => VrrpNotifyEffects.open(globalDefs, { log: effectsLog, runner }),
-    writeDump: (name, text) => void writeDumpFile(name, text),
+    writeDump: (file, text) => void writeDumpFile(file, text),
   };
 }
 

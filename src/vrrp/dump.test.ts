@@ -11,9 +11,12 @@ import { parseIp } from '../core/ip.js';
 import { parseConfigText } from '../config/parse-config.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
 import { memoryReader } from '../test-kit/memory-reader.js';
+import { assertSubsequence, dumpSection } from '../test-kit/dump-compare.js';
 import { REPO_ROOT } from '../test-kit/vrrp-adverts.js';
 import { countDrop, emptyDropCounters } from './drop-counters.js';
-import { EXTENSION_HEADING, formatDataDump, formatDumpTime, formatStatsDump, parseStatsDump, type InstanceSnapshot, type SocketSnapshot } from './dump.js';
+import { EXTENSION_HEADING, formatDataDump, formatStatsDump, parseStatsDump } from './dump.js';
+import { NO_TRACKING, type DumpSnapshot, type InstanceSnapshot, type SocketSnapshot } from './dump-snapshot.js';
+import { formatDumpTime } from './dump-text.js';
 import { fsmParamsFromConfig, initialFsmState, type FsmState } from './fsm.js';
 
 // The fixture's times are UTC (the VM that recorded it); the dumps print local time like ctime(3).
@@ -46,33 +49,31 @@ function masterState(cfg: VrrpInstanceConfig, sent: number, atMs: number, readAt
 
 const clock = { nowMs: 10_000, wallMs: 1795691402_000 };
 const snaps: InstanceSnapshot[] = [
-  { cfg: instance('VI_1'), fsm: masterState(instance('VI_1'), 2, 9_916.93, 11_917.03), srcIp: src, drops: emptyDropCounters() },
-  { cfg: instance('VI_6'), fsm: masterState(instance('VI_6'), 6, 8_307.474, 11_307.985), srcIp: src, drops: emptyDropCounters() },
+  { cfg: instance('VI_1'), fsm: masterState(instance('VI_1'), 2, 9_916.93, 11_917.03), srcIp: src, drops: emptyDropCounters(), tracking: NO_TRACKING },
+  { cfg: instance('VI_6'), fsm: masterState(instance('VI_6'), 6, 8_307.474, 11_307.985), srcIp: src, drops: emptyDropCounters(), tracking: NO_TRACKING },
 ];
 const sockets: SocketSnapshot[] = [
   { ifname: 'eth0', family: 4, group: '224.0.0.18', instances: [{ name: 'VI_1', vrid: 51 }], rxDatagrams: 0, drops: emptyDropCounters() },
 ];
 
-/** `ours` must be a subsequence of `real`: same text, same order, fields we lack left out. */
-function assertSubsequence(ours: readonly string[], real: readonly string[], what: string): void {
-  let j = 0;
-  for (const line of ours) {
-    while (j < real.length && real[j] !== line) j++;
-    assert.ok(j < real.length, `${what}: line not in keepalived 2.2.7's dump (or out of order): '${line}'`);
-    j++;
-  }
-}
+const snapshot = (over: Partial<DumpSnapshot> = {}): DumpSnapshot => ({
+  globalDefs: config.globalDefs,
+  scriptIds: { uid: 0, gid: 0 },
+  clock,
+  instances: snaps,
+  sockets,
+  interfaces: [],
+  syncGroups: [],
+  scripts: [],
+  trackFiles: [],
+  trackProcesses: [],
+  ...over,
+});
 
-function section(text: string, heading: string): string[] {
-  const lines = text.split('\n');
-  const start = lines.indexOf(`------< ${heading} >------`);
-  assert.ok(start >= 0, heading);
-  const end = lines.findIndex((l, i) => i > start && l.startsWith('------<'));
-  return lines.slice(start, end < 0 ? undefined : end);
-}
+
 
 test('stats: the keepalived part is byte-identical to 2.2.7 for the same counters', () => {
-  const text = formatStatsDump(snaps, sockets);
+  const text = formatStatsDump({ instances: snaps, sockets });
   const keepalivedPart = text.slice(0, text.indexOf(EXTENSION_HEADING));
   assert.equal(keepalivedPart, realStats);
 });
@@ -81,7 +82,7 @@ test('stats: drops land under keepalived field names; the extension has the rest
   let drops = countDrop(emptyDropCounters(), 'ttl', 'ttl', 'packet-too-short', 'invalid-type', 'auth-failure', 'auth-type-mismatch', 'version');
   drops = countDrop(drops, 'length-mismatch');
   const sockDrops = countDrop(emptyDropCounters(), 'checksum', 'vrid-unknown', 'vrid-unknown');
-  const text = formatStatsDump([{ ...snaps[0]!, drops }], [{ ...sockets[0]!, rxDatagrams: 42, drops: sockDrops }]);
+  const text = formatStatsDump({ instances: [{ ...snaps[0]!, drops }], sockets: [{ ...sockets[0]!, rxDatagrams: 42, drops: sockDrops }] });
   const parsed = parseStatsDump(text);
   const vi = parsed['VI_1']!;
   assert.equal(vi['Packet Errors.TTL'], 2);
@@ -103,15 +104,15 @@ test('stats: drops land under keepalived field names; the extension has the rest
 });
 
 test('data: global definitions use 2.2.7 wording and defaults', () => {
-  const ours = section(formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets, interfaces: [], clock }), 'Global definitions');
-  const real = section(realData, 'Global definitions');
+  const ours = dumpSection(formatDataDump(snapshot()), 'Global definitions');
+  const real = dumpSection(realData, 'Global definitions');
   assertSubsequence(ours, real, 'global');
   assert.ok(ours.length >= 20, `only ${ours.length} global lines`);
 });
 
 test('data: VRRP topology lines (v2 PASS multicast, v3 unicast 500 ms) match 2.2.7', () => {
-  const ours = section(formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets, interfaces: [], clock }), 'VRRP Topology');
-  const real = section(realData, 'VRRP Topology');
+  const ours = dumpSection(formatDataDump(snapshot()), 'VRRP Topology');
+  const real = dumpSection(realData, 'VRRP Topology');
   assertSubsequence(ours, real, 'topology');
   for (const must of [
     '   Master down timer = 3414062 usecs',
@@ -135,7 +136,7 @@ test('data: a BACKUP does not mark its VIPs as set, FAULT has no read timeout', 
   const backup: FsmState = { ...s, state: 'BACKUP', wantState: 'BACKUP', masterDownAtMs: 12_000 };
   const fault: FsmState = { ...s, state: 'FAULT', wantState: 'FAULT', faultSources: ['interface:eth0'] };
   const text = (fsm: FsmState): string =>
-    formatDataDump({ globalDefs: config.globalDefs, instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters() }], sockets: [], interfaces: [], clock });
+    formatDataDump(snapshot({ instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters(), tracking: NO_TRACKING }], sockets: [] }));
   assert.match(text(backup), /^ {5}192\.0\.2\.100\/24 dev eth0 scope global$/m);
   assert.match(text(backup), /^ {3}Read timeout = 1795691404\.000000 /m);
   assert.doesNotMatch(text(fault), /Read timeout/);
@@ -147,11 +148,11 @@ test('data: sockpool and interfaces sections', () => {
   const link = { ifindex: 3, name: 'eth0', mac: Uint8Array.of(0x8e, 0xe8, 0x7f, 0xd1, 0x07, 0x95), up: true, running: true, mtu: 1500, flags: 0, operState: 6 };
   const addr = { ifindex: 3, family: 4 as const, address: '192.0.2.11', bytes: src, prefixLen: 24, flags: 0, scope: 0 };
   const ll = { ...addr, family: 6 as const, address: 'fe80::8ce8:7fff:fed1:795', bytes: parseIp('fe80::8ce8:7fff:fed1:795')!.bytes, prefixLen: 64, scope: 253 };
-  const text = formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets, interfaces: [{ link, addrs: [addr, ll] }], clock });
-  const pool = section(text, 'VRRP Sockpool');
-  assertSubsequence(pool.slice(2), section(realData, 'VRRP Sockpool'), 'sockpool');
-  const ifs = section(text, 'Interfaces');
-  assertSubsequence(ifs, section(realData, 'Interfaces'), 'interfaces');
+  const text = formatDataDump(snapshot({ interfaces: [{ link, addrs: [addr, ll] }] }));
+  const pool = dumpSection(text, 'VRRP Sockpool');
+  assertSubsequence(pool.slice(2), dumpSection(realData, 'VRRP Sockpool'), 'sockpool');
+  const ifs = dumpSection(text, 'Interfaces');
+  assertSubsequence(ifs, dumpSection(realData, 'Interfaces'), 'interfaces');
   assert.ok(ifs.includes('   MAC = 8e:e8:7f:d1:07:95'));
 });
 
@@ -163,22 +164,22 @@ test('formatDumpTime pads microseconds and days like ctime', () => {
 test('data: a configured source address is marked "(from configuration)" as 2.2.7 does', () => {
   const cfg: VrrpInstanceConfig = { ...instance('VI_6'), unicastSrcIp: '192.0.2.11' };
   const fsm = initialFsmState(fsmParamsFromConfig(cfg, src));
-  const text = formatDataDump({ globalDefs: config.globalDefs, instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters() }], sockets: [], interfaces: [], clock });
+  const text = formatDataDump(snapshot({ instances: [{ cfg, fsm, srcIp: src, drops: emptyDropCounters(), tracking: NO_TRACKING }], sockets: [] }));
   assert.match(text, /^ {3}Using src_ip = 192\.0\.2\.11 \(from configuration\)$/m);
 });
 
 test('an AH instance\'s socket (IP protocol 51) is "Protocol = AH" in the sockpool, as 2.2.7 prints it, and its own block in the extension', () => {
   const ah: SocketSnapshot = { ...sockets[0]!, protocol: 'AH', drops: countDrop(emptyDropCounters(), 'packet-too-short') };
-  const data = formatDataDump({ globalDefs: config.globalDefs, instances: snaps, sockets: [sockets[0]!, ah], interfaces: [], clock });
-  assert.deepEqual(section(data, 'VRRP Sockpool').filter((l) => l.includes('Protocol')), ['   Protocol = VRRP', '   Protocol = AH']);
-  const parsed = parseStatsDump(formatStatsDump(snaps, [sockets[0]!, ah]));
+  const data = formatDataDump(snapshot({ sockets: [sockets[0]!, ah] }));
+  assert.deepEqual(dumpSection(data, 'VRRP Sockpool').filter((l) => l.includes('Protocol')), ['   Protocol = VRRP', '   Protocol = AH']);
+  const parsed = parseStatsDump(formatStatsDump({ instances: snaps, sockets: [sockets[0]!, ah] }));
   assert.equal(parsed['socket:eth0 IPv4']!['packet-too-short'], 0);
   assert.equal(parsed['socket:eth0 IPv4 AH']!['packet-too-short'], 1);
 });
 
 test('stats: keepalived 2.4\'s "Authentication Extension Errors" section only for an instance with auth_hmac', () => {
   const withHmac = { ...snaps[0]!, cfg: { ...snaps[0]!.cfg, authHmac: { keys: [{ id: 1, value: 'x'.repeat(32) }], antiReplay: 'time' as const, mode: 'enforce' as const } }, drops: countDrop(emptyDropCounters(), 'auth-ext-bad-hmac', 'auth-ext-replay', 'auth-ext-replay') };
-  const parsed = parseStatsDump(formatStatsDump([withHmac, snaps[1]!], sockets));
+  const parsed = parseStatsDump(formatStatsDump({ instances: [withHmac, snaps[1]!], sockets }));
   assert.equal(parsed['VI_1']!['Authentication Extension Errors.Invalid HMAC'], 1);
   assert.equal(parsed['VI_1']!['Authentication Extension Errors.Replay'], 2);
   assert.equal(parsed['VI_1']!['Authentication Extension Errors.Missing'], 0);

@@ -10,51 +10,14 @@
  * docs/compatibility.md, "State dumps"). keepalived says the dump formats are not stable, so
  * readers of either file match lines, not positions.
  */
-import { formatIp, type Family } from '../core/ip.js';
-import { ctime } from '../core/log-sinks.js';
-import type { GlobalDefs, IpAddressSpec, NotifyScripts, ScriptSpec, VrrpInstanceConfig } from '../config/model.js';
-import type { LinkInfo, AddrInfo } from '../netlink/rtnl-model.js';
+import { formatIp } from '../core/ip.js';
+import type { GlobalDefs, VrrpInstanceConfig } from '../config/model.js';
 import { STAT_FIELD_OF, formatStatsErrorLines, type DropCounters } from './drop-counters.js';
-import type { FsmState } from './fsm-types.js';
+import type { DumpClock, DumpSnapshot, InstanceSnapshot, InstanceTracking, InterfaceSnapshot, ScriptIds, SocketSnapshot } from './dump-snapshot.js';
+import { familyName, formatDumpTime, notifyScriptLines, onOff, secs, vipText } from './dump-text.js';
+import { interfaceTrackingLines, trackerSections } from './dump-trackers.js';
 import { masterDownIntervalUs, skewPriority } from './timers.js';
 import { DROP_REASONS, type DropReason } from './types.js';
-
-/** One instance as the dumps see it. */
-export interface InstanceSnapshot {
-  readonly cfg: VrrpInstanceConfig;
-  readonly fsm: FsmState;
-  /** The advert source address in use. */
-  readonly srcIp: Uint8Array;
-  readonly drops: DropCounters;
-  readonly syncGroup?: string;
-}
-
-/** One VRRP receive socket (per interface and family) and the drops counted before an instance was known. */
-export interface SocketSnapshot {
-  readonly ifname: string;
-  readonly family: Family;
-  /** The group it joined, or null for a unicast-only socket. */
-  readonly group: string | null;
-  readonly instances: readonly { readonly name: string; readonly vrid: number }[];
-  /** The IP protocol it receives: VRRP (112), or AH (51) for `auth_type AH` instances. */
-  readonly protocol?: 'VRRP' | 'AH';
-  readonly rxDatagrams: number;
-  readonly drops: DropCounters;
-}
-
-export interface InterfaceSnapshot {
-  readonly link: LinkInfo;
-  readonly addrs: readonly AddrInfo[];
-}
-
-/**
- * Converts the FSM's monotonic milliseconds (clock.nowMs) to wall-clock ones: the dumps print
- * wall time, the FSM never sees it.
- */
-export interface DumpClock {
-  readonly nowMs: number;
-  readonly wallMs: number;
-}
 
 export const EXTENSION_HEADING = '------< keepalived-ts extension: receive drops >------';
 
@@ -85,7 +48,7 @@ function dropLines(c: DropCounters, reasons: readonly DropReason[], indent: stri
 }
 
 /** `keepalived.stats`: keepalived's per-instance blocks, then the keepalived-ts extension section. */
-export function formatStatsDump(instances: readonly InstanceSnapshot[], sockets: readonly SocketSnapshot[]): string {
+export function formatStatsDump({ instances, sockets }: Pick<DumpSnapshot, 'instances' | 'sockets'>): string {
   const lines = instances.flatMap(statsInstanceLines);
   lines.push(EXTENSION_HEADING);
   for (const s of sockets) {
@@ -139,27 +102,18 @@ export function parseStatsDump(text: string): Record<string, Record<string, numb
 // ---------------------------------------------------------------------------------------------
 // keepalived.data
 
-const onOff = (b: boolean): string => (b ? 'true' : 'false');
-const secs = (ms: number): number => Math.floor(ms / 1000);
-const familyName = (f: Family): string => (f === 4 ? 'IPv4' : 'IPv6');
-
-/** `1795691401.916930 (Thu Nov 26 11:10:01.916930 2026)`, keepalived's timestamp in dumps. */
-export function formatDumpTime(wallMs: number): string {
-  const totalUs = Math.round(wallMs * 1000);
-  const sec = Math.floor(totalUs / 1e6);
-  const us = String(totalUs - sec * 1e6).padStart(6, '0');
-  const c = ctime(sec * 1000);
-  return `${sec}.${us} (${c.slice(0, 19)}.${us}${c.slice(19)})`;
-}
-
-function globalLines(g: GlobalDefs): string[] {
+/**
+ * The "Global definitions" section. The parent writes it alone (keepalived_parent.data),
+ * without the VRRP child's default interface line, as keepalived's parent does.
+ */
+export function globalLines(g: GlobalDefs, who: 'parent' | 'vrrp' = 'vrrp'): string[] {
   const smtp = g.smtpAlert === undefined ? 'unset' : onOff(g.smtpAlert);
   return [
     '------< Global definitions >------',
     ' Network namespace = (default)',
     ` Router ID = ${g.routerId}`,
     ` Default smtp_alert = ${smtp}`,
-    ` Default interface = ${g.defaultInterface}`,
+    ...(who === 'vrrp' ? [` Default interface = ${g.defaultInterface}`] : []),
     ` VRRP IPv4 mcast group = ${g.mcastGroup4}`,
     ` VRRP IPv6 mcast group = ${g.mcastGroup6}`,
     ` Gratuitous ARP delay = ${secs(g.garp.masterDelayMs)}`,
@@ -182,28 +136,10 @@ function globalLines(g: GlobalDefs): string[] {
   ];
 }
 
-/**
- * keepalived 2.2.7 writes a host address without its prefix (`198.51.100.81 dev eth0 …`, but
- * `198.51.100.82/24 dev eth0 …`); exporters take the first word as the VIP label.
- */
-function vipLine(v: IpAddressSpec, ifname: string, set: boolean): string {
-  const prefix = v.prefixLen === (v.family === 4 ? 32 : 128) ? '' : `/${v.prefixLen}`;
-  const brd = v.broadcast !== undefined && v.broadcast !== '-' && v.broadcast !== '+' ? ` brd ${v.broadcast}` : '';
-  const label = v.label !== undefined ? ` label ${v.label}` : '';
-  return `     ${v.address}${prefix}${brd} dev ${v.dev ?? ifname} scope ${v.scope ?? 'global'}${label}${set ? ' set' : ''}`;
+/** The keepalived_parent.data text (SIGUSR1 at the parent). */
+export function formatParentDataDump(g: GlobalDefs): string {
+  return `${globalLines(g, 'parent').join('\n')}\n`;
 }
-
-const quoteArgv = (s: ScriptSpec): string => s.argv.map((a) => `'${a}'`).join(' ');
-
-const SCRIPT_LABELS: readonly (readonly [keyof NotifyScripts, string])[] = [
-  ['backup', 'Backup state transition script'],
-  ['master', 'Master state transition script'],
-  ['fault', 'Fault state transition script'],
-  ['stop', 'Stop state transition script'],
-  ['deleted', 'Deleted state transition script'],
-  ['generic', 'Generic state transition script'],
-  ['masterRxLowerPri', 'Master receive lower priority state transition script'],
-];
 
 function authLines(cfg: VrrpInstanceConfig): string[] {
   if (cfg.version !== 2) return [];
@@ -226,7 +162,30 @@ function configuredSrc(cfg: VrrpInstanceConfig): string | undefined {
   return cfg.unicastPeers.length > 0 ? (cfg.unicastSrcIp ?? cfg.mcastSrcIp) : cfg.mcastSrcIp;
 }
 
-function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
+const reverseText = (reverse: boolean): string => (reverse ? ' reverse' : '');
+
+/** `Tracked interfaces :` … `Tracked processes :`, in keepalived's order and wording. */
+function trackedLines(t: InstanceTracking): string[] {
+  const out: string[] = [];
+  if (t.interfaces.length > 0) out.push('   Tracked interfaces :', ...t.interfaces.map((x) => `     ${x.name} weight ${x.weight}${reverseText(x.reverse)}`));
+  if (t.scripts.length > 0) out.push('   Tracked scripts :', ...t.scripts.map((x) => `     ${x.name} weight ${x.weight}${reverseText(x.reverse)}`));
+  if (t.files.length > 0) out.push('   Tracked files :', ...t.files.map((x) => `     ${x.name}, weight ${x.weight}${reverseText(x.reverse)}`));
+  if (t.processes.length > 0) out.push('   Tracked processes :', ...t.processes.map((x) => `     ${x.name}, weight ${x.weight}${reverseText(x.reverse)}`));
+  return out;
+}
+
+/** A BACKUP that has heard a master names it (v3 also its advert interval), as 2.2.7 does. */
+function masterLines(i: InstanceSnapshot): string[] {
+  const { fsm, cfg } = i;
+  if (fsm.state !== 'BACKUP' || fsm.lastMasterAddress === null) return [];
+  return [
+    `   Master router = ${formatIp(fsm.lastMasterAddress)}`,
+    `   Master priority = ${fsm.lastMasterPriority ?? 0}`,
+    ...(cfg.version === 3 ? [`   Master advert int = ${(fsm.masterAdverIntervalCs / 100).toFixed(2)} sec`] : []),
+  ];
+}
+
+function instanceDataLines(i: InstanceSnapshot, clock: DumpClock, ids: ScriptIds): string[] {
   const { cfg, fsm } = i;
   const wall = (ms: number): number => clock.wallMs + (ms - clock.nowMs);
   const unicast = cfg.unicastPeers.length > 0;
@@ -235,12 +194,15 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
   const ifname = cfg.interface ?? '';
   const vipsSet = fsm.state === 'MASTER';
   const g = cfg.garp;
+  const v3Backup = cfg.version === 3 && fsm.state === 'BACKUP' && fsm.lastMasterAddress !== null;
   const lines = [
     ` VRRP Instance = ${cfg.name}`,
     `   VRRP Version = ${cfg.version}`,
     ...(i.syncGroup !== undefined ? [`   Sync group = ${i.syncGroup}`] : []),
     `   State = ${fsm.state}`,
-    ...(unicast ? ['   Flags:', '     Using unicast'] : ['   Flags: none']),
+    ...masterLines(i),
+    // nopreempt is one of keepalived's flags without a line of its own: "Flags:" then nothing.
+    ...(unicast || cfg.nopreempt ? ['   Flags:', ...(unicast ? ['     Using unicast'] : [])] : ['   Flags: none']),
     `   Wantstate = ${fsm.wantState}`,
     `   Number of interface and track script faults = ${fsm.faultSources.length}`,
     ...(fsm.lastTransitionAtMs !== null ? [`   Last transition = ${formatDumpTime(wall(fsm.lastTransitionAtMs))}`] : []),
@@ -262,20 +224,18 @@ function instanceDataLines(i: InstanceSnapshot, clock: DumpClock): string[] {
     `   Priority = ${cfg.priority}`,
     `   Effective priority = ${fsm.effectivePriority}`,
     cfg.version === 2 ? `   Advert interval = ${cfg.advertIntCs / 100} sec` : `   Advert interval = ${cfg.advertIntCs * 10} milli-sec`,
+    ...(v3Backup ? [`   Master advert interval = ${fsm.masterAdverIntervalCs * 10} milli-sec`] : []),
     `   Accept = ${cfg.accept ? 'enabled' : 'disabled'}`,
     `   Preempt = ${cfg.nopreempt ? 'disabled' : 'enabled'}`,
+    ...(cfg.preemptDelayMs > 0 ? [`   Preempt delay = ${secs(cfg.preemptDelayMs)} secs`] : []),
+    `   Promote_secondaries = ${cfg.promoteSecondaries ? 'enabled' : 'disabled'}`,
     ...authLines(cfg),
   ];
-  if (cfg.vips.length > 0) lines.push(`   Virtual IP (${cfg.vips.length}):`, ...cfg.vips.map((v) => vipLine(v, ifname, vipsSet)));
-  if (cfg.excludedVips.length > 0) {
-    lines.push(`   Virtual IP Excluded (${cfg.excludedVips.length}):`, ...cfg.excludedVips.map((v) => vipLine(v, ifname, vipsSet)));
-  }
-  lines.push(...unicastLines(cfg));
-  for (const [key, label] of SCRIPT_LABELS) {
-    const s = cfg.notify[key];
-    if (s) lines.push(`   ${label} = ${quoteArgv(s)}`);
-  }
-  lines.push(`   Using smtp notification = ${cfg.smtpAlert ? 'yes' : 'no'}`);
+  if (cfg.vips.length > 0) lines.push(`   Virtual IP (${cfg.vips.length}):`, ...cfg.vips.map((v) => `     ${vipText(v, ifname, vipsSet)}`));
+  if (cfg.excludedVips.length > 0) lines.push('   Virtual IP Excluded :', ...cfg.excludedVips.map((v) => `     ${vipText(v, ifname, vipsSet)}`));
+  lines.push(...unicastLines(cfg), ...trackedLines(i.tracking));
+  lines.push(`   Using smtp notification = ${cfg.smtpAlert ? 'yes' : 'no'}`, ...notifyScriptLines(cfg.notify, ids));
+  lines.push(`   Notify priority changes = ${onOff(cfg.notifyPriorityChanges)}`);
   return lines;
 }
 
@@ -296,7 +256,7 @@ function sockpoolLines(sockets: readonly SocketSnapshot[]): string[] {
 
 const macText = (mac: Uint8Array): string => [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
 
-function interfaceLines(ifs: readonly InterfaceSnapshot[]): string[] {
+function interfaceLines(ifs: readonly InterfaceSnapshot[], instances: readonly InstanceSnapshot[]): string[] {
   const lines = ['------< Interfaces >------'];
   for (const { link, addrs } of ifs) {
     const v4 = addrs.find((a) => a.family === 4)?.address ?? '(none)';
@@ -304,26 +264,20 @@ function interfaceLines(ifs: readonly InterfaceSnapshot[]): string[] {
     lines.push(` Name = ${link.name}`, `   index = ${link.ifindex}`, `   IPv4 address = ${v4}`, `   IPv6 address = ${v6}`);
     if (link.mac.length > 0) lines.push(`   MAC = ${macText(link.mac)}`);
     lines.push(`   State = ${link.up ? 'UP' : 'DOWN'}${link.running ? ', RUNNING' : ''}`, `   MTU = ${link.mtu}`);
+    lines.push(...interfaceTrackingLines(link.name, instances));
   }
   return lines;
 }
 
-export interface DataDumpInput {
-  readonly globalDefs: GlobalDefs;
-  readonly instances: readonly InstanceSnapshot[];
-  readonly sockets: readonly SocketSnapshot[];
-  readonly interfaces: readonly InterfaceSnapshot[];
-  readonly clock: DumpClock;
-}
-
-/** `keepalived.data`: global definitions, VRRP topology, socket pool and interfaces. */
-export function formatDataDump(d: DataDumpInput): string {
+/** `keepalived.data`: global definitions, VRRP topology, socket pool, sync groups, trackers and interfaces. */
+export function formatDataDump(d: DumpSnapshot): string {
   const lines = [
     ...globalLines(d.globalDefs),
     '------< VRRP Topology >------',
-    ...d.instances.flatMap((i) => instanceDataLines(i, d.clock)),
+    ...d.instances.flatMap((i) => instanceDataLines(i, d.clock, d.scriptIds)),
     ...sockpoolLines(d.sockets),
-    ...interfaceLines(d.interfaces),
+    ...trackerSections(d),
+    ...interfaceLines(d.interfaces, d.instances),
   ];
   return `${lines.join('\n')}\n`;
 }

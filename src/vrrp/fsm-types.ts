@@ -65,6 +65,9 @@ export interface FsmCounters {
   readonly priZeroSent: number;
 }
 
+/** Every counter at zero: a new instance, or after STATS_CLEAR. */
+export const ZERO_COUNTERS: FsmCounters = { advertRcvd: 0, advertSent: 0, becameMaster: 0, releasedMaster: 0, priZeroRcvd: 0, priZeroSent: 0 };
+
 export interface FsmState {
   readonly state: VrrpState;
   /**

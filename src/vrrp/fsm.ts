@@ -16,7 +16,7 @@ import { compareBytes, formatIp } from '../core/ip.js';
 import type { LogLevel } from '../core/logger.js';
 import { assertNever } from '../core/result.js';
 import type { VrrpInstanceConfig } from '../config/model.js';
-import { FSM_CONFIG_FIELDS } from './fsm-types.js';
+import { FSM_CONFIG_FIELDS, ZERO_COUNTERS } from './fsm-types.js';
 import type {
   FsmAction,
   FsmCounters,
@@ -74,7 +74,7 @@ export function initialFsmState(params: FsmParams): FsmState {
     lastTransitionAtMs: null,
     lastTransition: null,
     lastMasterAdvertAtMs: null,
-    counters: { advertRcvd: 0, advertSent: 0, becameMaster: 0, releasedMaster: 0, priZeroRcvd: 0, priZeroSent: 0 },
+    counters: ZERO_COUNTERS,
   };
 }
 

@@ -24,6 +24,8 @@ import {
   type TransitionReason,
   type VrrpState,
 } from './fsm.js';
+import { ZERO_COUNTERS } from './fsm-types.js';
+import { emptyDropCounters } from './drop-counters.js';
 import { GarpPacer } from './garp-pacing.js';
 import type { AhSequence } from './ipsec-ah.js';
 import { ahSequenceOf, type ReceiveState, type ReceiveTarget } from './receive.js';
@@ -173,6 +175,12 @@ export class VrrpInstance implements ReceiveTarget {
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
     this.handle({ type: 'PriorityChanged', effectivePriority });
+  }
+
+  /** STATS_CLEAR: every counter of keepalived.stats back to zero (state and timers untouched). */
+  clearStats(): void {
+    this.fsm = { ...this.fsm, counters: ZERO_COUNTERS };
+    this.receive.drops = emptyDropCounters();
   }
 
   /** After a reload changed the VIP list of a MASTER: apply the new list and announce it. */

@@ -13,8 +13,8 @@ import type { ChildKind } from '../process/options.js';
 import { defaultProcessTitle } from '../process/process-title.js';
 import type { ChildHandle, ChildIpc, ChildRunner } from '../process/child-api.js';
 import { EXIT_CONFIG, EXIT_FATAL, EXIT_MISSING_PERMISSION, EXIT_PROGRAM_ERROR } from './exit-status.js';
-import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild } from '../process/ipc.js';
-import { catchRealtimeSignals } from './rt-signals.js';
+import { IPC_PROTOCOL_VERSION, parseParentToChild, type ChildToParent, type ParentToChild, type RealtimeSignalFunction } from '../process/ipc.js';
+import { catchRealtimeSignals, timerDumpLines, type RealtimeHandlers } from './rt-signals.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -105,7 +105,23 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
   process.on('SIGHUP', () => void reload());
   process.on('SIGUSR1', () => handle?.dumpData?.());
   process.on('SIGUSR2', () => handle?.dumpStats?.());
-  catchRealtimeSignals(() => log);
+  const timerDump = (): void => {
+    for (const line of timerDumpLines(kind === 'vrrp' ? 'VRRP' : 'checker', handle?.timerDump?.() ?? [])) log.info(line);
+  };
+  // What this child does for each real-time function: only those its subsystem has.
+  const realtime = (): RealtimeHandlers => {
+    const h = handle;
+    const out: RealtimeHandlers = { TDUMP: () => timerDump() };
+    if (h?.dumpJson) out.JSON = () => h.dumpJson?.();
+    if (h?.clearStats) out.STATS_CLEAR = () => h.clearStats?.();
+    return out;
+  };
+  const signalFunction = (fn: RealtimeSignalFunction): void => {
+    const h = realtime()[fn];
+    if (h) h();
+    else log.debug(`${fn} from the parent: nothing to do in this process`);
+  };
+  catchRealtimeSignals(() => log, realtime);
   process.on('disconnect', () => void stop('parent gone'));
 
   let hello: Extract<ParentToChild, { type: 'hello' }>;
@@ -154,6 +170,9 @@ export async function runChildProcess(kind: ChildKind, runners: Readonly<Record<
         return;
       case 'status-request':
         handle?.requestStatus?.();
+        return;
+      case 'signal-function':
+        signalFunction(msg.fn);
         return;
       default:
         assertNever(msg, 'parent message');

@@ -3,6 +3,7 @@
  * kind means adding a row. Names and messages are keepalived's ("Starting VRRP child
  * process, pid=N", "Healthcheck child process(N) died: Respawning").
  */
+import type { GlobalDefs } from '../config/model.js';
 import type { ChildKind, CliOptions } from '../process/options.js';
 import type { ProcessNameSettings } from '../process/process-title.js';
 
@@ -27,14 +28,21 @@ export interface ConfigSummary {
   readonly errorCount?: number;
   /** global_defs process_names / process_name / vrrp_process_name / checker_process_name. */
   readonly processNames?: ProcessNameSettings;
+  /** `file:line:col: warning: 'x' is read but not acted on yet`, one per keyword: logged at start-up. */
+  readonly notActedOn: readonly string[];
+  /** For the parent's SIGUSR1 dump and the dump files' places (state_dump_file …). */
+  readonly globalDefs: GlobalDefs;
 }
+
+/** Which subsystems have configuration (what choosing the children needs). */
+export type SubsystemsConfigured = Pick<ConfigSummary, 'hasVrrp' | 'hasChecker'>;
 
 export interface ChildSpec {
   readonly kind: ChildKind;
   /** Word used in keepalived's log lines. */
   readonly title: string;
   readonly pidFile: (o: CliOptions) => string;
-  readonly hasConfig: (c: ConfigSummary) => boolean;
+  readonly hasConfig: (c: SubsystemsConfigured) => boolean;
   /** The -P/-C flag that selects only this child. */
   readonly onlyFlag: (o: CliOptions) => boolean;
 }
@@ -48,7 +56,7 @@ export const CHILD_TABLE: readonly ChildSpec[] = [
  * keepalived: -P/-C restrict the set; a child runs when its subsystem has configuration
  * or --all is given.
  */
-export function selectChildren(o: CliOptions, c: ConfigSummary, table: readonly ChildSpec[] = CHILD_TABLE): ChildSpec[] {
+export function selectChildren(o: CliOptions, c: SubsystemsConfigured, table: readonly ChildSpec[] = CHILD_TABLE): ChildSpec[] {
   const restricted = table.some((s) => s.onlyFlag(o));
   return table.filter((s) => (!restricted || s.onlyFlag(o)) && (o.all || s.hasConfig(c)));
 }

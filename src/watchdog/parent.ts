@@ -19,7 +19,10 @@ import { selectChildren, type ChildSpec, type ConfigSummary } from './children.j
 import { EXIT_FATAL, EXIT_OK } from './exit-status.js';
 import { IPC_PROTOCOL_VERSION, type ParentToChild } from '../process/ipc.js';
 import { checkPidFile, claimPidFile, removePidFile } from './pidfile.js';
-import { catchRealtimeSignals } from './rt-signals.js';
+import { catchRealtimeSignals, timerDumpLines, type RealtimeHandlers } from './rt-signals.js';
+import { formatParentDataDump } from '../vrrp/dump.js';
+import { PARENT_DATA_FILE, writeDumpFile } from '../sys/dump-file.js';
+import { errorMessage } from '../core/errors.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 import { openParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
@@ -45,9 +48,13 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const pl = createProcessLogger(options, 'parent');
   const log = pl.logger;
   process.title = processTitle('parent', undefined);
-  // JSON, STATS_CLEAR and the other real-time signals: logged, never fatal (rt-signals.ts),
-  // from the start (a big config takes a while to load).
-  const releaseRealtime = catchRealtimeSignals(() => log);
+  // JSON, STATS_CLEAR, TDUMP and the other real-time signals: never fatal (rt-signals.ts), from
+  // the start (a big config takes a while to load); passed on once the children exist.
+  let realtime: RealtimeHandlers = {};
+  const releaseRealtime = catchRealtimeSignals(
+    () => log,
+    () => realtime,
+  );
   if (options.umask !== undefined) process.umask(options.umask);
 
   log.info(`Starting ${VERSION_BANNER}`);
@@ -62,6 +69,9 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     return EXIT_FATAL;
   }
   if (summary.value.dumpText !== undefined) for (const line of summary.value.dumpText.trimEnd().split('\n')) log.info(line);
+  // keepalived says nothing about keywords it reads; we say which ones we do not act on (yet).
+  for (const line of summary.value.notActedOn) log.warn(line);
+  let notActedOn = summary.value.notActedOn;
   // Before anything touches the network or a child is forked: the children start inside it.
   const netns = options.namespace ?? summary.value.netNamespace;
   if (netns !== undefined) {
@@ -76,6 +86,7 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   let childWaitMs = summary.value.childWaitTimeS * 1000;
   const names = summary.value.processNames;
   process.title = processTitle('parent', names);
+  let globalDefs = summary.value.globalDefs;
   const specs = selectChildren(options, summary.value);
 
   // A live daemon owning any of our pid files means "already running" (exit 0, as 2.2.7).
@@ -143,6 +154,27 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   const forward = (msg: ParentToChild): void => {
     for (const s of supervisors) s.send(msg);
   };
+  // keepalived passes STATS, STATS_CLEAR and JSON to the VRRP process only.
+  const toVrrp = (msg: ParentToChild): void => {
+    for (const s of supervisors) if (s.kind === 'vrrp') s.send(msg);
+  };
+  const printParentData = (): void => {
+    log.info(`Printing parent data for process(${process.pid}) on signal`);
+    try {
+      writeDumpFile({ name: PARENT_DATA_FILE, configured: globalDefs.stateDumpFile, beside: true }, formatParentDataDump(globalDefs));
+    } catch (e) {
+      log.error(`Cannot write the parent data dump: ${errorMessage(e)}`);
+    }
+  };
+  realtime = {
+    JSON: () => toVrrp({ type: 'signal-function', fn: 'JSON' }),
+    STATS_CLEAR: () => toVrrp({ type: 'signal-function', fn: 'STATS_CLEAR' }),
+    TDUMP: () => {
+      const children = supervisors.map((s) => `${s.title} child process(${s.pid ?? 'none: waiting to restart'})`);
+      for (const line of timerDumpLines('parent', children)) log.info(line);
+      forward({ type: 'signal-function', fn: 'TDUMP' });
+    },
+  };
   const handlers: Array<[NodeJS.Signals, () => void]> = [
     ['SIGTERM', () => void terminate(EXIT_OK)],
     ['SIGINT', () => (options.ignoreSigint ? log.info('Ignoring SIGINT') : void terminate(EXIT_OK))],
@@ -156,10 +188,17 @@ export async function runParent(deps: ParentDeps): Promise<number> {
         // parsed twice in a row (parent, then child); the parent only needs child_wait_time.
         forward({ type: 'cfg-reload' });
         void deps.loadConfigSummary(options.configFile).then((r) => {
-          if (r.ok) childWaitMs = r.value.childWaitTimeS * 1000;
-          else log.error(r.reason);
-          if (!r.ok) services.reloadRead(false, r.reason);
-          else if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
+          if (!r.ok) {
+            log.error(r.reason);
+            services.reloadRead(false, r.reason);
+            return;
+          }
+          childWaitMs = r.value.childWaitTimeS * 1000;
+          // The children keep the running config when the new one cannot run: so do the dumps' places.
+          if (r.value.unusable === undefined) globalDefs = r.value.globalDefs;
+          if (r.value.notActedOn.join('\n') !== notActedOn.join('\n')) for (const line of r.value.notActedOn) log.warn(line);
+          notActedOn = r.value.notActedOn;
+          if (r.value.unusable !== undefined) services.reloadRead(false, `configuration cannot run: ${r.value.unusable}`);
           else services.reloadRead(true, r.value.errorCount ? `${r.value.errorCount} configuration error(s) ignored` : undefined);
         });
       },
@@ -167,11 +206,11 @@ export async function runParent(deps: ParentDeps): Promise<number> {
     [
       'SIGUSR1',
       () => {
-        log.info(`Printing parent data for process(${process.pid}) on signal`);
         forward({ type: 'dump-data' });
+        printParentData();
       },
     ],
-    ['SIGUSR2', () => forward({ type: 'dump-stats' })],
+    ['SIGUSR2', () => toVrrp({ type: 'dump-stats' })],
   ];
   for (const [sig, h] of handlers) process.on(sig, h);
 

@@ -48,6 +48,11 @@ export class ChildSupervisor {
 
   constructor(private readonly deps: SupervisorDeps) {}
 
+  /** keepalived's word for the child in log lines (`VRRP`, `Healthcheck`). */
+  get title(): string {
+    return this.deps.spec.title;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -85,8 +85,8 @@ test('keepalived.data and keepalived.stats: the exporter reads ours as it reads 
       const o = od.get(name);
       assert.ok(o);
       assert.deepEqual(
-        { state: o.state, wantState: o.wantState, intf: o.intf, garpDelay: o.garpDelay, vrid: o.vrid, vips: o.vips.map(parseVip) },
-        { state: t.state, wantState: t.wantState, intf: t.intf, garpDelay: t.garpDelay, vrid: t.vrid, vips: t.vips.map(parseVip) },
+        { state: o.state, wantState: o.wantstate, intf: o.intf, garpDelay: o.garpDelay, vrid: o.vrid, vips: o.vips.map(parseVip) },
+        { state: t.state, wantState: t.wantstate, intf: t.intf, garpDelay: t.garpDelay, vrid: t.vrid, vips: t.vips.map(parseVip) },
         name,
       );
       assert.equal(o.state, 2, `${name} MASTER as the exporter counts it`);

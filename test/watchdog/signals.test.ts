@@ -1,7 +1,8 @@
 // Signals a monitoring agent may send (keepalived(8) SIGNALS, `--signum`) to a real daemon —
 // parent, VRRP child and checker child — in a lab namespace: none is fatal, the VIP stays,
-// each one is logged (real-time ones as "not acted on yet" or as meaningless); a child
-// killed with SIGKILL is logged as killed by signal 9 and respawned.
+// each one is answered where keepalived answers it (JSON and STATS_CLEAR by the VRRP process,
+// TDUMP by every process) and logged as ignored elsewhere; a child killed with SIGKILL is
+// logged as killed by signal 9 and respawned. What the dumps hold: dumps.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -50,13 +51,22 @@ async function waitVip(ms: number): Promise<void> {
   await waitFor(() => hasVip() || undefined, ms, 'the VIP to appear');
 }
 
-/** Signal → the line that must follow it in any process (undefined: handled, its own lines vary). */
-const SIGNALS: ReadonlyArray<readonly [number | NodeJS.Signals, RegExp | undefined]> = [
-  [36, /Received SIGRTMIN\+2 \(JSON, signal 36\): writing keepalived\.json is not acted on yet - ignoring it/],
-  [63, /Received SIGRTMAX-1 \(STATS_CLEAR, signal 63\): printing and clearing the statistics is not acted on yet - ignoring it/],
-  [64, /Received SIGRTMAX \(TDUMP, signal 64\): the thread dump is not acted on yet - ignoring it/],
-  [40, /Ignoring signal 40 \(SIGRTMIN\+6\): keepalived gives it no meaning/],
-  [34, /Ignoring signal 34 \(SIGRTMIN\)/],
+type Who = 'parent' | 'VRRP child' | 'checker child';
+
+/** Signal → the line that must follow it, by the process it is sent to (undefined: handled, its own lines vary). */
+const SIGNALS: ReadonlyArray<readonly [number | NodeJS.Signals, Readonly<Record<Who, RegExp>> | undefined]> = [
+  [36, { parent: /Printing VRRP as json for process/, 'VRRP child': /Printing VRRP as json for process/, 'checker child': /Ignoring signal 36 \(SIGRTMIN\+2, JSON\): only the VRRP process acts on it/ }],
+  [
+    63,
+    {
+      parent: /Printing and clearing VRRP stats for process/,
+      'VRRP child': /Printing and clearing VRRP stats for process/,
+      'checker child': /Ignoring signal 63 \(SIGRTMAX-1, STATS_CLEAR\): only the VRRP process acts on it/,
+    },
+  ],
+  [64, { parent: /Timer dump of the checker process/, 'VRRP child': /Timer dump of the VRRP process/, 'checker child': /Timer dump of the checker process/ }],
+  [40, { parent: /Ignoring signal 40 \(SIGRTMIN\+6\): keepalived gives it no meaning/, 'VRRP child': /Ignoring signal 40 /, 'checker child': /Ignoring signal 40 / }],
+  [34, { parent: /Ignoring signal 34 \(SIGRTMIN\)/, 'VRRP child': /Ignoring signal 34 /, 'checker child': /Ignoring signal 34 / }],
   ['SIGUSR1', undefined],
   ['SIGUSR2', undefined],
   ['SIGHUP', undefined],
@@ -64,8 +74,8 @@ const SIGNALS: ReadonlyArray<readonly [number | NodeJS.Signals, RegExp | undefin
 
 test('every signal keepalived names, and stray real-time ones, to parent and both children: logged, never fatal, the VIP stays', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kts-sig-'));
-  // The whole daemon: VRRP and checker children (no --vrrp).
-  const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), CONF, { args: (c) => c.filter((a) => a !== '--vrrp') });
+  // The whole daemon: VRRP and checker children (no --vrrp); its dumps stay in its directory.
+  const d = new LabDaemon(lab, lab.host(1), dir, keepalivedTsCommand(), CONF, { args: (c) => c.filter((a) => a !== '--vrrp'), env: { TMPDIR: dir } });
   const f = { pid: d.pidFile, vrrpPid: d.vrrpPidFile, checkPid: d.checkPidFile };
   d.start();
   try {
@@ -79,7 +89,7 @@ test('every signal keepalived names, and stray real-time ones, to parent and bot
       for (const [sig, line] of SIGNALS) {
         const from = nowUs();
         process.kill(pid, sig);
-        if (line) await d.waitLine(line, from, 5000);
+        if (line) await d.waitLine(line[who], from, 5000);
         else await sleep(300);
         for (const [name, p] of [['parent', parent], ['VRRP child', vrrp], ['checker child', checker]] as const) {
           assert.ok(isAlive(p), `${name} alive after signal ${sig} to the ${who}`);

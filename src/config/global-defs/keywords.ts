@@ -345,7 +345,7 @@ const jsonVersion = wordsKw<G>('json_version', '1|2', (g, node, ctx) => {
   noExtraArgs(node, ctx, 1);
   if (t === '1' || t === '2') g.jsonVersion = t === '1' ? 1 : 2;
   else if (t !== undefined) ctx.diags.error('KA_CFG_INVALID_VALUE', `Invalid json_version ${t} - ignoring`, argLoc(node, 0), { hint: '1 or 2' });
-}, { field: 'jsonVersion', ...unset('1', {}) });
+}, { field: 'jsonVersion', ...unset('1', { runtime: 'acts' }) });
 
 const statsInterval = (name: string, key: 'snmpVsStatsUpdateIntervalS' | 'snmpRsStatsUpdateIntervalS', dflt: string): KeywordDef<G> =>
   wordsKw<G>(name, 'SECS', (g, node, ctx) => {
@@ -439,9 +439,9 @@ const DAEMON_ROWS: readonly KeywordDef<G>[] = [
   str('tmp_config_directory', 'tmpConfigDirectory', 'memfd'),
   str('config_save_dir', 'configSaveDir', 'off'),
   bool('data_use_instance', 'dataUseInstance'),
-  str('state_dump_file', 'stateDumpFile', 'tmp dir'),
-  str('stats_dump_file', 'statsDumpFile', 'tmp dir'),
-  str('json_dump_file', 'jsonDumpFile', 'tmp dir'),
+  str('state_dump_file', 'stateDumpFile', 'tmp dir', { runtime: 'acts' }),
+  str('stats_dump_file', 'statsDumpFile', 'tmp dir', { runtime: 'acts' }),
+  str('json_dump_file', 'jsonDumpFile', 'tmp dir', { runtime: 'acts' }),
   jsonVersion,
   str('iproute_usr_dir', 'iprouteUsrDir', 'auto'),
   str('iproute_etc_dir', 'iprouteEtcDir', 'auto'),

@@ -309,12 +309,11 @@ const timerExpired = wordsKw<V>('timer_expired_backup', '[PRIO]', (v, node, ctx)
 }, { field: 'timerExpiredBackupPrio', default: keptUnset('off (254 when given without value)'), runtime: 'not-yet' });
 
 const NOT_YET: RowOpts = { runtime: 'not-yet' };
-const VROUTES_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: 'a route with `vrf` is left out with an error' };
 
 /** Trackers, routes and rules, VMAC/ipvlan and the rarer switches: read and checked, mostly not acted on yet. */
 const EXTENDED_ROWS: KeywordDef<V>[] = [
   ...trackRefRows(true),
-  listFieldKw<V, RouteSpec>('virtual_routes', 'ROUTE LINE', 'virtualRoutes', (line, ctx) => parseRouteLine(line, ctx, 'virtual'), VROUTES_RUNTIME),
+  listFieldKw<V, RouteSpec>('virtual_routes', 'ROUTE LINE', 'virtualRoutes', (line, ctx) => parseRouteLine(line, ctx, 'virtual')),
   listFieldKw<V, RuleSpec>('virtual_rules', 'RULE LINE', 'virtualRules', (line, ctx) => parseRuleLine(line, ctx, 'virtual')),
   blockKw<V, HmacDraft>('auth_hmac', AUTH_HMAC_TABLE, () => ({ keys: [] }), (v, h, node, ctx) => {
     if (h.keys.length === 0) {
