@@ -236,19 +236,32 @@ export class VrrpRoutes {
   }
 }
 
-/** One instance's virtual routes and rules (instance.ts InstanceRoutesPort). */
+/**
+ * One instance's virtual routes and rules (instance.ts InstanceRoutesPort). `enter`/`leave`
+ * give it the shape of a step of a MASTER step list run after the VIPs and undone before them.
+ */
 export class InstanceRoutes implements InstanceRoutesPort {
+  readonly name = 'routes';
+
   constructor(
-    private readonly name: string,
+    private readonly instance: string,
     readonly owner: Owner,
     private readonly log: Logger,
     private readonly routes: VrrpRoutes,
   ) {}
 
   set(): () => Promise<void> {
-    if (this.owner.routes.length > 0) this.log.info(`(${this.name}) setting Virtual Routes`);
-    if (this.owner.rules.length > 0) this.log.info(`(${this.name}) setting Virtual Rules`);
+    if (this.owner.routes.length > 0) this.log.info(`(${this.instance}) setting Virtual Routes`);
+    if (this.owner.rules.length > 0) this.log.info(`(${this.instance}) setting Virtual Rules`);
     return () => this.routes.setAll(this.owner, this.log);
+  }
+
+  enter(): Promise<void> {
+    return this.set()();
+  }
+
+  leave(): Promise<void> {
+    return this.remove()();
   }
 
   /** A MASTER's lines changed on reload: the new ones are set. */
@@ -263,8 +276,8 @@ export class InstanceRoutes implements InstanceRoutesPort {
 
   remove(): () => Promise<void> {
     if (this.routes.keepOnStop()) return () => Promise.resolve();
-    if (this.owner.rules.length > 0) this.log.info(`(${this.name}) removing Virtual Rules`);
-    if (this.owner.routes.length > 0) this.log.info(`(${this.name}) removing Virtual Routes`);
+    if (this.owner.rules.length > 0) this.log.info(`(${this.instance}) removing Virtual Rules`);
+    if (this.owner.routes.length > 0) this.log.info(`(${this.instance}) removing Virtual Routes`);
     return () => this.routes.removeAll(this.owner, this.log);
   }
 }
