@@ -153,9 +153,10 @@ export function summarize(read: Pick<LoadResult, 'config' | 'keywordUses'>): Con
   if (x?.vrrpProcess?.processName !== undefined) names.vrrp = x.vrrpProcess.processName;
   if (x?.checkerProcess?.processName !== undefined) names.checker = x.checkerProcess.processName;
   return {
-    hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0,
+    hasVrrp: config.vrrpInstances.length > 0 || config.staticIpAddresses.length > 0 || config.staticRoutes.length > 0 || config.staticRules.length > 0,
     hasChecker: config.virtualServers.length > 0,
     childWaitTimeS: config.childWaitTimeS,
+    ...(config.netNamespace !== undefined ? { netNamespace: config.netNamespace } : {}),
     ...(Object.keys(names).length > 0 ? { processNames: names } : {}),
     notActedOn: notActedOnDiagnostics(read).map(formatDiagnostic),
     globalDefs: config.globalDefs,

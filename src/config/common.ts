@@ -91,6 +91,16 @@ export interface IpAddressSpec {
   readonly noDad?: boolean;
   readonly noPrefixRoute?: boolean;
   readonly noTrack?: boolean;
+  /** `preferred_lft N|forever` in seconds (forever: 0xffffffff); keepalived sends it for IPv6 only. */
+  readonly preferredLft?: number;
+  /** `home` (IFA_F_HOMEADDRESS). */
+  readonly home?: boolean;
+  /** `mngtmpaddr` (IFA_F_MANAGETEMPADDR). */
+  readonly manageTempAddr?: boolean;
+  /** `autojoin` (IFA_F_MCAUTOJOIN: the kernel joins the multicast group). */
+  readonly autoJoin?: boolean;
+  /** `track_group G` (static addresses only). */
+  readonly trackGroup?: string;
   /** The line as written, for dumps and diagnostics. */
   readonly text: string;
   readonly loc: SourceLoc;

@@ -44,7 +44,7 @@ test('lists each not-acted-on keyword once, with every place and its status', ()
   assert.deepEqual(
     list.map((k) => [k.block, k.keyword, k.runtime, k.locs.map((l) => `${l.line}:${l.col}`)]),
     [
-      ['top level', 'net_namespace', 'not-yet', ['1:1']],
+      ['top level', 'net_namespace', 'partly', ['1:1']],
       ['vrrp_instance', 'garp_extra_if', 'not-yet', ['16:3']],
       ['vrrp_instance', 'use_vmac', 'partly', ['17:3']],
       ['vrrp_instance', 'promote_secondaries', 'not-yet', ['18:3']],

@@ -7,7 +7,8 @@ import type { Draft, IpAddressSpec, LocMap, SourceLoc } from './common.js';
 import type { ParseCtx } from './diagnostics.js';
 import { GLOBAL_DEFS_TABLE, newGlobalDefsDraft, type GlobalDefsDraft } from './global-defs/keywords.js';
 import { parseAddressLine } from './ip-lines/address-line.js';
-import { parseRouteLine, parseRuleLine } from './ip-lines/route-rule-lines.js';
+import { parseRouteLine } from './ip-lines/route-line.js';
+import { parseRuleLine } from './ip-lines/rule-line.js';
 import type { RouteSpec, RuleSpec } from './ip-lines/model.js';
 import { argLoc, argText, noExtraArgs, readDecimalText, requireArg } from './keywords/args.js';
 import { blockKw, defineTable, deprecatedKw, derived, flagKw, listFieldKw, listKw, stringKw, timerKw, wordsKw, type KeywordDef, type RowOpts } from './keywords/table.js';
@@ -118,6 +119,7 @@ export const GARP_GROUP_TABLE = defineTable<GarpGroupDraft>('garp_group', [
 // ---- the table -------------------------------------------------------------------------
 
 const NOT_YET: RowOpts = { runtime: 'not-yet' };
+const STATIC_RUNTIME: RowOpts = { runtime: 'partly', runtimeNote: 'a line\'s `track_group` is not acted on; a deleted one is not restored when its interface comes back' };
 const LINKBEAT_METHODS = ['MII', 'ETHTOOL', 'IOCTL'] as const;
 
 const BLOCK_ROWS: KeywordDef<C>[] = [
@@ -145,7 +147,7 @@ const trackFile = blockKw<C, TrackFileDraft>(
 );
 
 const DAEMON_ROWS: KeywordDef<C>[] = [
-  stringKw<C>('net_namespace', 'netNamespace', NOT_YET),
+  stringKw<C>('net_namespace', 'netNamespace', { runtime: 'partly', runtimeNote: 'the daemon enters the namespace (`-s` overrides it); pid file names, the syslog ident and /run/keepalived are not changed for it' }),
   wordsKw<C>('net_namespace_ipvs', '[NAME]', (c, node, ctx) => {
     noExtraArgs(node, ctx, 1);
     c.netNamespaceIpvs = argText(node, 0) ?? '';
@@ -179,8 +181,8 @@ const DAEMON_ROWS: KeywordDef<C>[] = [
     (c, t) => c.trackGroups.push({ name: t.name, loc: t.loc, members: t.members }),
     { field: 'trackGroups', ...NOT_YET },
   ),
-  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx), NOT_YET),
-  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx), NOT_YET),
+  listFieldKw<C, RouteSpec>('static_routes', 'ROUTE LINE', 'staticRoutes', (line, ctx) => parseRouteLine(line, ctx, 'static'), STATIC_RUNTIME),
+  listFieldKw<C, RuleSpec>('static_rules', 'RULE LINE', 'staticRules', (line, ctx) => parseRuleLine(line, ctx, 'static'), STATIC_RUNTIME),
   trackFile,
   deprecatedKw('vrrp_track_file', trackFile),
   blockKw<C, VrrpScriptDraft>(

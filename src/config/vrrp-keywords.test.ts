@@ -177,7 +177,7 @@ const rows: readonly Row[] = [
   // ---- routes and rules
   {
     name: 'static_routes grammar; gw/or deprecated; untrackable routes',
-    text: `static_routes {\n192.0.2.0/24 via 198.51.100.1 dev eth0 table 10 metric 5\n198.51.100.0/24 gw 203.0.113.1 dev eth1\n203.0.113.0/24 via 192.0.2.8 or 192.0.2.9 dev eth1\nblackhole 192.0.2.128/25\nsrc 192.0.2.1 default via 192.0.2.254 dev eth0 mtu lock 1400 onlink\n2001:db8:1::/48 nexthop via 2001:db8::1 dev eth0 weight 2 nexthop via 2001:db8::2 dev eth1 no_track\n10.0.0.0/8 via 2001:db8::1\nbogus\n}\n${vi()}`,
+    text: `static_routes {\n192.0.2.0/24 via 198.51.100.1 dev eth0 table 10 metric 5\n198.51.100.0/24 gw 203.0.113.1 dev eth1\n203.0.113.0/24 via 192.0.2.8 or 192.0.2.9 dev eth1\nblackhole 192.0.2.128/25\nsrc 192.0.2.1 default via 192.0.2.254 dev eth0 mtu lock 1400 onlink\n2001:db8:1::/48 no_track nexthop via 2001:db8::1 dev eth0 weight 2 nexthop via 2001:db8::2 dev eth1\n10.0.0.0/8 via 2001:db8::1\nbogus\n}\n${vi()}`,
     check: (r) => {
       const rs = x(r).staticRoutes;
       assert.deepEqual(rs.map((s) => [s.type, s.dst, s.dstLen, s.via, s.dev, s.table, s.metric, s.noTrack]), [
@@ -208,7 +208,7 @@ const rows: readonly Row[] = [
       assert.deepEqual(ix(r).virtualRoutes.map((v) => [v.dst, v.dev, v.src]), [['192.0.2.64', 'eth0', '192.0.2.7']]);
       assert.deepEqual(ix(r).virtualRules.map((v) => v.preference), [16382]);
     },
-    diags: ['Rule has no preference specified - setting to 16384.', 'Rule has no preference specified - setting to 16383.', 'Unknown rule keyword bogus', 'Rule has no preference specified - setting to 16382.'],
+    diags: ['Rule has no preference specified - setting to 16384.', 'Rule has no preference specified - setting to 16383.', 'Unknown rule option bogus', 'Rule has no preference specified - setting to 16382.'],
   },
   // ---- vrrp_instance extras
   {

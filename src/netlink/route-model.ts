@@ -27,8 +27,12 @@ import {
   RTM_NEWROUTE,
   RTM_NEWRULE,
   RTNH_F_ONLINK,
+  RTN_ANYCAST,
   RTN_BLACKHOLE,
+  RTN_BROADCAST,
   RTN_LOCAL,
+  RTN_MULTICAST,
+  RTN_NAT,
   RTN_PROHIBIT,
   RTN_THROW,
   RTN_UNICAST,
@@ -42,11 +46,15 @@ import type { NlMessage } from './message.js';
 import { type RouteMessage, decodeRouteMessage } from './route.js';
 import type { RouteEncap, RouteMetrics, RouteNexthop } from './route-nested.js';
 
-export type RouteType = 'unicast' | 'local' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw';
+export type RouteType = 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw' | 'nat';
 
-const RTN: Readonly<Record<RouteType, number>> = {
+export const RTN: Readonly<Record<RouteType, number>> = {
   unicast: RTN_UNICAST,
   local: RTN_LOCAL,
+  broadcast: RTN_BROADCAST,
+  anycast: RTN_ANYCAST,
+  multicast: RTN_MULTICAST,
+  nat: RTN_NAT,
   blackhole: RTN_BLACKHOLE,
   unreachable: RTN_UNREACHABLE,
   prohibit: RTN_PROHIBIT,

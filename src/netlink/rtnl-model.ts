@@ -157,6 +157,10 @@ export interface AddrSpec {
   readonly noPrefixRoute?: boolean;
   /** preferred_lft 0: the address is never picked as a source (keepalived's IPv6 VIP default). */
   readonly preferredLftZero?: boolean;
+  /** preferred_lft in seconds (IFA_CACHEINFO, valid forever); wins over preferredLftZero. */
+  readonly preferredLft?: number;
+  /** More IFA_F_* flags (IFA_F_HOMEADDRESS, IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN). */
+  readonly extraFlags?: number;
 }
 
 function toBytes(a: Uint8Array | string, what: string): Result<Uint8Array> {
@@ -182,7 +186,8 @@ export function addrRequestOf(spec: AddrSpec): Result<AddrRequest> {
     broadcast = b.value;
   }
   if (spec.label !== undefined && new TextEncoder().encode(spec.label).length > 15) return fail(`label '${spec.label}' longer than 15 bytes`);
-  const flags = (spec.noDad ? IFA_F_NODAD : 0) | (spec.noPrefixRoute ? IFA_F_NOPREFIXROUTE : 0);
+  const flags = (spec.noDad ? IFA_F_NODAD : 0) | (spec.noPrefixRoute ? IFA_F_NOPREFIXROUTE : 0) | (spec.extraFlags ?? 0);
+  const preferred = spec.preferredLft ?? (spec.preferredLftZero ? 0 : undefined);
   return ok({
     family: afOf(family),
     index: spec.ifindex,
@@ -192,6 +197,6 @@ export function addrRequestOf(spec: AddrSpec): Result<AddrRequest> {
     flags,
     ...(broadcast !== undefined ? { broadcast } : {}),
     ...(spec.label !== undefined ? { label: spec.label } : {}),
-    ...(spec.preferredLftZero ? { cacheInfo: { preferred: 0, valid: INFINITY_LIFE_TIME, cstampCs: 0, tstampCs: 0 } } : {}),
+    ...(preferred !== undefined ? { cacheInfo: { preferred, valid: INFINITY_LIFE_TIME, cstampCs: 0, tstampCs: 0 } } : {}),
   });
 }

@@ -16,6 +16,7 @@ import type { GarpSenderPort, InstanceTransition, VrrpChildDeps, VrrpSocketPort,
 import { FakeDataPlane } from './fake-data-plane.js';
 import type { RawVrrpDatagram } from '../vrrp/types.js';
 import { FakeTrackerIo } from './fake-tracker-io.js';
+import { FakeRoutes } from './fake-routes.js';
 
 const IFF_UP = 0x1;
 const IFF_RUNNING = 0x40;
@@ -75,6 +76,15 @@ export class FakeRtnl implements RtnlClient {
   /** Whether `address` (text) is on any link now. */
   has(address: string): boolean {
     return this.addrs.some((a) => a.address === address);
+  }
+
+  /** Another program deletes `address` (announced to the monitors); false when it is not there. */
+  deleteExternally(address: string): boolean {
+    const i = this.addrs.findIndex((a) => a.address === address);
+    if (i < 0) return false;
+    const [info] = this.addrs.splice(i, 1);
+    this.emit({ type: 'addr', deleted: true, ...info! });
+    return true;
   }
 
   addAddress(spec: AddrSpec): Promise<AddAddressOutcome> {
@@ -266,6 +276,8 @@ export class FakeVrrpWorld {
   readonly deps: VrrpChildDeps;
   /** VMAC links, nf_tables, /proc/sys and the state file (fake-data-plane.ts). */
   readonly plane: FakeDataPlane;
+  /** Routes and rules in the fake kernel (fake-routes.ts). */
+  readonly routes = new FakeRoutes();
 
   constructor(opts: FakeVrrpWorldOptions) {
     const clock = opts.clock;
@@ -296,6 +308,7 @@ export class FakeVrrpWorld {
       clock,
       loadConfig: () => this.config,
       openRtnl: () => this.rtnl,
+      routing: this.routes.deps,
       openSocket: (spec) => {
         const s: FakeVrrpSocket = new FakeVrrpSocket(spec, clock, (sent) => opts.onSend?.(s, sent));
         this.sockets.push(s);

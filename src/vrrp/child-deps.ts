@@ -11,7 +11,7 @@ import type { Family } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { CliOptions } from '../process/options.js';
 import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import type { RtnlClient, RtnlLinkClient } from '../netlink/rtnl-client.js';
+import type { RtnlClient, RtnlLinkClient, RtnlRouteClient } from '../netlink/rtnl-client.js';
 import type { NftTransport } from '../netlink/nft-firewall.js';
 import type { Result } from '../core/result.js';
 import type { ScriptRunner } from '../notify/runner.js';
@@ -35,6 +35,8 @@ export interface VrrpSocketSpec {
   readonly unicastTtl?: number;
   /** IPv4 only: the protocol to receive, 112 (default) or 51 for `auth_type AH` instances. */
   readonly protocol?: 112 | 51;
+  /** IPv6 unicast: the advert source the send socket is bound to. */
+  readonly src6?: string;
 }
 
 /** A VRRP socket as the daemon uses it (vrrp-socket.ts VrrpSocket). */
@@ -91,6 +93,14 @@ export interface DataPlaneDeps {
   readonly stateFile: StateFilePort;
 }
 
+/** Routes and rules (routes.ts): their rtnetlink client and the files naming tables, protocols … */
+export interface RoutingDeps {
+  /** Opened the first time a route or rule is configured. */
+  open(): RtnlRouteClient & { close(): void };
+  /** The texts of iproute2's file `name` (rt_tables, rt_protos …, or `protocols`), in override order. */
+  nameFiles(name: string): readonly string[];
+}
+
 /** A dump file: its default name and the path global_defs gives for it (state_dump_file …), if any. */
 export interface DumpTarget {
   readonly name: string;
@@ -102,6 +112,7 @@ export interface VrrpChildDeps {
   /** Reads and compiles the configuration (start and SIGHUP); throws KaError when it cannot run. */
   loadConfig(path: string, options: CliOptions, log: Logger): KeepalivedConfig;
   openRtnl(): RtnlClient;
+  readonly routing: RoutingDeps;
   /** Throws (KA_ERR_VRRP_SOCKET) when the socket cannot be opened. */
   openSocket(spec: VrrpSocketSpec): VrrpSocketPort;
   /** A `file:` auth_hmac key's content (keepalived.conf(5) auth_hmac); throws when unreadable. */

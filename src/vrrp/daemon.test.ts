@@ -13,6 +13,7 @@ import { FakeScriptHost } from '../test-kit/fake-script-host.js';
 import type { CliOptions } from '../process/options.js';
 import { parseStatsDump } from './dump.js';
 import { decodeIpv4Datagram } from './ip-header.js';
+import { KaError } from '../core/errors.js';
 
 const CONF = (extra = ''): string => `
 vrrp_instance VI_1 {
@@ -426,4 +427,9 @@ test('vrrp_startup_delay: logged, BACKUP at once, master-down counted from the d
   assert.equal(r.world.transitions.length, 1, 'still BACKUP at 5.6 s');
   await r.run(100);
   assert.deepEqual(r.world.transitions.map((t) => `${t.to}@${t.atMs}`), ['BACKUP@0', 'MASTER@5609.375']);
+});
+
+test('a unicast instance without interface stops the child with keepalived 2.2.7\'s "Unknown interface!" (a config error)', async () => {
+  const conf = 'vrrp_instance VI_1 {\n virtual_router_id 51\n unicast_src_ip 192.0.2.11\n unicast_peer {\n  192.0.2.12\n }\n virtual_ipaddress {\n  192.0.2.100/24 dev eth0\n }\n}\n';
+  await assert.rejects(rig(conf), (e: unknown) => e instanceof KaError && e.code === 'KA_ERR_VRRP_CONFIG' && e.message === '(VI_1) Unknown interface!');
 });

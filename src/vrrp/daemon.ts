@@ -14,7 +14,7 @@ import type { Logger } from '../core/logger.js';
 import type { KeepalivedConfig, VrrpInstanceConfig } from '../config/model.js';
 import { runnableSlice } from '../config/slices.js';
 import { realClock } from '../core/real-clock.js';
-import { NetlinkRtnlClient, type RtnlClient } from '../netlink/rtnl-client.js';
+import { NetlinkRtnlClient, type AddrInfo, type RtnlClient } from '../netlink/rtnl-client.js';
 import { STATUS_SCHEMA_VERSION, StatusOutbox, type VrrpInstanceStatus } from '../process/status.js';
 import { instanceStatus } from './status-snapshot.js';
 import { createScriptRunner, DEFAULT_SCRIPT_UMASK } from '../notify/runner.js';
@@ -52,6 +52,8 @@ import { realTrackerIo } from './trackers/tracker-io.js';
 import { applyVips, diffVipTargets, type VipTarget } from './vip-addresses.js';
 import { enterMasterSteps, leaveMasterSteps, VrrpDataPlane, type MasterStep } from './data-plane.js';
 import { realDataPlaneDeps } from './data-plane-client.js';
+import { VrrpRoutes, type InstanceRoutes } from './routes.js';
+import { iproute2FileTexts } from '../sys/iproute2-files.js';
 import { VrrpSocket } from './vrrp-socket.js';
 
 interface Running {
@@ -59,6 +61,8 @@ interface Running {
   readonly inst: VrrpInstance;
   readonly socketKey: string;
   readonly src: Uint8Array;
+  /** Its virtual_routes / virtual_rules (routes.ts), if it has any. */
+  readonly routes: InstanceRoutes | undefined;
   readonly vipTargets: readonly VipTarget[];
   /** Its trackers and its sync group's (tracking.ts). */
   readonly spec: TrackingSpec;
@@ -119,6 +123,7 @@ export class VrrpDaemon {
   private startDelayUntilMs: number | undefined;
   /** VMACs, strict mode / no_accept firewall, the sysctls around them. */
   private readonly plane: VrrpDataPlane;
+  private readonly routes: VrrpRoutes;
   /** Where the runtimes report tracker and group state for the dumps: the trackers and the sync-group drivers. */
   private readonly trackerStates: TrackerStates = {
     script: (name) => this.trackers.states.script(name),
@@ -141,6 +146,7 @@ export class VrrpDaemon {
     this.trackers = new DaemonTrackers<Running>(deps.trackers, { clock: deps.clock, log: ctx.log }, (ifname) => this.table.linkByName(ifname)?.running === true, (kind, followers) => this.onTrackerChange(kind, followers));
     this.notifier = new VrrpNotifier(deps.scripts, () => this.scriptPlan.notify, () => this.effects, () => this.umask());
     this.plane = new VrrpDataPlane({ deps: deps.dataPlane, rtnl: () => this.rtnl, table: this.table, log: ctx.log });
+    this.routes = new VrrpRoutes(deps.routing, (n) => this.table.linkByName(n)?.ifindex, ctx.log, () => this.stopping && ctx.options.dontReleaseVrrp);
   }
 
   private get log(): Logger {
@@ -158,6 +164,7 @@ export class VrrpDaemon {
       // own VIPs: N of them while N instances start), and re-evaluating every instance on
       // each was O(N²) at start-up (bench/RESULTS.md, scale).
       else if (ev.type === 'link') this.onInterfaceChange();
+      else if (ev.type === 'addr' && ev.deleted) this.onAddressDeleted(ev);
     });
     await this.resyncTable();
     if (await this.plane.start(config)) await this.resyncTable();
@@ -166,6 +173,7 @@ export class VrrpDaemon {
     await this.openEffects(config);
     // static_ipaddress: configured for the daemon's lifetime, independent of any VRRP state.
     await this.applyAddresses('add', this.staticTargets(config));
+    await this.routes.start(config);
     const running = config.vrrpInstances.map((c) => this.createRunning(c, undefined, config));
     const grouped = new Set(config.vrrpSyncGroups.flatMap((g) => g.members));
     const resumed = instancesToResume(config.vrrpInstances, this.ctx.resume, (n) => grouped.has(n), this.deps.clock.wallMs());
@@ -267,9 +275,13 @@ export class VrrpDaemon {
   }
 
   /** `ahSequence`: a reloaded AH instance keeps its sequence state, as keepalived does. */
-  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig, ahSequence?: AhSequence): Running {
+  private createRunning(cfg: VrrpInstanceConfig, resumed: FsmState | undefined, config: KeepalivedConfig, ahSequence?: AhSequence, previousRoutes?: InstanceRoutes): Running {
     const ifname = cfg.interface;
-    if (ifname === undefined) throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) an instance without 'interface' is not supported yet`);
+    if (ifname === undefined) {
+      // keepalived 2.2.7 refuses it too, unicast or not (default_interface does not help): the daemon stops.
+      this.log.error(`(${cfg.name}) Unknown interface!`);
+      throw new KaError('KA_ERR_VRRP_CONFIG', `(${cfg.name}) Unknown interface!`);
+    }
     const link = this.table.linkByName(ifname);
     if (!link) {
       this.log.error(`WARNING - interface ${ifname} for vrrp_instance ${cfg.name} doesn't exist`);
@@ -284,8 +296,12 @@ export class VrrpDaemon {
     const ah = cfg.family === 4 && cfg.version === 2 && cfg.auth?.type === 'AH';
     // Adverts from the VMAC; from the base interface when it could not be made (the instance is in FAULT).
     const sockIf = this.table.linkByName(place.advertIfname) ? place.advertIfname : ifname;
-    const socketKey = `${sockIf}|${cfg.family}${ah ? '|ah' : ''}`;
-    const entry = this.socketFor(socketKey, sockIf, cfg, ah);
+    // IPv6 unicast adverts leave from the advert source (the socket is bound to it): left to the
+    // kernel, a VIP in the same prefix would be picked once added, and the peer's pseudo-header
+    // checksum would fail. keepalived keeps one socket per unicast source too.
+    const src6 = cfg.family === 6 && cfg.unicastPeers.length > 0 && src ? formatIp(src) : undefined;
+    const socketKey = `${sockIf}|${cfg.family}${ah ? '|ah' : ''}${src6 !== undefined ? `|${src6}` : ''}`;
+    const entry = this.socketFor(socketKey, sockIf, cfg, ah, src6);
     const authExt = this.authExtOf(cfg);
     const receive = receiveState(cfg, link.ifindex, { ...(ahSequence ? { ahSequence } : {}), ...(authExt ? { authExt } : {}) });
     const advert = new InstanceAdvert(cfg, srcBytes, { ahSequence: ahSequenceOf(receive), authExt });
@@ -293,7 +309,8 @@ export class VrrpDaemon {
     const garpOf = (n: string): GarpSenderPort | undefined => this.garpFor(n);
     const syncGroup = config.vrrpSyncGroups.find((g) => g.members.includes(cfg.name));
     const steps = this.masterSteps(cfg, vips, log);
-    const inst = new VrrpInstance(
+    const routes = this.routes.portFor(cfg, log, () => inst.trackedDeleted(), previousRoutes);
+    const inst: VrrpInstance = new VrrpInstance(
       { params: fsmParamsFromConfig(cfg, srcBytes), garp: cfg.garp, vips, receive },
       {
         clock: this.deps.clock,
@@ -312,6 +329,7 @@ export class VrrpDaemon {
         priorityChanged: (state, priority) => {
           if (cfg.notifyPriorityChanges) this.notifier.priorityChanged(cfg.name, state, priority);
         },
+        ...(routes ? { routes } : {}),
       },
       resumed,
     );
@@ -319,7 +337,7 @@ export class VrrpDaemon {
     list.push(inst);
     entry.rx.byVrid.set(cfg.vrid, list);
     if (!src) inst.setFault('no-source-address', true);
-    return { cfg, inst, socketKey, src: srcBytes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup, place.tracked), syncGroup: syncGroup?.name, tracking: null, held: false, tracked: place.tracked };
+    return { cfg, inst, socketKey, src: srcBytes, routes, vipTargets: vips, spec: trackingSpec(cfg, syncGroup, place.tracked), syncGroup: syncGroup?.name, tracking: null, held: false, tracked: place.tracked };
   }
 
   /** The instance's auth_hmac with its keys read (`file:` through the seam); unusable keys are logged. */
@@ -411,7 +429,7 @@ export class VrrpDaemon {
     return out;
   }
 
-  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean): SocketEntry {
+  private socketFor(key: string, ifname: string, cfg: VrrpInstanceConfig, ah: boolean, src6?: string): SocketEntry {
     const existing = this.sockets.get(key);
     if (existing) return existing;
     const multicast = cfg.unicastPeers.length === 0;
@@ -422,6 +440,7 @@ export class VrrpDaemon {
       join: true,
       ...(cfg.unicastTtl !== undefined && cfg.family === 6 ? { unicastTtl: cfg.unicastTtl } : {}),
       ...(ah ? { protocol: IPPROTO_AH } : {}),
+      ...(src6 !== undefined ? { src6 } : {}),
     });
     const entry: SocketEntry = { sock, multicast, ah, rx: emptySocketReceiveState(multicast ? ipBytes(cfg.mcastDstIp) : mcastGroupFor(cfg.family)) };
     sock.onDatagram((d) => receiveDatagram(entry.rx, d, this.receiveEnv));
@@ -447,6 +466,21 @@ export class VrrpDaemon {
   private updateTracking(r: Running): void {
     r.tracking = applyTracking(r.spec, r.inst, this.trackers.readings);
     if (this.instances.get(r.cfg.name) === r) this.publishStatus(r.cfg.name);
+  }
+
+  /**
+   * A VIP of a MASTER deleted by another program (not one of ours: a MASTER removes none):
+   * unless the line says no_track, the instance resigns and takes it back, as keepalived 2.2.7.
+   */
+  private onAddressDeleted(ev: AddrInfo): void {
+    if (this.stopping) return;
+    for (const r of this.instances.values()) {
+      if (r.inst.state.state !== 'MASTER') continue;
+      const vip = r.vipTargets.find((t) => t.spec.noTrack !== true && t.spec.address === ev.address && this.table.linkByName(t.ifname)?.ifindex === ev.ifindex);
+      if (!vip) continue;
+      this.log.info(`Netlink reflector reports IP ${ev.address} removed from ${vip.ifname}`);
+      r.inst.trackedDeleted();
+    }
   }
 
   private onInterfaceChange(): void {
@@ -523,13 +557,14 @@ export class VrrpDaemon {
         this.unregister(old);
         old.inst.detach();
         restartedVips.push(...old.vipTargets);
+        void old.routes?.release();
         const r = this.createRunning(cfg, undefined, config);
         next.set(cfg.name, r);
         started.push(r);
       } else if (old && old.inst.state.state !== 'INIT') {
         this.unregister(old);
         const state = old.inst.detach();
-        const r = this.createRunning(cfg, state, config, ahSequenceOf(old.inst.receive) ?? undefined);
+        const r = this.createRunning(cfg, state, config, ahSequenceOf(old.inst.receive) ?? undefined, old.routes);
         r.inst.receive.check.lastMasterSrc = old.inst.receive.check.lastMasterSrc;
         next.set(cfg.name, r);
         if (state.state === 'MASTER') {
@@ -538,6 +573,7 @@ export class VrrpDaemon {
             await this.applyAddresses('delete', gone);
             await this.plane.changeVips(cfg, gone, added);
             await this.applyAddresses('add', added);
+            await r.routes?.refresh();
           });
         }
         r.inst.resume();
@@ -571,6 +607,7 @@ export class VrrpDaemon {
     const statics = diffVipTargets(this.config ? this.staticTargets(this.config) : [], this.staticTargets(config));
     await this.applyAddresses('delete', statics.gone);
     await this.applyAddresses('add', statics.added);
+    await this.routes.reload(config);
     this.config = config;
     await Promise.all([...started.map((r) => this.applyAddresses('delete', r.vipTargets)), this.applyAddresses('delete', restartedVips)]);
     this.startInstances(started, restartGroups.started);
@@ -620,6 +657,7 @@ export class VrrpDaemon {
     // keepalived notifies each group's STOP after its members' (keepalived.conf(5) notify_stop).
     await Promise.all([...this.groups.values()].map((g) => g.stopped()));
     if (this.config && !this.ctx.options.dontReleaseVrrp) await this.applyAddresses('delete', this.staticTargets(this.config));
+    await this.routes.stop();
     await this.plane.stop(this.ctx.options.dontReleaseVrrp);
     for (const e of this.sockets.values()) e.sock.close();
     this.sockets.clear();
@@ -696,6 +734,7 @@ export function realVrrpChildDeps(log: Logger, options: CliOptions): VrrpChildDe
       throw new KaError('KA_ERR_IPC_PROTOCOL', 'no configuration from the parent');
     },
     openRtnl: () => NetlinkRtnlClient.open(),
+    routing: { open: () => NetlinkRtnlClient.open(), nameFiles: iproute2FileTexts },
     openSocket: (spec) => VrrpSocket.open(spec),
     readKeyFile: (path) => readFileSync(path, 'utf8'),
     openGarpSender,

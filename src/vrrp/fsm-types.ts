@@ -19,11 +19,12 @@ export type TransitionReason =
   | 'fault' // a fault source became active (interface down, weight-0 tracker failed)
   | 'fault-cleared' // the last fault source cleared
   | 'shutdown' // graceful stop (SIGTERM)
-  | 'sync-group'; // a vrrp_sync_group moved this member with another one (sync-group.ts)
+  | 'sync-group' // a vrrp_sync_group moved this member with another one (sync-group.ts)
+  | 'tracked-deleted'; // another program deleted a tracked VIP, virtual route or rule of this MASTER
 
 export const TRANSITION_REASONS: readonly TransitionReason[] = [
   'startup', 'master-down-timer', 'priority-0-advert', 'preempt', 'higher-priority-advert', 'fault', 'fault-cleared',
-  'shutdown', 'sync-group',
+  'shutdown', 'sync-group', 'tracked-deleted',
 ];
 
 /**
@@ -124,6 +125,12 @@ export type FsmEvent =
   | { readonly type: 'FaultChanged'; readonly source: string; readonly active: boolean }
   /** New effective priority from trackers (clamped to [1,254]; ignored for the address owner). */
   | { readonly type: 'PriorityChanged'; readonly effectivePriority: number }
+  /**
+   * Another program deleted a VIP, virtual route or virtual rule this MASTER tracks
+   * (keepalived.conf(5) no_track): it resigns with a priority-0 advert and, as a BACKUP, takes
+   * over again after Skew_Time unless a peer does first, so the deleted item is reinstated.
+   */
+  | { readonly type: 'TrackedDeleted' }
   | { readonly type: 'Shutdown' };
 
 export type GarpReason = 'became-master' | 'lower-prio-seen';

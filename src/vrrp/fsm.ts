@@ -141,6 +141,9 @@ export function step(params: FsmParams, state: FsmState, event: FsmEvent, nowMs:
     case 'PriorityChanged':
       onPriority(ctx, event.effectivePriority);
       break;
+    case 'TrackedDeleted':
+      if (ctx.s.state === 'MASTER') transition(ctx, 'BACKUP', 'tracked-deleted');
+      break;
     case 'Shutdown':
       transition(ctx, 'STOP', 'shutdown');
       break;
@@ -384,7 +387,7 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason, initMark 
 
   if (from === 'MASTER') {
     // Resigning (fault, shutdown) tells the backups to take over after Skew_Time (RFC 5798 §6.4.3).
-    if (to === 'FAULT' || to === 'STOP') {
+    if (to === 'FAULT' || to === 'STOP' || reason === 'tracked-deleted') {
       sendAdvert(ctx, VRRP_PRIO_STOP);
       // keepalived 2.2.7 sends it for a member its group moves to FAULT too, without the line.
       if (reason !== 'sync-group') log(ctx, 'info', 'sent 0 priority');
@@ -410,7 +413,9 @@ function transition(ctx: Ctx, to: VrrpState, reason: TransitionReason, initMark 
       // After a higher-priority advert the caller already adopted the master's interval.
       if (reason !== 'higher-priority-advert') s.masterAdverIntervalCs = p.advertIntCs;
       s.nextMasterReason = 'master-down-timer';
-      armMasterDown(ctx, masterDownIntervalMs(p, s));
+      // After resigning for a deleted VIP/route/rule keepalived 2.2.7 takes over again after
+      // Skew_Time, as a backup does after a priority-0 advert (RFC 5798 §6.4.2).
+      armMasterDown(ctx, reason === 'tracked-deleted' ? skewTimeMs(p, s) : masterDownIntervalMs(p, s));
       s.wantState = 'BACKUP';
       break;
     case 'FAULT':

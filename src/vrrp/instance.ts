@@ -69,6 +69,18 @@ export interface InstancePorts {
   rxLowerPri?(priority: number): void;
   /** The effective priority changed while MASTER or BACKUP (FIFO *_PRIORITY lines). */
   priorityChanged?(state: 'MASTER' | 'BACKUP', priority: number): void;
+  /** virtual_routes / virtual_rules (virtual-routes.ts); absent when the instance has none. */
+  readonly routes?: InstanceRoutesPort;
+}
+
+/**
+ * An instance's routes and rules, in keepalived 2.2.7's order: set after the VIPs (routes, then
+ * rules), removed before them (rules, then routes). Each call logs keepalived's line at once and
+ * returns the work, which the instance runs on its VIP chain.
+ */
+export interface InstanceRoutesPort {
+  set(): () => Promise<void>;
+  remove(): () => Promise<void>;
 }
 
 /**
@@ -171,6 +183,13 @@ export class VrrpInstance implements ReceiveTarget {
     this.handle({ type: 'FaultChanged', source, active });
   }
 
+  /** Another program deleted a VIP, route or rule this instance tracks (fsm.ts TrackedDeleted). */
+  trackedDeleted(): void {
+    // Detached by a reload (its successor has its own VIPs) or stopped: not its business.
+    if (this.stopped) return;
+    this.handle({ type: 'TrackedDeleted' });
+  }
+
   setEffectivePriority(effectivePriority: number): void {
     if (effectivePriority === this.fsm.effectivePriority) return;
     const before = this.fsm.effectivePriority;
@@ -240,10 +259,12 @@ export class VrrpInstance implements ReceiveTarget {
         case 'AddVips':
           this.ports.log.info(`(${this.name}) setting VIPs.`);
           void this.chain(() => this.ports.addVips());
+          if (this.ports.routes) void this.chain(this.ports.routes.set());
           break;
         case 'RemoveVips':
           // The VIPs go: nothing pending may announce them any more.
           this.garps.cancel();
+          if (this.ports.routes) void this.chain(this.ports.routes.remove());
           this.ports.log.info(`(${this.name}) removing VIPs.`);
           void this.chain(() => this.ports.removeVips());
           break;

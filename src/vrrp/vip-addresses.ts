@@ -9,7 +9,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { IpAddressSpec, VrrpInstanceConfig } from '../config/model.js';
 import type { RtnlClient } from '../netlink/rtnl-client.js';
-import { RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_SITE, RT_SCOPE_UNIVERSE } from '../netlink/constants.js';
+import { IFA_F_HOMEADDRESS, IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, INFINITY_LIFE_TIME, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_SITE, RT_SCOPE_UNIVERSE } from '../netlink/constants.js';
 import type { AddrSpec } from '../netlink/rtnl-model.js';
 
 const SCOPES = { global: RT_SCOPE_UNIVERSE, site: RT_SCOPE_SITE, link: RT_SCOPE_LINK, host: RT_SCOPE_HOST, nowhere: RT_SCOPE_NOWHERE } as const;
@@ -45,9 +45,14 @@ export function vipAddrSpec(v: IpAddressSpec, ifindex: number): AddrSpec {
   if (v.scope !== undefined) spec.scope = SCOPES[v.scope];
   if (v.family === 6) {
     spec.noDad = true;
-    if (v.prefixLen === 128) spec.preferredLftZero = true;
+    // keepalived sends a lifetime for IPv6 only, none for `preferred_lft forever`.
+    if (v.preferredLft !== undefined) {
+      if (v.preferredLft !== INFINITY_LIFE_TIME) spec.preferredLft = v.preferredLft;
+    } else if (v.prefixLen === 128) spec.preferredLftZero = true;
   }
   if (v.noPrefixRoute) spec.noPrefixRoute = true;
+  const extra = (v.home ? IFA_F_HOMEADDRESS : 0) | (v.manageTempAddr ? IFA_F_MANAGETEMPADDR : 0) | (v.autoJoin ? IFA_F_MCAUTOJOIN : 0);
+  if (extra !== 0) spec.extraFlags = extra;
   return spec;
 }
 

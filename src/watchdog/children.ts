@@ -22,6 +22,8 @@ export interface ConfigSummary {
    * config on reload); undefined when it can.
    */
   readonly unusable?: string;
+  /** Top-level `net_namespace` (`-s` overrides it). */
+  readonly netNamespace?: string;
   /** Errors keepalived reports but runs with (the offending keyword is ignored). */
   readonly errorCount?: number;
   /** global_defs process_names / process_name / vrrp_process_name / checker_process_name. */

@@ -27,6 +27,7 @@ import { errorMessage } from '../core/errors.js';
 import { ChildSupervisor, type SupervisorEnd } from './supervisor.js';
 import { openParentServices, type ParentServices } from './parent-services.js';
 import { processTitle } from '../process/process-title.js';
+import { enterNetNamespace } from '../sys/netns.js';
 
 export interface ParentDeps {
   readonly options: CliOptions;
@@ -110,6 +111,17 @@ export async function runParent(deps: ParentDeps): Promise<number> {
   // keepalived says nothing about keywords it reads; we say which ones we do not act on (yet).
   for (const line of summary.notActedOn) log.warn(line);
   let notActedOn = summary.notActedOn;
+  // Before anything touches the network or a child is forked: the children start inside it.
+  const netns = options.namespace ?? summary.netNamespace;
+  if (netns !== undefined) {
+    const entered = enterNetNamespace(netns);
+    if (!entered.ok) {
+      log.error(entered.reason);
+      await pl.close();
+      return EXIT_FATAL;
+    }
+    log.info(`Running in network namespace ${netns}`);
+  }
   childWaitMs = summary.childWaitTimeS * 1000;
   const names = summary.processNames;
   process.title = processTitle('parent', names);

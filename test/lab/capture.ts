@@ -36,7 +36,8 @@ export function parseTcpdumpLine(line: string): Frame | undefined {
   }
   const na = /^(\S+) > (\S+): ICMP6, neighbor advertisement, tgt is (\S+?),/.exec(body);
   if (na) return { kind: 'na', tUs, srcMac, srcIp: na[1] as string, dstIp: na[2] as string, target: na[3] as string };
-  const v = /^(\S+) > \S+: VRRPv(\d), Advertisement, vrid (\d+), prio (\d+)/.exec(body);
+  // tcpdump prints "(ttl N), " before the VRID when the TTL/hop limit is not 255.
+  const v = /^(\S+) > \S+: VRRPv(\d), Advertisement, (?:\(ttl \d+\), )?vrid (\d+), prio (\d+)/.exec(body);
   if (v) return { kind: 'vrrp', tUs, srcMac, srcIp: v[1] as string, version: Number(v[2]), vrid: Number(v[3]), priority: Number(v[4]) };
   return undefined;
 }

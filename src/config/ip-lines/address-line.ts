@@ -1,7 +1,8 @@
 /**
  * One address line of `virtual_ipaddress`, `virtual_ipaddress_excluded` or
  * `static_ipaddress` (keepalived.conf(5)): `IP[/MASK] [brd IP|+|-] [dev IF] [scope S]
- * [label L] [peer IP] [-nodad] [noprefixroute] [no_track] …`, ip(8) syntax.
+ * [label L] [peer IP] [-nodad] [noprefixroute] [home] [mngtmpaddr] [autojoin]
+ * [preferred_lft N|forever] [no_track] [track_group G] …`, ip(8) syntax.
  */
 import { formatIp, parseIp, parsePrefix } from '../../core/ip.js';
 import type { AddressScope, IpAddressSpec } from '../common.js';
@@ -12,9 +13,9 @@ import type { ConfigNode } from '../source/tree.js';
 export type AddressContext = 'vip' | 'static';
 
 const SCOPES: readonly AddressScope[] = ['global', 'site', 'link', 'host', 'nowhere'];
-/** Parsed by keepalived, not represented in the model yet. */
-const UNSUPPORTED_WITH_VALUE = new Set(['preferred_lft', 'track_group']);
-const UNSUPPORTED_FLAGS = new Set(['home', 'mngtmpaddr', 'autojoin', 'use_vmac']);
+/** Parsed by keepalived, not represented in the model yet (a VIP's own VMAC). */
+const UNSUPPORTED_FLAGS = new Set(['use_vmac']);
+const FOREVER = 0xffffffff;
 
 export function parseAddressLine(node: ConfigNode, where: AddressContext, ctx: ParseCtx): IpAddressSpec | undefined {
   const text = node.rawArgs ? `${node.keyword} ${node.rawArgs}` : node.keyword;
@@ -83,13 +84,36 @@ export function parseAddressLine(node: ConfigNode, where: AddressContext, ctx: P
       case 'noprefixroute':
         spec.noPrefixRoute = true;
         break;
+      case 'preferred_lft': {
+        const v = value();
+        if (v === undefined) break;
+        const n = v === 'forever' ? FOREVER : /^\d+$/.test(v) ? Number(v) : NaN;
+        if (Number.isInteger(n) && n <= FOREVER) spec.preferredLft = n;
+        else ctx.diags.error('KA_CFG_INVALID_VALUE', `Invalid preferred_lft '${v}' for ${node.keyword} - ignoring`, argLoc(node, i), { hint: 'seconds, or forever' });
+        break;
+      }
+      case 'home':
+        spec.home = true;
+        break;
+      case 'mngtmpaddr':
+        spec.manageTempAddr = true;
+        break;
+      case 'autojoin':
+        spec.autoJoin = true;
+        break;
+      case 'track_group': {
+        const v = value();
+        if (v === undefined) break;
+        if (where === 'static') spec.trackGroup = v;
+        else ctx.diags.warn('KA_CFG_INVALID_VALUE', `'track_group' is only valid for static addresses - ignoring`, loc);
+        break;
+      }
       case 'no_track':
         if (where === 'vip') spec.noTrack = true;
         else ctx.diags.warn('KA_CFG_INVALID_VALUE', `'no_track' is only valid for virtual addresses - ignoring`, loc);
         break;
       default:
-        if (UNSUPPORTED_WITH_VALUE.has(word) || UNSUPPORTED_FLAGS.has(word)) {
-          if (UNSUPPORTED_WITH_VALUE.has(word)) value();
+        if (UNSUPPORTED_FLAGS.has(word)) {
           ctx.diags.warn('KA_CFG_UNSUPPORTED', `address option '${word}' is not supported yet - ignoring`, loc);
         } else {
           ctx.diags.warn('KA_CFG_UNKNOWN_KEYWORD', `Unknown configuration entry '${word}' for ip address - ignoring`, loc);

@@ -9,7 +9,8 @@ import type { Draft, IpAddressSpec, LocMap, NotifyScripts, SourceLoc } from '../
 import type { ParseCtx } from '../diagnostics.js';
 import type { GarpSettings } from '../global-defs/model.js';
 import { parseAddressLine } from '../ip-lines/address-line.js';
-import { parseRouteLine, parseRuleLine } from '../ip-lines/route-rule-lines.js';
+import { parseRouteLine } from '../ip-lines/route-line.js';
+import { parseRuleLine } from '../ip-lines/rule-line.js';
 import { argLoc, argText, noExtraArgs, parseIntStrict, readIntText, requireArg } from '../keywords/args.js';
 import {
   addressKw,
@@ -307,8 +308,8 @@ const NOT_YET: RowOpts = { runtime: 'not-yet' };
 /** Trackers, routes and rules, VMAC/ipvlan and the rarer switches: read and checked, mostly not acted on yet. */
 const EXTENDED_ROWS: KeywordDef<V>[] = [
   ...trackRefRows(true),
-  listFieldKw<V, RouteSpec>('virtual_routes', 'ROUTE LINE', 'virtualRoutes', (line, ctx) => parseRouteLine(line, ctx), NOT_YET),
-  listFieldKw<V, RuleSpec>('virtual_rules', 'RULE LINE', 'virtualRules', (line, ctx) => parseRuleLine(line, ctx), NOT_YET),
+  listFieldKw<V, RouteSpec>('virtual_routes', 'ROUTE LINE', 'virtualRoutes', (line, ctx) => parseRouteLine(line, ctx, 'virtual')),
+  listFieldKw<V, RuleSpec>('virtual_rules', 'RULE LINE', 'virtualRules', (line, ctx) => parseRuleLine(line, ctx, 'virtual')),
   blockKw<V, HmacDraft>('auth_hmac', AUTH_HMAC_TABLE, () => ({ keys: [] }), (v, h, node, ctx) => {
     if (h.keys.length === 0) {
       ctx.diags.error('KA_CFG_MISSING_ARG', `(${v.name}) auth_hmac has no key - ignoring`, node.loc);
